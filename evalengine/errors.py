@@ -1,0 +1,88 @@
+"""One error hierarchy. Every error says where it happened and what to do about it.
+
+Only the CLI turns these into messages and exit codes; library code raises them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the user's input something was found: file, line, column, YAML key path."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    keypath: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            parts.append(where)
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.keypath:
+            parts.append(f"({self.keypath})" if parts else self.keypath)
+        return " ".join(parts)
+
+
+class EvalEngineError(Exception):
+    """Base of every error evalengine raises on bad input; the CLI exits 2 on these."""
+
+    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location and str(self.location) else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class InputError(EvalEngineError):
+    """A file or value the user supplied cannot be used as it is."""
+
+
+class ErrorGroup(EvalEngineError):
+    """Several input errors found together, so the user can fix them in one pass."""
+
+    def __init__(self, errors: list[EvalEngineError]):
+        self.errors = errors
+        head = f"{len(errors)} errors" if len(errors) != 1 else "1 error"
+        super().__init__(head + ":\n" + "\n".join(f"- {e}" for e in errors))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` occupies: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class TargetSyntaxError(EvalEngineError):
+    """A target or actual value that does not read as any form of the target language."""
+
+    def __init__(self, text: str, column: int, message: str, location: Location | None = None):
+        self.text = text
+        self.column = column  # 1-based, in the text as the user wrote it
+        super().__init__(message, location)
+
+    def caret(self) -> str:
+        pad = " " * display_width(self.text[: max(self.column - 1, 0)])
+        return f"  {self.text}\n  {pad}^"
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location and str(self.location) else ""
+        return f'{where}cannot read "{self.text}" at column {self.column}: {self.message}\n{self.caret()}'

@@ -1,0 +1,31 @@
+"""Where the data that ships with evalengine lives: grammar/, rules/ and templates/.
+
+In a wheel they are installed inside the package; in a source checkout they sit beside it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+@cache
+def data_dir(name: str) -> Path:
+    for candidate in (_HERE / name, _HERE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"evalengine is installed without its {name}/ directory")
+
+
+def grammar_path() -> Path:
+    return data_dir("grammar") / "targets.lark"
+
+
+def rules_dir() -> Path:
+    return data_dir("rules")
+
+
+def templates_dir() -> Path:
+    return data_dir("templates")

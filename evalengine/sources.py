@@ -1,0 +1,139 @@
+"""Reading the user's files: encodings, YAML with positions, nothing executed.
+
+YAML is composed into nodes and built here by hand, so that every value keeps the line it came
+from, duplicate keys are caught (PyYAML silently keeps the last), and numbers stay text until a
+schema turns them into Decimal (no float ever exists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Location
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+KeyPath = tuple[str | int, ...]
+
+
+def keypath_text(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """Read a text file as UTF-8 (a BOM is fine), or in `encoding` when the user names one."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"file not found: {path}", Location(str(path))) from None
+    except IsADirectoryError:
+        raise InputError(f"expected a file, found a directory: {path}", Location(str(path))) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", Location(str(path))) from None
+    if encoding:
+        try:
+            return data.decode(encoding).lstrip("\ufeff")
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot decode as {encoding}: {exc}", Location(str(path))) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        looks_gbk = _decodes(data, "gb18030")
+        raise InputError(
+            "file is not UTF-8"
+            + (" (it looks like GBK/GB18030, as Excel and Notepad save on a Chinese Windows)" if looks_gbk else ""),
+            Location(str(path), line),
+            hint="save the file as UTF-8, or pass --encoding gbk",
+        ) from None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: plain data plus the position of every value by key path."""
+
+    data: Any
+    file: str
+    marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: KeyPath) -> Location:
+        """The location of the value at `path`, or of its nearest ancestor that has one."""
+        probe = tuple(path)
+        while probe and probe not in self.marks:
+            probe = probe[:-1]
+        line, column = self.marks.get(probe, (None, None))
+        return Location(self.file, line, column, keypath_text(path) or None)
+
+
+def parse_yaml(text: str, file: str) -> Document:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise InputError(
+            f"malformed YAML: {problem}",
+            Location(file, line, column),
+            hint="check indentation and that every 'key: value' has a space after the colon",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", Location(file)) from None
+    doc = Document(None, file)
+    doc.data = _build(node, (), doc) if node is not None else None
+    return doc
+
+
+def load_yaml(path: Path, encoding: str | None = None) -> Document:
+    return parse_yaml(read_text(path, encoding), str(path))
+
+
+_BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _build(node: yaml.Node, path: KeyPath, doc: Document) -> Any:
+    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("a key must be plain text", doc.where(path))
+            key = str(key_node.value)
+            if key == "<<":
+                raise InputError("YAML merge keys (<<) are not supported; write the keys out", doc.where(path))
+            if key in out:
+                line = key_node.start_mark.line + 1
+                raise InputError(
+                    f"duplicate key {key!r}",
+                    Location(doc.file, line, key_node.start_mark.column + 1, keypath_text(path + (key,))),
+                    hint="each key may appear once in a mapping",
+                )
+            out[key] = _build(value_node, path + (key,), doc)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (i,), doc) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    tag = node.tag.rsplit(":", 1)[-1]
+    if tag == "null":
+        return None
+    if tag == "bool":
+        return _BOOL[node.value.lower()]
+    if tag not in ("str", "int", "float", "timestamp"):
+        raise InputError(f"unsupported YAML tag !{tag}", doc.where(path))
+    return node.value  # numbers and dates stay text; schemas convert them exactly
