@@ -71,7 +71,7 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-class TargetSyntaxError(EvalEngineError):
+class TargetSyntaxError(InputError):
     """A target or actual value that does not read as any form of the target language."""
 
     def __init__(self, text: str, column: int, message: str, location: Location | None = None):

@@ -33,9 +33,15 @@ class Quantity:
     value: Decimal
     unit: str | None = None
     text: str = field(default="", compare=False)
+    scale: Decimal = field(default=Decimal(1), compare=False)  # written unit -> base unit (万元: 10000)
+    shown: str = field(default="", compare=False)  # the unit as written (万元)
 
     def __str__(self) -> str:
         return self.text or (plain(self.value) + (self.unit or ""))
+
+    def written(self, value: Decimal) -> str:
+        """`value` (in the base unit) expressed in this quantity's written unit: 3800000 -> 380万元."""
+        return plain(value / self.scale) + (self.shown if self.scale != 1 or self.shown else (self.unit or ""))
 
 
 class UnitMismatch(InputError):

@@ -132,6 +132,11 @@ class _Q:
     suffix: str
     factor: Decimal
 
+    def adopt_unit(self, other: _Q) -> _Q:
+        """This bare number in `other`'s unit as written (the 90 of 90-100万元 is 90万元)."""
+        q = Quantity(self.q.value * other.factor, other.q.unit, self.q.text + other.suffix, other.factor, other.suffix)
+        return _Q(q, self.pos, other.suffix, other.factor)
+
 
 class _Build(Transformer[Token, Any]):
     """Parse tree -> predicates. Errors are raised as _Semantic with a position."""
@@ -164,7 +169,8 @@ class _Build(Transformer[Token, Any]):
                 unit, unit_factor, unit_text = item[1], item[2], item[3]
                 factor *= unit_factor
                 text += unit_text
-        return _Q(Quantity(value * factor, unit, text), number.start_pos, text[len(str(number)) :], factor)
+        suffix = text[len(str(number)) :]
+        return _Q(Quantity(value * factor, unit, text, factor, suffix), number.start_pos, suffix, factor)
 
     bracket_quantity = quantity
 
@@ -198,7 +204,8 @@ class _Build(Transformer[Token, Any]):
     def signed_quantity(self, items: list[Any]) -> _Q:
         if items[0] is not None:
             q = items[1]
-            return _Q(Quantity(-q.q.value, q.q.unit, "-" + q.q.text), items[0].start_pos, q.suffix, q.factor)
+            negative = Quantity(-q.q.value, q.q.unit, "-" + q.q.text, q.factor, q.suffix)
+            return _Q(negative, items[0].start_pos, q.suffix, q.factor)
         return items[1]  # type: ignore[no-any-return]
 
     # -- comparisons
@@ -233,20 +240,10 @@ class _Build(Transformer[Token, Any]):
 
     def range(self, items: list[Any]) -> Range:
         low, high = [i for i in items if isinstance(i, _Q)]
-        if low.q.unit is None and not low.suffix and high.suffix:  # 90-100% means 90%-100%
-            low = _Q(
-                Quantity(low.q.value * high.factor, high.q.unit, low.q.text + high.suffix),
-                low.pos,
-                high.suffix,
-                high.factor,
-            )
-        elif high.q.unit is None and not high.suffix and low.suffix:
-            high = _Q(
-                Quantity(high.q.value * low.factor, low.q.unit, high.q.text + low.suffix),
-                high.pos,
-                low.suffix,
-                low.factor,
-            )
+        if not low.suffix and high.suffix:  # 90-100% means 90%-100%
+            low = low.adopt_unit(high)
+        elif not high.suffix and low.suffix:
+            high = high.adopt_unit(low)
         if low.q.unit != high.q.unit:
             raise _Semantic(high.pos, f"the range mixes {low.q.unit or 'no unit'} and {high.q.unit or 'no unit'}")
         if low.q.value > high.q.value:

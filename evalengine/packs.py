@@ -1,0 +1,535 @@
+"""Rule packs: YAML files saying how to weight and score. Loaded, merged along `extends:`, and
+validated completely before anything is scored, so a Pack that exists is a Pack that is sound.
+
+Every value remembers the file and line it came from (`Pack.origins`), for error messages and for
+`evalengine rules show`. Nothing in a pack is ever executed: methods are names from a fixed menu.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from .errors import ErrorGroup, EvalEngineError, InputError, Location
+from .numbers import HUNDRED, ROUNDING_MODES, ZERO, to_decimal
+from .resources import rules_dir
+from .sources import Document, KeyPath, keypath_text, load_yaml
+from .suggest import did_you_mean
+from .vocabulary import TIERS, Vocabulary, default_vocabulary, extend
+
+FORWARD_METHODS = ("ratio", "binary")
+REVERSE_METHODS = ("ratio", "linear", "binary")
+EQUALITY_METHODS = ("forward", "binary")
+RANGE_METHODS = ("ratio", "binary")
+OVER_ACTIONS = ("flag", "explain", "deduct")
+NA_MODES = ("rescale", "redistribute")
+SHARES = ("equal", "by_level2")
+DENOMINATORS = ("budget", "initial_budget", "adjusted_budget")
+
+# The keys a pack may have; a nested dict is a section, a string names the kind of value.
+SCHEMA: dict[str, Any] = {
+    "title": "text",
+    "source": "text",
+    "extends": "text",
+    "weights": {"execution": "number", "level1": "weights", "share": SHARES},
+    "methods": {
+        "forward": FORWARD_METHODS,
+        "reverse": REVERSE_METHODS,
+        "equality": EQUALITY_METHODS,
+        "range": RANGE_METHODS,
+        "deadline": {"late": TIERS, "missed": TIERS},
+        "trend": {"equal": TIERS, "stable": {"达成": "percent", "部分达成": "percent"}},
+    },
+    "tiers": "tiers",
+    "over_achievement": {"threshold": "percent?", "action": OVER_ACTIONS, "deduct": "number"},
+    "not_applicable": NA_MODES,
+    "execution": {"denominator": DENOMINATORS, "cap": "percent", "explain_below": "percent?"},
+    "caps": "caps",
+    "grades": "grades",
+    "rounding": {"places": "places", "mode": tuple(ROUNDING_MODES)},
+    "satisfaction": {"satisfied": "words"},
+    "vocabulary": "vocabulary",
+}
+
+
+@dataclass(frozen=True)
+class Band:
+    """An interval such as [80%, 100%] or [60, 80): fractions for tiers and rates, points for grades."""
+
+    low: Decimal
+    high: Decimal
+    low_closed: bool = True
+    high_closed: bool = False
+    text: str = field(default="", compare=False)
+
+    def __contains__(self, x: Decimal) -> bool:
+        above = x >= self.low if self.low_closed else x > self.low
+        below = x <= self.high if self.high_closed else x < self.high
+        return above and below
+
+    def __str__(self) -> str:
+        return (
+            self.text or f"{'[' if self.low_closed else '('}{self.low}, {self.high}{']' if self.high_closed else ')'}"
+        )
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A qualitative tier: its band and default points, as fractions of the indicator's weight."""
+
+    name: str
+    band: Band
+    default: Decimal
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    title: str
+    source: str
+    execution_weight: Decimal
+    level1: tuple[tuple[str, Decimal], ...]
+    share: str
+    forward: str
+    reverse: str
+    equality: str
+    range: str
+    deadline_late: str
+    deadline_missed: str
+    trend_equal: str
+    stable_met: Decimal
+    stable_partial: Decimal
+    tiers: tuple[Tier, ...]
+    over_threshold: Decimal | None
+    over_action: str
+    over_deduct: Decimal
+    not_applicable: str
+    exec_denominator: str
+    exec_cap: Decimal
+    exec_explain_below: Decimal | None
+    caps: tuple[tuple[Band, Decimal], ...]
+    grades: tuple[tuple[str, Band], ...]
+    places: int
+    mode: str
+    satisfied: frozenset[str]
+    vocabulary: Vocabulary
+    origins: Mapping[KeyPath, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def tier(self, name: str) -> Tier:
+        for tier in self.tiers:
+            if tier.name == name:
+                return tier
+        raise KeyError(name)
+
+    def level1_weight(self, name: str) -> Decimal | None:
+        for level1, weight in self.level1:
+            if level1 == name:
+                return weight
+        return None
+
+
+# ---- finding and reading the files ---------------------------------------------------------------
+
+
+def builtin_packs() -> list[str]:
+    return sorted(p.stem for p in rules_dir().glob("*.yaml") if p.stem != "vocabulary")
+
+
+def resolve(ref: str, base: Path | None = None) -> Path:
+    """A built-in pack name (mof-2020) or a path, relative to `base` (the extending file's folder)."""
+    if ref in builtin_packs():
+        return rules_dir() / f"{ref}.yaml"
+    path = Path(ref)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if path.suffix.lower() not in (".yaml", ".yml") and not path.exists():
+        raise InputError(
+            f"no built-in pack or file named {ref!r}",
+            hint=f"built-in packs: {', '.join(builtin_packs())}{did_you_mean(ref, builtin_packs())}",
+        )
+    return path
+
+
+def _chain(path: Path, seen: tuple[Path, ...] = ()) -> list[Document]:
+    """The document at `path` and everything it extends, most basic first."""
+    real = path.resolve()
+    if real in seen:
+        cycle = " -> ".join(p.name for p in (*seen, real))
+        raise InputError(f"extends: forms a cycle: {cycle}", Location(str(path)), hint="remove one of the extends:")
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError("a rule pack must be a mapping of keys (title:, weights: …)", doc.where(()))
+    parent = doc.data.get("extends")
+    if parent is None:
+        return [doc]
+    if not isinstance(parent, str):
+        raise InputError("extends: takes one pack name or path", doc.where(("extends",)))
+    try:
+        parent_path = resolve(parent, path.parent)
+    except InputError as exc:
+        exc.location = doc.where(("extends",))
+        raise
+    return [*_chain(parent_path, (*seen, real)), doc]
+
+
+def _merge(base: Any, over: Any) -> Any:
+    """Deep-merge mappings; anything else in `over` replaces. A null value deletes the key."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = _merge(base.get(key), value)
+        return out
+    return over
+
+
+def _origins(data: Any, docs: list[Document], path: KeyPath = ()) -> dict[KeyPath, Location]:
+    out: dict[KeyPath, Location] = {}
+    for doc in reversed(docs):
+        if path in doc.marks:
+            out[path] = doc.where(path)
+            break
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.update(_origins(value, docs, (*path, key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            out.update(_origins(value, docs, (*path, i)))
+    return out
+
+
+def load_pack(ref: str | Path, base: Path | None = None) -> Pack:
+    """Load, merge and validate a pack; raises InputError or ErrorGroup naming file, line and key."""
+    path = ref if isinstance(ref, Path) else resolve(ref, base)
+    docs = _chain(path)
+    data: dict[str, Any] = {}
+    for doc in docs:
+        data = _merge(data, {k: v for k, v in doc.data.items() if k != "extends"})
+    origins = _origins(data, docs)
+    name = path.stem if path.parent.resolve() == rules_dir().resolve() else str(path)
+    return _Validator(origins, docs[-1].file).build(name, data)
+
+
+# ---- validation --------------------------------------------------------------------------------
+
+_INTERVAL = re.compile(r"^([\[(])\s*(-?\d+(?:\.\d+)?)(%?)\s*,\s*(-?\d+(?:\.\d+)?)(%?)\s*([\])])$")
+
+
+class _Invalid(Exception):
+    """One value is wrong; already recorded, stop reading this part."""
+
+
+class _Validator:
+    def __init__(self, origins: Mapping[KeyPath, Location], file: str):
+        self.origins = origins
+        self.file = file
+        self.errors: list[EvalEngineError] = []
+
+    def where(self, path: KeyPath) -> Location:
+        probe = path
+        while probe and probe not in self.origins:
+            probe = probe[:-1]
+        loc = self.origins.get(probe, Location(self.file))
+        return Location(loc.file, loc.line, loc.column, keypath_text(path) or None)
+
+    def fail(self, path: KeyPath, message: str, hint: str | None = None) -> _Invalid:
+        self.errors.append(InputError(message, self.where(path), hint))
+        return _Invalid()
+
+    def check(self, fn: Callable[[], Any], default: Any = None) -> Any:
+        try:
+            return fn()
+        except _Invalid:
+            return default
+
+    # -- kinds of value
+    def number(self, path: KeyPath, value: Any, low: Decimal = ZERO) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, str):
+            raise self.fail(path, f"expected a number, found {_show(value)}")
+        try:
+            number = to_decimal(value)
+        except ValueError:
+            raise self.fail(path, f"expected a number, found {_show(value)}") from None
+        if number < low:
+            raise self.fail(path, f"expected a number ≥ {low}, found {value}")
+        return number
+
+    def percent(self, path: KeyPath, value: Any) -> Decimal:
+        text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+        if not (isinstance(text, str) and text.endswith("%")):
+            raise self.fail(path, f"expected a percentage such as 80%, found {_show(value)}", "write the % sign")
+        return self.number(path, text[:-1]) / HUNDRED
+
+    def choice(self, path: KeyPath, value: Any, allowed: tuple[str, ...]) -> str:
+        if value not in allowed:
+            raise self.fail(
+                path, f"expected one of {', '.join(allowed)}, found {_show(value)}{did_you_mean(str(value), allowed)}"
+            )
+        return str(value)
+
+    def text(self, path: KeyPath, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected text, found {_show(value)}")
+        return value
+
+    def mapping(self, path: KeyPath, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping (key: value lines), found {_show(value)}")
+        return value
+
+    def band(self, path: KeyPath, value: Any, percent: bool) -> Band:
+        text = unicodedata.normalize("NFKC", value).replace(" ", "") if isinstance(value, str) else None
+        match = _INTERVAL.match(text) if text else None
+        example = '"[80%, 100%]"' if percent else '"[80, 90)"'
+        if not match or (match.group(3) == "%") != percent or (match.group(5) == "%") != percent:
+            raise self.fail(path, f"expected an interval such as {example}, found {_show(value)}")
+        open_, low, _, high, _, close = match.groups()
+        scale = HUNDRED if percent else Decimal(1)
+        band = Band(Decimal(low) / scale, Decimal(high) / scale, open_ == "[", close == "]", value)
+        if band.low > band.high or (band.low == band.high and not (band.low_closed and band.high_closed)):
+            raise self.fail(path, f"the interval {value} is empty")
+        return band
+
+    def keys(self, path: KeyPath, data: dict[str, Any], allowed: Mapping[str, Any] | tuple[str, ...]) -> None:
+        for key in data:
+            if key not in allowed:
+                self.fail(
+                    (*path, key),
+                    f"unknown key {key!r}{did_you_mean(key, list(allowed))}",
+                    f"allowed here: {', '.join(allowed)}",
+                )
+
+    def section(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        value = data.get(key)
+        if value is None:
+            raise self.fail((key,), f"missing section {key}:")
+        return self.mapping((key,), value)
+
+    def get(self, data: dict[str, Any], path: KeyPath) -> Any:
+        node: Any = data
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                raise self.fail(path, f"missing key {keypath_text(path)}")
+            node = node[part]
+        return node
+
+    # -- the pack
+    def build(self, name: str, data: dict[str, Any]) -> Pack:
+        self.keys((), data, SCHEMA)
+        for key, spec in SCHEMA.items():
+            if isinstance(spec, dict) and isinstance(data.get(key), dict):
+                self._nested_keys((key,), data[key], spec)
+        g = self.get
+        c = self.check
+        title = c(lambda: self.text(("title",), g(data, ("title",))), "")
+        source = c(lambda: self.text(("source",), g(data, ("source",))), "")
+        exec_weight = c(lambda: self.number(("weights", "execution"), g(data, ("weights", "execution"))), ZERO)
+        level1 = c(lambda: self._level1(g(data, ("weights", "level1"))), ())
+        if level1 and exec_weight is not None and exec_weight + sum(w for _, w in level1) != HUNDRED:
+            total = exec_weight + sum(w for _, w in level1)
+            parts = " + ".join([f"execution {exec_weight}"] + [f"{n} {w}" for n, w in level1])
+            self.fail(("weights",), f"weights must sum to 100, but {parts} = {total}")
+        share = c(lambda: self.choice(("weights", "share"), g(data, ("weights", "share")), SHARES), "equal")
+
+        def method(key: str, allowed: tuple[str, ...]) -> str:
+            return str(c(lambda: self.choice(("methods", key), g(data, ("methods", key)), allowed), allowed[0]))
+
+        tiers = c(lambda: self._tiers(g(data, ("tiers",))), ())
+        tier_choice: Callable[[KeyPath], str] = lambda p: str(c(lambda: self.choice(p, g(data, p), TIERS), "未达成"))  # noqa: E731
+        over = data.get("over_achievement") or {}
+        threshold = c(lambda: self._optional_percent(("over_achievement", "threshold"), over.get("threshold")))
+        if threshold is not None and threshold <= 1:
+            self.fail(("over_achievement", "threshold"), "the over-achievement threshold must be above 100%")
+        grades = c(lambda: self._grades(g(data, ("grades",))), ())
+        vocab = c(lambda: self._vocabulary(data.get("vocabulary")), default_vocabulary())
+        places = c(lambda: self._places(g(data, ("rounding", "places"))), 2)
+        pack = Pack(
+            name=name,
+            title=title,
+            source=source,
+            execution_weight=exec_weight,
+            level1=level1,
+            share=share,
+            forward=method("forward", FORWARD_METHODS),
+            reverse=method("reverse", REVERSE_METHODS),
+            equality=method("equality", EQUALITY_METHODS),
+            range=method("range", RANGE_METHODS),
+            deadline_late=tier_choice(("methods", "deadline", "late")),
+            deadline_missed=tier_choice(("methods", "deadline", "missed")),
+            trend_equal=tier_choice(("methods", "trend", "equal")),
+            stable_met=c(lambda: self.percent(p := ("methods", "trend", "stable", "达成"), g(data, p)), ZERO),
+            stable_partial=c(lambda: self.percent(p := ("methods", "trend", "stable", "部分达成"), g(data, p)), ZERO),
+            tiers=tiers,
+            over_threshold=threshold,
+            over_action=c(
+                lambda: self.choice(("over_achievement", "action"), over.get("action", "explain"), OVER_ACTIONS),
+                "explain",
+            ),
+            over_deduct=c(lambda: self.number(("over_achievement", "deduct"), over.get("deduct", "0")), ZERO),
+            not_applicable=c(
+                lambda: self.choice(("not_applicable",), g(data, ("not_applicable",)), NA_MODES), "rescale"
+            ),
+            exec_denominator=c(
+                lambda: self.choice(p := ("execution", "denominator"), g(data, p), DENOMINATORS), "budget"
+            ),
+            exec_cap=c(lambda: self.percent(("execution", "cap"), g(data, ("execution", "cap"))), Decimal(1)),
+            exec_explain_below=c(
+                lambda: self._optional_percent(
+                    ("execution", "explain_below"), (data.get("execution") or {}).get("explain_below")
+                )
+            ),
+            caps=c(lambda: self._caps(data.get("caps") or []), ()),
+            grades=grades,
+            places=places,
+            mode=c(
+                lambda: self.choice(("rounding", "mode"), g(data, ("rounding", "mode")), tuple(ROUNDING_MODES)),
+                "half_up",
+            ),
+            satisfied=c(
+                lambda: self._words(("satisfaction", "satisfied"), g(data, ("satisfaction", "satisfied"))), frozenset()
+            ),
+            vocabulary=vocab,
+            origins=self.origins,
+            data=data,
+        )
+        if pack.over_action == "deduct" and pack.over_deduct == 0:
+            self.fail(("over_achievement", "deduct"), "action: deduct needs deduct: N points above 0")
+        if self.errors:
+            raise self.errors[0] if len(self.errors) == 1 else ErrorGroup(self.errors)
+        return pack
+
+    def _nested_keys(self, path: KeyPath, data: dict[str, Any], spec: dict[str, Any]) -> None:
+        self.keys(path, data, spec)
+        for key, sub in spec.items():
+            if isinstance(sub, dict) and isinstance(data.get(key), dict):
+                self._nested_keys((*path, key), data[key], sub)
+
+    def _optional_percent(self, path: KeyPath, value: Any) -> Decimal | None:
+        return None if value is None else self.percent(path, value)
+
+    def _places(self, value: Any) -> int:
+        if not (isinstance(value, str) and value.isdigit() and int(value) <= 6):
+            raise self.fail(("rounding", "places"), f"expected a whole number of decimal places 0-6, found {value}")
+        return int(value)
+
+    def _words(self, path: KeyPath, value: Any) -> frozenset[str]:
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise self.fail(path, "expected a list of answer categories, e.g. [满意, 较满意]")
+        return frozenset(unicodedata.normalize("NFKC", v) for v in value)
+
+    def _level1(self, value: Any) -> tuple[tuple[str, Decimal], ...]:
+        path: KeyPath = ("weights", "level1")
+        weights = self.mapping(path, value)
+        if not weights:
+            raise self.fail(path, "name at least one level-1 indicator (产出指标: 50 …)")
+        out = []
+        for name, weight in weights.items():
+            out.append((unicodedata.normalize("NFKC", name), self.number((*path, name), weight)))
+        return tuple(out)
+
+    def _tiers(self, value: Any) -> tuple[Tier, ...]:
+        tiers = self.mapping(("tiers",), value)
+        self.keys(("tiers",), tiers, TIERS)
+        out = []
+        for name in TIERS:
+            path: KeyPath = ("tiers", name)
+            spec = tiers.get(name)
+            if spec is None:
+                raise self.fail(path, f"missing tier {name}")
+            spec = self.mapping(path, spec)
+            self.keys(path, spec, ("band", "default"))
+            band = self.band((*path, "band"), spec.get("band"), percent=True)
+            default = self.percent((*path, "default"), spec.get("default"))
+            if band.high > 1:
+                self.fail((*path, "band"), f"a tier band cannot reach above 100% of the weight, found {band}")
+            if default not in band:
+                self.fail((*path, "default"), f"default {spec.get('default')} lies outside the tier's band {band}")
+            out.append(Tier(name, band, default))
+        self._coverage(("tiers",), [(t.name, t.band) for t in out], Decimal(1), "%")
+        return tuple(out)
+
+    def _grades(self, value: Any) -> tuple[tuple[str, Band], ...]:
+        grades = self.mapping(("grades",), value)
+        bands = [(name, self.band(("grades", name), band, percent=False)) for name, band in grades.items()]
+        self._coverage(("grades",), bands, HUNDRED, "")
+        return tuple(bands)
+
+    def _caps(self, value: Any) -> tuple[tuple[Band, Decimal], ...]:
+        if not isinstance(value, list):
+            raise self.fail(("caps",), "expected a list of {execution_rate: band, max_total: points}")
+        out = []
+        for i, item in enumerate(value):
+            path: KeyPath = ("caps", i)
+            item = self.mapping(path, item)
+            self.keys(path, item, ("execution_rate", "max_total"))
+            band = self.band((*path, "execution_rate"), item.get("execution_rate"), percent=True)
+            cap = self.number((*path, "max_total"), item.get("max_total"))
+            if cap > HUNDRED:
+                self.fail((*path, "max_total"), f"a cap above 100 caps nothing, found {cap}")
+            out.append((band, cap))
+        ordered = sorted(out, key=lambda b: (b[0].low, not b[0].low_closed))
+        for (a, _), (b, _) in pairwise(ordered):
+            if a.high > b.low or (a.high == b.low and a.high_closed and b.low_closed):
+                self.fail(("caps",), f"execution-rate bands {a} and {b} overlap")
+        return tuple(out)
+
+    def _coverage(self, path: KeyPath, bands: list[tuple[str, Band]], top: Decimal, unit: str) -> None:
+        """Bands must cover [0, top] exactly once: no gap, no overlap."""
+        if not bands:
+            return
+        scale = HUNDRED if unit == "%" else Decimal(1)
+
+        def show(x: Decimal) -> str:
+            return f"{x * scale:g}{unit}"
+
+        ordered = sorted(bands, key=lambda nb: (nb[1].low, not nb[1].low_closed))
+        first_name, first = ordered[0]
+        if first.low > 0 or (first.low == 0 and not first.low_closed):
+            self.fail((*path, first_name), f"nothing covers {show(ZERO)} up to {first}: the bands leave a gap")
+        for (name_a, a), (name_b, b) in pairwise(ordered):
+            if a.high < b.low or (a.high == b.low and not a.high_closed and not b.low_closed):
+                self.fail(
+                    (*path, name_b),
+                    f"gap between {name_a} {a} and {name_b} {b}: {show(a.high)} to {show(b.low)} belongs to no band",
+                )
+            elif a.high > b.low or (a.high == b.low and a.high_closed and b.low_closed):
+                self.fail((*path, name_b), f"{name_a} {a} and {name_b} {b} overlap at {show(b.low)}")
+        last_name, last = ordered[-1]
+        if last.high < top or (last.high == top and not last.high_closed):
+            self.fail((*path, last_name), f"nothing covers {last} up to {show(top)}: the bands leave a gap")
+        if last.high > top:
+            self.fail((*path, last_name), f"{last_name} {last} reaches above {show(top)}")
+
+    def _vocabulary(self, value: Any) -> Vocabulary:
+        if value is None:
+            return default_vocabulary()
+        probe = ("vocabulary",)
+        loc = self.where(probe)
+        doc = Document(value, loc.file or self.file, {})
+        for path, location in self.origins.items():
+            if path[:1] == probe and location.line is not None:
+                doc.marks[path] = (location.line, location.column or 1)
+        try:
+            return extend(default_vocabulary(), doc, value, probe)
+        except InputError as exc:
+            self.errors.append(exc)
+            raise _Invalid() from None
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
