@@ -186,7 +186,7 @@ class Scorer:
             raise ScoringError(f"project {project.code} spent {plain(spent)}万元; spending cannot be negative")
         rate = spent / budget
         counted = min(rate, pack.exec_cap)
-        score = self.r(counted * weight)
+        score = min(self.r(counted * weight), weight)
         pct = self.f(self.r(rate * HUNDRED))
         trace = f"执行率{plain(spent)}÷{plain(budget)}={pct}%"
         trace += f"，按{plain(pack.exec_cap * HUNDRED)}%计" if rate > pack.exec_cap else ""
@@ -236,7 +236,8 @@ class Scorer:
             return IndicatorResult(
                 ind, weight, ZERO, "missing", None, "", "缺少实际完成值，计0分", obs.explanation, obs.evidence
             )
-        score, trace, status = self.r(outcome.score), outcome.trace, outcome.status
+        # rounding to fewer places than the weight has (0.5 at places 0) must not lift a score past it
+        score, trace, status = min(self.r(outcome.score), weight), outcome.trace, outcome.status
         if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
             status = "met"
         if outcome.over:

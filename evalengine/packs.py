@@ -332,7 +332,7 @@ class _Validator:
         c = self.check
         title = c(lambda: self.text(("title",), g(data, ("title",))), "")
         source = c(lambda: self.text(("source",), g(data, ("source",))), "")
-        exec_weight = c(lambda: self.number(("weights", "execution"), g(data, ("weights", "execution"))), ZERO)
+        exec_weight = c(lambda: self.number(("weights", "execution"), g(data, ("weights", "execution"))))
         level1 = c(lambda: self._level1(g(data, ("weights", "level1"))), ())
         if level1 and exec_weight is not None and exec_weight + sum(w for _, w in level1) != HUNDRED:
             total = exec_weight + sum(w for _, w in level1)
@@ -356,7 +356,7 @@ class _Validator:
             name=name,
             title=title,
             source=source,
-            execution_weight=exec_weight,
+            execution_weight=exec_weight or ZERO,
             level1=level1,
             share=share,
             forward=method("forward", FORWARD_METHODS),
@@ -401,6 +401,10 @@ class _Validator:
             origins=self.origins,
             data=data,
         )
+        if not 0 < pack.exec_cap <= 1:
+            self.fail(
+                ("execution", "cap"), f"the execution cap must lie in (0%, 100%], found {pack.exec_cap * HUNDRED:g}%"
+            )
         if pack.over_action == "deduct" and pack.over_deduct == 0:
             self.fail(("over_achievement", "deduct"), "action: deduct needs deduct: N points above 0")
         if self.errors:
@@ -450,7 +454,7 @@ class _Validator:
             band = self.band((*path, "band"), spec.get("band"), percent=True)
             default = self.percent((*path, "default"), spec.get("default"))
             if band.high > 1:
-                self.fail((*path, "band"), f"a tier band cannot reach above 100% of the weight, found {band}")
+                raise self.fail((*path, "band"), f"a tier band cannot reach above 100% of the weight, found {band}")
             if default not in band:
                 self.fail((*path, "default"), f"default {spec.get('default')} lies outside the tier's band {band}")
             out.append(Tier(name, band, default))
@@ -476,10 +480,11 @@ class _Validator:
             if cap > HUNDRED:
                 self.fail((*path, "max_total"), f"a cap above 100 caps nothing, found {cap}")
             out.append((band, cap))
-        ordered = sorted(out, key=lambda b: (b[0].low, not b[0].low_closed))
-        for (a, _), (b, _) in pairwise(ordered):
+        ordered = sorted(range(len(out)), key=lambda i: (out[i][0].low, not out[i][0].low_closed))
+        for i, j in pairwise(ordered):
+            a, b = out[i][0], out[j][0]
             if a.high > b.low or (a.high == b.low and a.high_closed and b.low_closed):
-                self.fail(("caps",), f"execution-rate bands {a} and {b} overlap")
+                self.fail(("caps", max(i, j)), f"execution-rate bands {a} and {b} overlap")
         return tuple(out)
 
     def _coverage(self, path: KeyPath, bands: list[tuple[str, Band]], top: Decimal, unit: str) -> None:

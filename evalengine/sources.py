@@ -107,8 +107,15 @@ def load_yaml(path: Path, encoding: str | None = None) -> Document:
 _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 def _build(node: yaml.Node, path: KeyPath, doc: Document) -> Any:
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    doc.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+        raise InputError(
+            f"unsupported YAML tag {node.tag}; tags are never executed, write plain values", doc.where(path)
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -124,7 +131,9 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document) -> Any:
                     Location(doc.file, line, key_node.start_mark.column + 1, keypath_text(path + (key,))),
                     hint="each key may appear once in a mapping",
                 )
-            out[key] = _build(value_node, path + (key,), doc)
+            # a keyed value is located at its key: that is the line a user looks for
+            doc.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _build(value_node, (*path, key), doc)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, path + (i,), doc) for i, item in enumerate(node.value)]
@@ -135,5 +144,7 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document) -> Any:
     if tag == "bool":
         return _BOOL[node.value.lower()]
     if tag not in ("str", "int", "float", "timestamp"):
-        raise InputError(f"unsupported YAML tag !{tag}", doc.where(path))
+        raise InputError(
+            f"unsupported YAML tag {node.tag}; tags are never executed, write plain values", doc.where(path)
+        )
     return node.value  # numbers and dates stay text; schemas convert them exactly
