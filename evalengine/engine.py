@@ -6,11 +6,12 @@ Every number is a Decimal; each indicator score and the execution score are roun
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from . import explain
 from .errors import InputError
 from .models import (
     Execution,
@@ -33,16 +34,8 @@ WAN = Decimal(10000)
 STATUS_OF_TIER = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
 
 
-@dataclass(slots=True)
-class Judged:
-    """An indicator's unrounded score and how it was reached, before findings are drawn."""
-
-    score: Decimal
-    status: str
-    trace: str
-    actual: str
-    tier: str | None = None
-    over: bool = False
+# (rounded score, status, tier, why, seen, over-achieved): built per indicator, so a plain tuple
+Judged = tuple[Decimal, str, str | None, "explain.Why", "str | tuple[Quantity, Decimal]", bool]
 
 
 class ScoringError(InputError):
@@ -115,38 +108,53 @@ class Scorer:
     def __init__(self, pack: Pack):
         self.pack = pack
         self.tiers = {t.name: t for t in pack.tiers}
-
-    def r(self, value: Decimal) -> Decimal:
-        return round_to(value, self.pack.places, self.pack.mode)
+        self._weights: dict[tuple[object, ...], list[Decimal | None]] = {}
+        self.r: Callable[[Decimal], Decimal] = functools.partial(round_to, places=pack.places, mode=pack.mode)
 
     def f(self, value: Decimal) -> str:
         return fixed(value, self.pack.places)
 
     # ---- the project
+    def weights(self, project: Project, skip: frozenset[int]) -> list[Decimal | None]:
+        """allocate_weights, remembered per indicator structure: a department's projects mostly share one."""
+        key = (tuple((ind.level1, ind.level2, ind.weight) for ind in project.indicators), skip)
+        weights = self._weights.get(key)
+        if weights is None:
+            if len(self._weights) > 4096:
+                self._weights.clear()
+            weights = self._weights[key] = allocate_weights(project, self.pack, skip)
+        return weights
+
     def score(self, project: Project, actuals: ProjectActuals, year: int) -> Scorecard:
         pack = self.pack
         observations = actuals.indicators
-        na = frozenset(i for i, ind in enumerate(project.indicators) if _observed(observations, ind).na)
-        skip = na if pack.not_applicable == "redistribute" else frozenset()
-        weights = allocate_weights(project, pack, skip)
+        seen = [observations.get(nfkc(ind.name), _EMPTY) for ind in project.indicators]
+        skip = frozenset(i for i, obs in enumerate(seen) if obs.na) if pack.not_applicable == "redistribute" else None
+        weights = self.weights(project, skip or frozenset())
         findings: list[Finding] = []
-        results = []
-        for ind, weight in zip(project.indicators, weights, strict=True):
-            obs = _observed(observations, ind)
-            results.append(self.indicator(ind, weight or ZERO, obs, project, actuals.execution, year, findings))
+        results = [
+            self.indicator(ind, weight or ZERO, obs, project, actuals.execution, year, findings)
+            for ind, weight, obs in zip(project.indicators, weights, seen, strict=True)
+        ]
         execution = self.execution(project, actuals.execution, findings)
 
         notes: list[str] = []
-        applicable = execution.weight + sum(r.weight for r in results if r.status != "na")
-        scored = execution.score + sum(r.score for r in results if r.status != "na")
+        applicable, scored = execution.weight, execution.score
+        by_level: dict[str, list[Decimal]] = {name: [ZERO, ZERO, ZERO] for name, _ in pack.level1}  # weight, score, n
+        for r in results:
+            sums = by_level[nfkc(r.indicator.level1)]
+            sums[2] += 1
+            if r.status != "na":
+                sums[0] += r.weight
+                sums[1] += r.score
+                applicable += r.weight
+                scored += r.score
         levels = []
         for name, level_weight in pack.level1:
-            members = [r for r in results if nfkc(r.indicator.level1) == name and r.status != "na"]
-            if not any(nfkc(r.indicator.level1) == name for r in results):
+            weight_sum, score_sum, count = by_level[name]
+            if not count:
                 notes.append(f"{name}无指标，其{plain(level_weight)}分不计入，总分按适用分值折算")
-            levels.append(
-                Level1Result(name, sum((r.weight for r in members), ZERO), sum((r.score for r in members), ZERO))
-            )
+            levels.append(Level1Result(name, weight_sum, score_sum))
         total = scored
         if applicable != HUNDRED and applicable > 0:
             total = self.r(scored * HUNDRED / applicable)
@@ -180,17 +188,17 @@ class Scorer:
             raise ScoringError(f"project {project.code} has a budget of {plain(budget)}万元; it must be above 0")
         if execution.spent is None:
             findings.append(Finding("error", "missing-actual", "预算执行率", "缺少全年执行数，执行率计0分"))
-            return ExecutionResult(budget, ZERO, ZERO, weight, ZERO, "缺少全年执行数，计0分", execution.explanation)
+            missing: explain.Why = (explain.text, "缺少全年执行数，计0分")
+            return ExecutionResult(budget, ZERO, ZERO, weight, ZERO, execution.explanation, missing, pack.places)
         spent = execution.spent
         if spent < 0:
             raise ScoringError(f"project {project.code} spent {plain(spent)}万元; spending cannot be negative")
         rate = spent / budget
         counted = min(rate, pack.exec_cap)
         score = min(self.r(counted * weight), weight)
-        pct = self.f(self.r(rate * HUNDRED))
-        trace = f"执行率{plain(spent)}÷{plain(budget)}={pct}%"
-        trace += f"，按{plain(pack.exec_cap * HUNDRED)}%计" if rate > pack.exec_cap else ""
-        trace += f"，{plain(self.r(counted * HUNDRED))}%×{plain(weight)}={self.f(score)}"
+        pct = self.r(rate * HUNDRED)
+        cap = pack.exec_cap * HUNDRED if rate > pack.exec_cap else None
+        why = (explain.execution, spent, budget, pct, cap, self.r(counted * HUNDRED), weight, score)
         below = pack.exec_explain_below
         if below is not None and rate < below and not execution.explanation:
             findings.append(
@@ -198,10 +206,10 @@ class Scorer:
                     "error",
                     "execution-explanation",
                     "预算执行率",
-                    f"执行率{pct}%低于{plain(below * HUNDRED)}%，须说明原因",
+                    f"执行率{self.f(pct)}%低于{plain(below * HUNDRED)}%，须说明原因",
                 )
             )
-        return ExecutionResult(budget, spent, rate, weight, score, trace, execution.explanation)
+        return ExecutionResult(budget, spent, rate, weight, score, execution.explanation, why, pack.places)
 
     # ---- one indicator
     def indicator(
@@ -215,33 +223,25 @@ class Scorer:
         findings: list[Finding],
     ) -> IndicatorResult:
         name = ind.name
+        places = self.pack.places
         if obs.na:
-            return IndicatorResult(
-                ind,
-                weight,
-                ZERO,
-                "na",
-                None,
-                "不适用",
-                "不适用，不计分，总分按适用分值折算",
-                obs.explanation,
-                obs.evidence,
-            )
+            why = (explain.text, "不适用，不计分，总分按适用分值折算")
+            return IndicatorResult(ind, weight, ZERO, "na", None, obs.explanation, obs.evidence, why, "不适用", places)
         try:
-            outcome = self._judge(ind, weight, obs, project, execution, year)
+            judged = self._judge(ind, weight, obs, project, execution, year)
         except InputError as exc:
             raise ScoringError(f"indicator {name!r} (target {ind.target}): {exc.message}", hint=exc.hint) from None
-        if outcome is None:
+        if judged is None:
             findings.append(Finding("error", "missing-actual", name, f"{name}缺少实际完成值，计0分"))
-            return IndicatorResult(
-                ind, weight, ZERO, "missing", None, "", "缺少实际完成值，计0分", obs.explanation, obs.evidence
-            )
-        # rounding to fewer places than the weight has (0.5 at places 0) must not lift a score past it
-        score, trace, status = min(self.r(outcome.score), weight), outcome.trace, outcome.status
+            why = (explain.text, "缺少实际完成值，计0分")
+            return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
+        score, status, tier, why, seen, over = judged
+        if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
+            score = weight
         if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
             status = "met"
-        if outcome.over:
-            score, trace = self._over(name, score, trace, obs, findings)
+        if over:
+            score, why = self._over(name, score, why, obs, findings)
         if score < weight and not obs.explanation:
             findings.append(
                 Finding(
@@ -251,46 +251,28 @@ class Scorer:
                     f"{name}得分{self.f(score)}低于分值{self.f(weight)}，须填写偏差原因分析及改进措施",
                 )
             )
-        return IndicatorResult(
-            ind, weight, score, status, outcome.tier, outcome.actual, trace, obs.explanation, obs.evidence
-        )
+        return IndicatorResult(ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places)
 
     def _over(
-        self, name: str, score: Decimal, trace: str, obs: Observation, findings: list[Finding]
-    ) -> tuple[Decimal, str]:
+        self, name: str, score: Decimal, why: explain.Why, obs: Observation, findings: list[Finding]
+    ) -> tuple[Decimal, explain.Why]:
         pack = self.pack
         assert pack.over_threshold is not None
         limit = plain(pack.over_threshold * HUNDRED)
         if pack.over_action == "deduct":
-            new = max(ZERO, score - pack.over_deduct)
-            cut = plain(pack.over_deduct)
-            trace += f"；超过目标{limit}%，扣{cut}分：{self.f(score)}−{cut}={self.f(new)}"
-            findings.append(
-                Finding(
-                    "warning",
-                    "over-achievement",
-                    name,
-                    f"{name}实际值达到目标的{limit}%以上，扣{plain(pack.over_deduct)}分",
-                )
-            )
-            return new, trace
-        trace += f"；实际值达到目标的{limit}%以上"
+            after = max(ZERO, score - pack.over_deduct)
+            message = f"{name}实际值达到目标的{limit}%以上，扣{plain(pack.over_deduct)}分"
+            findings.append(Finding("warning", "over-achievement", name, message))
+            return after, (explain.deduct, why, limit, score, pack.over_deduct, after)
         if obs.explanation and pack.over_action == "explain":
-            return score, trace
+            return score, (explain.over, why, limit)
         if pack.over_action == "flag":
-            findings.append(
-                Finding("warning", "over-achievement", name, f"{name}实际值达到目标的{limit}%以上，请核实目标设定")
-            )
+            message = f"{name}实际值达到目标的{limit}%以上，请核实目标设定"
+            findings.append(Finding("warning", "over-achievement", name, message))
         else:
-            findings.append(
-                Finding(
-                    "error",
-                    "over-achievement",
-                    name,
-                    f"{name}实际值达到目标的{limit}%以上，须说明原因（目标是否设定过低）",
-                )
-            )
-        return score, trace
+            message = f"{name}实际值达到目标的{limit}%以上，须说明原因（目标是否设定过低）"
+            findings.append(Finding("error", "over-achievement", name, message))
+        return score, (explain.over, why, limit)
 
     def _judge(
         self, ind: Indicator, w: Decimal, obs: Observation, project: Project, execution: Execution, year: int
@@ -317,9 +299,8 @@ class Scorer:
             if obs.denominator <= 0 or obs.numerator < 0:
                 raise InputError(f"cannot take a rate of {plain(obs.numerator)} out of {plain(obs.denominator)}")
             if target.unit != "%":
-                raise InputError(
-                    f"numerator/denominator give a percentage, but the target is in {target.unit or 'no unit'}"
-                )
+                unit = target.unit or "no unit"
+                raise InputError(f"numerator/denominator give a percentage, but the target is in {unit}")
             return Quantity(obs.numerator / obs.denominator * HUNDRED, "%")
         if obs.survey is not None:
             if target.unit != "%":
@@ -329,13 +310,14 @@ class Scorer:
                 raise InputError("the survey has no answers")
             satisfied = sum((n for answer, n in obs.survey if nfkc(answer) in self.pack.satisfied), ZERO)
             return Quantity(satisfied / total * HUNDRED, "%")
-        if obs.value is None:
+        value = obs.value
+        if value is None:
             return None
-        if not isinstance(obs.value, Quantity):
-            raise InputError(f"expected a number, found the date {obs.value}")
-        if obs.value.unit is None:  # a bare number is in the unit the target was written in: 12 vs ≥15万条
-            return Quantity(obs.value.value * target.scale, target.unit)
-        return obs.value
+        if not isinstance(value, Quantity):
+            raise InputError(f"expected a number, found the date {value}")
+        if value.unit is None:  # a bare number is in the unit the target was written in: 12 vs ≥15万条
+            return Quantity(value.value * target.scale, target.unit)
+        return value
 
     def _comparison(
         self, p: Comparison, w: Decimal, obs: Observation, project: Project, execution: Execution
@@ -349,88 +331,80 @@ class Scorer:
                 head = "全年执行数"
             label = "预算数"
         else:
-            assert p.quantity is not None
-            bound = p.quantity
+            bound = p.quantity  # type: ignore[assignment]
             q = self._quantity(obs, bound)
             head, label = "实际", "目标"
         if q is None:
             return None
         a, t = align(q, bound.unit), bound.value
-        head += bound.written(a)
-        goal = f"{label}{bound.written(t)}"
-        if p.direction == "reverse":
-            return self._reverse(p.op, a, t, w, head, goal, bound)
-        if p.direction == "equality":
-            return self._equality(a, t, w, head, goal, bound)
-        return self._forward(p.op, a, t, w, head, goal, bound)
+        direction = p.direction
+        if direction == "forward":
+            return self._forward(p.op, a, t, w, head, label, bound)
+        if direction == "reverse":
+            return self._reverse(p.op, a, t, w, head, label, bound)
+        return self._equality(a, t, w, head, label, bound)
 
-    def _met(self, w: Decimal, text: str, actual: str, over: bool = False) -> Judged:
-        return Judged(w, "met", f"{text}，得满分{self.f(w)}", actual, over=over)
+    def _short(self, score: Decimal, why: explain.Why, seen: tuple[Quantity, Decimal]) -> Judged:
+        """A shortfall, `score` already rounded: partial while anything is left, else unmet."""
+        if score < 0:
+            score = ZERO
+        return score, "partial" if score > 0 else "unmet", None, why, seen, False
 
-    def _short(self, score: Decimal, text: str, actual: str) -> Judged:
-        """A shortfall: partial while anything is left after rounding, else unmet."""
-        score = max(ZERO, score)
-        return Judged(score, "partial" if self.r(score) > 0 else "unmet", text, actual)
-
-    def _ratio_text(self, head: str, num: Decimal, den: Decimal, w: Decimal, score: Decimal, bound: Quantity) -> str:
-        return f"{head}，{plain(num / bound.scale)}÷{plain(den / bound.scale)}×{self.f(w)}={self.f(self.r(score))}"
-
-    def _forward(self, op: str, a: Decimal, t: Decimal, w: Decimal, head: str, goal: str, bound: Quantity) -> Judged:
-        shown = bound.written(a)
+    def _forward(self, op: str, a: Decimal, t: Decimal, w: Decimal, head: str, label: str, bound: Quantity) -> Judged:
         over = self.pack.over_threshold is not None and t > 0 and a >= t * self.pack.over_threshold
-        if t == 0 or (a >= t if op == ">=" else a > t):
-            return self._met(w, f"{head} {SYMBOLS[op]} {goal}" if t != 0 else f"{head}，{goal}", shown, over)
-        rel = f"{head} {'<' if a < t else '='} {goal}"
+        if t == 0:
+            return w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), over
+        if a >= t if op == ">=" else a > t:
+            return w, "met", None, (explain.met, head, bound, a, SYMBOLS[op], label, t, w), (bound, a), over
+        rel = "<" if a < t else "="
         if self.pack.forward == "binary" or t < 0:
-            return self._short(ZERO, f"{rel}，未达到，计0分", shown)
-        score = min(max(a, ZERO) / t, ONE) * w
-        return self._short(score, self._ratio_text(rel, a, t, w, score, bound), shown)
+            return self._short(ZERO, (explain.zero, head, bound, a, rel, label, t, "未达到"), (bound, a))
+        score = self.r(a / t * w if a < t else w) if a > 0 else ZERO
+        return self._short(score, (explain.ratio, head, bound, a, rel, label, t, a, t, w, score), (bound, a))
 
-    def _reverse(self, op: str, a: Decimal, t: Decimal, w: Decimal, head: str, goal: str, bound: Quantity) -> Judged:
-        shown = bound.written(a)
+    def _reverse(self, op: str, a: Decimal, t: Decimal, w: Decimal, head: str, label: str, bound: Quantity) -> Judged:
         if a <= t if op == "<=" else a < t:
-            return self._met(w, f"{head} {SYMBOLS[op]} {goal}", shown)
-        rel = f"{head} {'>' if a > t else '='} {goal}"
-        if t <= 0 or self.pack.reverse == "binary":
-            return self._short(ZERO, f"{rel}，未达到，计0分", shown)
-        if self.pack.reverse == "linear":
-            score = max(ZERO, ONE - (a - t) / t) * w
-            sa, st = plain(a / bound.scale), plain(t / bound.scale)
-            return self._short(score, f"{rel}，(1−({sa}−{st})÷{st})×{self.f(w)}={self.f(self.r(score))}", shown)
-        score = min(t / a, ONE) * w
-        return self._short(score, self._ratio_text(rel, t, a, w, score, bound), shown)
+            return w, "met", None, (explain.met, head, bound, a, SYMBOLS[op], label, t, w), (bound, a), False
+        rel = ">" if a > t else "="
+        method = self.pack.reverse
+        if t <= 0 or method == "binary":
+            return self._short(ZERO, (explain.zero, head, bound, a, rel, label, t, "未达到"), (bound, a))
+        if method == "linear":
+            score = self.r(max(ZERO, ONE - (a - t) / t) * w)
+            return self._short(score, (explain.linear, head, bound, a, label, t, w, score), (bound, a))
+        score = self.r(t / a * w if a > t else w)
+        return self._short(score, (explain.ratio, head, bound, a, rel, label, t, t, a, w, score), (bound, a))
 
-    def _equality(self, a: Decimal, t: Decimal, w: Decimal, head: str, goal: str, bound: Quantity) -> Judged:
-        shown = bound.written(a)
+    def _equality(self, a: Decimal, t: Decimal, w: Decimal, head: str, label: str, bound: Quantity) -> Judged:
         if t == 0:
             if a <= 0:
-                return self._met(w, f"{head} = {goal}", shown)
-            return self._short(ZERO, f"{head} ≠ {goal}，目标为0，计0分", shown)
+                return w, "met", None, (explain.met, head, bound, a, "=", label, t, w), (bound, a), False
+            return self._short(ZERO, (explain.zero, head, bound, a, "≠", label, t, "目标为0"), (bound, a))
         if a >= t:
-            return self._met(w, f"{head} {'=' if a == t else '>'} {goal}", shown)
-        rel = f"{head} < {goal}"
+            sym = "=" if a == t else ">"
+            return w, "met", None, (explain.met, head, bound, a, sym, label, t, w), (bound, a), False
         if self.pack.equality == "binary" or t < 0:
-            return self._short(ZERO, f"{rel}，未达到，计0分", shown)
-        score = max(a, ZERO) / t * w
-        return self._short(score, self._ratio_text(rel, a, t, w, score, bound), shown)
+            return self._short(ZERO, (explain.zero, head, bound, a, "<", label, t, "未达到"), (bound, a))
+        score = self.r(max(a, ZERO) / t * w)
+        return self._short(score, (explain.ratio, head, bound, a, "<", label, t, a, t, w, score), (bound, a))
 
     def _range(self, p: Range, w: Decimal, obs: Observation) -> Judged | None:
-        q = self._quantity(obs, p.high)
+        bound = p.high
+        q = self._quantity(obs, bound)
         if q is None:
             return None
-        a = align(q, p.high.unit)
+        a = align(q, bound.unit)
         lo, hi = p.low.value, p.high.value
-        shown = p.high.written(a)
-        head, goal = f"实际{shown}", f"区间{p.canonical()}"
+        text = p.canonical()
         if lo <= a <= hi:
-            return self._met(w, f"{head}在{goal}内", shown)
+            return w, "met", None, (explain.range_in, bound, a, text, w), (bound, a), False
         if self.pack.range == "binary" or (a < lo and lo <= 0):
-            return self._short(ZERO, f"{head}不在{goal}内，计0分", shown)
+            return self._short(ZERO, (explain.range_zero, bound, a, text), (bound, a))
         if a < lo:
-            score = max(a, ZERO) / lo * w
-            return self._short(score, self._ratio_text(f"{head}低于{goal}", a, lo, w, score, p.high), shown)
-        score = hi / a * w
-        return self._short(score, self._ratio_text(f"{head}高于{goal}", hi, a, w, score, p.high), shown)
+            score = self.r(max(a, ZERO) / lo * w)
+            return self._short(score, (explain.range_out, bound, a, "低于", text, a, lo, w, score), (bound, a))
+        score = self.r(hi / a * w)
+        return self._short(score, (explain.range_out, bound, a, "高于", text, hi, a, w, score), (bound, a))
 
     # -- deadlines, trends, tiers
     def _deadline(self, p: Deadline, w: Decimal, obs: Observation, year: int) -> Judged | None:
@@ -443,12 +417,10 @@ class Scorer:
             return None
         if not isinstance(obs.value, date):
             raise InputError(f"expected the completion date (e.g. {due.isoformat()}), found {obs.value}")
-        done = obs.value
-        if done <= due:
-            return self._met(w, f"{done.isoformat()}完成，不晚于{due.isoformat()}", done.isoformat())
-        return self._tier_outcome(
-            self.pack.deadline_late, None, w, f"{done.isoformat()}完成，晚于{due.isoformat()}，按", done.isoformat()
-        )
+        done = obs.value.isoformat()
+        if obs.value <= due:
+            return w, "met", None, (explain.on_time, done, due.isoformat(), w), done, False
+        return self._tier_outcome(self.pack.deadline_late, None, w, f"{done}完成，晚于{due.isoformat()}，按", done)
 
     def _trend(self, p: Trend, w: Decimal, obs: Observation) -> Judged | None:
         if obs.value is None and obs.baseline is None:
@@ -489,29 +461,25 @@ class Scorer:
             return None
         return self._tier_outcome(obs.tier, obs.score, w, "评价为", obs.text)
 
-    def _tier_outcome(
-        self, tier: str | None, given: Decimal | None, w: Decimal, head: str, actual: str
-    ) -> Judged | None:
+    def _tier_outcome(self, tier: str | None, given: Decimal | None, w: Decimal, head: str, seen: str) -> Judged:
         if tier is None:
             assert given is not None
             tier = self._tier_of_score(given, w)
-        band = self.tiers[tier].band
+        t = self.tiers[tier]
+        if given is None:
+            score = self.r(t.default * w)
+            why: explain.Why = (explain.tier_default, head, tier, t.default, w, score)
+            return score, STATUS_OF_TIER[tier], tier, why, seen or tier, False
+        band = t.band
         low, high = self.r(band.low * w), self.r(band.high * w)
-        shown_band = f"{'[' if band.low_closed else '('}{self.f(low)}, {self.f(high)}{']' if band.high_closed else ')'}"
-        if given is not None:
-            if w == 0 and given == 0:
-                pass
-            elif w == 0 or given / w not in band:
-                raise InputError(
-                    f"score {plain(given)} lies outside {tier}'s band {shown_band} for a weight of {self.f(w)}"
-                )
-            score = given
-            trace = f"{head}{tier}，自评得分{self.f(self.r(score))}（{tier}区间{shown_band}）"
-        else:
-            share = self.tiers[tier].default
-            score = share * w
-            trace = f"{head}{tier}，默认{plain(share * HUNDRED)}%×{self.f(w)}={self.f(self.r(score))}"
-        return Judged(score, STATUS_OF_TIER[tier], trace, actual or tier, tier)
+        left, right = "[" if band.low_closed else "(", "]" if band.high_closed else ")"
+        shown_band = f"{left}{self.f(low)}, {self.f(high)}{right}"
+        if not (w == 0 and given == 0) and (w == 0 or given / w not in band):
+            weight = self.f(w)
+            raise InputError(f"score {plain(given)} lies outside {tier}'s band {shown_band} for a weight of {weight}")
+        score = self.r(given)
+        why = (explain.tier_given, head, tier, score, shown_band)
+        return score, STATUS_OF_TIER[tier], tier, why, seen or tier, False
 
     def _tier_of_score(self, given: Decimal, w: Decimal) -> str:
         for tier in self.pack.tiers:
@@ -520,20 +488,19 @@ class Scorer:
         raise InputError(f"score {plain(given)} is not within 0–{self.f(w)}")
 
 
-_EMPTY = Observation()
+_EMPTY = Observation()  # an indicator without an actual; actuals are keyed by NFKC-normalised name
 
 
-def _observed(observations: Mapping[str, Observation], ind: Indicator) -> Observation:
-    """The indicator's observation; actuals are keyed by NFKC-normalised indicator name."""
-    return observations.get(nfkc(ind.name), _EMPTY)
+_SCORERS: dict[int, tuple[Pack, Scorer]] = {}  # by identity: hashing a Pack walks all its fields
 
 
-_SCORERS: dict[Pack, Scorer] = {}
+def scorer_for(pack: Pack) -> Scorer:
+    entry = _SCORERS.get(id(pack))
+    if entry is None or entry[0] is not pack:
+        entry = _SCORERS[id(pack)] = (pack, Scorer(pack))
+    return entry[1]
 
 
 def score_project(project: Project, actuals: ProjectActuals, pack: Pack, year: int) -> Scorecard:
     """Score one project's self-evaluation under `pack` for budget `year`."""
-    scorer = _SCORERS.get(pack)
-    if scorer is None:
-        scorer = _SCORERS[pack] = Scorer(pack)
-    return scorer.score(project, actuals, year)
+    return scorer_for(pack).score(project, actuals, year)

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
+from .explain import Why, render
 from .predicates import Predicate, Quantity
 
 
@@ -80,40 +82,66 @@ class ProjectActuals:
     indicators: Mapping[str, Observation] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
+    """Something the evaluator must look at: an error blocks a complete report (with --strict)."""
+
     severity: str  # error | warning
     code: str  # missing-explanation | over-achievement | missing-actual | execution-explanation | …
     indicator: str | None
     message: str
 
 
-@dataclass(frozen=True)
-class IndicatorResult:
+class IndicatorResult(NamedTuple):
+    """One indicator's score. A named tuple: a batch creates hundreds of thousands of these.
+
+    `trace` and `actual` are written on demand from `why` and `seen`, the numbers the engine used.
+    """
+
     indicator: Indicator
     weight: Decimal
     score: Decimal  # rounded; 0 for na (excluded from totals)
     status: str  # met | partial | unmet | na | missing
     tier: str | None
-    actual: str  # the actual as shown in reports
-    trace: str  # one line of arithmetic, in Chinese
     explanation: str | None
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str, ...]
+    why: Why  # (formatter from evalengine.explain, *numbers)
+    seen: str | tuple[Quantity, Decimal]  # the actual: display text, or (unit it was judged in, value)
+    places: int = 2
+
+    @property
+    def trace(self) -> str:
+        """One line of arithmetic, in Chinese: 实际90% < 目标95%，90÷95×12.50=11.84"""
+        return render(self.why, self.places)
+
+    @property
+    def actual(self) -> str:
+        """The actual as reports show it, in the unit the target was written in."""
+        seen = self.seen
+        return seen if isinstance(seen, str) else seen[0].written(seen[1])
 
 
 @dataclass(frozen=True)
 class ExecutionResult:
+    """预算执行率: the rate of spending and its score."""
+
     budget: Decimal  # the denominator used, 万元
     spent: Decimal
     rate: Decimal  # a fraction, unrounded
     weight: Decimal
     score: Decimal  # rounded
-    trace: str
-    explanation: str | None = None
+    explanation: str | None
+    why: Why
+    places: int = 2
+
+    @property
+    def trace(self) -> str:
+        """执行率4.85÷5=97.00%，97%×10=9.70"""
+        return render(self.why, self.places)
 
 
-@dataclass(frozen=True)
-class Level1Result:
+class Level1Result(NamedTuple):
+    """The applicable weight and the score of one level-1 indicator (产出指标 …) in a project."""
+
     name: str
     weight: Decimal  # applicable weight
     score: Decimal

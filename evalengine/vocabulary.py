@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .errors import InputError
@@ -31,7 +31,9 @@ SECTIONS = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def nfkc(text: str) -> str:
+    """Unicode NFKC: full-width forms become half-width, so （%） and (%) name the same thing."""
     return unicodedata.normalize("NFKC", text)
 
 

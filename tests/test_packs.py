@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from evalengine.errors import ErrorGroup, EvalEngineError
+from evalengine.errors import ErrorGroup, EvalEngineError, Location
 from evalengine.observations import observation
 from evalengine.packs import builtin_packs, load_pack
 from evalengine.predicates import Comparison, Qualitative
 from evalengine.targets import parse_target
-from evalengine.errors import Location
 
 PACKS = Path(__file__).parent / "packs"
 BROKEN = sorted((PACKS / "broken").glob("*.yaml"))

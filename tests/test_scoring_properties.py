@@ -65,7 +65,10 @@ def test_a_better_actual_never_scores_lower(pack: Pack, target: str, a: Decimal,
     low, high = sorted([a, b])
     s_low = _score(pack, target, w, Observation(value=Quantity(low, None)))
     s_high = _score(pack, target, w, Observation(value=Quantity(high, None)))
-    if target[0] in "≥>=":
+    predicate = parse_target(target)
+    assert predicate.quantity is not None  # type: ignore[union-attr]
+    zero_equality = target[0] == "=" and predicate.quantity.value == 0  # type: ignore[union-attr]
+    if target[0] in "≥>=" and not zero_equality:  # =0 is met only by A ≤ 0: less is better there
         assert s_low <= s_high
     else:
         assert s_low >= s_high
