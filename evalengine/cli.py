@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from .sources import read_text
 from .targets import parse_target
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def user_errors(func: F) -> F:
@@ -92,3 +93,105 @@ def parse(texts: tuple[str, ...], file: Path | None, fmt: str, encoding: str | N
             click.echo(f"{text}\t{_describe(predicate)}\tcanonical={predicate.canonical()}")
     if failed:
         sys.exit(2)
+
+
+FORMATS = ("md", "html", "json", "xlsx")
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it into place: never a half-written report."""
+    import os
+    import tempfile
+
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _progress(items: Iterable[T]) -> Iterator[T]:
+    """A progress bar on stderr for large batches at a terminal; silent otherwise."""
+    items = list(items)
+    if len(items) < 50 or not sys.stderr.isatty():
+        yield from items
+        return
+    with click.progressbar(items, label="scoring", file=sys.stderr) as bar:
+        yield from bar
+
+
+@main.command()
+@click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rules", default=None, help="Rule pack: a built-in name (mof-2020) or a YAML file. Overrides rules:.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format (default: md, or from the -o file's extension).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report here (atomically) instead of to stdout.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error (missing actual, explanation …).")
+@click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")
+@user_errors
+def score(
+    actuals: tuple[Path, ...],
+    rules: str | None,
+    fmt: str | None,
+    output: Path | None,
+    strict: bool,
+    encoding: str | None,
+) -> None:
+    """Score the self-evaluation (绩效自评) in ACTUALS: actuals files, or directories holding them.
+
+    Several files are scored together into one department or city overview.
+    Exit 0 on success, 1 with --strict when a finding is an error, 2 on bad input.
+    """
+    from .report import build, render, to_json
+    from .runner import actuals_files, score_files
+
+    if fmt is None:
+        fmt = {".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx"}.get(
+            output.suffix.lower() if output else "", "md"
+        )
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a file: give -o report.xlsx")
+    files, passed_over = actuals_files(actuals, encoding)
+    for note in passed_over:
+        click.echo(f"note: {note}", err=True)
+    results = score_files(files, rules, encoding, progress=_progress)
+    report = build(results)
+    data: str | bytes
+    if fmt == "json":
+        data = to_json(report)
+    elif fmt == "html":
+        data = render(report, "report.html.j2")
+    elif fmt == "xlsx":
+        from .xlsx import workbook_bytes
+
+        data = workbook_bytes(report)
+    else:
+        data = render(report, "report.md.j2")
+    if output is not None:
+        write_atomically(output, data)
+        errors = report["summary"]["findings"]["error"]
+        click.echo(f"wrote {output} ({report['summary']['projects']} projects, {errors} error findings)", err=True)
+    else:
+        assert isinstance(data, str)
+        click.echo(data, nl=False)
+    if strict and report["summary"]["findings"]["error"]:
+        sys.exit(1)

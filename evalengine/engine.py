@@ -41,6 +41,8 @@ Judged = tuple[Decimal, str, str | None, "explain.Why", "str | tuple[Quantity, D
 class ScoringError(InputError):
     """An actual that cannot be scored against its target (wrong kind, unit, or out-of-band score)."""
 
+    indicator: str | None = None
+
 
 def allocate_weights(project: Project, pack: Pack, skip: frozenset[int] = frozenset()) -> list[Decimal | None]:
     """Each indicator's weight: explicit ones as given, else the level-1 weight shared out.
@@ -230,7 +232,9 @@ class Scorer:
         try:
             judged = self._judge(ind, weight, obs, project, execution, year)
         except InputError as exc:
-            raise ScoringError(f"indicator {name!r} (target {ind.target}): {exc.message}", hint=exc.hint) from None
+            error = ScoringError(f"indicator {name!r} (target {ind.target}): {exc.message}", hint=exc.hint)
+            error.indicator = name
+            raise error from None
         if judged is None:
             findings.append(Finding("error", "missing-actual", name, f"{name}缺少实际完成值，计0分"))
             why = (explain.text, "缺少实际完成值，计0分")

@@ -1,0 +1,210 @@
+"""Reports: one view of the results (the JSON contract), rendered as JSON, Markdown or HTML.
+
+Every format is built from `build()`, so the numbers in a Markdown table, an HTML page and the
+JSON are the same strings. Numbers are strings with fixed decimals; nothing here computes a score.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+
+from .models import Scorecard
+from .numbers import HUNDRED, ZERO, fixed, plain, round_to
+from .resources import templates_dir
+from .runner import Scored
+
+SEVERITY_ZH = {"error": "错误", "warning": "提示"}
+STATUS_ZH = {"met": "达成", "partial": "部分达成", "unmet": "未达成", "na": "不适用", "missing": "缺少实际值"}
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else fixed(round_to(value, 2))
+
+
+def _pct(fraction: Decimal) -> str:
+    return fixed(round_to(fraction * HUNDRED, 2))
+
+
+def _rowspan(card: Scorecard, n: int) -> int:
+    """Rows the level-1 cell of indicator n spans in the 自评表 (0 when the cell above covers it)."""
+    rows = card.indicators
+    if n and rows[n - 1].indicator.level1 == rows[n].indicator.level1:
+        return 0
+    span = 1
+    while n + span < len(rows) and rows[n + span].indicator.level1 == rows[n].indicator.level1:
+        span += 1
+    return span
+
+
+def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
+    """One project in the JSON contract, plus what the 自评表 shows (department, goals, plan)."""
+    job = scored.job
+    project = card.project
+    ex = card.execution
+    places = job.pack.places
+    return {
+        "code": project.code,
+        "name": project.name,
+        "department": job.targets.department,
+        "unit": project.unit or job.targets.department,
+        "rules": card.pack,
+        "year": job.year,
+        "file": str(job.path),
+        "total": fixed(card.total, places),
+        "grade": card.grade,
+        "budget": {
+            "total": _money(project.budget),
+            "fiscal": _money(project.fiscal),
+            "other": _money(project.other),
+        },
+        "execution": {
+            "budget": _money(ex.budget),
+            "spent": _money(ex.spent) if job.actuals[project.code].execution.spent is not None else None,
+            "rate": _pct(ex.rate),
+            "weight": plain(ex.weight),
+            "score": fixed(ex.score, places),
+            "trace": ex.trace,
+            "explanation": ex.explanation,
+        },
+        "level1": [
+            {"name": lvl.name, "weight": fixed(lvl.weight, places), "score": fixed(lvl.score, places)}
+            for lvl in card.level1
+        ],
+        "indicators": [
+            {
+                "level1": r.indicator.level1,
+                "level1_rows": _rowspan(card, n),
+                "level2": r.indicator.level2,
+                "name": r.indicator.name,
+                "description": r.indicator.description,
+                "target": r.indicator.target,
+                "basis": r.indicator.basis,
+                "actual": r.actual,
+                "weight": fixed(r.weight, places),
+                "score": fixed(r.score, places),
+                "status": r.status,
+                "tier": r.tier,
+                "explanation": r.explanation,
+                "evidence": list(r.evidence),
+                "trace": r.trace,
+            }
+            for n, r in enumerate(card.indicators)
+        ],
+        "findings": [
+            {"severity": f.severity, "code": f.code, "indicator": f.indicator, "message": f.message}
+            for f in card.findings
+        ],
+        "notes": list(card.notes),
+        "goals": list(project.goals),
+        "summary": job.summaries.get(project.code),
+        "purpose": project.purpose,
+    }
+
+
+def build(results: list[Scored]) -> dict[str, Any]:
+    """The whole report: every project, and the department (or city) overview."""
+    projects = [project_view(card, scored) for scored in results for card in scored.cards]
+    cards = [card for scored in results for card in scored.cards]
+    budget = sum((c.execution.budget for c in cards), ZERO)
+    spent = sum((c.execution.spent for c in cards), ZERO)
+    weighted = sum((c.total * c.execution.budget for c in cards), ZERO)
+    grade_names: list[str] = []
+    for scored in results:
+        grade_names += [g for g, _ in scored.job.pack.grades if g not in grade_names]
+    counts = Counter(c.grade for c in cards)
+    severities = Counter(f.severity for c in cards for f in c.findings)
+    packs = sorted({s.job.pack.name for s in results})
+    years = sorted({s.job.year for s in results})
+    departments = [s.job.targets.department for s in results if s.job.targets.department]
+    return {
+        "rules": packs[0] if len(packs) == 1 else "mixed",
+        "rules_title": results[0].job.pack.title if len(packs) == 1 else "多套规则",
+        "year": years[0] if len(years) == 1 else None,
+        "departments": list(dict.fromkeys(departments)),
+        "projects": projects,
+        "summary": {
+            "projects": len(cards),
+            "budget": _money(budget),
+            "spent": _money(spent),
+            "rate": _pct(spent / budget) if budget else None,
+            "average": fixed(round_to(weighted / budget, 2)) if budget else None,
+            "grades": {g: counts.get(g, 0) for g in grade_names},
+            "findings": {"error": severities.get("error", 0), "warning": severities.get("warning", 0)},
+        },
+    }
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---- templates ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|<>*_`[]"})
+
+
+def md(value: Any) -> str:
+    """Text safe inside a Markdown table cell: no pipes, no raw HTML, no line breaks."""
+    if value is None:
+        return ""
+    return " ".join(str(value).split()).translate(_MD_SPECIAL)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md
+    env.globals.update(SEVERITY_ZH=SEVERITY_ZH, STATUS_ZH=STATUS_ZH)
+    return env
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def render(report: dict[str, Any], template: str) -> str:
+    global _ENV
+    if _ENV is None:
+        _ENV = _environment()
+    return _ENV.get_template(template).render(report=report, **chart_geometry(report))
+
+
+LEVEL_BAR = Decimal(140)  # px per level-1 bar in the HTML chart
+RATE_BAR = Decimal(460)  # px for an execution rate of 120%
+
+
+def chart_geometry(report: dict[str, Any]) -> dict[str, Any]:
+    """Bar lengths (px, as strings) for the HTML report's SVG charts."""
+    bars = []
+    for p in report["projects"]:
+        levels = []
+        for lvl in p["level1"]:
+            weight = Decimal(lvl["weight"])
+            share = Decimal(lvl["score"]) / weight if weight else ZERO
+            levels.append(
+                {
+                    "name": lvl["name"],
+                    "share": fixed(round_to(share * HUNDRED, 1), 1),
+                    "width": fixed(round_to(share * LEVEL_BAR, 1), 1),
+                }
+            )
+        rate = min(Decimal(p["execution"]["rate"]), Decimal(120))
+        bars.append(
+            {
+                "name": p["name"],
+                "levels": levels,
+                "rate": p["execution"]["rate"],
+                "rate_width": fixed(round_to(rate / Decimal(120) * RATE_BAR, 1), 1),
+            }
+        )
+    return {"bars": bars, "rate_100": fixed(round_to(Decimal(240) + RATE_BAR * 100 / 120, 1), 1)}

@@ -1,0 +1,83 @@
+"""Score one or more actuals files: load everything, check everything, then score.
+
+No output is produced until every file has been read and every project scored without an input
+error, so a bad file never leaves a half-written report behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .documents import Job, load_job
+from .engine import ScoringError, scorer_for
+from .errors import ErrorGroup, EvalEngineError, InputError, Location
+from .models import Finding, Scorecard
+from .sources import load_yaml
+from .vocabulary import nfkc
+
+Progress = Callable[[Iterable[tuple[Job, str]]], Iterator[tuple[Job, str]]]
+
+
+@dataclass
+class Scored:
+    job: Job
+    cards: list[Scorecard]
+
+
+def actuals_files(paths: Iterable[Path], encoding: str | None = None) -> tuple[list[Path], list[str]]:
+    """Expand directories into the actuals files inside them; say what was passed over and why."""
+    files: list[Path] = []
+    notes: list[str] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or directory: {path}", Location(str(path)))
+        if path.is_file():
+            files.append(path)
+            continue
+        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml")):
+            doc = load_yaml(candidate, encoding)
+            if isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data:
+                files.append(candidate)
+            else:
+                notes.append(f"{candidate}: not an actuals file (no targets: and projects:), passed over")
+    if not files:
+        raise InputError("no actuals file given", hint="name an actuals file, or a directory holding them")
+    return files, notes
+
+
+def score_files(
+    paths: Iterable[Path], rules: str | None = None, encoding: str | None = None, progress: Progress | None = None
+) -> list[Scored]:
+    errors: list[EvalEngineError] = []
+    jobs: list[Job] = []
+    for path in paths:
+        try:
+            jobs.append(load_job(path, rules, encoding))
+        except ErrorGroup as group:
+            errors.extend(group.errors)
+        except EvalEngineError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    work = [(job, project.code) for job in jobs for project in job.targets.projects]
+    cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
+    for job, code in progress(work) if progress else work:
+        project = next(p for p in job.targets.projects if p.code == code)
+        try:
+            card = scorer_for(job.pack).score(project, job.actuals[code], job.year)
+        except ScoringError as exc:
+            key = (code, nfkc(exc.indicator).strip() if exc.indicator else "")
+            exc.location = job.where.get(key) or job.where.get((code, "")) or job.targets.where.get(code)
+            exc.message = f"project {code}: {exc.message}"
+            errors.append(exc)
+            continue
+        if code in job.missing:
+            finding = Finding("error", "missing-project", None, f"实际完成情况文件中没有项目{code}，全部指标计0分")
+            card = dataclasses.replace(card, findings=(finding, *card.findings))
+        cards[id(job)].append(card)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    return [Scored(job, cards[id(job)]) for job in jobs]
