@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    # Chinese words are short: 大成 for 达成 shares one character of two, a ratio of exactly 0.5
+    cutoff = 0.5 if _CJK.search(word) else 0.6
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f" (did you mean {matches[0]!r}?)" if matches else ""

@@ -1,0 +1,348 @@
+"""`evalengine score` end to end: the bundled example, every format, and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from evalengine.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "zunhua-2024"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+# Hand-computed from the rules of mof-2020 (see the comments in examples/zunhua-2024/actuals.yaml):
+# code -> (execution score, total, grade)
+EXPECTED = {
+    "13028124P00091910001P": ("9.70", "99.70", "优"),  # 9.70 + 50 + 30 + 10
+    "13028124P000918100012": ("8.40", "92.38", "优"),  # 8.40 + 11.81 + 12.50 + 8.75 + 12.50 + 28.42 + 10
+    "13028124P00089810002P": ("9.87", "99.20", "优"),  # 398.6/404 → 9.87; 29.33 for 88% of 90%
+    "13028124P00090910001G": ("10.00", "96.43", "优"),  # 67.50 over 70 applicable (one 不适用)
+    "13028124P000912100010": ("9.10", "99.10", "优"),
+    "13028124P000901100013": ("9.33", "99.33", "优"),
+    "13028124P000915100011": ("7.00", "79.71", "中"),  # 7 + 8.33 + 9.38 + 12.5 + 12.5 + 20 + 10
+    "13028124P00090310001E": ("10.00", "100.00", "优"),
+    "13028124P00090810001T": ("9.73", "99.73", "优"),
+    "13028124P00090510001R": ("9.50", "89.19", "良"),  # satisfaction missing → 0
+    "13028124P00083610001D": ("9.93", "99.93", "优"),
+    "13028124P00083810002C": ("9.43", "69.30", "中"),  # 9.43 + 12.25 + 12.37 + 3.75 + 12.5 + 9 + 10
+}
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A writable copy of the bundled example."""
+    target = tmp_path / "zunhua"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def report_json(*args: str) -> dict[str, Any]:
+    result = run("score", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_example_scores_as_computed_by_hand() -> None:
+    data = report_json(str(EXAMPLE / "actuals.yaml"))
+    got = {p["code"]: (p["execution"]["score"], p["total"], p["grade"]) for p in data["projects"]}
+    assert got == EXPECTED
+    assert data["rules"] == "mof-2020" and data["year"] == 2024
+    summary = data["summary"]
+    assert summary["projects"] == 12
+    assert (summary["budget"], summary["spent"], summary["rate"]) == ("823.00", "797.80", "96.94")
+    assert summary["average"] == "97.38"  # Σ total × budget / 823 = 80142.01 / 823
+    assert summary["grades"] == {"优": 9, "良": 1, "中": 2, "差": 0}
+
+
+def test_json_follows_the_contract() -> None:
+    data = report_json(str(EXAMPLE / "actuals.yaml"))
+    project = data["projects"][0]
+    assert {"code", "name", "total", "grade", "execution", "indicators", "findings"} <= set(project)
+    assert set(project["execution"]) >= {"budget", "spent", "rate", "weight", "score"}
+    assert project["execution"] == {
+        **project["execution"],
+        "budget": "5.00",
+        "spent": "4.85",
+        "rate": "97.00",
+        "weight": "10",
+        "score": "9.70",
+    }
+    indicator = project["indicators"][0]
+    assert set(indicator) >= {
+        "level1",
+        "level2",
+        "name",
+        "target",
+        "actual",
+        "weight",
+        "score",
+        "status",
+        "tier",
+        "explanation",
+        "trace",
+    }
+    assert indicator["target"] == "≥95%" and indicator["weight"] == "12.50" and indicator["status"] == "met"
+    for p in data["projects"]:
+        for f in p["findings"]:
+            assert set(f) == {"severity", "code", "indicator", "message"} and f["severity"] in ("error", "warning")
+    assert set(data["summary"]) >= {"projects", "budget", "spent", "rate", "average", "grades"}
+
+
+def test_findings_of_the_example() -> None:
+    data = report_json(str(EXAMPLE / "actuals.yaml"))
+    found = sorted((p["code"], f["code"], f["indicator"]) for p in data["projects"] for f in p["findings"])
+    assert found == sorted(
+        [
+            ("13028124P000912100010", "over-achievement", "组织宣传活动次数（次）"),
+            ("13028124P000915100011", "missing-explanation", "督导项目建设次数"),
+            ("13028124P000918100012", "missing-explanation", "被救助信访案件息诉率（%）"),
+            ("13028124P00090510001R", "missing-actual", "用户使用满意度（%）"),
+            ("13028124P00090510001R", "missing-explanation", "信息利用率（%）"),
+        ]
+    )
+
+
+def test_markdown_report_matches_the_golden_file() -> None:
+    result = run("score", str(EXAMPLE / "actuals.yaml"))
+    assert result.exit_code == 0
+    golden = GOLDEN / "zunhua-2024.md"
+    if os.environ.get("EVALENGINE_UPDATE_GOLDEN"):
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+def test_strict_exits_1_on_error_findings_and_0_without() -> None:
+    assert run("score", str(EXAMPLE / "actuals.yaml"), "--strict").exit_code == 1
+    assert run("score", str(EXAMPLE / "actuals.yaml")).exit_code == 0
+
+
+def test_clean_project_passes_strict(example: Path) -> None:
+    actuals = example / "actuals.yaml"
+    text = actuals.read_text(encoding="utf-8")
+    keep = text.split("\n  - code: 13028124P000918100012")[0]  # only the first, flawless project
+    actuals.write_text(keep + "\n", encoding="utf-8")
+    result = run("score", str(actuals), "--strict", "--format", "json")
+    # the other 11 projects are absent from the file: each is a missing-project error, never skipped
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert sum(1 for p in data["projects"] for f in p["findings"] if f["code"] == "missing-project") == 11
+    assert data["projects"][0]["findings"] == []
+
+
+def test_html_is_self_contained_and_matches_json(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert run("score", str(EXAMPLE / "actuals.yaml"), "-o", str(out)).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<style>" in html and "<svg" in html and "Noto Sans CJK SC" in html and "@page { size: A4" in html
+    assert "http://" not in html and "https://" not in html  # nothing fetched from elsewhere
+    data = report_json(str(EXAMPLE / "actuals.yaml"))
+    for p in data["projects"]:
+        assert f'data-code="{p["code"]}" data-total="{p["total"]}" data-grade="{p["grade"]}"' in html
+
+
+def test_xlsx_has_an_overview_and_a_sheet_per_project(tmp_path: Path) -> None:
+    out = tmp_path / "report.xlsx"
+    assert run("score", str(EXAMPLE / "actuals.yaml"), "-o", str(out)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "总览" and len(wb.sheetnames) == 13
+    overview = wb["总览"]
+    totals = {row[0]: Decimal(str(row[5])) for row in overview.iter_rows(min_row=3, max_row=14, values_only=True)}
+    assert totals == {code: Decimal(total) for code, (_, total, _) in EXPECTED.items()}
+    sheet = wb[wb.sheetnames[1]]
+    assert "A3:B4" in {str(r) for r in sheet.merged_cells.ranges}  # the 资金情况 header block
+    assert "A8:A11" in {str(r) for r in sheet.merged_cells.ranges}  # 产出指标 spans its four rows
+    assert sheet["C7"].value == "三级指标" and sheet["D8"].value == "≥95%"
+
+
+def test_xlsx_needs_an_output_file() -> None:
+    result = run("score", str(EXAMPLE / "actuals.yaml"), "--format", "xlsx")
+    assert result.exit_code == 2 and "-o report.xlsx" in result.output
+
+
+def test_several_files_make_one_overview(example: Path, tmp_path: Path) -> None:
+    second = tmp_path / "second"
+    shutil.copytree(example, second)
+    targets = second / "targets.yaml"
+    targets.write_text(
+        targets.read_text(encoding="utf-8").replace("中共遵化市委政法委本级", "另一部门"), encoding="utf-8"
+    )
+    data = report_json(str(example / "actuals.yaml"), str(second / "actuals.yaml"))
+    assert data["summary"]["projects"] == 24
+    assert data["summary"]["budget"] == "1646.00"
+    assert data["departments"] == ["中共遵化市委政法委本级", "另一部门"]
+
+
+def test_a_directory_is_scored_and_other_files_are_named(example: Path) -> None:
+    result = CliRunner().invoke(main, ["score", str(example), "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"]["projects"] == 12
+    assert "targets.yaml: not an actuals file" in result.stderr
+
+
+def test_script_in_a_name_is_text_everywhere(example: Path, tmp_path: Path) -> None:
+    targets = example / "targets.yaml"
+    evil = "<script>alert(1)</script>"
+    targets.write_text(
+        targets.read_text(encoding="utf-8").replace("name: 见义勇为专项资金", f'name: "{evil}"'), encoding="utf-8"
+    )
+    out = tmp_path / "r.html"
+    assert run("score", str(example / "actuals.yaml"), "-o", str(out)).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert evil not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    markdown = run("score", str(example / "actuals.yaml")).stdout
+    assert evil not in markdown and "\\<script\\>" in markdown
+
+
+def test_a_bom_is_fine(example: Path) -> None:
+    actuals = example / "actuals.yaml"
+    actuals.write_bytes(b"\xef\xbb\xbf" + actuals.read_bytes())
+    assert run("score", str(actuals), "--format", "json").exit_code == 0
+
+
+def test_gbk_is_read_with_encoding(example: Path) -> None:
+    for name in ("actuals.yaml", "targets.yaml"):
+        path = example / name
+        path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    result = run("score", str(example / "actuals.yaml"), "--encoding", "gbk", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["summary"]["average"] == "97.38"
+
+
+def _break(example: Path, name: str, old: str, new: str) -> None:
+    path = example / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BAD_INPUTS: dict[str, tuple[str, str, str, list[str]]] = {
+    # id: (file, replace this, with this, fragments the message must contain)
+    "malformed-yaml": (
+        "actuals.yaml",
+        "    execution: {spent: 4.85}",
+        "    execution: {spent: 4.85",
+        ["actuals.yaml:", "malformed YAML"],
+    ),
+    "targets-missing": (
+        "actuals.yaml",
+        "targets: targets.yaml",
+        "targets: nowhere.yaml",
+        ["actuals.yaml:6", "targets file not found", "nowhere.yaml"],
+    ),
+    "unknown-project": (
+        "actuals.yaml",
+        "code: 13028124P00091910001P",
+        "code: 13028124P00091910001X",
+        ["actuals.yaml:10", "unknown project code", "did you mean '13028124P00091910001P'"],
+    ),
+    "unknown-indicator": (
+        "actuals.yaml",
+        "      补助覆盖率(%): 96%",
+        "      补助覆盖律(%): 96%",
+        ["actuals.yaml:14", "has no indicator '补助覆盖律(%)'", "did you mean '补助覆盖率(%)'"],
+    ),
+    "unit-mismatch": (
+        "actuals.yaml",
+        "      补助覆盖率(%): 96%",
+        "      补助覆盖率(%): 96人",
+        ["actuals.yaml:14", "补助覆盖率(%)", "is in 人", "the target is in %"],
+    ),
+    "zero-budget": (
+        "targets.yaml",
+        "budget: {total: 5.00, fiscal: 5.00, other: 0}",
+        "budget: {total: 0, fiscal: 5.00, other: 0}",
+        ["targets.yaml:10", "must be above 0"],
+    ),
+    "negative-budget": (
+        "actuals.yaml",
+        "execution: {spent: 4.85}",
+        "execution: {spent: 4.85, budget: -5}",
+        ["actuals.yaml:11", "budget", "must be above 0"],
+    ),
+    "duplicate-project": (
+        "actuals.yaml",
+        "code: 13028124P000918100012",
+        "code: 13028124P00091910001P",
+        ["actuals.yaml:21", "appears twice"],
+    ),
+    "bad-target": (
+        "targets.yaml",
+        'target: "≥95%", basis',
+        'target: "≥95%%", basis',
+        ["targets.yaml:17", 'cannot read "≥95%%" at column 5', "^"],
+    ),
+    "bad-tier": (
+        "actuals.yaml",
+        "{tier: 达成, evidence: [表彰决定.pdf]}",
+        "{tier: 大成}",
+        ["actuals.yaml:18", "is not a tier", "did you mean '达成'"],
+    ),
+    "unknown-key": (
+        "actuals.yaml",
+        "execution: {spent: 4.85}",
+        "executoin: {spent: 4.85}",
+        ["actuals.yaml:11", "unknown key 'executoin'", "did you mean 'execution'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS), ids=list(BAD_INPUTS))
+def test_bad_input_exits_2_with_a_located_message_and_writes_nothing(case: str, example: Path) -> None:
+    name, old, new, fragments = BAD_INPUTS[case]
+    _break(example, name, old, new)
+    out = example / "report.html"
+    result = run("score", str(example / "actuals.yaml"), "-o", str(out))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.stderr
+    assert not out.exists() and not list(example.glob(".report.html.*"))
+
+
+def test_gbk_without_encoding_says_what_to_do(example: Path) -> None:
+    path = example / "actuals.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    result = run("score", str(path))
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.stderr and "GBK" in result.stderr and "--encoding gbk" in result.stderr
+
+
+def test_an_error_leaves_an_existing_report_untouched(example: Path) -> None:
+    out = example / "report.md"
+    out.write_text("yesterday's report", encoding="utf-8")
+    _break(example, "actuals.yaml", "      补助覆盖率(%): 96%", "      补助覆盖率(%): 96人")
+    assert run("score", str(example / "actuals.yaml"), "-o", str(out)).exit_code == 2
+    assert out.read_text(encoding="utf-8") == "yesterday's report"
+
+
+def test_all_errors_in_a_file_are_reported_together(example: Path) -> None:
+    _break(example, "actuals.yaml", "      补助覆盖率(%): 96%", "      补助覆盖律(%): 96%")
+    _break(example, "actuals.yaml", "code: 13028124P000918100012", "code: NOPE")
+    result = run("score", str(example / "actuals.yaml"))
+    assert result.exit_code == 2
+    assert "2 errors" in result.stderr and "补助覆盖律" in result.stderr and "NOPE" in result.stderr
+
+
+def test_missing_file_is_a_clean_error() -> None:
+    result = run("score", "/no/such/actuals.yaml")
+    assert result.exit_code == 2 and "no such file or directory" in result.stderr
+
+
+def test_progress_is_silent_when_not_at_a_terminal() -> None:
+    result = CliRunner().invoke(main, ["score", str(EXAMPLE / "actuals.yaml"), "--format", "json"])
+    assert result.stderr == ""
+    assert isinstance(io.StringIO(result.stdout).read(), str)
