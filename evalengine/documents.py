@@ -19,7 +19,7 @@ from .observations import observation
 from .packs import Pack, load_pack
 from .predicates import Quantity
 from .sources import Document, KeyPath, load_yaml
-from .suggest import did_you_mean
+from .suggest import did_you_mean, unknown_key
 from .targets import parse_actual, parse_target
 from .vocabulary import Vocabulary, nfkc
 
@@ -82,11 +82,7 @@ class _Collector:
     def keys(self, path: KeyPath, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for key in data:
             if key not in allowed:
-                self.add(
-                    (*path, key),
-                    f"unknown key {key!r}{did_you_mean(key, allowed)}",
-                    f"allowed here: {', '.join(allowed)}",
-                )
+                self.add((*path, key), *unknown_key(key, allowed))
 
     def raise_if_any(self) -> None:
         if len(self.errors) == 1:
@@ -266,9 +262,9 @@ def _indicator(c: _Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> I
 # ---- actuals -------------------------------------------------------------------------------------
 
 
-def load_job(path: Path, rules: str | None = None, encoding: str | None = None) -> Job:
+def load_job(path: Path, rules: str | None = None, encoding: str | None = None, doc: Document | None = None) -> Job:
     """Read an actuals file and everything it names: the pack, the targets. All errors together."""
-    doc = load_yaml(path, encoding)
+    doc = doc or load_yaml(path, encoding)
     c = _Collector(doc)
     data = _mapping(c, doc.data, (), "an actuals file (targets:, year:, projects:)")
     c.keys((), data, ACTUALS_KEYS)

@@ -25,6 +25,11 @@ def render(why: Why, places: int) -> str:
     return str(why[0](places, *why[1:]))
 
 
+def _quotient(places: int, bound: Quantity, num: Decimal, den: Decimal, w: Decimal, score: Decimal) -> str:
+    """num÷den×w=score, the numbers in the unit the target was written in."""
+    return f"{plain(num / bound.scale)}÷{plain(den / bound.scale)}×{fx(w, places)}={fx(score, places)}"
+
+
 def met(places: int, head: str, bound: Quantity, a: Decimal, sym: str, label: str, t: Decimal, w: Decimal) -> str:
     return f"{head}{bound.written(a)} {sym} {label}{bound.written(t)}，得满分{fx(w, places)}"
 
@@ -46,11 +51,7 @@ def ratio(
     w: Decimal,
     score: Decimal,
 ) -> str:
-    s = bound.scale
-    return (
-        f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，"
-        f"{plain(num / s)}÷{plain(den / s)}×{fx(w, places)}={fx(score, places)}"
-    )
+    return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，{_quotient(places, bound, num, den, w, score)}"
 
 
 def linear(
@@ -82,10 +83,7 @@ def range_out(
     w: Decimal,
     score: Decimal,
 ) -> str:
-    s = bound.scale
-    return (
-        f"实际{bound.written(a)}{side}区间{text}，{plain(num / s)}÷{plain(den / s)}×{fx(w, places)}={fx(score, places)}"
-    )
+    return f"实际{bound.written(a)}{side}区间{text}，{_quotient(places, bound, num, den, w, score)}"
 
 
 def range_zero(places: int, bound: Quantity, a: Decimal, text: str) -> str:

@@ -15,7 +15,7 @@ from .errors import InputError, Location
 from .models import Observation
 from .numbers import to_decimal
 from .predicates import Deadline, Predicate, Qualitative, Quantity, Reference, Trend
-from .suggest import did_you_mean
+from .suggest import did_you_mean, unknown_key
 from .targets import parse_actual
 from .vocabulary import Vocabulary
 
@@ -92,11 +92,8 @@ def _number(value: Any, where: Location, key: str) -> Decimal:
 def _mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:
     for key in entry:
         if key not in KEYS:
-            raise InputError(
-                f"unknown key {key!r}{did_you_mean(key, KEYS)}",
-                _at(where, key),
-                hint=f"an indicator entry may have: {', '.join(KEYS)}",
-            )
+            message, hint = unknown_key(key, KEYS)
+            raise InputError(message, _at(where, key), hint=hint)
     fields: dict[str, Any] = {}
     if entry.get("value") is not None:
         inner = _scalar(str(entry["value"]), predicate, vocab, _at(where, "value"))

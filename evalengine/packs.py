@@ -20,7 +20,7 @@ from .errors import ErrorGroup, EvalEngineError, InputError, Location
 from .numbers import HUNDRED, ROUNDING_MODES, ZERO, to_decimal
 from .resources import rules_dir
 from .sources import Document, KeyPath, keypath_text, load_yaml
-from .suggest import did_you_mean
+from .suggest import did_you_mean, unknown_key
 from .vocabulary import TIERS, Vocabulary, default_vocabulary, extend
 
 FORWARD_METHODS = ("ratio", "binary")
@@ -302,11 +302,7 @@ class _Validator:
     def keys(self, path: KeyPath, data: dict[str, Any], allowed: Mapping[str, Any] | tuple[str, ...]) -> None:
         for key in data:
             if key not in allowed:
-                self.fail(
-                    (*path, key),
-                    f"unknown key {key!r}{did_you_mean(key, list(allowed))}",
-                    f"allowed here: {', '.join(allowed)}",
-                )
+                self.fail((*path, key), *unknown_key(key, allowed))
 
     def section(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key)

@@ -14,11 +14,11 @@ from pathlib import Path
 from .documents import Job, load_job
 from .engine import ScoringError, scorer_for
 from .errors import ErrorGroup, EvalEngineError, InputError, Location
-from .models import Finding, Scorecard
-from .sources import load_yaml
+from .models import Finding, Project, Scorecard
+from .sources import Document, load_yaml
 from .vocabulary import nfkc
 
-Progress = Callable[[Iterable[tuple[Job, str]]], Iterator[tuple[Job, str]]]
+Progress = Callable[[Iterable[tuple[Job, Project]]], Iterator[tuple[Job, Project]]]
 
 
 @dataclass
@@ -27,20 +27,25 @@ class Scored:
     cards: list[Scorecard]
 
 
-def actuals_files(paths: Iterable[Path], encoding: str | None = None) -> tuple[list[Path], list[str]]:
-    """Expand directories into the actuals files inside them; say what was passed over and why."""
-    files: list[Path] = []
+def actuals_files(
+    paths: Iterable[Path], encoding: str | None = None
+) -> tuple[list[tuple[Path, Document | None]], list[str]]:
+    """Expand directories into the actuals files inside them; say what was passed over and why.
+
+    Files found in a directory come with the document read to recognise them, so it is read once.
+    """
+    files: list[tuple[Path, Document | None]] = []
     notes: list[str] = []
     for path in paths:
         if not path.exists():
             raise InputError(f"no such file or directory: {path}", Location(str(path)))
         if path.is_file():
-            files.append(path)
+            files.append((path, None))
             continue
         for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml")):
             doc = load_yaml(candidate, encoding)
             if isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data:
-                files.append(candidate)
+                files.append((candidate, doc))
             else:
                 notes.append(f"{candidate}: not an actuals file (no targets: and projects:), passed over")
     if not files:
@@ -49,23 +54,27 @@ def actuals_files(paths: Iterable[Path], encoding: str | None = None) -> tuple[l
 
 
 def score_files(
-    paths: Iterable[Path], rules: str | None = None, encoding: str | None = None, progress: Progress | None = None
+    paths: Iterable[Path | tuple[Path, Document | None]],
+    rules: str | None = None,
+    encoding: str | None = None,
+    progress: Progress | None = None,
 ) -> list[Scored]:
     errors: list[EvalEngineError] = []
     jobs: list[Job] = []
-    for path in paths:
+    for item in paths:
+        path, doc = item if isinstance(item, tuple) else (item, None)
         try:
-            jobs.append(load_job(path, rules, encoding))
+            jobs.append(load_job(path, rules, encoding, doc))
         except ErrorGroup as group:
             errors.extend(group.errors)
         except EvalEngineError as exc:
             errors.append(exc)
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
-    work = [(job, project.code) for job in jobs for project in job.targets.projects]
+    work = [(job, project) for job in jobs for project in job.targets.projects]
     cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
-    for job, code in progress(work) if progress else work:
-        project = next(p for p in job.targets.projects if p.code == code)
+    for job, project in progress(work) if progress else work:
+        code = project.code
         try:
             card = scorer_for(job.pack).score(project, job.actuals[code], job.year)
         except ScoringError as exc:

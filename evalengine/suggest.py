@@ -14,3 +14,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     cutoff = 0.5 if _CJK.search(word) else 0.6
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+def unknown_key(key: str, allowed: Iterable[str]) -> tuple[str, str]:
+    """The message and hint for a key that is not one of `allowed`."""
+    names = list(allowed)
+    return f"unknown key {key!r}{did_you_mean(key, names)}", f"allowed here: {', '.join(names)}"

@@ -20,8 +20,15 @@ def test_every_seed_target_prints_the_contract() -> None:
     assert [line["input"] for line in lines] == SEED_TARGETS
     assert all("error" not in line and line["canonical"] for line in lines)
     first = lines[3]  # ≥1万元
-    assert first == {"input": "≥1万元", "kind": "comparison", "op": ">=", "value": "10000", "unit": "元",
-                     "direction": "forward", "canonical": "≥1万元"}
+    assert first == {
+        "input": "≥1万元",
+        "kind": "comparison",
+        "op": ">=",
+        "value": "10000",
+        "unit": "元",
+        "direction": "forward",
+        "canonical": "≥1万元",
+    }
 
 
 def test_errors_exit_2_with_their_column() -> None:
