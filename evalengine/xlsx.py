@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 THIN = Side(style="thin", color="808080")
@@ -103,6 +104,18 @@ def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
     for col, width in enumerate((24, 36, 14, 16, 12, 10, 10, 10), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A3"
+    _print_on_a4(ws)
+
+
+def _print_on_a4(ws: Worksheet) -> None:
+    """Landscape A4, as wide as one page, as long as it needs."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
@@ -188,9 +201,7 @@ def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
         ws.cell(row=row, column=2, value=trace)
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    _print_on_a4(ws)
 
 
 def workbook_bytes(report: dict[str, Any]) -> bytes:
