@@ -59,8 +59,9 @@ def _describe(predicate: Predicate) -> str:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--encoding", default=None, help="Encoding of --file when it is not UTF-8 (e.g. gbk).")
+@click.option("--rules", default=None, help="Read with this pack's vocabulary additions (a name or a YAML file).")
 @user_errors
-def parse(texts: tuple[str, ...], file: Path | None, fmt: str, encoding: str | None) -> None:
+def parse(texts: tuple[str, ...], file: Path | None, fmt: str, encoding: str | None, rules: str | None) -> None:
     """Parse targets (指标值) and show the predicate each one means.
 
     Exit 0 when every target parses, 2 when any fails.
@@ -72,11 +73,16 @@ def parse(texts: tuple[str, ...], file: Path | None, fmt: str, encoding: str | N
                 items.append((raw.strip(), number))
     if not items:
         raise click.UsageError("give at least one TEXT, or --file FILE")
+    vocab = None
+    if rules:
+        from .packs import load_pack, resolve
+
+        vocab = load_pack(resolve(rules, Path.cwd())).vocabulary
     failed = 0
     for text, line in items:
         where: dict[str, Any] = {"line": line} if line is not None else {}
         try:
-            predicate = parse_target(text)
+            predicate = parse_target(text, vocab)
         except TargetSyntaxError as exc:
             failed += 1
             if fmt == "json":
@@ -195,3 +201,108 @@ def score(
         click.echo(data, nl=False)
     if strict and report["summary"]["findings"]["error"]:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("packs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the generated cases (reproducible).")
+@click.option("--examples-only", is_flag=True, help="Validate and run the pack's examples; skip the properties.")
+def check(packs: tuple[str, ...], fmt: str, seed: int, examples_only: bool) -> None:
+    """Prove rule PACKS sound: validation, their examples, and generated properties.
+
+    PACK is a built-in name (mof-2020) or a YAML file. Exit 0 when all pass, 1 when a check fails,
+    2 when a pack cannot be read.
+    """
+    from .checks import check_pack
+
+    reports = [check_pack(ref, seed=seed, examples_only=examples_only) for ref in packs]
+    if fmt == "json":
+        click.echo(json.dumps({"packs": [r.to_json() for r in reports]}, ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            click.echo(f"{report.pack}  ({report.file})  {'ok' if report.ok else 'FAILED'}")
+            for c in report.checks:
+                mark = "ok  " if c.ok else "FAIL"
+                first, *rest = c.message.splitlines() or [""]
+                click.echo(f"  {mark}  {c.name}: {first}")
+                for line in rest:
+                    click.echo(f"        {line}")
+                if c.counterexample:
+                    click.echo("        counterexample, ready to paste into the pack:")
+                    for line in c.counterexample.splitlines():
+                        click.echo(f"          {line}")
+    if not all(r.readable for r in reports):
+        sys.exit(2)
+    if not all(r.ok for r in reports):
+        sys.exit(1)
+
+
+@main.group()
+def rules() -> None:
+    """The built-in rule packs, and the effective content of any pack."""
+
+
+@rules.command("list")
+def rules_list() -> None:
+    """List the built-in packs with their title and source."""
+    from .packs import builtin_packs, load_pack
+
+    for name in builtin_packs():
+        pack = load_pack(name)
+        click.echo(f"{name}\n  {pack.title}\n  source: {pack.source}")
+
+
+@rules.command("show")
+@click.argument("pack")
+@user_errors
+def rules_show(pack: str) -> None:
+    """Print PACK as it takes effect after extends:, each value with the file and line it comes from."""
+    from .packs import load_pack, resolve
+
+    loaded = load_pack(resolve(pack, Path.cwd()))
+    click.echo(f"# {loaded.name}: {loaded.title}")
+    for line in _annotated(loaded.data, loaded.origins, ()):
+        click.echo(line)
+
+
+def _annotated(data: Any, origins: Any, path: tuple[Any, ...], indent: str = "") -> Iterator[str]:
+    """YAML lines of `data`, each leaf annotated with `# file:line` from `origins`."""
+
+    def origin(p: tuple[Any, ...]) -> str:
+        loc = origins.get(p)
+        return f"  # {Path(loc.file).name}:{loc.line}" if loc is not None and loc.file else ""
+
+    def scalar(value: Any) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        text = str(value)
+        return json.dumps(text, ensure_ascii=False) if any(c in text for c in ":#[]{},'\"") or not text else text
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = (*path, key)
+            if isinstance(value, list) and value and not any(isinstance(v, (dict, list)) for v in value):
+                yield f"{indent}{key}: [{', '.join(scalar(v) for v in value)}]{origin(here)}"
+            elif isinstance(value, (dict, list)) and value:
+                yield f"{indent}{key}:{origin(here)}"
+                yield from _annotated(value, origins, here, indent + "  ")
+            else:
+                empty = "{}" if isinstance(value, dict) else "[]" if isinstance(value, list) else scalar(value)
+                yield f"{indent}{key}: {empty}{origin(here)}"
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            here = (*path, i)
+            if isinstance(value, dict):
+                inline = ", ".join(f"{k}: {scalar(v)}" for k, v in value.items() if not isinstance(v, (dict, list)))
+                if all(not isinstance(v, (dict, list)) for v in value.values()):
+                    yield f"{indent}- {{{inline}}}{origin(here)}"
+                    continue
+                yield f"{indent}-{origin(here)}"
+                yield from _annotated(value, origins, here, indent + "  ")
+            elif isinstance(value, list):
+                yield f"{indent}- [{', '.join(scalar(v) for v in value)}]{origin(here)}"
+            else:
+                yield f"{indent}- {scalar(value)}{origin(here)}"

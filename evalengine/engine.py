@@ -112,6 +112,7 @@ class Scorer:
         self.tiers = {t.name: t for t in pack.tiers}
         self._weights: dict[tuple[object, ...], list[Decimal | None]] = {}
         self.r: Callable[[Decimal], Decimal] = functools.partial(round_to, places=pack.places, mode=pack.mode)
+        self.zero = self.r(ZERO)  # 0.00 at the pack's places
 
     def f(self, value: Decimal) -> str:
         return fixed(value, self.pack.places)
@@ -350,8 +351,8 @@ class Scorer:
 
     def _short(self, score: Decimal, why: explain.Why, seen: tuple[Quantity, Decimal]) -> Judged:
         """A shortfall, `score` already rounded: partial while anything is left, else unmet."""
-        if score < 0:
-            score = ZERO
+        if score <= 0:
+            score = self.zero
         return score, "partial" if score > 0 else "unmet", None, why, seen, False
 
     def _forward(self, op: str, a: Decimal, t: Decimal, w: Decimal, head: str, label: str, bound: Quantity) -> Judged:
@@ -363,6 +364,8 @@ class Scorer:
         rel = "<" if a < t else "="
         if self.pack.forward == "binary" or t < 0:
             return self._short(ZERO, (explain.zero, head, bound, a, rel, label, t, "未达到"), (bound, a))
+        if self.pack.forward == "bands":
+            return self._banded((t - a) / t, w, (head, bound, a, rel, label, t))
         score = self.r(a / t * w if a < t else w) if a > 0 else ZERO
         return self._short(score, (explain.ratio, head, bound, a, rel, label, t, a, t, w, score), (bound, a))
 
@@ -373,11 +376,25 @@ class Scorer:
         method = self.pack.reverse
         if t <= 0 or method == "binary":
             return self._short(ZERO, (explain.zero, head, bound, a, rel, label, t, "未达到"), (bound, a))
+        if method == "bands":
+            return self._banded((a - t) / t, w, (head, bound, a, rel, label, t))
         if method == "linear":
             score = self.r(max(ZERO, ONE - (a - t) / t) * w)
             return self._short(score, (explain.linear, head, bound, a, label, t, w, score), (bound, a))
         score = self.r(t / a * w if a > t else w)
         return self._short(score, (explain.ratio, head, bound, a, rel, label, t, t, a, w, score), (bound, a))
+
+    def _banded(self, miss: Decimal, w: Decimal, shown: tuple[str, Quantity, Decimal, str, str, Decimal]) -> Judged:
+        """按偏离度分档: the share of the weight kept by the band the miss falls in; beyond every band, 0."""
+        if miss <= 0:  # <2% with exactly 2%: short of a strict bound by nothing, full marks as with ratio
+            return self._short(w, (explain.banded, *shown, ZERO, "", ONE, w, w), (shown[1], shown[2]))
+        for band, points in self.pack.bands:
+            if miss in band:
+                score = self.r(points * w)
+                why = (explain.banded, *shown, self.r(miss * HUNDRED), str(band), points, w, score)
+                return self._short(score, why, (shown[1], shown[2]))
+        why = (explain.banded, *shown, self.r(miss * HUNDRED), "", ZERO, w, ZERO)
+        return self._short(ZERO, why, (shown[1], shown[2]))
 
     def _equality(self, a: Decimal, t: Decimal, w: Decimal, head: str, label: str, bound: Quantity) -> Judged:
         if t == 0:

@@ -54,6 +54,10 @@ class InputError(EvalEngineError):
     """A file or value the user supplied cannot be used as it is."""
 
 
+class ReadError(InputError):
+    """A file that cannot be read at all: missing, not text in its encoding, or not YAML."""
+
+
 class ErrorGroup(EvalEngineError):
     """Several input errors found together, so the user can fix them in one pass."""
 

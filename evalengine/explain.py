@@ -64,6 +64,29 @@ def linear(
     )
 
 
+def banded(
+    places: int,
+    head: str,
+    bound: Quantity,
+    a: Decimal,
+    rel: str,
+    label: str,
+    t: Decimal,
+    miss: Decimal,
+    band: str,
+    points: Decimal,
+    w: Decimal,
+    score: Decimal,
+) -> str:
+    if not miss:
+        where = f"偏离为0，得满分{fx(w, places)}"
+    elif band:
+        where = f"落在{band}档，{plain(points * 100)}%×{fx(w, places)}={fx(score, places)}"
+    else:
+        where = "超出各档，计0分"
+    return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，偏离{plain(miss)}%，{where}"
+
+
 def zero(places: int, head: str, bound: Quantity, a: Decimal, rel: str, label: str, t: Decimal, reason: str) -> str:
     return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，{reason}，计0分"
 

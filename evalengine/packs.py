@@ -23,8 +23,8 @@ from .sources import Document, KeyPath, keypath_text, load_yaml
 from .suggest import did_you_mean, unknown_key
 from .vocabulary import TIERS, Vocabulary, default_vocabulary, extend
 
-FORWARD_METHODS = ("ratio", "binary")
-REVERSE_METHODS = ("ratio", "linear", "binary")
+FORWARD_METHODS = ("ratio", "binary", "bands")
+REVERSE_METHODS = ("ratio", "linear", "binary", "bands")
 EQUALITY_METHODS = ("forward", "binary")
 RANGE_METHODS = ("ratio", "binary")
 OVER_ACTIONS = ("flag", "explain", "deduct")
@@ -43,6 +43,7 @@ SCHEMA: dict[str, Any] = {
         "reverse": REVERSE_METHODS,
         "equality": EQUALITY_METHODS,
         "range": RANGE_METHODS,
+        "bands": "bands",
         "deadline": {"late": TIERS, "missed": TIERS},
         "trend": {"equal": TIERS, "stable": {"达成": "percent", "部分达成": "percent"}},
     },
@@ -55,6 +56,7 @@ SCHEMA: dict[str, Any] = {
     "rounding": {"places": "places", "mode": tuple(ROUNDING_MODES)},
     "satisfaction": {"satisfied": "words"},
     "vocabulary": "vocabulary",
+    "examples": "examples",
 }
 
 
@@ -103,6 +105,7 @@ class Pack:
     deadline_late: str
     deadline_missed: str
     trend_equal: str
+    bands: tuple[tuple[Band, Decimal], ...]  # 按偏离度分档: (miss as a share of the target, points as a share of w)
     stable_met: Decimal
     stable_partial: Decimal
     tiers: tuple[Tier, ...]
@@ -119,6 +122,7 @@ class Pack:
     mode: str
     satisfied: frozenset[str]
     vocabulary: Vocabulary
+    examples: tuple[tuple[KeyPath, dict[str, Any]], ...] = field(default=(), compare=False, hash=False, repr=False)
     origins: Mapping[KeyPath, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -212,8 +216,10 @@ def load_pack(ref: str | Path, base: Path | None = None) -> Pack:
     path = ref if isinstance(ref, Path) else resolve(ref, base)
     docs = _chain(path)
     data: dict[str, Any] = {}
-    for doc in docs:
-        data = _merge(data, {k: v for k, v in doc.data.items() if k != "extends"})
+    for doc in docs:  # examples are the leaf's own: a child's rules may rightly change a parent's scores
+        data = _merge(data, {k: v for k, v in doc.data.items() if k not in ("extends", "examples")})
+    if docs[-1].data.get("examples") is not None:
+        data["examples"] = docs[-1].data["examples"]
     origins = _origins(data, docs)
     name = path.stem if path.parent.resolve() == rules_dir().resolve() else str(path)
     return _Validator(origins, docs[-1].file).build(name, data)
@@ -362,6 +368,7 @@ class _Validator:
             deadline_late=tier_choice(("methods", "deadline", "late")),
             deadline_missed=tier_choice(("methods", "deadline", "missed")),
             trend_equal=tier_choice(("methods", "trend", "equal")),
+            bands=c(lambda: self._bands((data.get("methods") or {}).get("bands")), ()),
             stable_met=c(lambda: self.percent(p := ("methods", "trend", "stable", "达成"), g(data, p)), ZERO),
             stable_partial=c(lambda: self.percent(p := ("methods", "trend", "stable", "部分达成"), g(data, p)), ZERO),
             tiers=tiers,
@@ -394,9 +401,12 @@ class _Validator:
                 lambda: self._words(("satisfaction", "satisfied"), g(data, ("satisfaction", "satisfied"))), frozenset()
             ),
             vocabulary=vocab,
+            examples=c(lambda: self._examples(data.get("examples")), ()),
             origins=self.origins,
             data=data,
         )
+        if "bands" in (pack.forward, pack.reverse) and not pack.bands:
+            self.fail(("methods", "bands"), "forward or reverse: bands needs methods.bands: a list of {miss:, points:}")
         if not 0 < pack.exec_cap <= 1:
             self.fail(
                 ("execution", "cap"), f"the execution cap must lie in (0%, 100%], found {pack.exec_cap * HUNDRED:g}%"
@@ -462,6 +472,52 @@ class _Validator:
         bands = [(name, self.band(("grades", name), band, percent=False)) for name, band in grades.items()]
         self._coverage(("grades",), bands, HUNDRED, "")
         return tuple(bands)
+
+    def _bands(self, value: Any) -> tuple[tuple[Band, Decimal], ...]:
+        """Deviation bands: how far an actual misses its target, and the share of the weight it keeps."""
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            raise self.fail(("methods", "bands"), 'expected a list such as - {miss: "(0%, 10%]", points: 80%}')
+        out = []
+        for i, item in enumerate(value):
+            path: KeyPath = ("methods", "bands", i)
+            item = self.mapping(path, item)
+            self.keys(path, item, ("miss", "points"))
+            band = self.band((*path, "miss"), item.get("miss"), percent=True)
+            points = self.percent((*path, "points"), item.get("points"))
+            if not 0 <= points <= 1:
+                self.fail(
+                    (*path, "points"), f"points are a share of the weight, 0% to 100%, found {item.get('points')}"
+                )
+            out.append((band, points))
+        ordered = sorted(range(len(out)), key=lambda i: (out[i][0].low, not out[i][0].low_closed))
+        first = out[ordered[0]][0]
+        if first.low != 0 or first.low_closed:
+            self.fail(
+                ("methods", "bands", ordered[0]),
+                f"the first band must start just above a 0% miss, as (0%, …]; found {first}",
+            )
+        for i, j in pairwise(ordered):
+            a, b = out[i][0], out[j][0]
+            if a.high != b.low or a.high_closed == b.low_closed:
+                what = "overlap" if a.high > b.low or (a.high_closed and b.low_closed) else "leave a gap"
+                self.fail(("methods", "bands", j), f"deviation bands {a} and {b} {what}")
+        return tuple(out)
+
+    def _examples(self, value: Any) -> tuple[tuple[KeyPath, dict[str, Any]], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(("examples",), "expected a list of example cases")
+        out = []
+        for i, case in enumerate(value):
+            path: KeyPath = ("examples", i)
+            if not isinstance(case, dict) or not ("target" in case or "rows" in case):
+                self.fail(path, "an example is {target:, actual:, weight:, score:, status:} or a project with rows:")
+                continue
+            out.append((path, case))
+        return tuple(out)
 
     def _caps(self, value: Any) -> tuple[tuple[Band, Decimal], ...]:
         if not isinstance(value, list):

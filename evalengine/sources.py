@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Location
+from .errors import InputError, Location, ReadError
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,22 +32,22 @@ def read_text(path: Path, encoding: str | None = None) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"file not found: {path}", Location(str(path))) from None
+        raise ReadError(f"file not found: {path}", Location(str(path))) from None
     except IsADirectoryError:
-        raise InputError(f"expected a file, found a directory: {path}", Location(str(path))) from None
+        raise ReadError(f"expected a file, found a directory: {path}", Location(str(path))) from None
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", Location(str(path))) from None
+        raise ReadError(f"cannot read {path}: {exc.strerror}", Location(str(path))) from None
     if encoding:
         try:
             return data.decode(encoding).lstrip("\ufeff")
         except (LookupError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot decode as {encoding}: {exc}", Location(str(path))) from None
+            raise ReadError(f"cannot decode as {encoding}: {exc}", Location(str(path))) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         looks_gbk = _decodes(data, "gb18030")
-        raise InputError(
+        raise ReadError(
             "file is not UTF-8"
             + (" (it looks like GBK/GB18030, as Excel and Notepad save on a Chinese Windows)" if looks_gbk else ""),
             Location(str(path), line),
@@ -88,13 +88,13 @@ def parse_yaml(text: str, file: str) -> Document:
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "malformed YAML"
-        raise InputError(
+        raise ReadError(
             f"malformed YAML: {problem}",
             Location(file, line, column),
             hint="check indentation and that every 'key: value' has a space after the colon",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", Location(file)) from None
+        raise ReadError(f"malformed YAML: {exc}", Location(file)) from None
     doc = Document(None, file)
     doc.data = _build(node, (), doc) if node is not None else None
     return doc

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from conftest import COMPLIANCE
-from scoring_harness import score_case_project, score_indicator
+from scoring_harness import pack_for
 
+from evalengine.cases import score_indicator, score_project
 from evalengine.errors import InputError
 from evalengine.sources import load_yaml
 
@@ -32,10 +33,10 @@ def test_spec_has_enough_cases() -> None:
 def test_indicator(case: dict[str, Any]) -> None:
     if "error" in case:
         with pytest.raises(InputError) as info:
-            score_indicator(case)
+            score_indicator(pack_for(case), case)
         assert case["error"] in str(info.value)
         return
-    result, findings = score_indicator(case)
+    result, findings = score_indicator(pack_for(case), case)
     assert result.score == Decimal(case["score"]), result.trace
     assert result.status == case["status"], result.trace
     assert result.tier == case.get("tier")
@@ -47,10 +48,10 @@ def test_indicator(case: dict[str, Any]) -> None:
 def test_project(case: dict[str, Any]) -> None:
     if "error" in case:
         with pytest.raises(InputError) as info:
-            score_case_project(case)
+            score_project(pack_for(case), case)
         assert case["error"] in str(info.value)
         return
-    card = score_case_project(case)
+    card = score_project(pack_for(case), case)
     expect = case["expect"]
     if "execution" in expect:
         assert card.execution.score == Decimal(expect["execution"]), card.execution.trace
