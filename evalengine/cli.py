@@ -167,31 +167,32 @@ def score(
     Several files are scored together into one department or city overview.
     Exit 0 on success, 1 with --strict when a finding is an error, 2 on bad input.
     """
-    from .report import build, render, to_json
+    from .report import build
     from .runner import actuals_files, score_files
 
-    if fmt is None:
-        fmt = {".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx"}.get(
-            output.suffix.lower() if output else "", "md"
-        )
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes a file: give -o report.xlsx")
+    fmt = _format_for(fmt, output)
     files, passed_over = actuals_files(actuals, encoding)
     for note in passed_over:
         click.echo(f"note: {note}", err=True)
     results = score_files(files, rules, encoding, progress=_progress)
     report = build(results)
+    _emit(report, fmt, output, "report", workbook="workbook_bytes")
+    if strict and report["summary"]["findings"]["error"]:
+        sys.exit(1)
+
+
+def _emit(report: dict[str, Any], fmt: str, output: Path | None, template: str, workbook: str) -> None:
+    """Render `report` in `fmt` and write it to `output` (atomically) or stdout."""
+    from . import xlsx
+    from .report import render, to_json
+
     data: str | bytes
     if fmt == "json":
         data = to_json(report)
-    elif fmt == "html":
-        data = render(report, "report.html.j2")
     elif fmt == "xlsx":
-        from .xlsx import workbook_bytes
-
-        data = workbook_bytes(report)
+        data = getattr(xlsx, workbook)(report)
     else:
-        data = render(report, "report.md.j2")
+        data = render(report, f"{template}.{'html' if fmt == 'html' else 'md'}.j2")
     if output is not None:
         write_atomically(output, data)
         errors = report["summary"]["findings"]["error"]
@@ -199,8 +200,68 @@ def score(
     else:
         assert isinstance(data, str)
         click.echo(data, nl=False)
-    if strict and report["summary"]["findings"]["error"]:
-        sys.exit(1)
+
+
+def _format_for(fmt: str | None, output: Path | None) -> str:
+    if fmt is None:
+        suffix = output.suffix.lower() if output else ""
+        fmt = {".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx"}.get(suffix, "md")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a file: give -o report.xlsx")
+    return fmt
+
+
+@main.command()
+@click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", required=True, help="The monitoring date, e.g. 2024-06-30.")
+@click.option("--rules", default=None, help="Rule pack: a built-in name or a YAML file. Overrides rules:.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format (default: md, or from the -o file's extension).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report here (atomically) instead of to stdout.",
+)
+@click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")
+@user_errors
+def monitor(
+    actuals: tuple[Path, ...], as_of: str, rules: str | None, fmt: str | None, output: Path | None, encoding: str | None
+) -> None:
+    """In-year monitoring (绩效运行监控): spending against plan and targets against what was due by --as-of.
+
+    Lights: 红 red, 黄 yellow, 绿 green, 蓝 blue (ahead); projects listed worst first.
+    Exit 0 on success, 2 on bad input.
+    """
+    from datetime import date
+
+    from .report import build_monitor
+    from .runner import actuals_files, monitor_files
+    from .targets import parse_actual
+
+    fmt = _format_for(fmt, output)
+    try:
+        when = parse_actual(as_of)
+    except EvalEngineError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    if not isinstance(when, date):
+        raise click.BadParameter(f"expected a date such as 2024-06-30, found {as_of!r}", param_hint="--as-of")
+    files, passed_over = actuals_files(actuals, encoding)
+    for note in passed_over:
+        click.echo(f"note: {note}", err=True)
+    _emit(
+        build_monitor(monitor_files(files, when, rules, encoding), when),
+        fmt,
+        output,
+        "monitor",
+        workbook="monitor_workbook_bytes",
+    )
 
 
 @main.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from .errors import ErrorGroup, EvalEngineError, InputError, Location
 from .models import Execution, Indicator, Observation, Project, ProjectActuals
 from .numbers import to_decimal
-from .observations import observation
+from .observations import observation, outlook
 from .packs import Pack, load_pack
 from .predicates import Quantity
 from .sources import Document, KeyPath, load_yaml
@@ -28,7 +29,7 @@ PROJECT_KEYS = ("code", "name", "unit", "budget", "purpose", "spending_plan", "g
 INDICATOR_KEYS = ("level1", "level2", "name", "description", "target", "basis", "weight")
 ACTUALS_KEYS = ("targets", "rules", "year", "projects")
 ACTUAL_PROJECT_KEYS = ("code", "name", "execution", "indicators", "summary")
-EXECUTION_KEYS = ("spent", "budget", "initial_budget", "adjusted_budget", "explanation")
+EXECUTION_KEYS = ("spent", "budget", "initial_budget", "adjusted_budget", "explanation", "cause", "outlook")
 WAN = Decimal(10000)
 
 
@@ -336,6 +337,25 @@ def load_job(path: Path, rules: str | None = None, encoding: str | None = None, 
     return Job(path, pack, targets, year, actuals, summaries, missing, where)
 
 
+def _history(c: _Collector, items: list[Any], path: KeyPath) -> tuple[tuple[date, Decimal], ...]:
+    """spent: [{date: 2024-03-31, amount: 1.2}, …] — cumulative amounts (万元) by date, in order."""
+    out: list[tuple[date, Decimal]] = []
+    for i, item in enumerate(items):
+        here = (*path, i)
+        if not isinstance(item, dict) or set(item) != {"date", "amount"}:
+            raise InputError("expected {date: 2024-06-30, amount: 2.5}", c.where(here))
+        when = parse_actual(str(item["date"]), location=c.where((*here, "date")))
+        if not isinstance(when, date):
+            raise InputError(f"date: expected a date such as 2024-06-30, found {item['date']!r}", c.where(here))
+        amount = money(item["amount"], c.where((*here, "amount")), "amount")
+        if out and (when <= out[-1][0] or amount < out[-1][1]):
+            raise InputError("cumulative amounts must come in date order and never fall", c.where(here))
+        out.append((when, amount))
+    if not out:
+        raise InputError("spent: the list of dated amounts is empty", c.where(path))
+    return tuple(out)
+
+
 def _pack(c: _Collector, ref: str, base: Path) -> Pack:
     try:
         return load_pack(ref, base)
@@ -352,18 +372,26 @@ def _actuals(c: _Collector, entry: dict[str, Any], here: KeyPath, project: Proje
         raise InputError("execution: expected {spent: …}", c.where(ex_path))
     c.keys(ex_path, ex, EXECUTION_KEYS)
     amounts: dict[str, Decimal | None] = {}
+    history: tuple[tuple[date, Decimal], ...] = ()
+    if isinstance(ex.get("spent"), list):  # dated cumulative amounts: the latest is the year's spending
+        history = c.attempt(_history, c, ex["spent"], (*ex_path, "spent"), default=())
+        ex = {**ex, "spent": None}
     for key in ("spent", "budget", "initial_budget", "adjusted_budget"):
         value = ex.get(key)
         amounts[key] = None if value is None else c.attempt(money, value, c.where((*ex_path, key)), key)
         amount = amounts[key]
         if amount is not None and (amount < 0 or (key != "spent" and amount == 0)):
             c.add((*ex_path, key), f"{key}: {value} is not a usable amount; it must be above 0")
+    outlook_value = c.attempt(outlook, ex["outlook"], c.where((*ex_path, "outlook"))) if ex.get("outlook") else None
     execution = Execution(
-        amounts["spent"],
+        history[-1][1] if history else amounts["spent"],
         amounts["budget"],
         amounts["initial_budget"],
         amounts["adjusted_budget"],
         str(ex["explanation"]) if ex.get("explanation") else None,
+        history,
+        str(ex["cause"]) if ex.get("cause") else None,
+        outlook_value,
     )
     observations: dict[str, Observation] = {}
     by_name = {nfkc(ind.name): ind for ind in project.indicators}

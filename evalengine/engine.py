@@ -294,7 +294,7 @@ class Scorer:
         return self._tiered(p, w, obs)
 
     # -- quantities
-    def _quantity(self, obs: Observation, target: Quantity) -> Quantity | None:
+    def quantity(self, obs: Observation, target: Quantity) -> Quantity | None:
         """The observation as a quantity comparable with `target`: a value, a ratio or a survey."""
         if obs.tier is not None or obs.score is not None:
             raise InputError("this target is quantitative: give the actual value, not a tier or a score")
@@ -329,7 +329,7 @@ class Scorer:
     ) -> Judged | None:
         if p.ref == "budget":
             bound = Quantity(project.budget * WAN, "元", f"{plain(project.budget)}万元", WAN, "万元")
-            q = self._quantity(obs, bound)
+            q = self.quantity(obs, bound)
             head = "实际"
             if q is None and execution.spent is not None:  # spending within budget: the year's spending is the actual
                 q = Quantity(execution.spent * WAN, "元")
@@ -337,7 +337,7 @@ class Scorer:
             label = "预算数"
         else:
             bound = p.quantity  # type: ignore[assignment]
-            q = self._quantity(obs, bound)
+            q = self.quantity(obs, bound)
             head, label = "实际", "目标"
         if q is None:
             return None
@@ -411,7 +411,7 @@ class Scorer:
 
     def _range(self, p: Range, w: Decimal, obs: Observation) -> Judged | None:
         bound = p.high
-        q = self._quantity(obs, bound)
+        q = self.quantity(obs, bound)
         if q is None:
             return None
         a = align(q, bound.unit)
@@ -454,13 +454,13 @@ class Scorer:
             raise InputError(f"expected a number, found the date {obs.value}")
         a = align(obs.value, obs.baseline.unit)
         b = obs.baseline.value
-        tier = self._trend_tier(p.trend, a, b)
+        tier = self.trend_tier(p.trend, a, b)
         if obs.tier is not None and obs.tier != tier:
             raise InputError(f"the tier given ({obs.tier}) contradicts the numbers, which give {tier}")
         head = f"实际{obs.baseline.written(a)}，基线{obs.baseline.written(b)}，{p.canonical()}："
         return self._tier_outcome(tier, obs.score, w, head, obs.baseline.written(a))
 
-    def _trend_tier(self, trend: str, a: Decimal, b: Decimal) -> str:
+    def trend_tier(self, trend: str, a: Decimal, b: Decimal) -> str:
         if trend in ("increasing", "decreasing"):
             better = a > b if trend == "increasing" else a < b
             return "达成" if better else (self.pack.trend_equal if a == b else "未达成")

@@ -62,6 +62,8 @@ class Observation:
     explanation: str | None = None  # 偏差原因分析及改进措施
     evidence: tuple[str, ...] = ()  # 佐证材料
     text: str = ""  # the actual as the evaluator wrote it, for reports
+    cause: str | None = None  # in-year monitoring: why a red light (偏差原因)
+    outlook: str | None = None  # in-year monitoring: 确定能 / 有可能 / 完全不可能
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class Execution:
     initial_budget: Decimal | None = None  # 年初预算数
     adjusted_budget: Decimal | None = None  # 调整后预算数
     explanation: str | None = None
+    history: tuple[tuple[date, Decimal], ...] = ()  # dated cumulative amounts, for in-year monitoring
+    cause: str | None = None
+    outlook: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .suggest import did_you_mean, unknown_key
 from .targets import parse_actual
 from .vocabulary import Vocabulary
 
+OUTLOOKS = ("确定能", "有可能", "完全不可能")  # can the target still be met? (monitoring)
 KEYS = (
     "value",
     "numerator",
@@ -31,6 +32,8 @@ KEYS = (
     "completed",
     "explanation",
     "evidence",
+    "cause",
+    "outlook",
 )
 NA_WORDS = frozenset({"不适用", "na", "n/a", "NA", "N/A"})
 NOT_DONE = frozenset({"未完成", "没有完成", "未按期完成"})
@@ -134,6 +137,10 @@ def _mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary, whe
             fields[key] = entry[key] if key == "completed" else (entry[key] or fields.get("na", False))
     if entry.get("explanation") is not None:
         fields["explanation"] = str(entry["explanation"]).strip() or None
+    if entry.get("cause") is not None:
+        fields["cause"] = str(entry["cause"]).strip() or None
+    if entry.get("outlook") is not None:
+        fields["outlook"] = outlook(entry["outlook"], _at(where, "outlook"))
     evidence = entry.get("evidence")
     if evidence is not None:
         items = evidence if isinstance(evidence, list) else [evidence]
@@ -141,6 +148,16 @@ def _mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary, whe
     if "numerator" in fields and "text" not in fields:
         fields["text"] = f"{fields['numerator']}/{fields.get('denominator', '?')}"
     return Observation(**fields)
+
+
+def outlook(value: Any, where: Location) -> str:
+    """确定能 / 有可能 / 完全不可能: whether a lagging target can still be met this year."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text not in OUTLOOKS:
+        raise InputError(
+            f"outlook: expected one of {' / '.join(OUTLOOKS)}, found {value!r}{did_you_mean(text, OUTLOOKS)}", where
+        )
+    return text
 
 
 def _at(where: Location, key: str) -> Location:

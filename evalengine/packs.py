@@ -56,6 +56,11 @@ SCHEMA: dict[str, Any] = {
     "rounding": {"places": "places", "mode": tuple(ROUNDING_MODES)},
     "satisfaction": {"satisfied": "words"},
     "vocabulary": "vocabulary",
+    "monitoring": {
+        "checkpoint": ("last", "interpolate"),
+        "lights": {"red": "percent", "yellow": "percent", "blue": "percent"},
+        "cumulative": "words",
+    },
     "examples": "examples",
 }
 
@@ -122,6 +127,11 @@ class Pack:
     mode: str
     satisfied: frozenset[str]
     vocabulary: Vocabulary
+    monitor_checkpoint: str  # last: the last checkpoint of the spending plan passed; interpolate: linear between
+    monitor_red: Decimal  # progress below this share of plan is red
+    monitor_yellow: Decimal  # below this, yellow; otherwise green
+    monitor_blue: Decimal  # a forward indicator at or above this share of its pro-rated target is blue (ahead)
+    monitor_cumulative: frozenset[str]  # units that accumulate through the year: targets in them are pro-rated
     examples: tuple[tuple[KeyPath, dict[str, Any]], ...] = field(default=(), compare=False, hash=False, repr=False)
     origins: Mapping[KeyPath, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -402,11 +412,22 @@ class _Validator:
             ),
             vocabulary=vocab,
             examples=c(lambda: self._examples(data.get("examples")), ()),
+            monitor_checkpoint=c(
+                lambda: self.choice(p := ("monitoring", "checkpoint"), g(data, p), ("last", "interpolate")), "last"
+            ),
+            monitor_red=c(lambda: self.percent(p := ("monitoring", "lights", "red"), g(data, p)), Decimal("0.6")),
+            monitor_yellow=c(lambda: self.percent(p := ("monitoring", "lights", "yellow"), g(data, p)), Decimal("0.8")),
+            monitor_blue=c(lambda: self.percent(p := ("monitoring", "lights", "blue"), g(data, p)), Decimal("1.2")),
+            monitor_cumulative=c(
+                lambda: self._words(p := ("monitoring", "cumulative"), g(data, p)), frozenset({"人", "次", "条"})
+            ),
             origins=self.origins,
             data=data,
         )
         if "bands" in (pack.forward, pack.reverse) and not pack.bands:
             self.fail(("methods", "bands"), "forward or reverse: bands needs methods.bands: a list of {miss:, points:}")
+        if not 0 < pack.monitor_red < pack.monitor_yellow < pack.monitor_blue:
+            self.fail(("monitoring", "lights"), "the lights must rise: 0 < red < yellow < blue")
         if not 0 < pack.exec_cap <= 1:
             self.fail(
                 ("execution", "cap"), f"the execution cap must lie in (0%, 100%], found {pack.exec_cap * HUNDRED:g}%"

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import jinja2
 
+from .documents import Job
 from .models import Scorecard
+from .monitor import LIGHT_ZH, WORST_FIRST, MonitorCard
 from .numbers import HUNDRED, ZERO, fixed, plain, round_to
 from .resources import templates_dir
-from .runner import Scored
+from .runner import Monitored, Scored
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 STATUS_ZH = {"met": "达成", "partial": "部分达成", "unmet": "未达成", "na": "不适用", "missing": "缺少实际值"}
@@ -165,7 +168,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md
-    env.globals.update(SEVERITY_ZH=SEVERITY_ZH, STATUS_ZH=STATUS_ZH)
+    env.globals.update(SEVERITY_ZH=SEVERITY_ZH, STATUS_ZH=STATUS_ZH, LIGHT_ZH=LIGHT_ZH)
     return env
 
 
@@ -176,7 +179,8 @@ def render(report: dict[str, Any], template: str) -> str:
     global _ENV
     if _ENV is None:
         _ENV = _environment()
-    return _ENV.get_template(template).render(report=report, **chart_geometry(report))
+    extra = chart_geometry(report) if template.startswith("report.") else {}
+    return _ENV.get_template(template).render(report=report, **extra)
 
 
 LEVEL_BAR = Decimal(140)  # px per level-1 bar in the HTML chart
@@ -208,3 +212,85 @@ def chart_geometry(report: dict[str, Any]) -> dict[str, Any]:
             }
         )
     return {"bars": bars, "rate_100": fixed(round_to(Decimal(240) + RATE_BAR * 100 / 120, 1), 1)}
+
+
+# ---- in-year monitoring ----------------------------------------------------------------------------
+
+
+def _share(fraction: Decimal | None) -> str | None:
+    return None if fraction is None else _pct(fraction)
+
+
+def monitor_view(card: MonitorCard, job: Job) -> dict[str, Any]:
+    s = card.spending
+    return {
+        "code": card.project.code,
+        "name": card.project.name,
+        "department": job.targets.department,
+        "light": card.light,
+        "spending": {
+            "budget": _money(s.budget),
+            "spent": _money(s.spent),
+            "actual": _pct(s.actual),
+            "planned": _pct(s.planned),
+            "lag": fixed(round_to(s.lag, 2)),
+            "ratio": _share(s.ratio),
+            "basis": s.basis,
+            "light": s.light,
+            "cause": s.cause,
+            "outlook": s.outlook,
+        },
+        "indicators": [
+            {
+                "level1": i.indicator.level1,
+                "name": i.indicator.name,
+                "target": i.indicator.target,
+                "actual": i.actual,
+                "expected": i.expected,
+                "progress": _share(i.progress),
+                "light": i.light,
+                "note": i.note,
+                "cause": i.cause,
+                "outlook": i.outlook,
+            }
+            for i in card.indicators
+        ],
+        "findings": [
+            {"severity": f.severity, "code": f.code, "indicator": f.indicator, "message": f.message}
+            for f in card.findings
+        ],
+    }
+
+
+def build_monitor(results: list[Monitored], as_of: date) -> dict[str, Any]:
+    """The monitoring report, worst first: by the worse of a project's light and its spending light
+    (红 > 黄 > 绿 > 蓝), then its own light, then spending progress."""
+    pairs = [(card, m.job) for m in results for card in m.cards]
+    pairs.sort(
+        key=lambda cj: (
+            min(WORST_FIRST.index(cj[0].light), WORST_FIRST.index(cj[0].spending.light)),
+            WORST_FIRST.index(cj[0].light),
+            cj[0].spending.ratio if cj[0].spending.ratio is not None else Decimal(10**6),
+            cj[0].project.code,
+        )
+    )
+    cards = [c for c, _ in pairs]
+    budget = sum((c.spending.budget for c in cards), ZERO)
+    spent = sum((c.spending.spent for c in cards), ZERO)
+    severities = Counter(f.severity for c in cards for f in c.findings)
+    packs = sorted({m.job.pack.name for m in results})
+    return {
+        "as_of": as_of.isoformat(),
+        "rules": packs[0] if len(packs) == 1 else "mixed",
+        "year": as_of.year,
+        "departments": list(dict.fromkeys(m.job.targets.department for m in results if m.job.targets.department)),
+        "projects": [monitor_view(c, j) for c, j in pairs],
+        "summary": {
+            "projects": len(cards),
+            "budget": _money(budget),
+            "spent": _money(spent),
+            "actual": _pct(spent / budget) if budget else None,
+            "lights": {light: sum(1 for c in cards if c.light == light) for light in WORST_FIRST},
+            "findings": {"error": severities.get("error", 0), "warning": severities.get("warning", 0)},
+        },
+    }

@@ -9,12 +9,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .documents import Job, load_job
 from .engine import ScoringError, scorer_for
 from .errors import ErrorGroup, EvalEngineError, InputError, Location
 from .models import Finding, Project, Scorecard
+from .monitor import MonitorCard, monitor_project
 from .sources import Document, load_yaml
 from .vocabulary import nfkc
 
@@ -90,3 +92,53 @@ def score_files(
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     return [Scored(job, cards[id(job)]) for job in jobs]
+
+
+@dataclass
+class Monitored:
+    job: Job
+    cards: list[MonitorCard]
+
+
+def monitor_files(
+    paths: Iterable[Path | tuple[Path, Document | None]],
+    as_of: date,
+    rules: str | None = None,
+    encoding: str | None = None,
+) -> list[Monitored]:
+    """In-year lights for every project of every actuals file, all input errors gathered first."""
+    errors: list[EvalEngineError] = []
+    jobs: list[Job] = []
+    for item in paths:
+        path, doc = item if isinstance(item, tuple) else (item, None)
+        try:
+            job = load_job(path, rules, encoding, doc)
+        except ErrorGroup as group:
+            errors.extend(group.errors)
+            continue
+        except EvalEngineError as exc:
+            errors.append(exc)
+            continue
+        if as_of.year != job.year:
+            errors.append(
+                InputError(
+                    f"--as-of {as_of} is outside the budget year {job.year} of this file",
+                    Location(str(path)),
+                    hint=f"monitor {job.year} with a date in {job.year}",
+                )
+            )
+            continue
+        jobs.append(job)
+    results = []
+    for job in jobs:
+        cards = []
+        for project in job.targets.projects:
+            try:
+                cards.append(monitor_project(project, job.actuals[project.code], job.pack, as_of))
+            except InputError as exc:
+                exc.location = exc.location or job.where.get((project.code, "")) or job.targets.where.get(project.code)
+                errors.append(exc)
+        results.append(Monitored(job, cards))
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    return results

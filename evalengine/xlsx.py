@@ -216,3 +216,93 @@ def workbook_bytes(report: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def monitor_workbook_bytes(report: dict[str, Any]) -> bytes:
+    """The monitoring report: an overview sheet (worst first) and a sheet of every indicator's light."""
+    zh = {"red": "红", "yellow": "黄", "green": "绿", "blue": "蓝", None: "—"}
+    fills = {"red": "F8B4B4", "yellow": "FAE3A0", "green": "B7E4C7", "blue": "B3D4F5"}
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "总览"
+    title = f"{'、'.join(report['departments'])} {report['year']}年度绩效运行监控（截至{report['as_of']}）"
+    _row(ws, 1, [title] + [""] * 9, head=True)
+    ws.merge_cells("A1:J1")
+    _row(
+        ws,
+        2,
+        [
+            "灯",
+            "项目编码",
+            "项目名称",
+            "预算数（万元）",
+            "已支出（万元）",
+            "实际进度（%）",
+            "计划进度（%）",
+            "滞后（百分点）",
+            "进度比（%）",
+            "计划依据",
+        ],
+        head=True,
+    )
+    for r, p in enumerate(report["projects"], start=3):
+        m = p["spending"]
+        _row(
+            ws,
+            r,
+            [
+                zh[p["light"]],
+                p["code"],
+                p["name"],
+                _num(m["budget"]),
+                _num(m["spent"]),
+                _num(m["actual"]),
+                _num(m["planned"]),
+                _num(m["lag"]),
+                _num(m["ratio"]),
+                m["basis"],
+            ],
+            numbers=(4, 5, 6, 7, 8, 9),
+        )
+        ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=fills[p["light"]])
+    detail = wb.create_sheet("指标")
+    _row(
+        detail,
+        1,
+        ["项目名称", "指标", "年度指标值", "当前值", "应达到", "完成比（%）", "灯", "说明", "偏差原因", "能否完成"],
+        head=True,
+    )
+    r = 2
+    for p in report["projects"]:
+        for i in p["indicators"]:
+            _row(
+                detail,
+                r,
+                [
+                    p["name"],
+                    i["name"],
+                    i["target"],
+                    i["actual"],
+                    i["expected"],
+                    _num(i["progress"]),
+                    zh[i["light"]],
+                    i["note"],
+                    i["cause"] or "",
+                    i["outlook"] or "",
+                ],
+                numbers=(6,),
+            )
+            if i["light"]:
+                detail.cell(row=r, column=7).fill = PatternFill("solid", fgColor=fills[i["light"]])
+            r += 1
+    for sheet, widths in (
+        (ws, (6, 24, 34, 12, 12, 12, 12, 12, 12, 18)),
+        (detail, (30, 26, 14, 14, 14, 10, 6, 20, 24, 10)),
+    ):
+        for col, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(col)].width = width
+        _print_on_a4(sheet)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

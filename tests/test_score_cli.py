@@ -190,7 +190,8 @@ def test_several_files_make_one_overview(example: Path, tmp_path: Path) -> None:
 def test_a_directory_is_scored_and_other_files_are_named(example: Path) -> None:
     result = CliRunner().invoke(main, ["score", str(example), "--format", "json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["summary"]["projects"] == 12
+    # both actuals files of the folder (year-end and mid-year) are scored; the targets file is named, not scored
+    assert json.loads(result.stdout)["summary"]["projects"] == 24
     assert "targets.yaml: not an actuals file" in result.stderr
 
 

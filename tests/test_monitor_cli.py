@@ -1,0 +1,134 @@
+"""`evalengine monitor` end to end: the mid-year example in every format, and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from evalengine.cli import main
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zunhua-2024"
+MIDYEAR = EXAMPLE / "actuals-2024-06.yaml"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["monitor", *args])
+
+
+def monitor_json(*args: str) -> dict[str, Any]:
+    result = run(str(MIDYEAR), "--as-of", "2024-06-30", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_every_colour_worst_first_with_lags() -> None:
+    data = monitor_json()
+    lights = {p["code"]: p["light"] for p in data["projects"]}
+    assert data["summary"]["lights"] == {"red": 4, "yellow": 2, "green": 5, "blue": 1}
+    assert lights["13028124P000912100010"] == "blue"  # 铁路护路: 3次 of 4 pro-rated to 2 = 150%
+    assert lights["13028124P000915100011"] == "red"  # 招商资金
+    order = ["red", "yellow", "green", "blue"]
+    worst = [min(order.index(p["light"]), order.index(p["spending"]["light"])) for p in data["projects"]]
+    assert worst == sorted(worst)
+    first = data["projects"][0]  # 体检费: nothing spent by the end of June, 60% planned
+    assert first["spending"] == {
+        **first["spending"],
+        "actual": "0.00",
+        "planned": "60.00",
+        "lag": "60.00",
+        "ratio": "0.00",
+        "light": "red",
+        "basis": "6月底",
+    }
+
+
+def test_json_contract_of_lights_and_shares() -> None:
+    data = monitor_json()
+    assert data["as_of"] == "2024-06-30" and data["year"] == 2024 and data["rules"] == "mof-2020"
+    for p in data["projects"]:
+        assert p["light"] in ("red", "yellow", "green", "blue")
+        assert p["spending"]["light"] in ("red", "yellow", "green")
+        for key in ("actual", "planned", "lag"):
+            float(p["spending"][key])  # decimal strings
+            assert p["spending"][key].count(".") == 1 and len(p["spending"][key].split(".")[1]) == 2
+        for i in p["indicators"]:
+            assert i["light"] in ("red", "yellow", "green", "blue", None)
+    insurance = next(p for p in data["projects"] if p["code"] == "13028124P00083610001D")
+    assert insurance["spending"]["lag"] == "-40.00"  # paid in full in March: 40 points ahead
+
+
+def test_a_red_without_cause_and_outlook_is_a_finding() -> None:
+    data = monitor_json()
+    causes = [
+        (p["code"], f["indicator"]) for p in data["projects"] for f in p["findings"] if f["code"] == "missing-cause"
+    ]
+    assert causes == [("13028124P000915100011", "预算执行进度")]  # 招商资金 spending: every other red explains itself
+
+
+def test_markdown_and_html_show_chinese_lights() -> None:
+    md = run(str(MIDYEAR), "--as-of", "2024-06-30")
+    assert md.exit_code == 0
+    assert "| 红 | 13028124P00083810002C |" in md.stdout and "蓝灯 1 个" in md.stdout
+    html = run(str(MIDYEAR), "--as-of", "2024-06-30", "--format", "html")
+    assert html.exit_code == 0 and 'data-light="blue"' in html.stdout and "light-red" in html.stdout
+
+
+def test_xlsx_has_lights_and_indicators(tmp_path: Path) -> None:
+    out = tmp_path / "monitor.xlsx"
+    assert run(str(MIDYEAR), "--as-of", "2024-06-30", "-o", str(out)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["总览", "指标"]
+    assert [wb["总览"].cell(row=r, column=1).value for r in range(3, 15)].count("红") == 4
+
+
+def test_interpolated_plan_from_a_pack(tmp_path: Path) -> None:
+    pack = tmp_path / "interp.yaml"
+    pack.write_text("extends: mof-2020\ntitle: t\nsource: s\nmonitoring: {checkpoint: interpolate}\n", encoding="utf-8")
+    data = monitor_json("--rules", str(pack))
+    assert {p["spending"]["basis"] for p in data["projects"]} == {"6月底"}  # on a checkpoint: nothing to interpolate
+    may = run(str(MIDYEAR), "--as-of", "2024-05-15", "--format", "json", "--rules", str(pack))
+    planned = {p["spending"]["planned"] for p in json.loads(may.stdout)["projects"]}
+    assert planned == {"44.84"}  # 30 + 30 × 45/91
+
+
+@pytest.mark.parametrize("as_of", ["2025-01-31", "2023-12-31"])
+def test_as_of_outside_the_budget_year(as_of: str) -> None:
+    result = run(str(MIDYEAR), "--as-of", as_of)
+    assert result.exit_code == 2 and "outside the budget year 2024" in result.stderr
+    assert "actuals-2024-06.yaml" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("as_of", ["2024-13-01", "yesterday", "2024-02-30"])
+def test_as_of_that_is_not_a_date(as_of: str) -> None:
+    result = run(str(MIDYEAR), "--as-of", as_of)
+    assert result.exit_code == 2 and "--as-of" in result.output and "Traceback" not in result.output
+
+
+def test_spending_above_budget_is_a_located_error(tmp_path: Path) -> None:
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, folder)
+    path = folder / "actuals-2024-06.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("execution: {spent: 3.2}", "execution: {spent: 32}"), encoding="utf-8"
+    )
+    out = folder / "m.html"
+    result = run(str(path), "--as-of", "2024-06-30", "-o", str(out))
+    assert result.exit_code == 2
+    assert "above its budget of 5.00万元" in result.stderr and "actuals-2024-06.yaml:10" in result.stderr
+    assert not out.exists()
+
+
+def test_a_bad_outlook_is_refused_with_a_suggestion(tmp_path: Path) -> None:
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, folder)
+    path = folder / "actuals-2024-06.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("outlook: 有可能}", "outlook: 可能}", 1), encoding="utf-8")
+    result = run(str(path), "--as-of", "2024-06-30")
+    assert result.exit_code == 2 and "outlook: expected one of 确定能 / 有可能 / 完全不可能" in result.stderr

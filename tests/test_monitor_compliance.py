@@ -1,0 +1,93 @@
+"""In-year monitoring's specification: tests/compliance/monitoring.yaml, one parametrised test each."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import COMPLIANCE
+from scoring_harness import pack_for
+
+from evalengine.errors import InputError, Location
+from evalengine.models import Execution, Indicator, Project, ProjectActuals
+from evalengine.monitor import indicator_light, monitor_project, spending
+from evalengine.numbers import fixed, round_to
+from evalengine.observations import observation
+from evalengine.sources import load_yaml
+from evalengine.targets import parse_target
+from evalengine.vocabulary import nfkc
+
+SPEC = load_yaml(COMPLIANCE / "monitoring.yaml").data
+SEED_PLAN = {"3月底": "30", "6月底": "60", "10月底": "90", "12月底": "100"}
+
+
+def _pct(fraction: Decimal | None) -> str | None:
+    return None if fraction is None else fixed(round_to(fraction * 100, 2))
+
+
+def _as_of(case: dict[str, Any]) -> date:
+    return date.fromisoformat(case.get("as_of") or "2024-06-30")
+
+
+def _project(case: dict[str, Any], indicators: tuple[Indicator, ...] = ()) -> Project:
+    plan = case.get("plan", SEED_PLAN)
+    shares = tuple((label, Decimal(str(share).rstrip("%"))) for label, share in (plan or {}).items())
+    return Project("P", "项目", Decimal(str(case.get("budget", 10))), indicators, spending_plan=shares)
+
+
+def _execution(case: dict[str, Any]) -> Execution:
+    history = tuple((date.fromisoformat(d), Decimal(a)) for d, a in case.get("history") or [])
+    spent = Decimal(str(case["spent"])) if case.get("spent") is not None else (history[-1][1] if history else None)
+    return Execution(spent, history=history, cause=case.get("cause"), outlook=case.get("outlook"))
+
+
+@pytest.mark.parametrize("case", SPEC["spending"], ids=[f"spending-{i}" for i in range(len(SPEC["spending"]))])
+def test_spending(case: dict[str, Any]) -> None:
+    pack = pack_for(case)
+    if "error" in case:
+        with pytest.raises(InputError, match=case["error"]):
+            spending(_project(case), _execution(case), pack, _as_of(case))
+        return
+    light = spending(_project(case), _execution(case), pack, _as_of(case))
+    assert light.light == case["light"]
+    assert _pct(light.planned) == case["planned"]
+    assert _pct(light.ratio) == case["ratio"]
+    for key in ("actual", "lag", "basis"):
+        if key in case:
+            got = {"actual": _pct(light.actual), "lag": fixed(round_to(light.lag, 2)), "basis": light.basis}[key]
+            assert got == case[key]
+
+
+@pytest.mark.parametrize(
+    "case", SPEC["indicators"], ids=[f"{c['target']}-{c.get('light')}" for c in SPEC["indicators"]]
+)
+def test_indicator_light(case: dict[str, Any]) -> None:
+    pack = pack_for(case)
+    ind = Indicator("产出指标", "数量指标", "指标", case["target"], parse_target(case["target"], pack.vocabulary))
+    obs = observation(case.get("actual"), ind.predicate, pack.vocabulary, Location("case"))
+    project = _project(case, (ind,))
+    result = indicator_light(ind, obs, project, _execution(case), pack, _as_of(case))
+    assert result.light == case["light"], result.note
+    if "progress" in case:
+        assert _pct(result.progress) == case["progress"]
+    if "due" in case:
+        assert result.expected == case["due"]
+    if "note" in case:
+        assert result.note == case["note"]
+
+
+@pytest.mark.parametrize("case", SPEC["projects"], ids=[f"project-{i}" for i in range(len(SPEC["projects"]))])
+def test_project_light(case: dict[str, Any]) -> None:
+    pack = pack_for(case)
+    inds = tuple(Indicator("产出指标", "数量指标", f"指标{i}", t, parse_target(t)) for i, t in enumerate(case["rows"]))
+    observations = {
+        nfkc(ind.name): observation(a, ind.predicate, pack.vocabulary, Location("case"))
+        for ind, a in zip(inds, case["actuals"], strict=True)
+    }
+    card = monitor_project(
+        _project(case, inds), ProjectActuals("P", _execution(case), observations), pack, _as_of(case)
+    )
+    assert card.light == case["light"]
+    assert sorted({f.code for f in card.findings}) == sorted(case["findings"])
