@@ -5,12 +5,13 @@ Exit codes: 0 success, 1 findings (with --strict), 2 bad input (never a tracebac
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -102,10 +103,12 @@ def parse(texts: tuple[str, ...], file: Path | None, fmt: str, encoding: str | N
 
 
 FORMATS = ("md", "html", "json", "xlsx")
+SCORE_FORMATS = (*FORMATS, "ndjson")
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place: never a half-written report."""
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    """A file written beside `path` and renamed into place on success: never a half-written report."""
     import os
     import tempfile
 
@@ -113,8 +116,8 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        with open(fd, mode, encoding=None if "b" in mode else "utf-8") as handle:
+            yield handle
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
@@ -122,6 +125,11 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    with atomic_file(path) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def _progress(items: Iterable[T]) -> Iterator[T]:
@@ -140,7 +148,7 @@ def _progress(items: Iterable[T]) -> Iterator[T]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(SCORE_FORMATS),
     default=None,
     help="Output format (default: md, or from the -o file's extension).",
 )
@@ -171,6 +179,9 @@ def score(
     from .runner import actuals_files, score_files
 
     fmt = _format_for(fmt, output)
+    if fmt == "ndjson":
+        _stream_ndjson(actuals, rules, encoding, output, strict)
+        return
     files, passed_over = actuals_files(actuals, encoding)
     for note in passed_over:
         click.echo(f"note: {note}", err=True)
@@ -183,13 +194,14 @@ def score(
 
 def _emit(report: dict[str, Any], fmt: str, output: Path | None, template: str, workbook: str) -> None:
     """Render `report` in `fmt` and write it to `output` (atomically) or stdout."""
-    from . import xlsx
     from .report import render, to_json
 
     data: str | bytes
     if fmt == "json":
         data = to_json(report)
     elif fmt == "xlsx":
+        from . import xlsx  # openpyxl takes a tenth of a second to import: only when asked for
+
         data = getattr(xlsx, workbook)(report)
     else:
         data = render(report, f"{template}.{'html' if fmt == 'html' else 'md'}.j2")
@@ -202,10 +214,39 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, template: str, 
         click.echo(data, nl=False)
 
 
+def _stream_ndjson(
+    actuals: tuple[Path, ...], rules: str | None, encoding: str | None, output: Path | None, strict: bool
+) -> None:
+    """Write each project as it is scored: memory stays flat however large the batch.
+
+    With -o the lines go to a temporary file renamed into place at the end, so an input error midway
+    leaves nothing behind; on stdout an error ends the stream early with exit code 2.
+    """
+    from .report import ndjson_lines
+    from .runner import iter_scored
+
+    errors = 0
+    if output is None:
+        for line in ndjson_lines(iter_scored(actuals, rules, encoding)):
+            sys.stdout.write(line)
+            if line.startswith('{"summary"'):
+                errors = json.loads(line)["summary"]["findings"]["error"]
+    else:
+        with atomic_file(output, "w") as handle:
+            for line in ndjson_lines(iter_scored(actuals, rules, encoding)):
+                handle.write(line)
+                last = line
+        summary = json.loads(last)["summary"]
+        errors = summary["findings"]["error"]
+        click.echo(f"wrote {output} ({summary['projects']} projects, {errors} error findings)", err=True)
+    if strict and errors:
+        sys.exit(1)
+
+
 def _format_for(fmt: str | None, output: Path | None) -> str:
     if fmt is None:
         suffix = output.suffix.lower() if output else ""
-        fmt = {".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx"}.get(suffix, "md")
+        fmt = {".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx", ".ndjson": "ndjson"}.get(suffix, "md")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a file: give -o report.xlsx")
     return fmt

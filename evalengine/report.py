@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -294,3 +295,46 @@ def build_monitor(results: list[Monitored], as_of: date) -> dict[str, Any]:
             "findings": {"error": severities.get("error", 0), "warning": severities.get("warning", 0)},
         },
     }
+
+
+class RunningSummary:
+    """The report's summary, accumulated project by project (for streamed output)."""
+
+    def __init__(self) -> None:
+        self.projects = 0
+        self.budget = ZERO
+        self.spent = ZERO
+        self.weighted = ZERO
+        self.grades: Counter[str] = Counter()
+        self.grade_names: list[str] = []
+        self.severities: Counter[str] = Counter()
+
+    def add(self, card: Scorecard, job: Job) -> None:
+        self.projects += 1
+        self.budget += card.execution.budget
+        self.spent += card.execution.spent
+        self.weighted += card.total * card.execution.budget
+        self.grades[card.grade] += 1
+        self.grade_names += [g for g, _ in job.pack.grades if g not in self.grade_names]
+        self.severities.update(f.severity for f in card.findings)
+
+    def view(self) -> dict[str, Any]:
+        b = self.budget
+        return {
+            "projects": self.projects,
+            "budget": _money(b),
+            "spent": _money(self.spent),
+            "rate": _pct(self.spent / b) if b else None,
+            "average": fixed(round_to(self.weighted / b, 2)) if b else None,
+            "grades": {g: self.grades.get(g, 0) for g in self.grade_names},
+            "findings": {"error": self.severities.get("error", 0), "warning": self.severities.get("warning", 0)},
+        }
+
+
+def ndjson_lines(stream: Iterator[tuple[Job, Scorecard]]) -> Iterator[str]:
+    """One JSON object per scored project, then one {"summary": …} line."""
+    summary = RunningSummary()
+    for job, card in stream:
+        summary.add(card, job)
+        yield json.dumps(project_view(card, Scored(job, [card])), ensure_ascii=False) + "\n"
+    yield json.dumps({"summary": summary.view()}, ensure_ascii=False) + "\n"

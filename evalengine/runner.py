@@ -44,7 +44,7 @@ def actuals_files(
         if path.is_file():
             files.append((path, None))
             continue
-        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml")):
+        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json")):
             doc = load_yaml(candidate, encoding)
             if isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data:
                 files.append((candidate, doc))
@@ -142,3 +142,53 @@ def monitor_files(
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     return results
+
+
+def iter_scored(
+    paths: Iterable[Path], rules: str | None = None, encoding: str | None = None
+) -> Iterator[tuple[Job, Scorecard]]:
+    """Score file after file, yielding each project as it is scored: memory holds one file at a time.
+
+    Each file is read and checked whole before its first project is yielded; an input error stops the
+    stream there, with every error of that file.
+    """
+    for path, doc in _each_actuals_file(paths, encoding):
+        job = load_job(path, rules, encoding, doc)
+        cards: list[Scorecard] = []
+        errors: list[EvalEngineError] = []
+        scorer = scorer_for(job.pack)
+        for project in job.targets.projects:
+            try:
+                card = scorer.score(project, job.actuals[project.code], job.year)
+            except ScoringError as exc:
+                key = (project.code, nfkc(exc.indicator).strip() if exc.indicator else "")
+                exc.location = (
+                    job.where.get(key) or job.where.get((project.code, "")) or job.targets.where.get(project.code)
+                )
+                exc.message = f"project {project.code}: {exc.message}"
+                errors.append(exc)
+                continue
+            if project.code in job.missing:
+                finding = Finding(
+                    "error", "missing-project", None, f"实际完成情况文件中没有项目{project.code}，全部指标计0分"
+                )
+                card = dataclasses.replace(card, findings=(finding, *card.findings))
+            cards.append(card)
+        if errors:
+            raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+        for card in cards:
+            yield job, card
+
+
+def _each_actuals_file(paths: Iterable[Path], encoding: str | None) -> Iterator[tuple[Path, Document | None]]:
+    """Like actuals_files, lazily: a directory's files are read one by one as the stream reaches them."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or directory: {path}", Location(str(path)))
+        if path.is_file():
+            yield path, None
+            continue
+        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json")):
+            doc = load_yaml(candidate, encoding)
+            if isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data:
+                yield candidate, doc

@@ -342,6 +342,7 @@ class TargetParser:
             start=["start", "actual_start"],
             transformer=_Build(vocab),
             maybe_placeholders=True,
+            cache=True,  # lark keeps the LALR tables in the temp folder, keyed by the grammar's text
             propagate_positions=False,
         )
         self.target = lru_cache(maxsize=1 << 16)(self.parse_target_uncached)

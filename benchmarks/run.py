@@ -1,0 +1,98 @@
+"""Every measurement of issue 8 in one run, printed as a table of figures and ratios.
+
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--quick]
+
+1. target parsing: distinct targets per second, cold, and with the engine's cache;
+2. scoring: indicators per second with explanations, beside a plain Decimal loop on the same data;
+3. end to end: `evalengine score DIR --format ndjson` on generated batches, wall time and peak memory
+   (each in a fresh process, measured by the resource module), and the ratios between sizes;
+4. cold start: the bundled example end to end, beside `python -c "import yaml, jinja2, click, lark"`.
+Nothing is asserted; tests run this at a tiny size to keep it working.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+import parse as parse_bench  # noqa: E402
+import score as score_bench  # noqa: E402
+
+# Runs evalengine's CLI in this process and reports its peak memory (KiB on Linux) on the last line.
+PEAK = (
+    "import resource, sys\n"
+    "from evalengine.cli import main\n"
+    "try:\n    main(sys.argv[1:])\n"
+    "except SystemExit as exit:\n    code = exit.code\n"
+    "print('PEAK_KIB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    if done.returncode not in (0, 1) and "PEAK_KIB" not in done.stderr:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr}")
+    peak = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KIB")]
+    return wall, peak[0] if peak else 0
+
+
+def best_of(n: int, cmd: list[str]) -> float:
+    return min(timed(cmd)[0] for _ in range(n))
+
+
+def end_to_end(sizes: list[int], work: Path) -> list[tuple[int, float, int]]:
+    rows = []
+    for size in sizes:
+        departments, per = max(1, size // 1000), min(size, 1000)
+        batch = work / f"batch-{size}"
+        generate.generate(batch, departments, per)
+        out = work / f"out-{size}.ndjson"
+        wall, peak = timed([sys.executable, "-c", PEAK, "score", str(batch), "--format", "ndjson", "-o", str(out)])
+        rows.append((size, wall, peak))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000", help="projects per end-to-end run")
+    ap.add_argument("--quick", action="store_true", help="small sizes throughout (what the tests run)")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print("== 1. target parsing")
+    parsing = parse_bench.main(["--targets", "300" if args.quick else "20000", "--repeat", "10"])
+    print("\n== 2. scoring")
+    scoring = score_bench.main(
+        ["--indicators", "600" if args.quick else "120000", "--repeat", "1" if args.quick else "3"]
+    )
+    print("\n== 3. end to end: evalengine score DIR --format ndjson")
+    with tempfile.TemporaryDirectory(prefix="evalengine-bench-") as tmp:
+        rows = end_to_end(sizes, Path(tmp))
+    print(f"{'projects':>10}{'wall s':>10}{'projects/s':>12}{'peak MiB':>10}{'time ×':>9}{'memory ×':>10}")
+    for i, (size, wall, peak) in enumerate(rows):
+        time_ratio = f"{wall / rows[i - 1][1]:.2f}" if i else "—"
+        mem_ratio = f"{peak / rows[i - 1][2]:.2f}" if i and rows[i - 1][2] else "—"
+        print(f"{size:>10}{wall:>10.2f}{size / wall:>12.0f}{peak / 1024:>10.1f}{time_ratio:>9}{mem_ratio:>10}")
+    print("(time × and memory × compare each size with the one before it)")
+    print("\n== 4. cold start")
+    example = str(ROOT / "examples" / "zunhua-2024" / "actuals.yaml")
+    repeat = 1 if args.quick else 5
+    bare = best_of(repeat, [sys.executable, "-c", "import yaml, jinja2, click, lark"])
+    whole = best_of(repeat, [sys.executable, "-m", "evalengine", "score", example])
+    print(f"python -c 'import yaml, jinja2, click, lark'   {bare:6.3f} s")
+    print(f"evalengine score <bundled example>            {whole:6.3f} s   = {whole / bare:.2f} x the bare import")
+    return {"parsing": parsing, "scoring": scoring, "end_to_end": rows, "cold": (bare, whole)}
+
+
+if __name__ == "__main__":
+    main()
