@@ -16,7 +16,17 @@ class Location:
     file: str | None = None
     line: int | None = None
     column: int | None = None
-    keypath: str | None = None
+    path: tuple[str | int, ...] | str | None = None  # YAML key path; written out only when shown
+
+    @property
+    def keypath(self) -> str | None:
+        """The key path as users write it: projects[0].indicators.补助覆盖率(%)."""
+        if self.path is None or isinstance(self.path, str):
+            return self.path or None
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out or None
 
     def __str__(self) -> str:
         parts = []

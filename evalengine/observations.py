@@ -161,8 +161,8 @@ def outlook(value: Any, where: Location) -> str:
 
 
 def _at(where: Location, key: str) -> Location:
-    keypath = f"{where.keypath}.{key}" if where.keypath else key
-    return Location(where.file, where.line, where.column, keypath)
+    base = where.path if isinstance(where.path, tuple) else ((where.path,) if where.path else ())
+    return Location(where.file, where.line, where.column, (*base, key))
 
 
 def _kind(value: Any) -> str:

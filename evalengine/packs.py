@@ -255,7 +255,7 @@ class _Validator:
         while probe and probe not in self.origins:
             probe = probe[:-1]
         loc = self.origins.get(probe, Location(self.file))
-        return Location(loc.file, loc.line, loc.column, keypath_text(path) or None)
+        return Location(loc.file, loc.line, loc.column, path or None)
 
     def fail(self, path: KeyPath, message: str, hint: str | None = None) -> _Invalid:
         self.errors.append(InputError(message, self.where(path), hint))

@@ -22,10 +22,7 @@ KeyPath = tuple[str | int, ...]
 
 
 def keypath_text(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return Location(path=path).keypath or ""
 
 
 def read_text(path: Path, encoding: str | None = None) -> str:
@@ -73,12 +70,19 @@ class Document:
     marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, path: KeyPath) -> Location:
-        """The location of the value at `path`, or of its nearest ancestor that has one."""
-        probe = tuple(path)
-        while probe and probe not in self.marks:
-            probe = probe[:-1]
-        line, column = self.marks.get(probe, (None, None))
-        return Location(self.file, line, column, keypath_text(path) or None)
+        """The location of the value at `path`, or of its nearest ancestor that has one.
+
+        Called for every value read, used only for errors: kept cheap (the key path is written out
+        only when an error is shown, and JSON documents have no lines to look up).
+        """
+        mark = self.marks.get(path)
+        if mark is None and self.marks:
+            probe = path
+            while probe and probe not in self.marks:
+                probe = probe[:-1]
+            mark = self.marks.get(probe)
+        line, column = mark if mark else (None, None)
+        return Location(self.file, line, column, path or None)
 
 
 def parse_yaml(text: str, file: str) -> Document:
@@ -116,11 +120,11 @@ def parse_json(text: str, file: str) -> Document:
     """
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in items:
-            if key in out:
-                raise InputError(f"duplicate key {key!r}", Location(file), hint="each key may appear once in an object")
-            out[key] = value
+        out = dict(items)
+        if len(out) != len(items):  # only then look for the key that repeats
+            seen: set[str] = set()
+            key = next(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            raise InputError(f"duplicate key {key!r}", Location(file), hint="each key may appear once in an object")
         return out
 
     try:

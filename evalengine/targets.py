@@ -428,14 +428,19 @@ def _syntax_error(exc: UnexpectedInput, norm: str, text: str, column: Any) -> Ta
     return TargetSyntaxError(text, column(pos), f'found "{found}", expected {expected}')
 
 
-_PARSERS: dict[Vocabulary, TargetParser] = {}
+_PARSERS: dict[Vocabulary, TargetParser] = {}  # by value: packs with the same words share a parser
+_BY_ID: dict[int, tuple[Vocabulary, TargetParser]] = {}  # by identity: hashing a Vocabulary walks every word
 
 
 def parser_for(vocab: Vocabulary | None = None) -> TargetParser:
     vocab = vocab or default_vocabulary()
+    entry = _BY_ID.get(id(vocab))
+    if entry is not None and entry[0] is vocab:
+        return entry[1]
     parser = _PARSERS.get(vocab)
     if parser is None:
         parser = _PARSERS[vocab] = TargetParser(vocab)
+    _BY_ID[id(vocab)] = (vocab, parser)
     return parser
 
 
