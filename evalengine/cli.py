@@ -142,25 +142,44 @@ def _progress(items: Iterable[T]) -> Iterator[T]:
         yield from bar
 
 
+def report_options(formats: tuple[str, ...]) -> Callable[[F], F]:
+    """The options `score` and `monitor` share: rules, output format and file, input encoding."""
+
+    def apply(func: F) -> F:
+        for option in reversed(
+            [
+                click.option(
+                    "--rules",
+                    default=None,
+                    help="Rule pack: a built-in name (mof-2020) or a YAML file. Overrides rules:.",
+                ),
+                click.option(
+                    "--format",
+                    "fmt",
+                    type=click.Choice(formats),
+                    default=None,
+                    help="Output format (default: md, or from the -o file's extension).",
+                ),
+                click.option(
+                    "-o",
+                    "--output",
+                    type=click.Path(dir_okay=False, path_type=Path),
+                    default=None,
+                    help="Write the report here (atomically) instead of to stdout.",
+                ),
+                click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk)."),
+            ]
+        ):
+            func = option(func)
+        return func
+
+    return apply
+
+
 @main.command()
 @click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--rules", default=None, help="Rule pack: a built-in name (mof-2020) or a YAML file. Overrides rules:.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(SCORE_FORMATS),
-    default=None,
-    help="Output format (default: md, or from the -o file's extension).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report here (atomically) instead of to stdout.",
-)
+@report_options(SCORE_FORMATS)
 @click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error (missing actual, explanation …).")
-@click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")
 @user_errors
 def score(
     actuals: tuple[Path, ...],
@@ -255,22 +274,7 @@ def _format_for(fmt: str | None, output: Path | None) -> str:
 @main.command()
 @click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", required=True, help="The monitoring date, e.g. 2024-06-30.")
-@click.option("--rules", default=None, help="Rule pack: a built-in name or a YAML file. Overrides rules:.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Output format (default: md, or from the -o file's extension).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report here (atomically) instead of to stdout.",
-)
-@click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")
+@report_options(FORMATS)
 @user_errors
 def monitor(
     actuals: tuple[Path, ...], as_of: str, rules: str | None, fmt: str | None, output: Path | None, encoding: str | None

@@ -55,12 +55,10 @@ def actuals_files(
     return files, notes
 
 
-def score_files(
-    paths: Iterable[Path | tuple[Path, Document | None]],
-    rules: str | None = None,
-    encoding: str | None = None,
-    progress: Progress | None = None,
-) -> list[Scored]:
+def _load_jobs(
+    paths: Iterable[Path | tuple[Path, Document | None]], rules: str | None, encoding: str | None
+) -> tuple[list[Job], list[EvalEngineError]]:
+    """Every actuals file with what it names, and every error found on the way."""
     errors: list[EvalEngineError] = []
     jobs: list[Job] = []
     for item in paths:
@@ -71,26 +69,46 @@ def score_files(
             errors.extend(group.errors)
         except EvalEngineError as exc:
             errors.append(exc)
+    return jobs, errors
+
+
+def _score_one(job: Job, project: Project) -> Scorecard:
+    """One project's scorecard; a scoring error comes back located at the actuals entry that caused it."""
+    code = project.code
+    try:
+        card = scorer_for(job.pack).score(project, job.actuals[code], job.year)
+    except ScoringError as exc:
+        key = (code, nfkc(exc.indicator).strip() if exc.indicator else "")
+        exc.location = job.where.get(key) or job.where.get((code, "")) or job.targets.where.get(code)
+        exc.message = f"project {code}: {exc.message}"
+        raise
+    if code in job.missing:
+        finding = Finding("error", "missing-project", None, f"实际完成情况文件中没有项目{code}，全部指标计0分")
+        card = dataclasses.replace(card, findings=(finding, *card.findings))
+    return card
+
+
+def _raise(errors: list[EvalEngineError]) -> None:
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+
+
+def score_files(
+    paths: Iterable[Path | tuple[Path, Document | None]],
+    rules: str | None = None,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> list[Scored]:
+    jobs, errors = _load_jobs(paths, rules, encoding)
+    _raise(errors)
     work = [(job, project) for job in jobs for project in job.targets.projects]
     cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
     for job, project in progress(work) if progress else work:
-        code = project.code
         try:
-            card = scorer_for(job.pack).score(project, job.actuals[code], job.year)
+            cards[id(job)].append(_score_one(job, project))
         except ScoringError as exc:
-            key = (code, nfkc(exc.indicator).strip() if exc.indicator else "")
-            exc.location = job.where.get(key) or job.where.get((code, "")) or job.targets.where.get(code)
-            exc.message = f"project {code}: {exc.message}"
             errors.append(exc)
-            continue
-        if code in job.missing:
-            finding = Finding("error", "missing-project", None, f"实际完成情况文件中没有项目{code}，全部指标计0分")
-            card = dataclasses.replace(card, findings=(finding, *card.findings))
-        cards[id(job)].append(card)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    _raise(errors)
     return [Scored(job, cards[id(job)]) for job in jobs]
 
 
@@ -107,28 +125,19 @@ def monitor_files(
     encoding: str | None = None,
 ) -> list[Monitored]:
     """In-year lights for every project of every actuals file, all input errors gathered first."""
-    errors: list[EvalEngineError] = []
-    jobs: list[Job] = []
-    for item in paths:
-        path, doc = item if isinstance(item, tuple) else (item, None)
-        try:
-            job = load_job(path, rules, encoding, doc)
-        except ErrorGroup as group:
-            errors.extend(group.errors)
-            continue
-        except EvalEngineError as exc:
-            errors.append(exc)
-            continue
+    loaded, errors = _load_jobs(paths, rules, encoding)
+    jobs = []
+    for job in loaded:
         if as_of.year != job.year:
             errors.append(
                 InputError(
                     f"--as-of {as_of} is outside the budget year {job.year} of this file",
-                    Location(str(path)),
+                    Location(str(job.path)),
                     hint=f"monitor {job.year} with a date in {job.year}",
                 )
             )
-            continue
-        jobs.append(job)
+        else:
+            jobs.append(job)
     results = []
     for job in jobs:
         cards = []
@@ -139,8 +148,7 @@ def monitor_files(
                 exc.location = exc.location or job.where.get((project.code, "")) or job.targets.where.get(project.code)
                 errors.append(exc)
         results.append(Monitored(job, cards))
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    _raise(errors)
     return results
 
 
@@ -156,26 +164,12 @@ def iter_scored(
         job = load_job(path, rules, encoding, doc)
         cards: list[Scorecard] = []
         errors: list[EvalEngineError] = []
-        scorer = scorer_for(job.pack)
         for project in job.targets.projects:
             try:
-                card = scorer.score(project, job.actuals[project.code], job.year)
+                cards.append(_score_one(job, project))
             except ScoringError as exc:
-                key = (project.code, nfkc(exc.indicator).strip() if exc.indicator else "")
-                exc.location = (
-                    job.where.get(key) or job.where.get((project.code, "")) or job.targets.where.get(project.code)
-                )
-                exc.message = f"project {project.code}: {exc.message}"
                 errors.append(exc)
-                continue
-            if project.code in job.missing:
-                finding = Finding(
-                    "error", "missing-project", None, f"实际完成情况文件中没有项目{project.code}，全部指标计0分"
-                )
-                card = dataclasses.replace(card, findings=(finding, *card.findings))
-            cards.append(card)
-        if errors:
-            raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+        _raise(errors)
         for card in cards:
             yield job, card
 
