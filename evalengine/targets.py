@@ -346,7 +346,8 @@ class TargetParser:
             propagate_positions=False,
         )
         self.target = lru_cache(maxsize=1 << 16)(self.parse_target_uncached)
-        self.actual = lru_cache(maxsize=1 << 16)(self.parse_actual_uncached)
+        # actual values rarely repeat (96%, 2024-12-20 …): a small cache, so a province's batch cannot fill memory
+        self.actual = lru_cache(maxsize=1 << 12)(self.parse_actual_uncached)
 
     def parse_target_uncached(self, text: str) -> Predicate:
         norm, cols = _normalise(text)

@@ -31,7 +31,7 @@ SECTIONS = (
 )
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)  # indicator and level names repeat; project codes do not and must not pile up
 def nfkc(text: str) -> str:
     """Unicode NFKC: full-width forms become half-width, so （%） and (%) name the same thing."""
     return unicodedata.normalize("NFKC", text)
