@@ -198,9 +198,9 @@ def test_a_directory_is_scored_and_other_files_are_named(example: Path) -> None:
 def test_script_in_a_name_is_text_everywhere(example: Path, tmp_path: Path) -> None:
     targets = example / "targets.yaml"
     evil = "<script>alert(1)</script>"
-    targets.write_text(
-        targets.read_text(encoding="utf-8").replace("name: 见义勇为专项资金", f'name: "{evil}"'), encoding="utf-8"
-    )
+    text = targets.read_text(encoding="utf-8")
+    assert 'name: "见义勇为专项资金"' in text
+    targets.write_text(text.replace('name: "见义勇为专项资金"', f'name: "{evil}"'), encoding="utf-8")
     out = tmp_path / "r.html"
     assert run("score", str(example / "actuals.yaml"), "-o", str(out)).exit_code == 0
     html = out.read_text(encoding="utf-8")
@@ -266,7 +266,7 @@ BAD_INPUTS: dict[str, tuple[str, str, str, list[str]]] = {
         "targets.yaml",
         "budget: {total: 5.00, fiscal: 5.00, other: 0}",
         "budget: {total: 0, fiscal: 5.00, other: 0}",
-        ["targets.yaml:10", "must be above 0"],
+        ["targets.yaml:28", "must be above 0"],
     ),
     "negative-budget": (
         "actuals.yaml",
@@ -284,7 +284,7 @@ BAD_INPUTS: dict[str, tuple[str, str, str, list[str]]] = {
         "targets.yaml",
         'target: "≥95%", basis',
         'target: "≥95%%", basis',
-        ["targets.yaml:17", 'cannot read "≥95%%" at column 5', "^"],
+        ["targets.yaml:35", 'cannot read "≥95%%" at column 5', "^"],
     ),
     "bad-tier": (
         "actuals.yaml",
