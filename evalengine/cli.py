@@ -168,6 +168,11 @@ def report_options(formats: tuple[str, ...]) -> Callable[[F], F]:
                     help="Write the report here (atomically) instead of to stdout.",
                 ),
                 click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk)."),
+                click.option(
+                    "--targets",
+                    default=None,
+                    help="The targets file (绩效目标表), overriding the actuals file's targets: (or an Excel form's).",
+                ),
             ]
         ):
             func = option(func)
@@ -188,6 +193,7 @@ def score(
     output: Path | None,
     strict: bool,
     encoding: str | None,
+    targets: str | None,
 ) -> None:
     """Score the self-evaluation (绩效自评) in ACTUALS: actuals files, or directories holding them.
 
@@ -199,12 +205,12 @@ def score(
 
     fmt = _format_for(fmt, output)
     if fmt == "ndjson":
-        _stream_ndjson(actuals, rules, encoding, output, strict)
+        _stream_ndjson(actuals, rules, encoding, output, strict, targets)
         return
     files, passed_over = actuals_files(actuals, encoding)
     for note in passed_over:
         click.echo(f"note: {note}", err=True)
-    results = score_files(files, rules, encoding, progress=_progress)
+    results = score_files(files, rules, encoding, progress=_progress, targets=targets)
     report = build(results)
     _emit(report, fmt, output, "report", workbook="workbook_bytes")
     if strict and report["summary"]["findings"]["error"]:
@@ -234,7 +240,12 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, template: str, 
 
 
 def _stream_ndjson(
-    actuals: tuple[Path, ...], rules: str | None, encoding: str | None, output: Path | None, strict: bool
+    actuals: tuple[Path, ...],
+    rules: str | None,
+    encoding: str | None,
+    output: Path | None,
+    strict: bool,
+    targets: str | None = None,
 ) -> None:
     """Write each project as it is scored: memory stays flat however large the batch.
 
@@ -246,13 +257,13 @@ def _stream_ndjson(
 
     errors = 0
     if output is None:
-        for line in ndjson_lines(iter_scored(actuals, rules, encoding)):
+        for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets)):
             sys.stdout.write(line)
             if line.startswith('{"summary"'):
                 errors = json.loads(line)["summary"]["findings"]["error"]
     else:
         with atomic_file(output, "w") as handle:
-            for line in ndjson_lines(iter_scored(actuals, rules, encoding)):
+            for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets)):
                 handle.write(line)
                 last = line
         summary = json.loads(last)["summary"]
@@ -277,7 +288,13 @@ def _format_for(fmt: str | None, output: Path | None) -> str:
 @report_options(FORMATS)
 @user_errors
 def monitor(
-    actuals: tuple[Path, ...], as_of: str, rules: str | None, fmt: str | None, output: Path | None, encoding: str | None
+    actuals: tuple[Path, ...],
+    as_of: str,
+    rules: str | None,
+    fmt: str | None,
+    output: Path | None,
+    encoding: str | None,
+    targets: str | None,
 ) -> None:
     """In-year monitoring (绩效运行监控): spending against plan and targets against what was due by --as-of.
 
@@ -301,7 +318,7 @@ def monitor(
     for note in passed_over:
         click.echo(f"note: {note}", err=True)
     _emit(
-        build_monitor(monitor_files(files, when, rules, encoding), when),
+        build_monitor(monitor_files(files, when, rules, encoding, targets), when),
         fmt,
         output,
         "monitor",
@@ -331,7 +348,12 @@ def import_(source: Path, output: Path | None, fmt: str, year: int | None, stric
     """
     from .importer import import_text, to_yaml
 
-    imported = import_text(read_text(source, encoding), source=source.name)
+    if source.suffix.lower() == ".xlsx":
+        from .forms import import_xlsx
+
+        imported = import_xlsx(source)
+    else:
+        imported = import_text(read_text(source, encoding), source=source.name)
     data = imported.data
     if not data.get("projects"):
         raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint="is this the PDF's text?")
@@ -353,6 +375,44 @@ def import_(source: Path, output: Path | None, fmt: str, year: int | None, stric
         click.echo(text, nl=False)
     if strict and imported.warnings:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("targets", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="actuals.yaml (default: YAML to stdout) or actuals.xlsx (the 自评表 to fill in Excel).",
+)
+@click.option("--rules", default="mof-2020", show_default=True, help="The rule pack the form names.")
+@click.option("--year", type=int, default=None, help="The budget year, when the targets file has none.")
+@click.option("--encoding", default=None, help="Encoding of TARGETS when it is not UTF-8 (e.g. gbk).")
+@user_errors
+def init(targets: Path, output: Path | None, rules: str, year: int | None, encoding: str | None) -> None:
+    """Write an actuals form to fill for every project and indicator of TARGETS.
+
+    YAML shows each target as a comment beside an empty value; Excel is the 自评表 with the targets
+    filled in, yellow cells to fill and drop-downs for tiers. `evalengine score` reads either back.
+    """
+    import os
+
+    from .documents import load_targets
+    from .forms import init_xlsx, init_yaml
+    from .packs import load_pack, resolve
+
+    pack = load_pack(resolve(rules, Path.cwd()))
+    loaded = load_targets(targets, pack.vocabulary, encoding)
+    ref = os.path.relpath(targets.resolve(), output.resolve().parent) if output else str(targets)
+    if output is not None and output.suffix.lower() == ".xlsx":
+        write_atomically(output, init_xlsx(loaded, ref, rules, year))
+    elif output is not None:
+        write_atomically(output, init_yaml(loaded, ref, rules, year))
+    else:
+        click.echo(init_yaml(loaded, ref, rules, year), nl=False)
+    count = sum(len(p.indicators) for p in loaded.projects)
+    click.echo(f"form for {len(loaded.projects)} projects, {count} indicators", err=True)
 
 
 @main.command()

@@ -263,8 +263,19 @@ def _indicator(c: _Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> I
 # ---- actuals -------------------------------------------------------------------------------------
 
 
-def load_job(path: Path, rules: str | None = None, encoding: str | None = None, doc: Document | None = None) -> Job:
-    """Read an actuals file and everything it names: the pack, the targets. All errors together."""
+def load_job(
+    path: Path,
+    rules: str | None = None,
+    encoding: str | None = None,
+    doc: Document | None = None,
+    targets_override: str | None = None,
+) -> Job:
+    """Read an actuals file (YAML, JSON, or a filled Excel form) and everything it names: the pack and
+    the targets (`targets_override` replaces the file's, relative to the working folder). All errors together."""
+    if doc is None and path.suffix.lower() == ".xlsx":
+        from .forms import read_xlsx_actuals
+
+        doc = read_xlsx_actuals(path)
     doc = doc or load_yaml(path, encoding)
     c = _Collector(doc)
     data = _mapping(c, doc.data, (), "an actuals file (targets:, year:, projects:)")
@@ -272,12 +283,13 @@ def load_job(path: Path, rules: str | None = None, encoding: str | None = None, 
     base = path.parent
     pack_ref = rules or data.get("rules") or "mof-2020"
     pack = load_pack(str(pack_ref), base) if rules else _pack(c, str(pack_ref), base)
-    targets_ref = data.get("targets")
+    targets_ref = targets_override or data.get("targets")
     if not isinstance(targets_ref, str) or not targets_ref.strip():
         raise InputError(
-            "targets: name the targets file (绩效目标表), e.g. targets: targets.yaml", c.where(("targets",))
+            "targets: name the targets file (绩效目标表), e.g. targets: targets.yaml (or --targets)",
+            c.where(("targets",)),
         )
-    targets_path = base / targets_ref
+    targets_path = Path(targets_ref) if targets_override else base / targets_ref
     if not targets_path.is_file():
         raise InputError(
             f"targets file not found: {targets_path}",

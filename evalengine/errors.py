@@ -17,6 +17,7 @@ class Location:
     line: int | None = None
     column: int | None = None
     path: tuple[str | int, ...] | str | None = None  # YAML key path; written out only when shown
+    cell: str | None = None  # a spreadsheet cell, as Excel names it: 1.见义勇为专项资金!F8
 
     @property
     def keypath(self) -> str | None:
@@ -30,7 +31,9 @@ class Location:
 
     def __str__(self) -> str:
         parts = []
-        if self.file:
+        if self.file and self.cell:
+            parts.append(f"{self.file} [{self.cell}]")
+        elif self.file:
             where = self.file
             if self.line is not None:
                 where += f":{self.line}"

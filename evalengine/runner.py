@@ -56,7 +56,10 @@ def actuals_files(
 
 
 def _load_jobs(
-    paths: Iterable[Path | tuple[Path, Document | None]], rules: str | None, encoding: str | None
+    paths: Iterable[Path | tuple[Path, Document | None]],
+    rules: str | None,
+    encoding: str | None,
+    targets: str | None = None,
 ) -> tuple[list[Job], list[EvalEngineError]]:
     """Every actuals file with what it names, and every error found on the way."""
     errors: list[EvalEngineError] = []
@@ -64,7 +67,7 @@ def _load_jobs(
     for item in paths:
         path, doc = item if isinstance(item, tuple) else (item, None)
         try:
-            jobs.append(load_job(path, rules, encoding, doc))
+            jobs.append(load_job(path, rules, encoding, doc, targets))
         except ErrorGroup as group:
             errors.extend(group.errors)
         except EvalEngineError as exc:
@@ -98,8 +101,9 @@ def score_files(
     rules: str | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    targets: str | None = None,
 ) -> list[Scored]:
-    jobs, errors = _load_jobs(paths, rules, encoding)
+    jobs, errors = _load_jobs(paths, rules, encoding, targets)
     _raise(errors)
     work = [(job, project) for job in jobs for project in job.targets.projects]
     cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
@@ -123,9 +127,10 @@ def monitor_files(
     as_of: date,
     rules: str | None = None,
     encoding: str | None = None,
+    targets: str | None = None,
 ) -> list[Monitored]:
     """In-year lights for every project of every actuals file, all input errors gathered first."""
-    loaded, errors = _load_jobs(paths, rules, encoding)
+    loaded, errors = _load_jobs(paths, rules, encoding, targets)
     jobs = []
     for job in loaded:
         if as_of.year != job.year:
@@ -153,7 +158,7 @@ def monitor_files(
 
 
 def iter_scored(
-    paths: Iterable[Path], rules: str | None = None, encoding: str | None = None
+    paths: Iterable[Path], rules: str | None = None, encoding: str | None = None, targets: str | None = None
 ) -> Iterator[tuple[Job, Scorecard]]:
     """Score file after file, yielding each project as it is scored: memory holds one file at a time.
 
@@ -161,7 +166,7 @@ def iter_scored(
     stream there, with every error of that file.
     """
     for path, doc in _each_actuals_file(paths, encoding):
-        job = load_job(path, rules, encoding, doc)
+        job = load_job(path, rules, encoding, doc, targets)
         cards: list[Scorecard] = []
         errors: list[EvalEngineError] = []
         for project in job.targets.projects:

@@ -68,6 +68,7 @@ class Document:
     data: Any
     file: str
     marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    cells: dict[KeyPath, str] = field(default_factory=dict)  # for spreadsheets: the cell of each value
 
     def where(self, path: KeyPath) -> Location:
         """The location of the value at `path`, or of its nearest ancestor that has one.
@@ -75,6 +76,11 @@ class Document:
         Called for every value read, used only for errors: kept cheap (the key path is written out
         only when an error is shown, and JSON documents have no lines to look up).
         """
+        if self.cells:
+            probe = path
+            while probe and probe not in self.cells:
+                probe = probe[:-1]
+            return Location(self.file, None, None, path or None, self.cells.get(probe))
         mark = self.marks.get(path)
         if mark is None and self.marks:
             probe = path
