@@ -138,14 +138,18 @@ def _text(value: Any) -> str | None:
     return None if text in PLACEHOLDERS else text
 
 
-def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None = None) -> Document:
-    """A filled 自评表 workbook as an actuals document, every value located by sheet and cell."""
+def _open(path: Path) -> Workbook:
     try:
-        wb = load_workbook(path, data_only=True)
+        return load_workbook(path, data_only=True)
     except FileNotFoundError:
         raise ReadError(f"file not found: {path}", Location(str(path))) from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise ReadError(f"cannot read {path} as an Excel workbook: {exc}", Location(str(path))) from None
+
+
+def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None = None) -> Document:
+    """A filled 自评表 workbook as an actuals document, every value located by sheet and cell."""
+    wb = _open(path)
     doc = Document({}, str(path))
     data: dict[str, Any] = {}
     if SETTINGS in wb.sheetnames:
@@ -245,12 +249,7 @@ def _merged_values(ws: Worksheet) -> dict[tuple[int, int], Any]:
 def import_xlsx(path: Path) -> Imported:
     """Excel target tables, one project a sheet: a header block (项目名称, 项目编码, 预算数 …) and the
     indicator table under a row naming its columns (一级指标 / 二级指标 / 三级指标 / 指标值 …)."""
-    try:
-        wb = load_workbook(path, data_only=True)
-    except FileNotFoundError:
-        raise ReadError(f"file not found: {path}", Location(str(path))) from None
-    except Exception as exc:
-        raise ReadError(f"cannot read {path} as an Excel workbook: {exc}", Location(str(path))) from None
+    wb = _open(path)
     result = Imported({"unit": "万元", "projects": []})
     for ws in wb.worksheets:
         merged = _merged_values(ws)
