@@ -7,6 +7,7 @@ A project case: {id?, budget, rows: [[level1, level2, name, target, weight?]], a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -71,14 +72,19 @@ def score_project(pack: Pack, case: dict[str, Any], where: Location | None = Non
     return scorer_for(pack).score(project, ProjectActuals("P", execution, observations), int(case.get("year", 2024)))
 
 
+def _expected_error(score: Callable[..., Any], pack: Pack, case: dict[str, Any], where: Location | None) -> list[str]:
+    """A case that must be refused: empty when it is, with the expected message."""
+    try:
+        score(pack, case, where)
+    except InputError as exc:
+        return [] if str(case["error"]) in str(exc) else [f"expected the error {case['error']!r}, got: {exc}"]
+    return [f"expected the error {case['error']!r}, but it scored"]
+
+
 def check_indicator(pack: Pack, case: dict[str, Any], where: Location | None = None) -> list[str]:
     """What differs between the case's expectations and the engine's result (empty when it holds)."""
     if "error" in case:
-        try:
-            score_indicator(pack, case, where)
-        except InputError as exc:
-            return [] if str(case["error"]) in str(exc) else [f"expected the error {case['error']!r}, got: {exc}"]
-        return [f"expected the error {case['error']!r}, but it scored"]
+        return _expected_error(score_indicator, pack, case, where)
     result, findings = score_indicator(pack, case, where)
     problems = []
     if "score" in case and result.score != Decimal(str(case["score"])):
@@ -96,11 +102,7 @@ def check_indicator(pack: Pack, case: dict[str, Any], where: Location | None = N
 
 def check_project(pack: Pack, case: dict[str, Any], where: Location | None = None) -> list[str]:
     if "error" in case:
-        try:
-            score_project(pack, case, where)
-        except InputError as exc:
-            return [] if str(case["error"]) in str(exc) else [f"expected the error {case['error']!r}, got: {exc}"]
-        return [f"expected the error {case['error']!r}, but it scored"]
+        return _expected_error(score_project, pack, case, where)
     card = score_project(pack, case, where)
     expect = case.get("expect") or {}
     problems = []

@@ -113,3 +113,18 @@ def test_rules_show_of_every_builtin_is_yaml_with_the_packs_content(name: str) -
     ]
     rows = [e["rows"] for e in shown.get("examples") or [] if "rows" in e]
     assert all(isinstance(row, list) and len(row) >= 4 for group in rows for row in group)
+
+
+def test_examples_that_expect_an_error(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "extends: mof-2020\ntitle: t\nsource: s\nexamples:\n"
+        "  - {target: '≥95%', actual: '96人', weight: 10, error: 'is in 人'}\n"  # refused, as expected
+        "  - {target: '≥95%', actual: '96%', weight: 10, error: 'is in 人'}\n"  # scores: the example fails
+        "  - {target: '≥95%', actual: '96人', weight: 10, error: 'a different message'}\n",
+        encoding="utf-8",
+    )
+    code, output = check(str(pack), "--examples-only")
+    assert code == 1 and "2 of 3 examples fail" in output
+    assert "expected the error 'is in 人', but it scored" in output
+    assert "expected the error 'a different message', got:" in output
