@@ -11,8 +11,8 @@ import argparse
 import random
 import time
 
-from evalengine.targets import TargetParser
-from evalengine.vocabulary import default_vocabulary
+from evalengine.language.parser import TargetParser
+from evalengine.language.vocabulary import default_vocabulary
 
 FORMS = [
     "≥{n}%",

@@ -32,7 +32,7 @@ import score as score_bench  # noqa: E402
 # to the new address space; elsewhere fall back to the resource module.
 PEAK = (
     "import resource, sys\n"
-    "from evalengine.cli import main\n"
+    "from evalengine.cli.app import main\n"
     "try:\n    main(sys.argv[1:])\n"
     "except SystemExit as exit:\n    code = exit.code\n"
     "try:\n"

@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from evalengine.engine import Scorer, score_project
-from evalengine.models import Execution, Finding, Indicator, Observation, Project, ProjectActuals
-from evalengine.packs import load_pack
-from evalengine.predicates import Comparison, Quantity
-from evalengine.targets import parse_target
-from evalengine.vocabulary import nfkc
+from evalengine.language.parser import parse_target
+from evalengine.language.predicates import Comparison, Quantity
+from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
+from evalengine.packs.load import load_pack
+from evalengine.scoring.engine import Scorer, score_project
+from evalengine.text import nfkc
 
 CENT = Decimal("0.01")
 TIER_SHARE = {"达成": Decimal(1), "部分达成": Decimal("0.7"), "未达成": Decimal("0.3")}

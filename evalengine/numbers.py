@@ -6,9 +6,16 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, Invalid
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
+
 ZERO = Decimal(0)
+
+
 ONE = Decimal(1)
+
+
 HUNDRED = Decimal(100)
+WAN = Decimal(10000)  # 万: money in the tables is in 万元
+
 
 _EXPONENTS: dict[int, Decimal] = {}
 

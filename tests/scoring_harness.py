@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-from evalengine.packs import Pack, load_pack
+from evalengine.packs.load import load_pack
+from evalengine.packs.model import Pack
 
 _TMP = Path(mkdtemp(prefix="evalengine-packs-"))
 

@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 from test_packs import BROKEN, _expectations
 
-from evalengine.cli import main
-from evalengine.packs import builtin_packs
+from evalengine.cli.app import main
+from evalengine.packs.load import builtin_packs
 from evalengine.resources import rules_dir
 
 PACKS = Path(__file__).parent / "packs"

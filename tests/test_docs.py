@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from evalengine.cli import main
+from evalengine.cli.app import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "writing-rules.md"
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```$", re.S | re.M)

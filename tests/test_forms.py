@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from evalengine.cli import main
+from evalengine.cli.app import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zunhua-2024"
 

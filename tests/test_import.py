@@ -9,8 +9,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import SEED, load_compliance
 
-from evalengine.cli import main
-from evalengine.importer import import_text
+from evalengine.authoring.import_text import import_text
+from evalengine.cli.app import main
 
 EXAMPLE_TARGETS = Path(__file__).resolve().parent.parent / "examples" / "zunhua-2024" / "targets.yaml"
 SEED_TARGETS = [case["target"] for case in load_compliance("targets.yaml")["seed"]]

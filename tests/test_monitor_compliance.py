@@ -11,13 +11,13 @@ from conftest import COMPLIANCE
 from scoring_harness import pack_for
 
 from evalengine.errors import InputError, Location
-from evalengine.models import Execution, Indicator, Project, ProjectActuals
-from evalengine.monitor import indicator_light, monitor_project, spending
+from evalengine.inputs.observations import observation
+from evalengine.language.parser import parse_target
+from evalengine.model import Execution, Indicator, Project, ProjectActuals
+from evalengine.monitoring import indicator_light, monitor_project, spending
 from evalengine.numbers import fixed, round_to
-from evalengine.observations import observation
-from evalengine.sources import load_yaml
-from evalengine.targets import parse_target
-from evalengine.vocabulary import nfkc
+from evalengine.sources.documents import load_yaml
+from evalengine.text import nfkc
 
 SPEC = load_yaml(COMPLIANCE / "monitoring.yaml").data
 SEED_PLAN = {"3月底": "30", "6月底": "60", "10月底": "90", "12月底": "100"}

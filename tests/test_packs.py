@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from evalengine.errors import ErrorGroup, EvalEngineError, Location
-from evalengine.observations import observation
-from evalengine.packs import builtin_packs, load_pack
-from evalengine.predicates import Comparison, Qualitative
-from evalengine.targets import parse_target
+from evalengine.inputs.observations import observation
+from evalengine.language.parser import parse_target
+from evalengine.language.predicates import Comparison, Qualitative
+from evalengine.packs.load import builtin_packs, load_pack
 
 PACKS = Path(__file__).parent / "packs"
 BROKEN = sorted((PACKS / "broken").glob("*.yaml"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import load_compliance
 
-from evalengine.cli import main
+from evalengine.cli.app import main
 
 SEED_TARGETS = [case["target"] for case in load_compliance("targets.yaml")["seed"]]
 

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from evalengine.cli import main
+from evalengine.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "zunhua-2024"

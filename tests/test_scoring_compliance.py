@@ -9,9 +9,9 @@ import pytest
 from conftest import COMPLIANCE
 from scoring_harness import pack_for
 
-from evalengine.cases import score_indicator, score_project
+from evalengine.authoring.cases import score_indicator, score_project
 from evalengine.errors import InputError
-from evalengine.sources import load_yaml
+from evalengine.sources.documents import load_yaml
 
 SPEC = load_yaml(COMPLIANCE / "scoring.yaml").data  # read as users' files are: every scalar stays text
 

@@ -8,12 +8,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalengine.engine import Scorer, score_project
-from evalengine.models import Execution, Finding, Indicator, Observation, Project, ProjectActuals
-from evalengine.packs import FORWARD_METHODS, RANGE_METHODS, REVERSE_METHODS, Pack, load_pack
-from evalengine.predicates import Quantity
-from evalengine.targets import parse_target
-from evalengine.vocabulary import nfkc
+from evalengine.language.parser import parse_target
+from evalengine.language.predicates import Quantity
+from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
+from evalengine.packs.load import load_pack
+from evalengine.packs.model import Pack
+from evalengine.packs.schema import FORWARD_METHODS, RANGE_METHODS, REVERSE_METHODS
+from evalengine.scoring.engine import Scorer, score_project
+from evalengine.text import nfkc
 
 BASE = load_pack("mof-2020")
 weights = st.decimals(min_value=Decimal("0.5"), max_value=50, places=2)

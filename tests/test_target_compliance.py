@@ -9,9 +9,9 @@ import pytest
 from conftest import load_compliance
 
 from evalengine.errors import TargetSyntaxError
+from evalengine.language.parser import parse_actual, parse_target
+from evalengine.language.predicates import Quantity, predicate_json
 from evalengine.numbers import plain
-from evalengine.predicates import Quantity, predicate_json
-from evalengine.targets import parse_actual, parse_target
 
 SPEC = load_compliance("targets.yaml")
 META = {"target", "actual", "error"}

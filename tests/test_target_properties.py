@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evalengine.errors import TargetSyntaxError
-from evalengine.predicates import Comparison, Deadline, Range
-from evalengine.targets import parse_actual, parse_target
-from evalengine.vocabulary import default_vocabulary
+from evalengine.language.parser import parse_actual, parse_target
+from evalengine.language.predicates import Comparison, Deadline, Range
+from evalengine.language.vocabulary import default_vocabulary
 
 VOCAB = default_vocabulary()
 SYMBOLS = ["≥", "≤", ">", "<", "=", "≧", "≦", "⩾", "⩽", ">=", "<=", "＞", "＜", "＝"]

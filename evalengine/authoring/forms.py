@@ -1,0 +1,112 @@
+"""Forms for evaluators: actuals skeletons to fill (`evalengine init`) in YAML or Excel."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from evalengine.inputs.targets import TargetsFile
+from evalengine.language.predicates import Qualitative, Reference, Trend
+from evalengine.sources.workbook import (
+    COLUMNS,
+    SETTINGS,
+    TIER_CHOICES,
+)
+
+HEAD = PatternFill("solid", fgColor="DDE6F0")
+
+
+FILL = PatternFill("solid", fgColor="FFF7D6")
+
+
+def _q(text: Any) -> str:
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def init_yaml(targets: TargetsFile, targets_ref: str, rules: str, year: int | None) -> str:
+    """An actuals file to fill: every project and indicator, each target shown as a comment."""
+    out = [
+        f"# 实际完成情况 for {targets_ref}: write each actual after its colon (96%, 12000元, 2024-12-20, 达成 …).",
+        "# Or a mapping: {value: …, explanation: 偏差原因, evidence: [佐证材料]}; 不适用 if not applicable.",
+        f"targets: {_q(targets_ref)}",
+        f"rules: {rules}",
+    ]
+    if year or targets.year:
+        out.append(f"year: {year or targets.year}")
+    out.append("projects:")
+    for p in targets.projects:
+        out.append(f"  - code: {_q(p.code)}   # {p.name}，预算数{p.budget}万元")
+        out.append("    execution: {spent: }   # 全年执行数，万元")
+        out.append("    indicators:")
+        for ind in p.indicators:
+            out.append(f"      {_q(ind.name)}:    # {ind.target}  ({ind.level1}/{ind.level2})")
+    return "\n".join(out) + "\n"
+
+
+def _sheet_title(n: int, name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "", f"{n}.{name}")[:31]
+    title, k = base, 2
+    while title in used:
+        title, k = f"{base[:28]}~{k}", k + 1
+    used.add(title)
+    return title
+
+
+def init_xlsx(targets: TargetsFile, targets_ref: str, rules: str, year: int | None) -> bytes:
+    """The 自评表 as a workbook to fill: targets in place, yellow cells to fill, tier drop-downs."""
+    wb = Workbook()
+    settings = wb.active
+    assert settings is not None
+    settings.title = SETTINGS
+    for row, (key, value, note) in enumerate(
+        [
+            ("targets", targets_ref, "绩效目标表文件（相对本工作簿所在文件夹）"),
+            ("rules", rules, "评分规则"),
+            ("year", year or targets.year or "", "预算年度"),
+        ],
+        start=1,
+    ):
+        settings.cell(row=row, column=1, value=key).font = Font(bold=True)
+        settings.cell(row=row, column=2, value=value)
+        settings.cell(row=row, column=3, value=note)
+    settings.column_dimensions["B"].width = 30
+    used = {SETTINGS}
+    for n, p in enumerate(targets.projects, start=1):
+        ws = wb.create_sheet(_sheet_title(n, p.name, used))
+        ws.cell(row=1, column=1, value="项目编码").font = Font(bold=True)
+        ws.cell(row=1, column=2, value=p.code)
+        ws.cell(row=1, column=4, value="项目名称").font = Font(bold=True)
+        ws.cell(row=1, column=5, value=p.name)
+        ws.cell(row=2, column=1, value="预算数（万元）").font = Font(bold=True)
+        ws.cell(row=2, column=2, value=str(p.budget))
+        ws.cell(row=2, column=4, value="全年执行数（万元）").font = Font(bold=True)
+        ws.cell(row=2, column=5).fill = FILL
+        ws.cell(row=2, column=6, value="执行情况说明").font = Font(bold=True)
+        ws.cell(row=2, column=7).fill = FILL
+        for col, title in enumerate(COLUMNS, start=1):
+            cell = ws.cell(row=4, column=col, value=title)
+            cell.font, cell.fill = Font(bold=True), HEAD
+        tiers = DataValidation(type="list", formula1=f'"{TIER_CHOICES}"', allow_blank=True)
+        ws.add_data_validation(tiers)
+        for r, ind in enumerate(p.indicators, start=5):
+            for col, value in enumerate((ind.level1, ind.level2, ind.name, ind.target), start=1):
+                ws.cell(row=r, column=col, value=value)
+            for col in (5, 6, 7):
+                ws.cell(row=r, column=col).fill = FILL
+            if isinstance(ind.predicate, (Qualitative, Reference, Trend)):
+                tiers.add(f"E{r}")
+        for col, width in enumerate((12, 16, 26, 16, 16, 36, 20), start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for row in ws.iter_rows(min_row=4, max_row=4 + len(p.indicators)):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,119 @@
+"""Read an Excel 绩效目标表 (one project per sheet, columns named in a header row) into a targets file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from evalengine.authoring.import_text import Imported
+from evalengine.sources.workbook import (
+    _merged_values,
+    _open,
+    _text,
+)
+
+_HEADER = {
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "name",
+    "绩效指标描述": "description",
+    "指标描述": "description",
+    "指标值": "target",
+    "年度指标值": "target",
+    "指标值确定依据": "basis",
+    "确定依据": "basis",
+    "权重": "weight",
+    "分值": "weight",
+}
+
+
+_LABELS = {
+    "项目名称": "name",
+    "项目编码": "code",
+    "预算数": "budget",
+    "年度预算数": "budget",
+    "预算金额": "budget",
+    "其中：财政资金": "fiscal",
+    "财政资金": "fiscal",
+    "其他资金": "other",
+}
+
+
+def import_xlsx(path: Path) -> Imported:
+    """Excel target tables, one project a sheet: a header block (项目名称, 项目编码, 预算数 …) and the
+    indicator table under a row naming its columns (一级指标 / 二级指标 / 三级指标 / 指标值 …)."""
+    wb = _open(path)
+    result = Imported({"unit": "万元", "projects": []})
+    for ws in wb.worksheets:
+        merged = _merged_values(ws)
+
+        def value(r: int, c: int, ws: Worksheet = ws, merged: dict[tuple[int, int], Any] = merged) -> str | None:
+            return _text(merged.get((r, c), ws.cell(row=r, column=c).value))
+
+        project: dict[str, Any] = {}
+        header_row, columns = None, {}
+        for r in range(1, ws.max_row + 1):
+            cells = [value(r, c) for c in range(1, ws.max_column + 1)]
+            found = {_HEADER[t]: c + 1 for c, t in enumerate(cells) if t in _HEADER}
+            if {"level1", "name", "target"} <= set(found):
+                header_row, columns = r, found
+                break
+            for c, text in enumerate(cells):
+                key = _LABELS.get((text or "").replace(" ", ""))
+                if key and key not in project:
+                    nxt = next((v for v in cells[c + 1 :] if v is not None and v not in _LABELS), None)
+                    if nxt is not None:
+                        project[key] = nxt
+        if header_row is None:
+            result.warnings.append(
+                f"{path.name} [{ws.title}]: no indicator table (a row naming 一级指标, 三级指标, 指标值)"
+            )
+            continue
+        rows: list[dict[str, Any]] = []
+        level1 = level2 = ""
+        for r in range(header_row + 1, ws.max_row + 1):
+            cell = {k: value(r, c) for k, c in columns.items()}
+            if not any(cell.values()):
+                continue
+            level1 = cell.get("level1") or level1
+            level2 = cell.get("level2") or level2
+            where = f"{path.name} [{ws.title}!{get_column_letter(columns['target'])}{r}]"
+            if not cell.get("name"):
+                result.warnings.append(
+                    f"{where}: a row without 三级指标, not placed: {[v for v in cell.values() if v]}"
+                )
+                continue
+            if not cell.get("target"):
+                result.warnings.append(f"{where}: {cell['name']} has no 指标值")
+                continue
+            row = {
+                "level1": level1,
+                "level2": level2,
+                "name": cell["name"],
+                "description": cell.get("description") or "",
+                "target": cell["target"],
+                "basis": cell.get("basis") or "",
+            }
+            if cell.get("weight"):
+                row["weight"] = cell["weight"]
+            rows.append(row)
+        if not project.get("code") or not project.get("name"):
+            result.warnings.append(f"{path.name} [{ws.title}]: the header block has no 项目编码 or 项目名称")
+            continue
+        budget = project.get("budget") or "0"
+        result.data["projects"].append(
+            {
+                "code": project["code"],
+                "name": project["name"],
+                "budget": {
+                    "total": budget,
+                    "fiscal": project.get("fiscal") or budget,
+                    "other": project.get("other") or "0",
+                },
+                "indicators": rows,
+            }
+        )
+    return result

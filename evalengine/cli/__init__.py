@@ -1,0 +1,9 @@
+"""The evalengine command line: one module per command. Only this package prints or exits.
+
+Exit codes: 0 success, 1 findings (with --strict), 2 bad input (never a traceback).
+"""
+
+from evalengine.cli import check, importing, init, monitor, parse, rules, score
+from evalengine.cli.app import main
+
+__all__ = ["check", "importing", "init", "main", "monitor", "parse", "rules", "score"]

@@ -1,0 +1,67 @@
+"""`evalengine import`: published 绩效目标表 into a targets file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from evalengine.cli.app import main, user_errors
+from evalengine.cli.output import (
+    write_atomically,
+)
+from evalengine.errors import EvalEngineError
+from evalengine.sources.documents import read_text
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the targets file here (atomically) instead of to stdout.",
+)
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--year", type=int, default=None, help="The budget year, written into the targets file.")
+@click.option("--strict", is_flag=True, help="Exit 1 when anything could not be placed.")
+@click.option("--encoding", default=None, help="Encoding of SOURCE when it is not UTF-8 (e.g. gbk).")
+@user_errors
+def import_(source: Path, output: Path | None, fmt: str, year: int | None, strict: bool, encoding: str | None) -> None:
+    """Read published 绩效目标表 (text extracted from the PDF) into a targets file.
+
+    Prints what it read and a located warning for every line it could not place.
+    Exit 0, 1 with --strict when anything was not placed, 2 when SOURCE cannot be read.
+    """
+    from evalengine.authoring.import_text import import_text, to_yaml
+
+    if source.suffix.lower() == ".xlsx":
+        from evalengine.authoring.import_xlsx import import_xlsx
+
+        imported = import_xlsx(source)
+    else:
+        imported = import_text(read_text(source, encoding), source=source.name)
+    data = imported.data
+    if not data.get("projects"):
+        raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint="is this the PDF's text?")
+    for project in data["projects"]:
+        click.echo(f"read {project['code']} {project['name']}: {len(project['indicators'])} indicators", err=True)
+    total = sum(len(p["indicators"]) for p in data["projects"])
+    click.echo(f"read {len(data['projects'])} projects, {total} indicators", err=True)
+    for note in imported.notes:
+        click.echo(f"note: {note}", err=True)
+    for warning in imported.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if fmt == "json":
+        text = json.dumps({**({"year": year} if year else {}), **data}, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = to_yaml(data, source.name, year)
+    if output is not None:
+        write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+    if strict and imported.warnings:
+        sys.exit(1)

@@ -1,0 +1,60 @@
+"""`evalengine monitor`: in-year lights (绩效运行监控)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from evalengine.cli.app import main, user_errors
+from evalengine.cli.output import (
+    FORMATS,
+    _emit,
+    _format_for,
+    report_options,
+)
+from evalengine.errors import EvalEngineError
+
+
+@main.command()
+@click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", required=True, help="The monitoring date, e.g. 2024-06-30.")
+@report_options(FORMATS)
+@user_errors
+def monitor(
+    actuals: tuple[Path, ...],
+    as_of: str,
+    rules: str | None,
+    fmt: str | None,
+    output: Path | None,
+    encoding: str | None,
+    targets: str | None,
+) -> None:
+    """In-year monitoring (绩效运行监控): spending against plan and targets against what was due by --as-of.
+
+    Lights: 红 red, 黄 yellow, 绿 green, 蓝 blue (ahead); projects listed worst first.
+    Exit 0 on success, 2 on bad input.
+    """
+    from datetime import date
+
+    from evalengine.language.parser import parse_actual
+    from evalengine.pipeline import actuals_files, monitor_files
+    from evalengine.render.view import build_monitor
+
+    fmt = _format_for(fmt, output)
+    try:
+        when = parse_actual(as_of)
+    except EvalEngineError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    if not isinstance(when, date):
+        raise click.BadParameter(f"expected a date such as 2024-06-30, found {as_of!r}", param_hint="--as-of")
+    files, passed_over = actuals_files(actuals, encoding)
+    for note in passed_over:
+        click.echo(f"note: {note}", err=True)
+    _emit(
+        build_monitor(monitor_files(files, when, rules, encoding, targets), when),
+        fmt,
+        output,
+        "monitor",
+        workbook="monitor_workbook_bytes",
+    )

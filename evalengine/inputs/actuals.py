@@ -1,0 +1,216 @@
+"""The actuals file (the year's results), resolved into a Job: its pack, its targets, its actuals.
+
+Everything is validated before anything is scored, and every error found is reported together,
+each with its file, line and key path. Money is in 万元 unless a unit is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from evalengine.errors import InputError, Location
+from evalengine.inputs.collect import Collector, money, need_mapping, need_year
+from evalengine.inputs.observations import observation, outlook
+from evalengine.inputs.targets import (
+    TargetsFile,
+    load_targets,
+)
+from evalengine.language.parser import parse_actual
+from evalengine.model import Execution, Observation, Project, ProjectActuals
+from evalengine.packs.load import load_pack
+from evalengine.packs.model import Pack
+from evalengine.sources.documents import Document, KeyPath, load_yaml
+from evalengine.text import did_you_mean, nfkc
+
+ACTUALS_KEYS = ("targets", "rules", "year", "projects")
+
+
+ACTUAL_PROJECT_KEYS = ("code", "name", "execution", "indicators", "summary")
+
+
+EXECUTION_KEYS = ("spent", "budget", "initial_budget", "adjusted_budget", "explanation", "cause", "outlook")
+
+
+@dataclass
+class Job:
+    """One actuals file, resolved: its pack, its targets, and each project's actuals."""
+
+    path: Path
+    pack: Pack
+    targets: TargetsFile
+    year: int
+    actuals: dict[str, ProjectActuals]  # by project code
+    summaries: dict[str, str] = field(default_factory=dict)  # 实际完成情况, by project code
+    missing: list[str] = field(default_factory=list)  # target projects the actuals file does not mention
+    where: dict[tuple[str, str], Location] = field(default_factory=dict)  # (code, indicator or "") -> entry
+
+
+def load_job(
+    path: Path,
+    rules: str | None = None,
+    encoding: str | None = None,
+    doc: Document | None = None,
+    targets_override: str | None = None,
+) -> Job:
+    """Read an actuals file (YAML, JSON, or a filled Excel form) and everything it names: the pack and
+    the targets (`targets_override` replaces the file's, relative to the working folder). All errors together."""
+    if doc is None and path.suffix.lower() == ".xlsx":
+        from evalengine.sources.workbook import read_xlsx_actuals
+
+        doc = read_xlsx_actuals(path)
+    doc = doc or load_yaml(path, encoding)
+    c = Collector(doc)
+    data = need_mapping(c, doc.data, (), "an actuals file (targets:, year:, projects:)")
+    c.keys((), data, ACTUALS_KEYS)
+    base = path.parent
+    pack_ref = rules or data.get("rules") or "mof-2020"
+    pack = load_pack(str(pack_ref), base) if rules else _pack(c, str(pack_ref), base)
+    targets_ref = targets_override or data.get("targets")
+    if not isinstance(targets_ref, str) or not targets_ref.strip():
+        raise InputError(
+            "targets: name the targets file (绩效目标表), e.g. targets: targets.yaml (or --targets)",
+            c.where(("targets",)),
+        )
+    targets_path = Path(targets_ref) if targets_override else base / targets_ref
+    if not targets_path.is_file():
+        raise InputError(
+            f"targets file not found: {targets_path}",
+            c.where(("targets",)),
+            hint="the path is relative to the actuals file",
+        )
+    targets = load_targets(targets_path, pack.vocabulary, encoding)
+    year = c.attempt(need_year, c, data.get("year"), ("year",))
+    if year and targets.year and year != targets.year:
+        c.add(("year",), f"year {year} differs from the targets file's year {targets.year}")
+    year = year or targets.year
+    if year is None:
+        c.add(("year",), "year: give the budget year (it resolves deadlines such as 12月底前)")
+    by_code = {p.code: p for p in targets.projects}
+    actuals: dict[str, ProjectActuals] = {}
+    summaries: dict[str, str] = {}
+    where: dict[tuple[str, str], Location] = {}
+    entries = data.get("projects")
+    if not isinstance(entries, list):
+        c.add(("projects",), "projects: expected a list of projects with their actual results")
+        entries = []
+    for i, entry in enumerate(entries):
+        here: KeyPath = ("projects", i)
+        if not isinstance(entry, dict):
+            c.add(here, "expected a project (code:, execution:, indicators:)")
+            continue
+        c.keys(here, entry, ACTUAL_PROJECT_KEYS)
+        code = nfkc(str(entry.get("code") or "")).strip()
+        project = by_code.get(code)
+        if project is None:
+            known = list(by_code)
+            hint = f"the targets file has: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}"
+            c.add(
+                (*here, "code"),
+                f"unknown project code {code!r}{did_you_mean(code, known)}"
+                if code
+                else "missing code: (the project's 项目编码)",
+                hint,
+            )
+            continue
+        if code in actuals:
+            c.add((*here, "code"), f"project {code} appears twice in this file")
+            continue
+        where[(code, "")] = c.where(here)
+        for name in entry.get("indicators") or {}:
+            where[(code, nfkc(name).strip())] = c.where((*here, "indicators", name))
+        result = c.attempt(_actuals, c, entry, here, project, pack)
+        if result is not None:
+            actuals[code] = result
+            if entry.get("summary"):
+                summaries[code] = str(entry["summary"])
+    c.raise_if_any()
+    assert year is not None
+    missing = [p.code for p in targets.projects if p.code not in actuals]
+    for code in missing:
+        actuals[code] = ProjectActuals(code, Execution(None), {})
+    return Job(path, pack, targets, year, actuals, summaries, missing, where)
+
+
+def _history(c: Collector, items: list[Any], path: KeyPath) -> tuple[tuple[date, Decimal], ...]:
+    """spent: [{date: 2024-03-31, amount: 1.2}, …] — cumulative amounts (万元) by date, in order."""
+    out: list[tuple[date, Decimal]] = []
+    for i, item in enumerate(items):
+        here = (*path, i)
+        if not isinstance(item, dict) or set(item) != {"date", "amount"}:
+            raise InputError("expected {date: 2024-06-30, amount: 2.5}", c.where(here))
+        when = parse_actual(str(item["date"]), location=c.where((*here, "date")))
+        if not isinstance(when, date):
+            raise InputError(f"date: expected a date such as 2024-06-30, found {item['date']!r}", c.where(here))
+        amount = money(item["amount"], c.where((*here, "amount")), "amount")
+        if out and (when <= out[-1][0] or amount < out[-1][1]):
+            raise InputError("cumulative amounts must come in date order and never fall", c.where(here))
+        out.append((when, amount))
+    if not out:
+        raise InputError("spent: the list of dated amounts is empty", c.where(path))
+    return tuple(out)
+
+
+def _pack(c: Collector, ref: str, base: Path) -> Pack:
+    try:
+        return load_pack(ref, base)
+    except InputError as exc:
+        if exc.location is None:
+            exc.location = c.where(("rules",))
+        raise
+
+
+def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Project, pack: Pack) -> ProjectActuals:
+    ex = entry.get("execution") or {}
+    ex_path = (*here, "execution")
+    if not isinstance(ex, dict):
+        raise InputError("execution: expected {spent: …}", c.where(ex_path))
+    c.keys(ex_path, ex, EXECUTION_KEYS)
+    amounts: dict[str, Decimal | None] = {}
+    history: tuple[tuple[date, Decimal], ...] = ()
+    if isinstance(ex.get("spent"), list):  # dated cumulative amounts: the latest is the year's spending
+        history = c.attempt(_history, c, ex["spent"], (*ex_path, "spent"), default=())
+        ex = {**ex, "spent": None}
+    for key in ("spent", "budget", "initial_budget", "adjusted_budget"):
+        value = ex.get(key)
+        amounts[key] = None if value is None else c.attempt(money, value, c.where((*ex_path, key)), key)
+        amount = amounts[key]
+        if amount is not None and (amount < 0 or (key != "spent" and amount == 0)):
+            c.add((*ex_path, key), f"{key}: {value} is not a usable amount; it must be above 0")
+    outlook_value = c.attempt(outlook, ex["outlook"], c.where((*ex_path, "outlook"))) if ex.get("outlook") else None
+    execution = Execution(
+        history[-1][1] if history else amounts["spent"],
+        amounts["budget"],
+        amounts["initial_budget"],
+        amounts["adjusted_budget"],
+        str(ex["explanation"]) if ex.get("explanation") else None,
+        history,
+        str(ex["cause"]) if ex.get("cause") else None,
+        outlook_value,
+    )
+    observations: dict[str, Observation] = {}
+    by_name = {nfkc(ind.name): ind for ind in project.indicators}
+    items = entry.get("indicators") or {}
+    if not isinstance(items, dict):
+        raise InputError("indicators: expected name: actual lines", c.where((*here, "indicators")))
+    for name, value in items.items():
+        at: KeyPath = (*here, "indicators", name)
+        key = nfkc(name).strip()
+        ind = by_name.get(key)
+        if ind is None:
+            c.add(
+                at,
+                f"project {project.code} has no indicator {name!r}{did_you_mean(key, list(by_name))}",
+                f"its indicators: {', '.join(i.name for i in project.indicators)}",
+            )
+            continue
+        if key in observations:
+            c.add(at, f"indicator {name!r} is given twice (names match after full-width/half-width folding)")
+            continue
+        obs = c.attempt(observation, value, ind.predicate, pack.vocabulary, c.where(at))
+        if obs is not None:
+            observations[key] = obs
+    return ProjectActuals(project.code, execution, observations)

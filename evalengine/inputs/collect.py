@@ -1,0 +1,94 @@
+"""Gathering every error of an input file, and the small readers the input files share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
+from evalengine.language.parser import parse_actual
+from evalengine.language.predicates import Quantity
+from evalengine.numbers import WAN, to_decimal
+from evalengine.sources.documents import Document, KeyPath
+from evalengine.text import nfkc, unknown_key
+
+
+class Collector:
+    """Gathers errors so that a file's every mistake is reported in one run."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.errors: list[EvalEngineError] = []
+
+    def where(self, path: KeyPath) -> Location:
+        return self.doc.where(path)
+
+    def add(self, path: KeyPath, message: str, hint: str | None = None) -> None:
+        self.errors.append(InputError(message, self.where(path), hint))
+
+    def attempt(self, fn: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        """fn(*args), or `default` with the error recorded."""
+        try:
+            return fn(*args)
+        except ErrorGroup as group:
+            self.errors.extend(group.errors)
+        except EvalEngineError as exc:
+            self.errors.append(exc)
+        return default
+
+    def keys(self, path: KeyPath, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+        for key in data:
+            if key not in allowed:
+                self.add((*path, key), *unknown_key(key, allowed))
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ErrorGroup(self.errors)
+
+
+def need_mapping(c: Collector, value: Any, path: KeyPath, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(f"expected {what} (a mapping of key: value lines)", c.where(path))
+    return value
+
+
+def need_text(c: Collector, data: dict[str, Any], key: str, path: KeyPath, required: bool = True) -> str:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InputError(f"missing {key}:", c.where(path))
+        return ""
+    if isinstance(value, (dict, list)):
+        raise InputError(f"{key}: expected text", c.where((*path, key)))
+    return str(value).strip()
+
+
+def money(value: Any, where: Location, what: str) -> Decimal:
+    """An amount in 万元: a bare number, or a number with its unit (48500元, 4.85万元)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise InputError(f"{what}: expected an amount such as 4.85 (万元) or 48500元", where)
+    text = nfkc(str(value)).strip()
+    try:
+        return to_decimal(text)
+    except ValueError:
+        pass
+    parsed = parse_actual(text, location=where)
+    if not isinstance(parsed, Quantity) or parsed.unit != "元":
+        raise InputError(
+            f"{what}: expected an amount of money, found {value!r}",
+            where,
+            hint="write 万元 as a bare number (4.85) or give the unit (48500元)",
+        )
+    return parsed.value / WAN
+
+
+def need_year(c: Collector, value: Any, path: KeyPath) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not (text.isdigit() and 1900 <= int(text) <= 2200):
+        raise InputError(f"year: expected a year such as 2024, found {value!r}", c.where(path))
+    return int(text)

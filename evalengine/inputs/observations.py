@@ -1,0 +1,175 @@
+"""Turn one indicator entry of an actuals file into an Observation, reading it as its target asks.
+
+An entry is a scalar (`96%`, `2024-12-20`, `达成`, `不适用`) or a mapping with any of: value,
+numerator/denominator, survey, tier, score, baseline, na, completed, explanation, evidence.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from evalengine.errors import InputError, Location
+from evalengine.language.parser import parse_actual
+from evalengine.language.predicates import Deadline, Predicate, Qualitative, Quantity, Reference, Trend
+from evalengine.language.vocabulary import Vocabulary
+from evalengine.model import Observation
+from evalengine.numbers import to_decimal
+from evalengine.text import did_you_mean, unknown_key
+
+OUTLOOKS = ("确定能", "有可能", "完全不可能")  # can the target still be met? (monitoring)
+
+
+KEYS = (
+    "value",
+    "numerator",
+    "denominator",
+    "survey",
+    "tier",
+    "score",
+    "baseline",
+    "na",
+    "completed",
+    "explanation",
+    "evidence",
+    "cause",
+    "outlook",
+)
+
+
+NA_WORDS = frozenset({"不适用", "na", "n/a", "NA", "N/A"})
+
+
+NOT_DONE = frozenset({"未完成", "没有完成", "未按期完成"})
+
+
+def tier_label(text: str, vocab: Vocabulary) -> str | None:
+    """The canonical tier (达成 / 部分达成 / 未达成) for any label evaluators write, or None."""
+    norm = unicodedata.normalize("NFKC", text).strip()
+    for label, tier in vocab.tiers:
+        if label == norm:
+            return tier
+    return None
+
+
+def observation(entry: Any, predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:
+    """Read `entry` for a target `predicate`; errors name `where` (file, line, key path)."""
+    if entry is None or (isinstance(entry, str) and not entry.strip()):
+        return Observation()
+    if isinstance(entry, dict):
+        return need_mapping(entry, predicate, vocab, where)
+    if isinstance(entry, (str, int)) and not isinstance(entry, bool):
+        return _scalar(str(entry), predicate, vocab, where)
+    raise InputError(f"expected a value such as 96% or a mapping, found {_kind(entry)}", where)
+
+
+def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:
+    norm = unicodedata.normalize("NFKC", text).strip()
+    if norm in NA_WORDS:
+        return Observation(na=True, text=text)
+    if isinstance(predicate, Deadline) and norm in NOT_DONE:
+        return Observation(completed=False, text=text)
+    if isinstance(predicate, (Qualitative, Reference, Trend)):
+        tier = tier_label(norm, vocab)
+        if tier is not None:
+            return Observation(tier=tier, text=text)
+        if not isinstance(predicate, Trend):
+            labels = sorted({label for label, _ in vocab.tiers})
+            raise InputError(
+                f"{text!r} is not a tier{did_you_mean(norm, labels)}",
+                where,
+                hint="write 达成, 部分达成 or 未达成 (or 不适用)",
+            )
+    return Observation(value=_value(text, where), text=text)
+
+
+def _value(text: str, where: Location) -> Quantity | date:
+    return parse_actual(text, location=where)
+
+
+def _number(value: Any, where: Location, key: str) -> Decimal:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return to_decimal(unicodedata.normalize("NFKC", str(value)).strip())
+    except ValueError:
+        raise InputError(f"{key}: expected a number, found {value!r}", where) from None
+
+
+def need_mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:
+    for key in entry:
+        if key not in KEYS:
+            message, hint = unknown_key(key, KEYS)
+            raise InputError(message, _at(where, key), hint=hint)
+    fields: dict[str, Any] = {}
+    if entry.get("value") is not None:
+        inner = _scalar(str(entry["value"]), predicate, vocab, _at(where, "value"))
+        fields.update(value=inner.value, tier=inner.tier, na=inner.na, completed=inner.completed, text=inner.text)
+    for key in ("numerator", "denominator", "score"):
+        if entry.get(key) is not None:
+            fields[key] = _number(entry[key], _at(where, key), key)
+    if entry.get("survey") is not None:
+        survey = entry["survey"]
+        if not isinstance(survey, dict) or not survey:
+            raise InputError(
+                "survey: expected answer counts, e.g. {满意: 40, 较满意: 6, 不满意: 1}", _at(where, "survey")
+            )
+        counts = tuple((str(k), _number(v, _at(where, "survey"), f"survey.{k}")) for k, v in survey.items())
+        if any(n < 0 for _, n in counts):
+            raise InputError("survey: counts cannot be negative", _at(where, "survey"))
+        fields["survey"] = counts
+        fields.setdefault("text", "、".join(f"{k}{v}" for k, v in survey.items()))
+    if entry.get("tier") is not None:
+        tier = tier_label(str(entry["tier"]), vocab)
+        if tier is None:
+            labels = sorted({label for label, _ in vocab.tiers})
+            raise InputError(
+                f"tier: {entry['tier']!r} is not a tier{did_you_mean(str(entry['tier']), labels)}",
+                _at(where, "tier"),
+                hint="write 达成, 部分达成 or 未达成",
+            )
+        fields["tier"] = tier
+    if entry.get("baseline") is not None:
+        base = _value(str(entry["baseline"]), _at(where, "baseline"))
+        if not isinstance(base, Quantity):
+            raise InputError("baseline: expected a number such as 5次", _at(where, "baseline"))
+        fields["baseline"] = base
+    for key in ("na", "completed"):
+        if entry.get(key) is not None:
+            if not isinstance(entry[key], bool):
+                raise InputError(f"{key}: expected true or false, found {entry[key]!r}", _at(where, key))
+            fields[key] = entry[key] if key == "completed" else (entry[key] or fields.get("na", False))
+    if entry.get("explanation") is not None:
+        fields["explanation"] = str(entry["explanation"]).strip() or None
+    if entry.get("cause") is not None:
+        fields["cause"] = str(entry["cause"]).strip() or None
+    if entry.get("outlook") is not None:
+        fields["outlook"] = outlook(entry["outlook"], _at(where, "outlook"))
+    evidence = entry.get("evidence")
+    if evidence is not None:
+        items = evidence if isinstance(evidence, list) else [evidence]
+        fields["evidence"] = tuple(str(e) for e in items)
+    if "numerator" in fields and "text" not in fields:
+        fields["text"] = f"{fields['numerator']}/{fields.get('denominator', '?')}"
+    return Observation(**fields)
+
+
+def outlook(value: Any, where: Location) -> str:
+    """确定能 / 有可能 / 完全不可能: whether a lagging target can still be met this year."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text not in OUTLOOKS:
+        raise InputError(
+            f"outlook: expected one of {' / '.join(OUTLOOKS)}, found {value!r}{did_you_mean(text, OUTLOOKS)}", where
+        )
+    return text
+
+
+def _at(where: Location, key: str) -> Location:
+    base = where.path if isinstance(where.path, tuple) else ((where.path,) if where.path else ())
+    return Location(where.file, where.line, where.column, (*base, key))
+
+
+def _kind(value: Any) -> str:
+    return "a list" if isinstance(value, list) else repr(value)

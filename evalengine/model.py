@@ -1,0 +1,167 @@
+"""What the engine reads and writes: projects with their targets, the year's actuals, scorecards.
+
+Plain frozen dataclasses. Amounts of money in projects and execution are in 万元, as the target
+tables print them; indicator quantities are in their base units (see predicates.Quantity).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from evalengine.language.predicates import Predicate, Quantity
+from evalengine.scoring.explain import Why, render
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One row of a 绩效目标表: 一级 / 二级 / 三级指标, its 指标值 and, optionally, a set weight."""
+
+    level1: str
+    level2: str
+    name: str
+    target: str
+    predicate: Predicate
+    description: str = ""
+    basis: str = ""
+    weight: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """A budget project's target table (项目绩效目标表)."""
+
+    code: str
+    name: str
+    budget: Decimal  # 预算数, 万元
+    indicators: tuple[Indicator, ...]
+    fiscal: Decimal | None = None  # 其中：财政资金
+    other: Decimal | None = None  # 其他资金
+    unit: str = ""
+    purpose: str = ""
+    spending_plan: tuple[tuple[str, Decimal], ...] = ()  # (checkpoint, cumulative share in %)
+    goals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One indicator's 实际完成值, in whichever form the evaluator had it."""
+
+    value: Quantity | date | None = None
+    completed: bool | None = None  # for deadlines: False means not completed (未完成)
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    survey: tuple[tuple[str, Decimal], ...] | None = None  # answer category -> count
+    tier: str | None = None  # 达成 / 部分达成 / 未达成
+    score: Decimal | None = None  # the evaluator's score inside a tier's band
+    baseline: Quantity | None = None  # for trends: usually last year's value
+    na: bool = False  # 不适用
+    explanation: str | None = None  # 偏差原因分析及改进措施
+    evidence: tuple[str, ...] = ()  # 佐证材料
+    text: str = ""  # the actual as the evaluator wrote it, for reports
+    cause: str | None = None  # in-year monitoring: why a red light (偏差原因)
+    outlook: str | None = None  # in-year monitoring: 确定能 / 有可能 / 完全不可能
+
+
+@dataclass(frozen=True)
+class Execution:
+    """The year's spending, 万元. `budget` overrides the target table's 预算数 (全年预算数)."""
+
+    spent: Decimal | None
+    budget: Decimal | None = None
+    initial_budget: Decimal | None = None  # 年初预算数
+    adjusted_budget: Decimal | None = None  # 调整后预算数
+    explanation: str | None = None
+    history: tuple[tuple[date, Decimal], ...] = ()  # dated cumulative amounts, for in-year monitoring
+    cause: str | None = None
+    outlook: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectActuals:
+    code: str
+    execution: Execution
+    indicators: Mapping[str, Observation] = field(default_factory=dict)
+
+
+class Finding(NamedTuple):
+    """Something the evaluator must look at: an error blocks a complete report (with --strict)."""
+
+    severity: str  # error | warning
+    code: str  # missing-explanation | over-achievement | missing-actual | execution-explanation | …
+    indicator: str | None
+    message: str
+
+
+class IndicatorResult(NamedTuple):
+    """One indicator's score. A named tuple: a batch creates hundreds of thousands of these.
+
+    `trace` and `actual` are written on demand from `why` and `seen`, the numbers the engine used.
+    """
+
+    indicator: Indicator
+    weight: Decimal
+    score: Decimal  # rounded; 0 for na (excluded from totals)
+    status: str  # met | partial | unmet | na | missing
+    tier: str | None
+    explanation: str | None
+    evidence: tuple[str, ...]
+    why: Why  # (formatter from evalengine.explain, *numbers)
+    seen: str | tuple[Quantity, Decimal]  # the actual: display text, or (unit it was judged in, value)
+    places: int = 2
+
+    @property
+    def trace(self) -> str:
+        """One line of arithmetic, in Chinese: 实际90% < 目标95%，90÷95×12.50=11.84"""
+        return render(self.why, self.places)
+
+    @property
+    def actual(self) -> str:
+        """The actual as reports show it, in the unit the target was written in."""
+        seen = self.seen
+        return seen if isinstance(seen, str) else seen[0].written(seen[1])
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    """预算执行率: the rate of spending and its score."""
+
+    budget: Decimal  # the denominator used, 万元
+    spent: Decimal
+    rate: Decimal  # a fraction, unrounded
+    weight: Decimal
+    score: Decimal  # rounded
+    explanation: str | None
+    why: Why
+    places: int = 2
+
+    @property
+    def trace(self) -> str:
+        """执行率4.85÷5=97.00%，97%×10=9.70"""
+        return render(self.why, self.places)
+
+
+class Level1Result(NamedTuple):
+    """The applicable weight and the score of one level-1 indicator (产出指标 …) in a project."""
+
+    name: str
+    weight: Decimal  # applicable weight
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A project's self-evaluation result: every number, and how it was reached."""
+
+    project: Project
+    pack: str
+    execution: ExecutionResult
+    indicators: tuple[IndicatorResult, ...]
+    level1: tuple[Level1Result, ...]
+    total: Decimal  # rounded, after rescaling and caps
+    grade: str
+    findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()  # how the total was reached beyond the plain sum

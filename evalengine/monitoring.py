@@ -1,0 +1,250 @@
+"""In-year monitoring (绩效运行监控, the 双监控): is spending on plan, are the targets on track?
+
+A pure function from (project, actuals so far, pack, as-of date) to lights: 红 red, 黄 yellow,
+绿 green, 蓝 blue (ahead). Thresholds and the checkpoint rule come from the pack's `monitoring:`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from evalengine.errors import InputError, TargetSyntaxError
+from evalengine.language.parser import parse_target
+from evalengine.language.predicates import (
+    Comparison,
+    Deadline,
+    Qualitative,
+    Quantity,
+    Range,
+    Reference,
+    Trend,
+    align,
+    last_day,
+)
+from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
+from evalengine.numbers import HUNDRED, ONE, ZERO, fixed, plain, round_to
+from evalengine.packs.model import Pack
+from evalengine.scoring.engine import scorer_for
+from evalengine.text import nfkc
+
+WORST_FIRST = ("red", "yellow", "green", "blue")
+
+
+LIGHT_ZH = {"red": "红", "yellow": "黄", "green": "绿", "blue": "蓝"}
+
+
+TIER_LIGHT = {"达成": "green", "部分达成": "yellow", "未达成": "red"}
+
+
+_EMPTY = Observation()
+
+
+@dataclass(frozen=True)
+class SpendingLight:
+    budget: Decimal  # 万元
+    spent: Decimal  # cumulative to the as-of date, 万元
+    actual: Decimal  # spent ÷ budget, a fraction
+    planned: Decimal  # the plan's cumulative share at the as-of date, a fraction
+    basis: str  # which checkpoint (6月底) or 序时进度 (time elapsed)
+    ratio: Decimal | None  # actual ÷ planned; None before anything was planned
+    light: str
+    cause: str | None
+    outlook: str | None
+
+    @property
+    def lag(self) -> Decimal:
+        """Percentage points behind plan (negative: ahead)."""
+        return (self.planned - self.actual) * HUNDRED
+
+
+@dataclass(frozen=True)
+class IndicatorLight:
+    indicator: Indicator
+    actual: str
+    expected: str  # what was due by now: the pro-rated target, the deadline, the tier
+    progress: Decimal | None  # actual ÷ what was due, a fraction, where that is a number
+    light: str | None  # None: not applicable, or no current value
+    note: str
+    cause: str | None
+    outlook: str | None
+
+
+@dataclass(frozen=True)
+class MonitorCard:
+    project: Project
+    as_of: date
+    spending: SpendingLight
+    indicators: tuple[IndicatorLight, ...]
+    light: str
+    findings: tuple[Finding, ...]
+
+
+def months_elapsed(as_of: date) -> Decimal:
+    """序时进度 in months: whole months gone plus the share of this month's days (June 30 → 6)."""
+    return Decimal(as_of.month - 1) + Decimal(as_of.day) / last_day(as_of.year, as_of.month)
+
+
+def _light(progress: Decimal, pack: Pack, blue: bool = False) -> str:
+    if blue and progress >= pack.monitor_blue:
+        return "blue"
+    if progress < pack.monitor_red:
+        return "red"
+    return "yellow" if progress < pack.monitor_yellow else "green"
+
+
+def planned_share(project: Project, as_of: date, pack: Pack) -> tuple[Decimal, str]:
+    """The plan's cumulative share at `as_of`, and what it rests on; without a plan, time elapsed."""
+    if not project.spending_plan:
+        return months_elapsed(as_of) / 12, "序时进度"
+    points: list[tuple[date, Decimal, str]] = []
+    for label, share in project.spending_plan:
+        try:
+            when = parse_target(f"{label}前")
+        except TargetSyntaxError:
+            raise InputError(
+                f"project {project.code}: spending plan checkpoint {label!r} is not a date such as 6月底"
+            ) from None
+        if not isinstance(when, Deadline):
+            raise InputError(f"project {project.code}: spending plan checkpoint {label!r} is not a date such as 6月底")
+        points.append((when.resolve(as_of.year), share / HUNDRED, label))
+    points.sort()
+    passed = [p for p in points if p[0] <= as_of]
+    if pack.monitor_checkpoint == "last":
+        return (passed[-1][1], passed[-1][2]) if passed else (ZERO, "尚未到第一个计划节点")
+    start = passed[-1] if passed else (date(as_of.year - 1, 12, 31), ZERO, "年初")
+    upcoming = [p for p in points if p[0] > as_of]
+    if not upcoming:
+        return start[1], start[2]
+    end = upcoming[0]
+    if as_of == start[0]:
+        return start[1], start[2]
+    fraction = Decimal((as_of - start[0]).days) / Decimal((end[0] - start[0]).days)
+    return start[1] + (end[1] - start[1]) * fraction, f"{start[2]}至{end[2]}之间按日插值"
+
+
+def spending(project: Project, execution: Execution, pack: Pack, as_of: date) -> SpendingLight:
+    budget = execution.budget or project.budget
+    spent = execution.spent
+    if execution.history:  # dated cumulative amounts: the latest on or before the monitoring date
+        due = [amount for when, amount in execution.history if when <= as_of]
+        spent = due[-1] if due else ZERO
+    spent = spent if spent is not None else ZERO
+    if spent > budget:
+        raise InputError(
+            f"project {project.code}: spent {fixed(round_to(spent, 2))}万元 by {as_of}, "
+            f"above its budget of {fixed(round_to(budget, 2))}万元",
+            hint="check the amount and its unit (万元 unless written)",
+        )
+    actual = spent / budget
+    planned, basis = planned_share(project, as_of, pack)
+    ratio = actual / planned if planned > 0 else None
+    light = "green" if ratio is None else _light(ratio, pack)
+    return SpendingLight(budget, spent, actual, planned, basis, ratio, light, execution.cause, execution.outlook)
+
+
+def indicator_light(
+    ind: Indicator, obs: Observation, project: Project, execution: Execution, pack: Pack, as_of: date
+) -> IndicatorLight:
+    p = ind.predicate
+    scorer = scorer_for(pack)
+
+    def made(actual: str, expected: str, progress: Decimal | None, light: str | None, note: str) -> IndicatorLight:
+        return IndicatorLight(ind, actual, expected, progress, light, note, obs.cause, obs.outlook)
+
+    if obs.na:
+        return made("不适用", "", None, None, "不适用")
+    if isinstance(p, Deadline):
+        due = p.resolve(as_of.year)
+        if isinstance(obs.value, date):
+            late = obs.value > due
+            return made(
+                obs.value.isoformat(),
+                f"{due}前",
+                None,
+                "yellow" if late else "green",
+                "逾期完成" if late else "已按期完成",
+            )
+        if as_of > due:
+            return made(obs.text or "未完成", f"{due}前", None, "red", "已过期限仍未完成")
+        return made(obs.text or "未完成", f"{due}前", None, "green", "未到期限")
+    if isinstance(p, (Qualitative, Reference)) or (isinstance(p, Trend) and obs.baseline is None):
+        if obs.tier is None:
+            return made("", "", None, None, "缺少当前评价")
+        return made(obs.tier, "", None, TIER_LIGHT[obs.tier], f"评价为{obs.tier}")
+    if isinstance(p, Trend):
+        if not isinstance(obs.value, Quantity) or obs.baseline is None:
+            return made("", "", None, None, "缺少当前值")
+        a = align(obs.value, obs.baseline.unit)
+        tier = scorer.trend_tier(p.trend, a, obs.baseline.value)
+        return made(obs.baseline.written(a), f"基线{obs.baseline}", None, TIER_LIGHT[tier], f"{p.canonical()}：{tier}")
+    bound: Quantity
+    if isinstance(p, Range):
+        bound = p.high
+    elif isinstance(p, Comparison) and p.ref == "budget":
+        bound = Quantity(project.budget * 10000, "元", f"{plain(project.budget)}万元", Decimal(10000), "万元")
+    else:
+        assert isinstance(p, Comparison) and p.quantity is not None
+        bound = p.quantity
+    q = scorer.quantity(obs, bound)
+    if q is None and isinstance(p, Comparison) and p.ref == "budget":
+        q = Quantity(spending(project, execution, pack, as_of).spent * 10000, "元")
+    if q is None:
+        return made("", "", None, None, "缺少当前值")
+    a = align(q, bound.unit)
+    shown = bound.written(a)
+    if isinstance(p, Range):
+        inside = p.low.value <= a <= p.high.value
+        return made(shown, p.canonical(), None, "green" if inside else "red", "在区间内" if inside else "不在区间内")
+    t = bound.value
+    if p.direction == "reverse":
+        within = a <= t if p.op == "<=" else a < t
+        return made(shown, p.canonical(), None, "green" if within else "red", "未超出目标" if within else "已超出目标")
+    if t <= 0:
+        return made(shown, p.canonical(), None, "green", "目标为0")
+    if bound.unit not in pack.monitor_cumulative:  # a rate or a standard: compare it as written
+        owed, note = t, "按全年目标比较"
+    else:
+        m = months_elapsed(as_of)
+        owed, note = t * m / 12, f"按序时进度{plain(round_to(m, 2))}/12折算"
+    progress = a / owed if owed > 0 else ONE
+    return made(shown, bound.written(owed), progress, _light(progress, pack, blue=True), note)
+
+
+def monitor_project(project: Project, actuals: ProjectActuals, pack: Pack, as_of: date) -> MonitorCard:
+    """Lights for one project at `as_of`: spending against plan, each indicator against what was due."""
+    execution = actuals.execution
+    money = spending(project, execution, pack, as_of)
+    lights = [
+        indicator_light(ind, actuals.indicators.get(nfkc(ind.name), _EMPTY), project, execution, pack, as_of)
+        for ind in project.indicators
+    ]
+    findings: list[Finding] = []
+    if money.light == "red" and not (money.cause and money.outlook):
+        findings.append(
+            Finding(
+                "error",
+                "missing-cause",
+                "预算执行进度",
+                "支出进度红灯，须填写偏差原因（cause）及能否完成（outlook：确定能/有可能/完全不可能）",
+            )
+        )
+    for item in lights:
+        name = item.indicator.name
+        if item.light == "red" and not (item.cause and item.outlook):
+            findings.append(
+                Finding(
+                    "error",
+                    "missing-cause",
+                    name,
+                    f"{name}红灯，须填写偏差原因（cause）及能否完成（outlook：确定能/有可能/完全不可能）",
+                )
+            )
+        if item.light is None and item.note != "不适用":
+            findings.append(Finding("warning", "missing-actual", name, f"{name}{item.note}，未亮灯"))
+    # A project's light is its worst indicator's (domain.md §3); spending keeps a light of its own, and
+    # decides only when no indicator has a light yet.
+    lit = [i.light for i in lights if i.light] or [money.light]
+    worst = min(lit, key=WORST_FIRST.index)
+    return MonitorCard(project, as_of, money, tuple(lights), worst, tuple(findings))

@@ -1,0 +1,101 @@
+"""Rule packs: YAML files saying how to weight and score. Loaded, merged along `extends:`, and
+validated completely before anything is scored, so a Pack that exists is a Pack that is sound.
+
+Every value remembers the file and line it came from (`Pack.origins`), for error messages and for
+`evalengine rules show`. Nothing in a pack is ever executed: methods are names from a fixed menu.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from evalengine.errors import InputError, Location
+from evalengine.packs.model import Pack
+from evalengine.packs.validate import _Validator
+from evalengine.resources import rules_dir
+from evalengine.sources.documents import Document, KeyPath, load_yaml
+from evalengine.text import did_you_mean
+
+
+def builtin_packs() -> list[str]:
+    return sorted(p.stem for p in rules_dir().glob("*.yaml") if p.stem != "vocabulary")
+
+
+def resolve(ref: str, base: Path | None = None) -> Path:
+    """A built-in pack name (mof-2020) or a path, relative to `base` (the extending file's folder)."""
+    if ref in builtin_packs():
+        return rules_dir() / f"{ref}.yaml"
+    path = Path(ref)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if path.suffix.lower() not in (".yaml", ".yml") and not path.exists():
+        raise InputError(
+            f"no built-in pack or file named {ref!r}",
+            hint=f"built-in packs: {', '.join(builtin_packs())}{did_you_mean(ref, builtin_packs())}",
+        )
+    return path
+
+
+def _chain(path: Path, seen: tuple[Path, ...] = ()) -> list[Document]:
+    """The document at `path` and everything it extends, most basic first."""
+    real = path.resolve()
+    if real in seen:
+        cycle = " -> ".join(p.name for p in (*seen, real))
+        raise InputError(f"extends: forms a cycle: {cycle}", Location(str(path)), hint="remove one of the extends:")
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError("a rule pack must be a mapping of keys (title:, weights: …)", doc.where(()))
+    parent = doc.data.get("extends")
+    if parent is None:
+        return [doc]
+    if not isinstance(parent, str):
+        raise InputError("extends: takes one pack name or path", doc.where(("extends",)))
+    try:
+        parent_path = resolve(parent, path.parent)
+    except InputError as exc:
+        exc.location = doc.where(("extends",))
+        raise
+    return [*_chain(parent_path, (*seen, real)), doc]
+
+
+def _merge(base: Any, over: Any) -> Any:
+    """Deep-merge mappings; anything else in `over` replaces. A null value deletes the key."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = _merge(base.get(key), value)
+        return out
+    return over
+
+
+def _origins(data: Any, docs: list[Document], path: KeyPath = ()) -> dict[KeyPath, Location]:
+    out: dict[KeyPath, Location] = {}
+    for doc in reversed(docs):
+        if path in doc.marks:
+            out[path] = doc.where(path)
+            break
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.update(_origins(value, docs, (*path, key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            out.update(_origins(value, docs, (*path, i)))
+    return out
+
+
+def load_pack(ref: str | Path, base: Path | None = None) -> Pack:
+    """Load, merge and validate a pack; raises InputError or ErrorGroup naming file, line and key."""
+    path = ref if isinstance(ref, Path) else resolve(ref, base)
+    docs = _chain(path)
+    data: dict[str, Any] = {}
+    for doc in docs:  # examples are the leaf's own: a child's rules may rightly change a parent's scores
+        data = _merge(data, {k: v for k, v in doc.data.items() if k not in ("extends", "examples")})
+    if docs[-1].data.get("examples") is not None:
+        data["examples"] = docs[-1].data["examples"]
+    origins = _origins(data, docs)
+    name = path.stem if path.parent.resolve() == rules_dir().resolve() else str(path)
+    return _Validator(origins, docs[-1].file).build(name, data)

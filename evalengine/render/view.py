@@ -1,0 +1,251 @@
+"""The report view: the JSON contract that every format renders. Numbers are strings with fixed
+decimals; nothing here computes a score.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from evalengine.inputs.actuals import Job
+from evalengine.model import Scorecard
+from evalengine.monitoring import WORST_FIRST, MonitorCard
+from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
+from evalengine.pipeline import Monitored, Scored
+
+SEVERITY_ZH = {"error": "错误", "warning": "提示"}
+
+
+STATUS_ZH = {"met": "达成", "partial": "部分达成", "unmet": "未达成", "na": "不适用", "missing": "缺少实际值"}
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else fixed(round_to(value, 2))
+
+
+def _pct(fraction: Decimal) -> str:
+    return fixed(round_to(fraction * HUNDRED, 2))
+
+
+def _rowspan(card: Scorecard, n: int) -> int:
+    """Rows the level-1 cell of indicator n spans in the 自评表 (0 when the cell above covers it)."""
+    rows = card.indicators
+    if n and rows[n - 1].indicator.level1 == rows[n].indicator.level1:
+        return 0
+    span = 1
+    while n + span < len(rows) and rows[n + span].indicator.level1 == rows[n].indicator.level1:
+        span += 1
+    return span
+
+
+def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
+    """One project in the JSON contract, plus what the 自评表 shows (department, goals, plan)."""
+    job = scored.job
+    project = card.project
+    ex = card.execution
+    places = job.pack.places
+    return {
+        "code": project.code,
+        "name": project.name,
+        "department": job.targets.department,
+        "unit": project.unit or job.targets.department,
+        "rules": card.pack,
+        "year": job.year,
+        "file": str(job.path),
+        "total": fixed(card.total, places),
+        "grade": card.grade,
+        "budget": {
+            "total": _money(project.budget),
+            "fiscal": _money(project.fiscal),
+            "other": _money(project.other),
+        },
+        "execution": {
+            "budget": _money(ex.budget),
+            "spent": _money(ex.spent) if job.actuals[project.code].execution.spent is not None else None,
+            "rate": _pct(ex.rate),
+            "weight": plain(ex.weight),
+            "score": fixed(ex.score, places),
+            "trace": ex.trace,
+            "explanation": ex.explanation,
+        },
+        "level1": [
+            {"name": lvl.name, "weight": fixed(lvl.weight, places), "score": fixed(lvl.score, places)}
+            for lvl in card.level1
+        ],
+        "indicators": [
+            {
+                "level1": r.indicator.level1,
+                "level1_rows": _rowspan(card, n),
+                "level2": r.indicator.level2,
+                "name": r.indicator.name,
+                "description": r.indicator.description,
+                "target": r.indicator.target,
+                "basis": r.indicator.basis,
+                "actual": r.actual,
+                "weight": fixed(r.weight, places),
+                "score": fixed(r.score, places),
+                "status": r.status,
+                "tier": r.tier,
+                "explanation": r.explanation,
+                "evidence": list(r.evidence),
+                "trace": r.trace,
+            }
+            for n, r in enumerate(card.indicators)
+        ],
+        "findings": [
+            {"severity": f.severity, "code": f.code, "indicator": f.indicator, "message": f.message}
+            for f in card.findings
+        ],
+        "notes": list(card.notes),
+        "goals": list(project.goals),
+        "summary": job.summaries.get(project.code),
+        "purpose": project.purpose,
+    }
+
+
+def build(results: list[Scored]) -> dict[str, Any]:
+    """The whole report: every project, and the department (or city) overview."""
+    projects = [project_view(card, scored) for scored in results for card in scored.cards]
+    cards = [card for scored in results for card in scored.cards]
+    budget = sum((c.execution.budget for c in cards), ZERO)
+    spent = sum((c.execution.spent for c in cards), ZERO)
+    weighted = sum((c.total * c.execution.budget for c in cards), ZERO)
+    grade_names: list[str] = []
+    for scored in results:
+        grade_names += [g for g, _ in scored.job.pack.grades if g not in grade_names]
+    counts = Counter(c.grade for c in cards)
+    severities = Counter(f.severity for c in cards for f in c.findings)
+    packs = sorted({s.job.pack.name for s in results})
+    years = sorted({s.job.year for s in results})
+    departments = [s.job.targets.department for s in results if s.job.targets.department]
+    return {
+        "rules": packs[0] if len(packs) == 1 else "mixed",
+        "rules_title": results[0].job.pack.title if len(packs) == 1 else "多套规则",
+        "year": years[0] if len(years) == 1 else None,
+        "departments": list(dict.fromkeys(departments)),
+        "projects": projects,
+        "summary": {
+            "projects": len(cards),
+            "budget": _money(budget),
+            "spent": _money(spent),
+            "rate": _pct(spent / budget) if budget else None,
+            "average": fixed(round_to(weighted / budget, 2)) if budget else None,
+            "grades": {g: counts.get(g, 0) for g in grade_names},
+            "findings": {"error": severities.get("error", 0), "warning": severities.get("warning", 0)},
+        },
+    }
+
+
+def _share(fraction: Decimal | None) -> str | None:
+    return None if fraction is None else _pct(fraction)
+
+
+def monitor_view(card: MonitorCard, job: Job) -> dict[str, Any]:
+    s = card.spending
+    return {
+        "code": card.project.code,
+        "name": card.project.name,
+        "department": job.targets.department,
+        "light": card.light,
+        "spending": {
+            "budget": _money(s.budget),
+            "spent": _money(s.spent),
+            "actual": _pct(s.actual),
+            "planned": _pct(s.planned),
+            "lag": fixed(round_to(s.lag, 2)),
+            "ratio": _share(s.ratio),
+            "basis": s.basis,
+            "light": s.light,
+            "cause": s.cause,
+            "outlook": s.outlook,
+        },
+        "indicators": [
+            {
+                "level1": i.indicator.level1,
+                "name": i.indicator.name,
+                "target": i.indicator.target,
+                "actual": i.actual,
+                "expected": i.expected,
+                "progress": _share(i.progress),
+                "light": i.light,
+                "note": i.note,
+                "cause": i.cause,
+                "outlook": i.outlook,
+            }
+            for i in card.indicators
+        ],
+        "findings": [
+            {"severity": f.severity, "code": f.code, "indicator": f.indicator, "message": f.message}
+            for f in card.findings
+        ],
+    }
+
+
+def build_monitor(results: list[Monitored], as_of: date) -> dict[str, Any]:
+    """The monitoring report, worst first: by the worse of a project's light and its spending light
+    (红 > 黄 > 绿 > 蓝), then its own light, then spending progress."""
+    pairs = [(card, m.job) for m in results for card in m.cards]
+    pairs.sort(
+        key=lambda cj: (
+            min(WORST_FIRST.index(cj[0].light), WORST_FIRST.index(cj[0].spending.light)),
+            WORST_FIRST.index(cj[0].light),
+            cj[0].spending.ratio if cj[0].spending.ratio is not None else Decimal(10**6),
+            cj[0].project.code,
+        )
+    )
+    cards = [c for c, _ in pairs]
+    budget = sum((c.spending.budget for c in cards), ZERO)
+    spent = sum((c.spending.spent for c in cards), ZERO)
+    severities = Counter(f.severity for c in cards for f in c.findings)
+    packs = sorted({m.job.pack.name for m in results})
+    return {
+        "as_of": as_of.isoformat(),
+        "rules": packs[0] if len(packs) == 1 else "mixed",
+        "year": as_of.year,
+        "departments": list(dict.fromkeys(m.job.targets.department for m in results if m.job.targets.department)),
+        "projects": [monitor_view(c, j) for c, j in pairs],
+        "summary": {
+            "projects": len(cards),
+            "budget": _money(budget),
+            "spent": _money(spent),
+            "actual": _pct(spent / budget) if budget else None,
+            "lights": {light: sum(1 for c in cards if c.light == light) for light in WORST_FIRST},
+            "findings": {"error": severities.get("error", 0), "warning": severities.get("warning", 0)},
+        },
+    }
+
+
+class RunningSummary:
+    """The report's summary, accumulated project by project (for streamed output)."""
+
+    def __init__(self) -> None:
+        self.projects = 0
+        self.budget = ZERO
+        self.spent = ZERO
+        self.weighted = ZERO
+        self.grades: Counter[str] = Counter()
+        self.grade_names: list[str] = []
+        self.severities: Counter[str] = Counter()
+
+    def add(self, card: Scorecard, job: Job) -> None:
+        self.projects += 1
+        self.budget += card.execution.budget
+        self.spent += card.execution.spent
+        self.weighted += card.total * card.execution.budget
+        self.grades[card.grade] += 1
+        self.grade_names += [g for g, _ in job.pack.grades if g not in self.grade_names]
+        self.severities.update(f.severity for f in card.findings)
+
+    def view(self) -> dict[str, Any]:
+        b = self.budget
+        return {
+            "projects": self.projects,
+            "budget": _money(b),
+            "spent": _money(self.spent),
+            "rate": _pct(self.spent / b) if b else None,
+            "average": fixed(round_to(self.weighted / b, 2)) if b else None,
+            "grades": {g: self.grades.get(g, 0) for g in self.grade_names},
+            "findings": {"error": self.severities.get("error", 0), "warning": self.severities.get("warning", 0)},
+        }

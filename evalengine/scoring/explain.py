@@ -1,0 +1,153 @@
+"""The wording of scoring traces (the one-line Chinese explanation under every number).
+
+The engine records *why* a score is what it is as a tuple: a function from this module and the
+exact numbers it used. The sentence is written only when someone reads `IndicatorResult.trace`,
+so a batch that is never rendered does not pay for wording, and the numbers stay the source of
+truth. Every function takes the pack's decimal places first.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from evalengine.language.predicates import Quantity
+from evalengine.numbers import HUNDRED, plain
+
+Why = tuple[Any, ...]
+
+
+def fx(value: Decimal, places: int) -> str:
+    return format(value, f".{places}f")
+
+
+def render(why: Why, places: int) -> str:
+    return str(why[0](places, *why[1:]))
+
+
+def _quotient(places: int, bound: Quantity, num: Decimal, den: Decimal, w: Decimal, score: Decimal) -> str:
+    """num÷den×w=score, the numbers in the unit the target was written in."""
+    return f"{plain(num / bound.scale)}÷{plain(den / bound.scale)}×{fx(w, places)}={fx(score, places)}"
+
+
+def met(places: int, head: str, bound: Quantity, a: Decimal, sym: str, label: str, t: Decimal, w: Decimal) -> str:
+    return f"{head}{bound.written(a)} {sym} {label}{bound.written(t)}，得满分{fx(w, places)}"
+
+
+def met_zero_target(places: int, head: str, bound: Quantity, a: Decimal, label: str, w: Decimal) -> str:
+    return f"{head}{bound.written(a)}，{label}{bound.written(Decimal(0))}，得满分{fx(w, places)}"
+
+
+def ratio(
+    places: int,
+    head: str,
+    bound: Quantity,
+    a: Decimal,
+    rel: str,
+    label: str,
+    t: Decimal,
+    num: Decimal,
+    den: Decimal,
+    w: Decimal,
+    score: Decimal,
+) -> str:
+    return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，{_quotient(places, bound, num, den, w, score)}"
+
+
+def linear(
+    places: int, head: str, bound: Quantity, a: Decimal, label: str, t: Decimal, w: Decimal, score: Decimal
+) -> str:
+    sa, st = plain(a / bound.scale), plain(t / bound.scale)
+    return (
+        f"{head}{bound.written(a)} > {label}{bound.written(t)}，"
+        f"(1−({sa}−{st})÷{st})×{fx(w, places)}={fx(score, places)}"
+    )
+
+
+def banded(
+    places: int,
+    head: str,
+    bound: Quantity,
+    a: Decimal,
+    rel: str,
+    label: str,
+    t: Decimal,
+    miss: Decimal,
+    band: str,
+    points: Decimal,
+    w: Decimal,
+    score: Decimal,
+) -> str:
+    if not miss:
+        where = f"偏离为0，得满分{fx(w, places)}"
+    elif band:
+        where = f"落在{band}档，{plain(points * 100)}%×{fx(w, places)}={fx(score, places)}"
+    else:
+        where = "超出各档，计0分"
+    return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，偏离{plain(miss)}%，{where}"
+
+
+def zero(places: int, head: str, bound: Quantity, a: Decimal, rel: str, label: str, t: Decimal, reason: str) -> str:
+    return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，{reason}，计0分"
+
+
+def range_in(places: int, bound: Quantity, a: Decimal, text: str, w: Decimal) -> str:
+    return f"实际{bound.written(a)}在区间{text}内，得满分{fx(w, places)}"
+
+
+def range_out(
+    places: int,
+    bound: Quantity,
+    a: Decimal,
+    side: str,
+    text: str,
+    num: Decimal,
+    den: Decimal,
+    w: Decimal,
+    score: Decimal,
+) -> str:
+    return f"实际{bound.written(a)}{side}区间{text}，{_quotient(places, bound, num, den, w, score)}"
+
+
+def range_zero(places: int, bound: Quantity, a: Decimal, text: str) -> str:
+    return f"实际{bound.written(a)}不在区间{text}内，计0分"
+
+
+def on_time(places: int, done: str, due: str, w: Decimal) -> str:
+    return f"{done}完成，不晚于{due}，得满分{fx(w, places)}"
+
+
+def tier_default(places: int, head: str, tier: str, share: Decimal, w: Decimal, score: Decimal) -> str:
+    return f"{head}{tier}，默认{plain(share * HUNDRED)}%×{fx(w, places)}={fx(score, places)}"
+
+
+def tier_given(places: int, head: str, tier: str, score: Decimal, band: str) -> str:
+    return f"{head}{tier}，自评得分{fx(score, places)}（{tier}区间{band}）"
+
+
+def text(places: int, sentence: str) -> str:
+    return sentence
+
+
+def execution(
+    places: int,
+    spent: Decimal,
+    budget: Decimal,
+    pct: Decimal,
+    cap: Decimal | None,
+    counted: Decimal,
+    weight: Decimal,
+    score: Decimal,
+) -> str:
+    capped = f"，按{plain(cap)}%计" if cap is not None else ""
+    rate = f"执行率{plain(spent)}÷{plain(budget)}={fx(pct, places)}%{capped}"
+    return f"{rate}，{plain(counted)}%×{plain(weight)}={fx(score, places)}"
+
+
+def over(places: int, inner: Why, limit: str) -> str:
+    return f"{render(inner, places)}；实际值达到目标的{limit}%以上"
+
+
+def deduct(places: int, inner: Why, limit: str, before: Decimal, cut: Decimal, after: Decimal) -> str:
+    points = plain(cut)
+    return f"{render(inner, places)}；超过目标{limit}%，扣{points}分：{fx(before, places)}−{points}={fx(after, places)}"

@@ -1,0 +1,30 @@
+"""Text helpers shared by every layer: Unicode normalisation and 'did you mean' suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    # Chinese words are short: 大成 for 达成 shares one character of two, a ratio of exactly 0.5
+    cutoff = 0.5 if _CJK.search(word) else 0.6
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+def unknown_key(key: str, allowed: Iterable[str]) -> tuple[str, str]:
+    """The message and hint for a key that is not one of `allowed`."""
+    names = list(allowed)
+    return f"unknown key {key!r}{did_you_mean(key, names)}", f"allowed here: {', '.join(names)}"
+
+
+@lru_cache(maxsize=1 << 12)  # indicator and level names repeat; project codes do not and must not pile up
+def nfkc(text: str) -> str:
+    """Unicode NFKC: full-width forms become half-width, so （%） and (%) name the same thing."""
+    return unicodedata.normalize("NFKC", text)
