@@ -12,7 +12,7 @@ import random
 import time
 
 from evalengine.language.parser import TargetParser
-from evalengine.language.vocabulary import default_vocabulary
+from evalengine.language.words import default_vocabulary
 
 FORMS = [
     "≥{n}%",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+KeyPath = tuple[str | int, ...]  # a YAML key path: ("projects", 0, "indicators")
+
 
 @dataclass(frozen=True)
 class Location:
@@ -16,7 +18,7 @@ class Location:
     file: str | None = None
     line: int | None = None
     column: int | None = None
-    path: tuple[str | int, ...] | str | None = None  # YAML key path; written out only when shown
+    path: KeyPath | str | None = None  # YAML key path; written out only when shown
     cell: str | None = None  # a spreadsheet cell, as Excel names it: 1.见义勇为专项资金!F8
 
     @property
@@ -103,3 +105,8 @@ class TargetSyntaxError(InputError):
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location and str(self.location) else ""
         return f'{where}cannot read "{self.text}" at column {self.column}: {self.message}\n{self.caret()}'
+
+
+def keypath_text(path: KeyPath) -> str:
+    """The key path as users write it: projects[0].indicators.补助覆盖率(%)."""
+    return Location(path=path).keypath or ""

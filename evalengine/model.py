@@ -12,8 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from evalengine.language.predicates import Predicate, Quantity
-from evalengine.scoring.explain import Why, render
+from evalengine.language.predicates import Deadline, Predicate, Quantity
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,14 @@ class Indicator:
     weight: Decimal | None = None
 
 
+class PlanPoint(NamedTuple):
+    """A checkpoint of the spending plan (资金支出计划): 6月底, 60% of the budget spent by then."""
+
+    label: str  # as written: 6月底
+    share: Decimal  # cumulative, in %
+    due: Deadline
+
+
 @dataclass(frozen=True)
 class Project:
     """A budget project's target table (项目绩效目标表)."""
@@ -42,7 +49,7 @@ class Project:
     other: Decimal | None = None  # 其他资金
     unit: str = ""
     purpose: str = ""
-    spending_plan: tuple[tuple[str, Decimal], ...] = ()  # (checkpoint, cumulative share in %)
+    spending_plan: tuple[PlanPoint, ...] = ()
     goals: tuple[str, ...] = ()
 
 
@@ -94,74 +101,3 @@ class Finding(NamedTuple):
     code: str  # missing-explanation | over-achievement | missing-actual | execution-explanation | …
     indicator: str | None
     message: str
-
-
-class IndicatorResult(NamedTuple):
-    """One indicator's score. A named tuple: a batch creates hundreds of thousands of these.
-
-    `trace` and `actual` are written on demand from `why` and `seen`, the numbers the engine used.
-    """
-
-    indicator: Indicator
-    weight: Decimal
-    score: Decimal  # rounded; 0 for na (excluded from totals)
-    status: str  # met | partial | unmet | na | missing
-    tier: str | None
-    explanation: str | None
-    evidence: tuple[str, ...]
-    why: Why  # (formatter from evalengine.explain, *numbers)
-    seen: str | tuple[Quantity, Decimal]  # the actual: display text, or (unit it was judged in, value)
-    places: int = 2
-
-    @property
-    def trace(self) -> str:
-        """One line of arithmetic, in Chinese: 实际90% < 目标95%，90÷95×12.50=11.84"""
-        return render(self.why, self.places)
-
-    @property
-    def actual(self) -> str:
-        """The actual as reports show it, in the unit the target was written in."""
-        seen = self.seen
-        return seen if isinstance(seen, str) else seen[0].written(seen[1])
-
-
-@dataclass(frozen=True)
-class ExecutionResult:
-    """预算执行率: the rate of spending and its score."""
-
-    budget: Decimal  # the denominator used, 万元
-    spent: Decimal
-    rate: Decimal  # a fraction, unrounded
-    weight: Decimal
-    score: Decimal  # rounded
-    explanation: str | None
-    why: Why
-    places: int = 2
-
-    @property
-    def trace(self) -> str:
-        """执行率4.85÷5=97.00%，97%×10=9.70"""
-        return render(self.why, self.places)
-
-
-class Level1Result(NamedTuple):
-    """The applicable weight and the score of one level-1 indicator (产出指标 …) in a project."""
-
-    name: str
-    weight: Decimal  # applicable weight
-    score: Decimal
-
-
-@dataclass(frozen=True)
-class Scorecard:
-    """A project's self-evaluation result: every number, and how it was reached."""
-
-    project: Project
-    pack: str
-    execution: ExecutionResult
-    indicators: tuple[IndicatorResult, ...]
-    level1: tuple[Level1Result, ...]
-    total: Decimal  # rounded, after rescaling and caps
-    grade: str
-    findings: tuple[Finding, ...]
-    notes: tuple[str, ...] = ()  # how the total was reached beyond the plain sum

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
 from evalengine.inputs.actuals import Job, load_job
-from evalengine.model import Finding, Project, Scorecard
-from evalengine.monitoring import MonitorCard, monitor_project
+from evalengine.model import Finding, Project
 from evalengine.scoring.engine import ScoringError, scorer_for
+from evalengine.scoring.monitor import MonitorCard, monitor_project
+from evalengine.scoring.results import Scorecard
 from evalengine.sources.documents import Document, load_yaml
 from evalengine.text import nfkc
 

@@ -13,9 +13,10 @@ from scoring_harness import pack_for
 from evalengine.errors import InputError, Location
 from evalengine.inputs.observations import observation
 from evalengine.language.parser import parse_target
-from evalengine.model import Execution, Indicator, Project, ProjectActuals
-from evalengine.monitoring import indicator_light, monitor_project, spending
+from evalengine.language.predicates import Deadline
+from evalengine.model import Execution, Indicator, PlanPoint, Project, ProjectActuals
 from evalengine.numbers import fixed, round_to
+from evalengine.scoring.monitor import indicator_light, monitor_project, spending
 from evalengine.sources.documents import load_yaml
 from evalengine.text import nfkc
 
@@ -31,9 +32,17 @@ def _as_of(case: dict[str, Any]) -> date:
     return date.fromisoformat(case.get("as_of") or "2024-06-30")
 
 
+def _due(label: str) -> Deadline:
+    due = parse_target(f"{label}前")
+    assert isinstance(due, Deadline), label
+    return due
+
+
 def _project(case: dict[str, Any], indicators: tuple[Indicator, ...] = ()) -> Project:
     plan = case.get("plan", SEED_PLAN)
-    shares = tuple((label, Decimal(str(share).rstrip("%"))) for label, share in (plan or {}).items())
+    shares = tuple(
+        PlanPoint(label, Decimal(str(share).rstrip("%")), _due(label)) for label, share in (plan or {}).items()
+    )
     return Project("P", "项目", Decimal(str(case.get("budget", 10))), indicators, spending_plan=shares)
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from evalengine.errors import TargetSyntaxError
 from evalengine.language.parser import parse_actual, parse_target
 from evalengine.language.predicates import Comparison, Deadline, Range
-from evalengine.language.vocabulary import default_vocabulary
+from evalengine.language.words import default_vocabulary
 
 VOCAB = default_vocabulary()
 SYMBOLS = ["≥", "≤", ">", "<", "=", "≧", "≦", "⩾", "⩽", ">=", "<=", "＞", "＜", "＝"]

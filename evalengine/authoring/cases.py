@@ -14,10 +14,11 @@ from typing import Any
 from evalengine.errors import InputError, Location
 from evalengine.inputs.observations import observation
 from evalengine.language.parser import parse_target
-from evalengine.model import Execution, Finding, Indicator, IndicatorResult, Project, ProjectActuals, Scorecard
+from evalengine.model import Execution, Finding, Indicator, Project, ProjectActuals
 from evalengine.numbers import to_decimal
 from evalengine.packs.model import Pack
 from evalengine.scoring.engine import Scorer, scorer_for
+from evalengine.scoring.results import IndicatorResult, Scorecard
 from evalengine.text import nfkc
 
 

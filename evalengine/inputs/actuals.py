@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from evalengine.errors import InputError, Location
+from evalengine.errors import InputError, KeyPath, Location
 from evalengine.inputs.collect import Collector, money, need_mapping, need_year
 from evalengine.inputs.observations import observation, outlook
 from evalengine.inputs.targets import (
@@ -23,7 +23,7 @@ from evalengine.language.parser import parse_actual
 from evalengine.model import Execution, Observation, Project, ProjectActuals
 from evalengine.packs.load import load_pack
 from evalengine.packs.model import Pack
-from evalengine.sources.documents import Document, KeyPath, load_yaml
+from evalengine.sources.documents import Document, load_yaml
 from evalengine.text import did_you_mean, nfkc
 
 ACTUALS_KEYS = ("targets", "rules", "year", "projects")

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
+from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location
 from evalengine.language.parser import parse_actual
 from evalengine.language.predicates import Quantity
 from evalengine.numbers import WAN, to_decimal
-from evalengine.sources.documents import Document, KeyPath
+from evalengine.sources.documents import Document
 from evalengine.text import nfkc, unknown_key
 
 

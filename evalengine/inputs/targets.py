@@ -7,13 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from evalengine.errors import InputError, Location
+from evalengine.errors import InputError, KeyPath, Location, TargetSyntaxError
 from evalengine.inputs.collect import Collector, money, need_mapping, need_text, need_year
 from evalengine.language.parser import parse_target
+from evalengine.language.predicates import Deadline
 from evalengine.language.vocabulary import Vocabulary
-from evalengine.model import Indicator, Project
+from evalengine.model import Indicator, PlanPoint, Project
 from evalengine.numbers import to_decimal
-from evalengine.sources.documents import KeyPath, load_yaml
+from evalengine.sources.documents import load_yaml
 from evalengine.text import nfkc
 
 TARGETS_KEYS = ("department", "year", "unit", "goals", "projects")
@@ -96,7 +97,14 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> Proj
         if not text.endswith("%"):
             c.add((*path, "spending_plan", label), f"expected a cumulative share such as 30%, found {share!r}")
             continue
-        plan.append((str(label), c.attempt(to_decimal, text[:-1], default=Decimal(0))))
+        try:
+            when = parse_target(f"{nfkc(str(label)).strip()}前", vocab)
+        except TargetSyntaxError:
+            when = None
+        if not isinstance(when, Deadline):
+            c.add((*path, "spending_plan", label), f"spending plan checkpoint {label!r} is not a date such as 6月底")
+            continue
+        plan.append(PlanPoint(str(label), c.attempt(to_decimal, text[:-1], default=Decimal(0)), when))
     goals = data.get("goals") or []
     indicators = []
     seen: dict[str, int] = {}

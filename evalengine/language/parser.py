@@ -31,7 +31,8 @@ from evalengine.language.predicates import (
     Trend,
     last_day,
 )
-from evalengine.language.vocabulary import Vocabulary, default_vocabulary
+from evalengine.language.vocabulary import Vocabulary
+from evalengine.language.words import default_vocabulary
 from evalengine.numbers import to_decimal
 from evalengine.resources import grammar_path
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from evalengine.errors import InputError, Location
+from evalengine.errors import InputError, KeyPath, Location
 from evalengine.packs.model import Pack
 from evalengine.packs.validate import _Validator
 from evalengine.resources import rules_dir
-from evalengine.sources.documents import Document, KeyPath, load_yaml
+from evalengine.sources.documents import Document, load_yaml
 from evalengine.text import did_you_mean
 
 

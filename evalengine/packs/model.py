@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from evalengine.errors import Location
+from evalengine.errors import KeyPath, Location
 from evalengine.language.vocabulary import Vocabulary
-from evalengine.sources.documents import KeyPath
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
-from evalengine.language.vocabulary import TIERS, Vocabulary, default_vocabulary, extend
+from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location, keypath_text
+from evalengine.language.vocabulary import TIERS, Vocabulary
+from evalengine.language.words import default_vocabulary, extend
 from evalengine.numbers import HUNDRED, ROUNDING_MODES, ZERO, to_decimal
 from evalengine.packs.model import Band, Pack, Tier
 from evalengine.packs.schema import (
@@ -24,7 +25,7 @@ from evalengine.packs.schema import (
     SCHEMA,
     SHARES,
 )
-from evalengine.sources.documents import Document, KeyPath, keypath_text
+from evalengine.sources.documents import Document
 from evalengine.text import did_you_mean, unknown_key
 
 _INTERVAL = re.compile(r"^([\[(])\s*(-?\d+(?:\.\d+)?)(%?)\s*,\s*(-?\d+(?:\.\d+)?)(%?)\s*([\])])$")

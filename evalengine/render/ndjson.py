@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterator
 
 from evalengine.inputs.actuals import Job
-from evalengine.model import Scorecard
 from evalengine.pipeline import Scored
 from evalengine.render.view import (
     RunningSummary,
     project_view,
 )
+from evalengine.scoring.results import Scorecard
 
 
 def ndjson_lines(stream: Iterator[tuple[Job, Scorecard]]) -> Iterator[str]:

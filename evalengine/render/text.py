@@ -8,13 +8,13 @@ from typing import Any
 
 import jinja2
 
-from evalengine.monitoring import LIGHT_ZH
 from evalengine.numbers import HUNDRED, ZERO, fixed, round_to
 from evalengine.render.view import (
     SEVERITY_ZH,
     STATUS_ZH,
 )
 from evalengine.resources import templates_dir
+from evalengine.scoring.monitor import LIGHT_ZH
 
 
 def to_json(report: dict[str, Any]) -> str:

@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from evalengine.inputs.actuals import Job
-from evalengine.model import Scorecard
-from evalengine.monitoring import WORST_FIRST, MonitorCard
 from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
 from evalengine.pipeline import Monitored, Scored
+from evalengine.scoring.monitor import WORST_FIRST, MonitorCard
+from evalengine.scoring.results import Scorecard
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 

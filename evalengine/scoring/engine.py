@@ -23,21 +23,11 @@ from evalengine.language.predicates import (
     Trend,
     align,
 )
-from evalengine.model import (
-    Execution,
-    ExecutionResult,
-    Finding,
-    Indicator,
-    IndicatorResult,
-    Level1Result,
-    Observation,
-    Project,
-    ProjectActuals,
-    Scorecard,
-)
+from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
 from evalengine.numbers import HUNDRED, ONE, WAN, ZERO, fixed, plain, round_to
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
+from evalengine.scoring.results import ExecutionResult, IndicatorResult, Level1Result, Scorecard
 from evalengine.text import nfkc
 
 STATUS_OF_TIER = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}

@@ -14,16 +14,9 @@ from typing import Any
 
 import yaml
 
-from evalengine.errors import InputError, Location, ReadError
+from evalengine.errors import InputError, KeyPath, Location, ReadError, keypath_text
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-KeyPath = tuple[str | int, ...]
-
-
-def keypath_text(path: KeyPath) -> str:
-    return Location(path=path).keypath or ""
 
 
 def read_text(path: Path, encoding: str | None = None) -> str:

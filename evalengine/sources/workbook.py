@@ -9,9 +9,9 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evalengine.errors import InputError, Location, ReadError
+from evalengine.errors import InputError, KeyPath, Location, ReadError
 from evalengine.numbers import plain, to_decimal
-from evalengine.sources.documents import Document, KeyPath
+from evalengine.sources.documents import Document
 
 SETTINGS = "设置"
 

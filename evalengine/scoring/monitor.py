@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from evalengine.errors import InputError, TargetSyntaxError
-from evalengine.language.parser import parse_target
+from evalengine.errors import InputError
 from evalengine.language.predicates import (
     Comparison,
     Deadline,
@@ -98,17 +97,7 @@ def planned_share(project: Project, as_of: date, pack: Pack) -> tuple[Decimal, s
     """The plan's cumulative share at `as_of`, and what it rests on; without a plan, time elapsed."""
     if not project.spending_plan:
         return months_elapsed(as_of) / 12, "序时进度"
-    points: list[tuple[date, Decimal, str]] = []
-    for label, share in project.spending_plan:
-        try:
-            when = parse_target(f"{label}前")
-        except TargetSyntaxError:
-            raise InputError(
-                f"project {project.code}: spending plan checkpoint {label!r} is not a date such as 6月底"
-            ) from None
-        if not isinstance(when, Deadline):
-            raise InputError(f"project {project.code}: spending plan checkpoint {label!r} is not a date such as 6月底")
-        points.append((when.resolve(as_of.year), share / HUNDRED, label))
+    points = [(p.due.resolve(as_of.year), p.share / HUNDRED, p.label) for p in project.spending_plan]
     points.sort()
     passed = [p for p in points if p[0] <= as_of]
     if pack.monitor_checkpoint == "last":

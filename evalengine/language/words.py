@@ -1,0 +1,139 @@
+"""Loading the vocabulary: rules/vocabulary.yaml, and a pack's `vocabulary:` additions, validated."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from evalengine.errors import InputError, KeyPath
+from evalengine.language.vocabulary import OPS, SECTIONS, TIERS, TRENDS, Vocabulary
+from evalengine.numbers import to_decimal
+from evalengine.resources import rules_dir
+from evalengine.sources.documents import Document, load_yaml
+from evalengine.text import did_you_mean, nfkc
+
+
+def _words(doc: Document, value: Any, path: KeyPath) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError("expected a list of words", doc.where(path))
+    return [nfkc(v.strip()) for v in value]
+
+
+def _mapping(doc: Document, value: Any, path: KeyPath) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError("expected a mapping", doc.where(path))
+    return value
+
+
+def _number(doc: Document, value: Any, path: KeyPath) -> Decimal:
+    try:
+        result = to_decimal(str(value))
+    except ValueError:
+        raise InputError(f"expected a number, found {value!r}", doc.where(path)) from None
+    if result <= 0:
+        raise InputError(f"expected a positive number, found {value!r}", doc.where(path))
+    return result
+
+
+def _choice(doc: Document, key: str, allowed: tuple[str, ...], path: KeyPath) -> str:
+    if key not in allowed:
+        raise InputError(
+            f"unknown key {key!r}; expected one of {', '.join(allowed)}{did_you_mean(key, allowed)}", doc.where(path)
+        )
+    return key
+
+
+def extend(base: Vocabulary | None, doc: Document, data: Any, path: KeyPath = ()) -> Vocabulary:
+    """Add the words in `data` (a vocabulary mapping, e.g. from a pack) to `base`."""
+    data = _mapping(doc, data, path)
+    comparators = list(base.comparators) if base else []
+    postfix = list(base.postfix) if base else []
+    magnitudes = list(base.magnitudes) if base else []
+    units = list(base.units) if base else []
+    phrases = list(base.phrases) if base else []
+    references = list(base.references) if base else []
+    tiers = list(base.tiers) if base else []
+    for section, value in data.items():
+        here = path + (section,)
+        _choice(doc, section, SECTIONS, here)
+        if section in ("comparators", "postfix"):
+            target = comparators if section == "comparators" else postfix
+            for op, words in _mapping(doc, value, here).items():
+                _choice(doc, op, OPS, here + (op,))
+                target.extend((w, op) for w in _words(doc, words, here + (op,)))
+        elif section == "magnitudes":
+            for word, factor in _mapping(doc, value, here).items():
+                magnitudes.append((nfkc(word), _number(doc, factor, here + (word,))))
+        elif section == "units":
+            for unit, spec in _mapping(doc, value, here).items():
+                where = here + (unit,)
+                if not (isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], str)):
+                    raise InputError("expected [base unit, factor], e.g. [元, 1]", doc.where(where))
+                units.append((nfkc(unit), nfkc(spec[0]), _number(doc, spec[1], where + (1,))))
+        elif section == "trends":
+            for trend, words in _mapping(doc, value, here).items():
+                _choice(doc, trend, TRENDS, here + (trend,))
+                phrases.extend((w, "trend", trend) for w in _words(doc, words, here + (trend,)))
+        elif section == "qualitative":
+            phrases.extend((w, "qualitative", w) for w in _words(doc, value, here))
+        elif section == "budget":
+            phrases.extend((w, "budget", "budget") for w in _words(doc, value, here))
+        elif section == "deadlines":
+            for word, month in _mapping(doc, value, here).items():
+                m = str(month)
+                if not (m.isdigit() and 1 <= int(m) <= 12):
+                    raise InputError(f"expected a month 1-12, found {month!r}", doc.where(here + (word,)))
+                phrases.append((nfkc(word), "deadline", m))
+        elif section == "references":
+            references.extend(_words(doc, value, here))
+        elif section == "tiers":
+            for tier, words in _mapping(doc, value, here).items():
+                _choice(doc, tier, TIERS, here + (tier,))
+                tiers.extend((w, tier) for w in _words(doc, words, here + (tier,)))
+    vocab = Vocabulary(
+        tuple(dict.fromkeys(comparators)),
+        tuple(dict.fromkeys(postfix)),
+        tuple(dict.fromkeys(magnitudes)),
+        tuple(dict.fromkeys(units)),
+        tuple(dict.fromkeys(phrases)),
+        tuple(dict.fromkeys(references)),
+        tuple(dict.fromkeys(tiers)),
+    )
+    _check_unambiguous(vocab, doc, path)
+    return vocab
+
+
+def _check_unambiguous(vocab: Vocabulary, doc: Document, path: KeyPath) -> None:
+    """A word may mean one thing, and a phrase may not hide a word that starts the same way."""
+    meanings: dict[str, str] = {}
+    for word, meaning in (
+        [(w, f"comparator {op}") for w, op in vocab.comparators]
+        + [(p, f"{kind} phrase") for p, kind, _ in vocab.phrases]
+        + [(r, "reference word") for r in vocab.references]
+    ):
+        if meanings.setdefault(word, meaning) != meaning:
+            raise InputError(f"{word!r} is both a {meanings[word]} and a {meaning}", doc.where(path))
+    for table, what in ((vocab.postfix, "postfix word"), (vocab.tiers, "tier label")):
+        seen: dict[str, str] = {}
+        for word, meaning in table:
+            if seen.setdefault(word, meaning) != meaning:
+                raise InputError(f"{what} {word!r} has two meanings: {seen[word]} and {meaning}", doc.where(path))
+    bases: dict[str, tuple[str, Decimal]] = {}
+    for unit, base, factor in vocab.units:
+        if bases.setdefault(unit, (base, factor)) != (base, factor):
+            raise InputError(f"unit {unit!r} is defined twice differently", doc.where(path))
+    starters = [w for w, _ in vocab.comparators] + list(vocab.references)
+    for phrase, kind, _ in vocab.phrases:
+        for word in starters:
+            if word != phrase and word.startswith(phrase):
+                raise InputError(
+                    f"{kind} phrase {phrase!r} would hide the word {word!r}, which starts with it", doc.where(path)
+                )
+
+
+@cache
+def default_vocabulary() -> Vocabulary:
+    path = rules_dir() / "vocabulary.yaml"
+    doc = load_yaml(path)
+    return extend(None, doc, doc.data)
