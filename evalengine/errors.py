@@ -73,6 +73,12 @@ class ReadError(InputError):
     """A file that cannot be read at all: missing, not text in its encoding, or not YAML."""
 
 
+class ScoringError(InputError):
+    """An actual that cannot be scored against its target (wrong kind, unit, or out-of-band score)."""
+
+    indicator: str | None = None  # the indicator's name, where one is to blame
+
+
 class ErrorGroup(EvalEngineError):
     """Several input errors found together, so the user can fix them in one pass."""
 

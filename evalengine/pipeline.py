@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
+from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location, ScoringError
 from evalengine.inputs.actuals import Job, load_job
 from evalengine.model import Finding, Project
-from evalengine.scoring.engine import ScoringError, scorer_for
+from evalengine.scoring.engine import scorer_for
 from evalengine.scoring.monitor import MonitorCard, monitor_project
 from evalengine.scoring.results import Scorecard
-from evalengine.sources.documents import Document, load_yaml
+from evalengine.sources import dispatch
+from evalengine.sources.documents import Document
 from evalengine.text import nfkc
 
 Progress = Callable[[Iterable[tuple[Job, Project]]], Iterator[tuple[Job, Project]]]
@@ -33,24 +34,17 @@ class Scored:
 def actuals_files(
     paths: Iterable[Path], encoding: str | None = None
 ) -> tuple[list[tuple[Path, Document | None]], list[str]]:
-    """Expand directories into the actuals files inside them; say what was passed over and why.
+    """Expand folders into the actuals files inside them; say what was passed over and why.
 
-    Files found in a directory come with the document read to recognise them, so it is read once.
+    Files found in a folder come with the document read to recognise them, so each is read once.
     """
     files: list[tuple[Path, Document | None]] = []
     notes: list[str] = []
-    for path in paths:
-        if not path.exists():
-            raise InputError(f"no such file or directory: {path}", Location(str(path)))
-        if path.is_file():
-            files.append((path, None))
-            continue
-        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json")):
-            doc = load_yaml(candidate, encoding)
-            if isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data:
-                files.append((candidate, doc))
-            else:
-                notes.append(f"{candidate}: not an actuals file (no targets: and projects:), passed over")
+    for path, doc, note in dispatch.actuals_files(paths, encoding):
+        if note:
+            notes.append(note)
+        else:
+            files.append((path, doc))
     if not files:
         raise InputError("no actuals file given", hint="name an actuals file, or a directory holding them")
     return files, notes
@@ -90,6 +84,19 @@ def _score_one(job: Job, project: Project) -> Scorecard:
         finding = Finding("error", "missing-project", None, f"实际完成情况文件中没有项目{code}，全部指标计0分")
         card = dataclasses.replace(card, findings=(finding, *card.findings))
     return card
+
+
+def score_job(job: Job) -> list[Scorecard]:
+    """Every project of one job scored, in the targets file's order; every scoring error raised together."""
+    cards: list[Scorecard] = []
+    errors: list[EvalEngineError] = []
+    for project in job.targets.projects:
+        try:
+            cards.append(_score_one(job, project))
+        except ScoringError as exc:
+            errors.append(exc)
+    _raise(errors)
+    return cards
 
 
 def _raise(errors: list[EvalEngineError]) -> None:
@@ -159,36 +166,23 @@ def monitor_files(
 
 
 def iter_scored(
-    paths: Iterable[Path], rules: str | None = None, encoding: str | None = None, targets: str | None = None
+    paths: Iterable[Path],
+    rules: str | None = None,
+    encoding: str | None = None,
+    targets: str | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[Job, Scorecard]]:
     """Score file after file, yielding each project as it is scored: memory holds one file at a time.
 
     Each file is read and checked whole before its first project is yielded; an input error stops the
-    stream there, with every error of that file.
+    stream there, with every error of that file. A folder's file that is not an actuals file is passed
+    over and said through `note`.
     """
-    for path, doc in _each_actuals_file(paths, encoding):
-        job = load_job(path, rules, encoding, doc, targets)
-        cards: list[Scorecard] = []
-        errors: list[EvalEngineError] = []
-        for project in job.targets.projects:
-            try:
-                cards.append(_score_one(job, project))
-            except ScoringError as exc:
-                errors.append(exc)
-        _raise(errors)
-        for card in cards:
-            yield job, card
-
-
-def _each_actuals_file(paths: Iterable[Path], encoding: str | None) -> Iterator[tuple[Path, Document | None]]:
-    """Like actuals_files, lazily: a directory's files are read one by one as the stream reaches them."""
-    for path in paths:
-        if not path.exists():
-            raise InputError(f"no such file or directory: {path}", Location(str(path)))
-        if path.is_file():
-            yield path, None
+    for path, doc, passed_over in dispatch.actuals_files(paths, encoding):
+        if passed_over:
+            if note is not None:
+                note(passed_over)
             continue
-        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json")):
-            doc = load_yaml(candidate, encoding)
-            if isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data:
-                yield candidate, doc
+        job = load_job(path, rules, encoding, doc, targets)
+        for card in score_job(job):
+            yield job, card

@@ -22,14 +22,14 @@ def test_builtin_packs_load() -> None:
     assert {"mof-2020", "hebei-linear", "capped-80-70-60"} <= set(builtin_packs())
     for name in builtin_packs():
         pack = load_pack(name)
-        assert pack.execution_weight + sum(w for _, w in pack.level1) == 100
+        assert pack.weights.execution + sum(w for _, w in pack.weights.level1) == 100
         assert pack.title and pack.source
 
 
 def test_mof_2020_is_the_national_default() -> None:
     pack = load_pack("mof-2020")
-    assert pack.execution_weight == 10
-    assert dict(pack.level1) == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    assert pack.weights.execution == 10
+    assert dict(pack.weights.level1) == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
     assert [(g, str(b)) for g, b in pack.grades] == [
         ("优", "[90, 100]"),
         ("良", "[80, 90)"),
@@ -41,12 +41,12 @@ def test_mof_2020_is_the_national_default() -> None:
         ("部分达成", Decimal("0.7")),
         ("未达成", Decimal("0.3")),
     ]
-    assert pack.over_threshold == Decimal("1.3") and pack.over_action == "explain"
+    assert pack.over_achievement.threshold == Decimal("1.3") and pack.over_achievement.action == "explain"
 
 
 def test_extends_overrides_only_what_it_names() -> None:
     base, linear = load_pack("mof-2020"), load_pack("hebei-linear")
-    assert linear.reverse == "linear" and base.reverse == "ratio"
+    assert linear.methods.reverse == "linear" and base.methods.reverse == "ratio"
     assert linear.grades == base.grades and linear.tiers == base.tiers
     assert linear.origins[("methods", "reverse")].file.endswith("hebei-linear.yaml")
     assert linear.origins[("methods", "forward")].file.endswith("mof-2020.yaml")
@@ -85,4 +85,4 @@ def test_pack_vocabulary_extends_the_target_language() -> None:
 
 def test_a_pack_can_reweight_levels() -> None:
     pack = load_pack(PACKS / "good" / "sichuan-like.yaml")
-    assert pack.execution_weight == 20 and pack.level1_weight("产出指标") == 40
+    assert pack.weights.execution == 20 and pack.weights.level1_weight("产出指标") == 40

@@ -12,8 +12,8 @@ from evalengine.language.parser import parse_target
 from evalengine.language.predicates import Quantity
 from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
 from evalengine.packs.load import load_pack
-from evalengine.packs.model import Pack
-from evalengine.packs.schema import FORWARD_METHODS, RANGE_METHODS, REVERSE_METHODS
+from evalengine.packs.model import OverAchievement, Pack, Rounding
+from evalengine.packs.schema import METHODS
 from evalengine.scoring.engine import Scorer, score_project
 from evalengine.text import nfkc
 
@@ -25,17 +25,23 @@ amounts = st.decimals(min_value=0, max_value=Decimal("1e6"), places=3)
 @st.composite
 def packs(draw: st.DrawFn, *, deduct: bool = True) -> Pack:
     action = draw(st.sampled_from(["flag", "explain", "deduct"] if deduct else ["flag", "explain"]))
+    methods = dataclasses.replace(
+        BASE.methods,
+        forward=draw(st.sampled_from(METHODS["forward"])),
+        reverse=draw(st.sampled_from(METHODS["reverse"])),
+        equality=draw(st.sampled_from(METHODS["equality"])),
+        range=draw(st.sampled_from(METHODS["range"])),
+    )
+    over = OverAchievement(
+        threshold=draw(st.sampled_from([None, Decimal("1.15"), Decimal("1.3")])),
+        action=action,
+        deduct=Decimal(2) if action == "deduct" else Decimal(0),
+    )
     return dataclasses.replace(
         BASE,
-        forward=draw(st.sampled_from(FORWARD_METHODS)),
-        reverse=draw(st.sampled_from(REVERSE_METHODS)),
-        equality=draw(st.sampled_from(["forward", "binary"])),
-        range=draw(st.sampled_from(RANGE_METHODS)),
-        places=draw(st.integers(0, 4)),
-        mode=draw(st.sampled_from(["half_up", "half_even", "down"])),
-        over_threshold=draw(st.sampled_from([None, Decimal("1.15"), Decimal("1.3")])),
-        over_action=action,
-        over_deduct=Decimal(2) if action == "deduct" else Decimal(0),
+        methods=methods,
+        rounding=Rounding(draw(st.integers(0, 4)), draw(st.sampled_from(["half_up", "half_even", "down"]))),
+        over_achievement=over,
         not_applicable=draw(st.sampled_from(["rescale", "redistribute"])),
     )
 

@@ -92,7 +92,7 @@ def check_pack(ref: str, seed: int = 0, examples_only: bool = False, max_example
 
 def _validation(pack: Pack, path: Path) -> Check:
     chain = " → ".join(Path(doc.file).stem for doc in _chain(path))
-    weights = " + ".join([plain(pack.execution_weight)] + [plain(w) for _, w in pack.level1])
+    weights = " + ".join([plain(pack.weights.execution)] + [plain(w) for _, w in pack.weights.level1])
     return Check(
         "validation",
         True,
@@ -164,7 +164,8 @@ weight = st.decimals(min_value=1, max_value=50, places=2)
 
 def _without_over(pack: Pack) -> Pack:
     # Over-achievement rules (a deduction at 130% of target) are penalties by design, not the formula
-    return dataclasses.replace(pack, over_threshold=None)
+    over = dataclasses.replace(pack.over_achievement, threshold=None)
+    return dataclasses.replace(pack, over_achievement=over)
 
 
 def _scan(pack: Pack) -> tuple[str, Decimal, str, Decimal, Decimal, Decimal] | None:
@@ -267,7 +268,7 @@ ROW_TARGETS = [
 
 
 def _projects_for(pack: Pack) -> st.SearchStrategy[dict[str, Any]]:
-    names = [name for name, _ in pack.level1]
+    names = [name for name, _ in pack.weights.level1]
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:

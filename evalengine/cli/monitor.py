@@ -39,7 +39,7 @@ def monitor(
 
     from evalengine.language.parser import parse_actual
     from evalengine.pipeline import actuals_files, monitor_files
-    from evalengine.render.view import build_monitor
+    from evalengine.reports.view import build_monitor
 
     fmt = _format_for(fmt, output)
     try:
@@ -56,5 +56,4 @@ def monitor(
         fmt,
         output,
         "monitor",
-        workbook="monitor_workbook_bytes",
     )

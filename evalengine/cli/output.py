@@ -11,14 +11,13 @@ from typing import IO, Any, TypeVar
 import click
 
 from evalengine.cli.app import F
+from evalengine.reports.formats import FORMATS, Kind, render_as
 
 T = TypeVar("T")
 
 
-FORMATS = ("md", "html", "json", "xlsx")
-
-
 SCORE_FORMATS = (*FORMATS, "ndjson")
+__all__ = ["FORMATS", "SCORE_FORMATS", "atomic_file", "report_options", "write_atomically"]
 
 
 @contextlib.contextmanager
@@ -96,19 +95,9 @@ def report_options(formats: tuple[str, ...]) -> Callable[[F], F]:
     return apply
 
 
-def _emit(report: dict[str, Any], fmt: str, output: Path | None, template: str, workbook: str) -> None:
+def _emit(report: dict[str, Any], fmt: str, output: Path | None, kind: Kind) -> None:
     """Render `report` in `fmt` and write it to `output` (atomically) or stdout."""
-    from evalengine.render.text import render, to_json
-
-    data: str | bytes
-    if fmt == "json":
-        data = to_json(report)
-    elif fmt == "xlsx":
-        from evalengine.render import xlsx  # openpyxl takes a tenth of a second to import: only when asked for
-
-        data = getattr(xlsx, workbook)(report)
-    else:
-        data = render(report, f"{template}.{'html' if fmt == 'html' else 'md'}.j2")
+    data = render_as(report, fmt, kind)
     if output is not None:
         write_atomically(output, data)
         errors = report["summary"]["findings"]["error"]

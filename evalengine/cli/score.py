@@ -39,7 +39,7 @@ def score(
     Exit 0 on success, 1 with --strict when a finding is an error, 2 on bad input.
     """
     from evalengine.pipeline import actuals_files, score_files
-    from evalengine.render.view import build
+    from evalengine.reports.view import build
 
     fmt = _format_for(fmt, output)
     if fmt == "ndjson":
@@ -50,7 +50,7 @@ def score(
         click.echo(f"note: {note}", err=True)
     results = score_files(files, rules, encoding, progress=_progress, targets=targets)
     report = build(results)
-    _emit(report, fmt, output, "report", workbook="workbook_bytes")
+    _emit(report, fmt, output, "report")
     if strict and report["summary"]["findings"]["error"]:
         sys.exit(1)
 
@@ -69,17 +69,20 @@ def _stream_ndjson(
     leaves nothing behind; on stdout an error ends the stream early with exit code 2.
     """
     from evalengine.pipeline import iter_scored
-    from evalengine.render.ndjson import ndjson_lines
+    from evalengine.reports.ndjson import ndjson_lines
+
+    def note(text: str) -> None:
+        click.echo(f"note: {text}", err=True)
 
     errors = 0
     if output is None:
-        for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets)):
+        for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets, note)):
             sys.stdout.write(line)
             if line.startswith('{"summary"'):
                 errors = json.loads(line)["summary"]["findings"]["error"]
     else:
         with atomic_file(output, "w") as handle:
-            for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets)):
+            for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets, note)):
                 handle.write(line)
                 last = line
         summary = json.loads(last)["summary"]

@@ -23,7 +23,8 @@ from evalengine.language.parser import parse_actual
 from evalengine.model import Execution, Observation, Project, ProjectActuals
 from evalengine.packs.load import load_pack
 from evalengine.packs.model import Pack
-from evalengine.sources.documents import Document, load_yaml
+from evalengine.sources.dispatch import read_document
+from evalengine.sources.documents import Document
 from evalengine.text import did_you_mean, nfkc
 
 ACTUALS_KEYS = ("targets", "rules", "year", "projects")
@@ -58,11 +59,7 @@ def load_job(
 ) -> Job:
     """Read an actuals file (YAML, JSON, or a filled Excel form) and everything it names: the pack and
     the targets (`targets_override` replaces the file's, relative to the working folder). All errors together."""
-    if doc is None and path.suffix.lower() == ".xlsx":
-        from evalengine.sources.workbook import read_xlsx_actuals
-
-        doc = read_xlsx_actuals(path)
-    doc = doc or load_yaml(path, encoding)
+    doc = doc or read_document(path, encoding)
     c = Collector(doc)
     data = need_mapping(c, doc.data, (), "an actuals file (targets:, year:, projects:)")
     c.keys((), data, ACTUALS_KEYS)

@@ -14,7 +14,7 @@ from evalengine.language.predicates import Deadline
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Indicator, PlanPoint, Project
 from evalengine.numbers import to_decimal
-from evalengine.sources.documents import load_yaml
+from evalengine.sources.dispatch import format_of, read_document
 from evalengine.text import nfkc
 
 TARGETS_KEYS = ("department", "year", "unit", "goals", "projects")
@@ -37,7 +37,13 @@ class TargetsFile:
 
 
 def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> TargetsFile:
-    doc = load_yaml(path, encoding)
+    if format_of(path) == "xlsx":
+        raise InputError(
+            "a targets file is YAML or JSON",
+            Location(str(path)),
+            hint=f"read an Excel 绩效目标表 with: evalengine import {path}",
+        )
+    doc = read_document(path, encoding)
     c = Collector(doc)
     data = need_mapping(c, doc.data, (), "a targets file")
     c.keys((), data, TARGETS_KEYS)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -29,6 +29,7 @@ from evalengine.language.predicates import (
     Range,
     Reference,
     Trend,
+    TrendKind,
     last_day,
 )
 from evalengine.language.vocabulary import Vocabulary
@@ -306,7 +307,7 @@ class _Build(Transformer[Token, Any]):
         if len(items) > 1 and items[1] is not None and kind != "deadline":
             raise _Semantic(items[1].start_pos, f"{items[1]} can only follow a deadline")
         if kind == "trend":
-            return Trend(meaning, word)
+            return Trend(cast(TrendKind, meaning), word)
         if kind == "budget":
             return Comparison("<=", None, "budget", word)
         if kind == "deadline":

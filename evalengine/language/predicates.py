@@ -10,24 +10,28 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, Literal, assert_never
 
 from evalengine.errors import InputError
 from evalengine.numbers import plain
 
-SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+Op = Literal[">=", "<=", ">", "<", "="]
+Direction = Literal["forward", "reverse", "equality"]
+TrendKind = Literal["increasing", "decreasing", "non_increasing", "non_decreasing", "stable"]
+TierName = Literal["达成", "部分达成", "未达成"]
+# How a target takes the evaluator's tier (达成 / 部分达成 / 未达成) when it is written as a word:
+# never (numbers and dates only), allowed (numbers, or a tier when they are not to hand), only.
+TierUse = Literal["never", "allowed", "only"]
 
-
-TREND_TEXT = {
+SYMBOLS: dict[Op, str] = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+TREND_TEXT: dict[TrendKind, str] = {
     "increasing": "持续提高",
     "decreasing": "逐年下降",
     "non_increasing": "只减不增",
     "non_decreasing": "不减少",
     "stable": "保持稳定",
 }
-
-
-DIRECTIONS = {">=": "forward", ">": "forward", "<=": "reverse", "<": "reverse", "=": "equality"}
+DIRECTIONS: dict[Op, Direction] = {">=": "forward", ">": "forward", "<=": "reverse", "<": "reverse", "=": "equality"}
 
 
 @dataclass(frozen=True)
@@ -62,46 +66,61 @@ def align(actual: Quantity, target_unit: str | None) -> Decimal:
     )
 
 
-def _holds(op: str, a: Decimal, t: Decimal) -> bool:
-    if op == ">=":
-        return a >= t
-    if op == ">":
-        return a > t
-    if op == "<=":
-        return a <= t
-    if op == "<":
-        return a < t
-    return a == t
+@dataclass(frozen=True)
+class TrendRules:
+    """What a pack says about trends: a tie under 持续提高, and how close 保持稳定 must stay."""
+
+    equal: TierName = "未达成"  # the tier when the value neither rose nor fell
+    stable_met: Decimal = Decimal("0.1")  # drift (a share of the baseline) still 达成
+    stable_partial: Decimal = Decimal("0.2")  # drift still 部分达成
 
 
 @dataclass(frozen=True)
 class Comparison:
     """≥95%, ≤404万元, =100%, or a bound by the project's own budget (在预算范围内, ref='budget')."""
 
-    op: str
+    op: Op
     quantity: Quantity | None = None
-    ref: str | None = None
+    ref: Literal["budget"] | None = None
     text: str = field(default="", compare=False)
 
-    kind = "comparison"
+    kind: ClassVar[str] = "comparison"
+    tiers: ClassVar[TierUse] = "never"
 
     @property
-    def direction(self) -> str:
+    def direction(self) -> Direction:
+        """forward (more is better), reverse (less is better) or equality."""
         return DIRECTIONS[self.op]
 
-    def meets(self, actual: Quantity, budget: Quantity | None = None) -> bool:
-        bound = budget if self.ref == "budget" else self.quantity
-        if bound is None:
-            raise InputError("a budget bound needs the project's budget")
-        return _holds(self.op, align(actual, bound.unit), bound.value)
+    def meets(self, actual: Decimal, bound: Decimal) -> bool:
+        """Whether `actual` meets the bound, both in the bound's unit.
+
+        `=` is reached, not matched: =100% holds at 100% or above (a completion rate), =0 holds at 0 or
+        below (nothing happened).
+        """
+        match self.op:
+            case ">=":
+                return actual >= bound
+            case ">":
+                return actual > bound
+            case "<=":
+                return actual <= bound
+            case "<":
+                return actual < bound
+            case "=":
+                return actual <= 0 if bound == 0 else actual >= bound
+            case _:
+                assert_never(self.op)
 
     def canonical(self) -> str:
+        """The target as canonical text: ≥95%."""
         if self.ref:
             return self.text or "在预算范围内"
         assert self.quantity is not None
         return SYMBOLS[self.op] + str(self.quantity)
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
         out: dict[str, Any] = {"kind": self.kind, "op": self.op}
         if self.ref:
             out["ref"] = self.ref
@@ -120,20 +139,24 @@ class Range:
     low: Quantity
     high: Quantity
 
-    kind = "range"
+    kind: ClassVar[str] = "range"
+    tiers: ClassVar[TierUse] = "never"
 
-    def meets(self, actual: Quantity) -> bool:
-        a = align(actual, self.high.unit)
-        return self.low.value <= a <= self.high.value
+    def meets(self, actual: Decimal) -> bool:
+        """Whether `actual` (in the range's unit) lies inside, ends included."""
+        return self.low.value <= actual <= self.high.value
 
     def canonical(self) -> str:
+        """The target as canonical text: 90%-100%."""
         return f"{self.low}-{self.high}"
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
         return {"kind": self.kind, "low": plain(self.low.value), "high": plain(self.high.value), "unit": self.high.unit}
 
 
 def last_day(year: int, month: int) -> int:
+    """The last day of `month` in `year`."""
     return calendar.monthrange(year, month)[1]
 
 
@@ -145,26 +168,32 @@ class Deadline:
     day: int | None = None  # None: the end of the month
     year: int | None = None
 
-    kind = "deadline"
+    kind: ClassVar[str] = "deadline"
+    tiers: ClassVar[TierUse] = "never"
 
     def resolve(self, budget_year: int) -> date:
+        """The due date in `budget_year` (a year written in the target wins)."""
         year = self.year or budget_year
         return date(year, self.month, self.day or last_day(year, self.month))
 
     def meets(self, completed: date, budget_year: int) -> bool:
+        """Whether work completed on `completed` was on time."""
         return completed <= self.resolve(budget_year)
 
     def canonical(self) -> str:
+        """The target as canonical text: 12月底前."""
         head = f"{self.year}年" if self.year else ""
         tail = f"{self.day}日前" if self.day else "底前"
         return f"{head}{self.month}月{tail}"
 
     def by(self) -> str:
+        """The due date as ISO text, without a year when the target has none: 12-31."""
         day = self.day or last_day(self.year or 2023, self.month)
         head = f"{self.year:04d}-" if self.year else ""
         return f"{head}{self.month:02d}-{day:02d}"
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
         out: dict[str, Any] = {"kind": self.kind, "by": self.by()}
         if self.day is None:
             out["month_end"] = True
@@ -175,26 +204,39 @@ class Deadline:
 class Trend:
     """只减不增, 持续提高, 保持稳定 …: judged against a baseline, usually last year's value."""
 
-    trend: str
+    trend: TrendKind
     text: str = field(default="", compare=False)
 
-    kind = "trend"
+    kind: ClassVar[str] = "trend"
+    tiers: ClassVar[TierUse] = "allowed"
 
-    def meets(self, actual: Decimal, baseline: Decimal) -> bool:
-        if self.trend == "increasing":
-            return actual > baseline
-        if self.trend == "decreasing":
-            return actual < baseline
-        if self.trend == "non_increasing":
-            return actual <= baseline
-        if self.trend == "non_decreasing":
-            return actual >= baseline
-        return abs(actual - baseline) <= abs(baseline) / 10 if baseline else actual == 0
+    def tier(self, actual: Decimal, baseline: Decimal, rules: TrendRules) -> TierName:
+        """The tier `actual` earns against `baseline`, under a pack's `rules`."""
+        a, b = actual, baseline
+        match self.trend:
+            case "increasing" | "decreasing":
+                better = a > b if self.trend == "increasing" else a < b
+                return "达成" if better else (rules.equal if a == b else "未达成")
+            case "non_increasing":
+                return "达成" if a <= b else "未达成"
+            case "non_decreasing":
+                return "达成" if a >= b else "未达成"
+            case "stable":
+                if b == 0:
+                    return "达成" if a == 0 else "未达成"
+                drift = abs(a - b) / abs(b)
+                if drift <= rules.stable_met:
+                    return "达成"
+                return "部分达成" if drift <= rules.stable_partial else "未达成"
+            case _:
+                assert_never(self.trend)
 
     def canonical(self) -> str:
+        """The target as written, or its canonical phrase."""
         return self.text or TREND_TEXT[self.trend]
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
         return {"kind": self.kind, "trend": self.trend}
 
 
@@ -205,15 +247,15 @@ class Qualitative:
     text: str
     recognized: bool = True
 
-    kind = "qualitative"
-
-    def meets(self, tier: str) -> bool:
-        return tier == "达成"
+    kind: ClassVar[str] = "qualitative"
+    tiers: ClassVar[TierUse] = "only"
 
     def canonical(self) -> str:
+        """The phrase itself."""
         return self.text
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
         return {"kind": self.kind, "recognized": self.recognized}
 
 
@@ -224,15 +266,15 @@ class Reference:
     source: str
     word: str = field(default="按", compare=False)
 
-    kind = "reference"
-
-    def meets(self, tier: str) -> bool:
-        return tier == "达成"
+    kind: ClassVar[str] = "reference"
+    tiers: ClassVar[TierUse] = "only"
 
     def canonical(self) -> str:
+        """The reference as written: 按 + its source."""
         return self.word + self.source
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
         return {"kind": self.kind, "source": self.source}
 
 

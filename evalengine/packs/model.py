@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from evalengine.errors import KeyPath, Location
+from evalengine.language.predicates import TierName, TrendRules
 from evalengine.language.vocabulary import Vocabulary
 
 
@@ -42,54 +43,119 @@ class Tier:
 
 
 @dataclass(frozen=True)
-class Pack:
-    name: str
-    title: str
-    source: str
-    execution_weight: Decimal
+class Weights:
+    """weights: how the 100 points are split."""
+
+    execution: Decimal
     level1: tuple[tuple[str, Decimal], ...]
-    share: str
+    share: str  # equal | by_level2
+
+    def level1_weight(self, name: str) -> Decimal | None:
+        """The weight of level-1 indicator `name` (NFKC-normalised), or None when the pack has none."""
+        for level1, weight in self.level1:
+            if level1 == name:
+                return weight
+        return None
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """methods.deadline: the tiers of late and of missed work."""
+
+    late: TierName
+    missed: TierName
+
+
+@dataclass(frozen=True)
+class Methods:
+    """methods: the formula for a shortfall, by the target's direction (names from schema.METHODS)."""
+
     forward: str
     reverse: str
     equality: str
     range: str
-    deadline_late: str
-    deadline_missed: str
-    trend_equal: str
     bands: tuple[tuple[Band, Decimal], ...]  # 按偏离度分档: (miss as a share of the target, points as a share of w)
-    stable_met: Decimal
-    stable_partial: Decimal
-    tiers: tuple[Tier, ...]
-    over_threshold: Decimal | None
-    over_action: str
-    over_deduct: Decimal
-    not_applicable: str
-    exec_denominator: str
-    exec_cap: Decimal
-    exec_explain_below: Decimal | None
-    caps: tuple[tuple[Band, Decimal], ...]
-    grades: tuple[tuple[str, Band], ...]
+    deadline: DeadlineRules
+    trend: TrendRules
+
+
+@dataclass(frozen=True)
+class OverAchievement:
+    """over_achievement: results at or above `threshold` of a forward target."""
+
+    threshold: Decimal | None
+    action: str  # flag | explain | deduct
+    deduct: Decimal
+
+
+@dataclass(frozen=True)
+class ExecutionRules:
+    """execution: how the execution rate (预算执行率) is computed."""
+
+    denominator: str  # budget | initial_budget | adjusted_budget
+    cap: Decimal
+    explain_below: Decimal | None
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """rounding: places and mode of every score."""
+
     places: int
     mode: str
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """satisfaction: which survey answers count as satisfied."""
+
     satisfied: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lights:
+    """monitoring.lights: progress thresholds, as fractions of plan."""
+
+    red: Decimal  # progress below this share of plan is red
+    yellow: Decimal  # below this, yellow; otherwise green
+    blue: Decimal  # a forward indicator at or above this share of its pro-rated target is blue (ahead)
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """monitoring: in-year lights (绩效运行监控)."""
+
+    checkpoint: str  # last: the last checkpoint of the spending plan passed; interpolate: linear between
+    lights: Lights
+    cumulative: frozenset[str]  # units that accumulate through the year: targets in them are pro-rated
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A validated rule pack: its sections mirror the YAML's (see packs/schema.py)."""
+
+    name: str
+    title: str
+    source: str
+    weights: Weights
+    methods: Methods
+    tiers: tuple[Tier, ...]
+    over_achievement: OverAchievement
+    not_applicable: str  # rescale | redistribute
+    execution: ExecutionRules
+    caps: tuple[tuple[Band, Decimal], ...]
+    grades: tuple[tuple[str, Band], ...]
+    rounding: Rounding
+    satisfaction: Satisfaction
     vocabulary: Vocabulary
-    monitor_checkpoint: str  # last: the last checkpoint of the spending plan passed; interpolate: linear between
-    monitor_red: Decimal  # progress below this share of plan is red
-    monitor_yellow: Decimal  # below this, yellow; otherwise green
-    monitor_blue: Decimal  # a forward indicator at or above this share of its pro-rated target is blue (ahead)
-    monitor_cumulative: frozenset[str]  # units that accumulate through the year: targets in them are pro-rated
+    monitoring: Monitoring
     examples: tuple[tuple[KeyPath, dict[str, Any]], ...] = field(default=(), compare=False, hash=False, repr=False)
     origins: Mapping[KeyPath, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def tier(self, name: str) -> Tier:
+        """The tier called `name` (达成 / 部分达成 / 未达成)."""
         for tier in self.tiers:
             if tier.name == name:
                 return tier
         raise KeyError(name)
-
-    def level1_weight(self, name: str) -> Decimal | None:
-        for level1, weight in self.level1:
-            if level1 == name:
-                return weight
-        return None

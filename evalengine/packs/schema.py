@@ -1,64 +1,206 @@
-"""The keys a rule pack may have, and the closed menus of their values."""
+"""The keys a rule pack may have: for each, the kind of value, its choices or default, and its meaning.
+
+This one table drives validation (`packs.validate` walks it) and the key
+reference in docs/pack-keys.md. The scoring methods' names live here too: `scoring.methods`
+registers one formula under each name and refuses, when it is imported, a name this menu lacks or a
+name it leaves without a formula.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
 
 from evalengine.language.vocabulary import TIERS
 from evalengine.numbers import ROUNDING_MODES
 
-FORWARD_METHODS = ("ratio", "binary", "bands")
-
-
-REVERSE_METHODS = ("ratio", "linear", "binary", "bands")
-
-
-EQUALITY_METHODS = ("forward", "binary")
-
-
-RANGE_METHODS = ("ratio", "binary")
-
-
-OVER_ACTIONS = ("flag", "explain", "deduct")
-
-
-NA_MODES = ("rescale", "redistribute")
-
-
-SHARES = ("equal", "by_level2")
-
-
-DENOMINATORS = ("budget", "initial_budget", "adjusted_budget")
-
-
-# The keys a pack may have; a nested dict is a section, a string names the kind of value.
-SCHEMA: dict[str, Any] = {
-    "title": "text",
-    "source": "text",
-    "extends": "text",
-    "weights": {"execution": "number", "level1": "weights", "share": SHARES},
-    "methods": {
-        "forward": FORWARD_METHODS,
-        "reverse": REVERSE_METHODS,
-        "equality": EQUALITY_METHODS,
-        "range": RANGE_METHODS,
-        "bands": "bands",
-        "deadline": {"late": TIERS, "missed": TIERS},
-        "trend": {"equal": TIERS, "stable": {"达成": "percent", "部分达成": "percent"}},
-    },
-    "tiers": "tiers",
-    "over_achievement": {"threshold": "percent?", "action": OVER_ACTIONS, "deduct": "number"},
-    "not_applicable": NA_MODES,
-    "execution": {"denominator": DENOMINATORS, "cap": "percent", "explain_below": "percent?"},
-    "caps": "caps",
-    "grades": "grades",
-    "rounding": {"places": "places", "mode": tuple(ROUNDING_MODES)},
-    "satisfaction": {"satisfied": "words"},
-    "vocabulary": "vocabulary",
-    "monitoring": {
-        "checkpoint": ("last", "interpolate"),
-        "lights": {"red": "percent", "yellow": "percent", "blue": "percent"},
-        "cumulative": "words",
-    },
-    "examples": "examples",
+# How a shortfall is scored, by the target's direction. A menu, never code from the pack.
+METHODS: Mapping[str, tuple[str, ...]] = {
+    "forward": ("ratio", "binary", "bands"),
+    "reverse": ("ratio", "linear", "binary", "bands"),
+    "equality": ("forward", "binary"),
+    "range": ("ratio", "binary"),
 }
+OVER_ACTIONS = ("flag", "explain", "deduct")
+NA_MODES = ("rescale", "redistribute")
+SHARES = ("equal", "by_level2")
+DENOMINATORS = ("budget", "initial_budget", "adjusted_budget")
+CHECKPOINTS = ("last", "interpolate")
+
+Kind = Literal[
+    "text",  # any text
+    "number",  # a number ≥ 0
+    "percent",  # 80% (the % sign required), read as the fraction 0.8
+    "choice",  # one of `choices`
+    "places",  # a whole number of decimal places, 0-6
+    "words",  # a non-empty list of words
+    "level1",  # a mapping of level-1 names to weights
+    "tiers",  # 达成 / 部分达成 / 未达成, each {band, default}
+    "grades",  # grade name -> band of total points, covering [0, 100]
+    "bands",  # deviation bands: a list of {miss, points}
+    "caps",  # a list of {execution_rate, max_total}
+    "vocabulary",  # additions to the target language
+    "examples",  # the pack's own scoring cases
+]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A leaf key: what kind of value it takes, and what it means."""
+
+    kind: Kind
+    doc: str
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    default: Any = None  # the value, already read, when an optional key is absent
+
+
+@dataclass(frozen=True)
+class Section:
+    """A mapping of keys."""
+
+    doc: str
+    keys: Mapping[str, Key | Section] = field(default_factory=dict)
+
+
+def _tier(doc: str) -> Key:
+    return Key("choice", doc, TIERS)
+
+
+SCHEMA = Section(
+    "a rule pack (评分规则)",
+    {
+        "title": Key("text", "the pack's title, shown in every report"),
+        "source": Key("text", "where its rules come from: a document, a notice, a section of docs/"),
+        "extends": Key("text", "a built-in pack name or a path whose keys this pack inherits", required=False),
+        "weights": Section(
+            "how the 100 points are split",
+            {
+                "execution": Key("number", "points for the execution rate (预算执行率)"),
+                "level1": Key("level1", "points for each level-1 indicator (产出指标: 50 …)"),
+                "share": Key("choice", "how a level-1 weight is shared by its indicators", SHARES),
+            },
+        ),
+        "methods": Section(
+            "how a shortfall is scored",
+            {
+                "forward": Key("choice", "≥ / > targets: ratio, binary or bands", METHODS["forward"]),
+                "reverse": Key("choice", "≤ / < targets: ratio, linear, binary or bands", METHODS["reverse"]),
+                "equality": Key("choice", "= targets: like forward, or binary", METHODS["equality"]),
+                "range": Key("choice", "range targets outside their range: ratio or binary", METHODS["range"]),
+                "bands": Key(
+                    "bands", "deviation bands for the bands method (按偏离度分档)", required=False, default=()
+                ),
+                "deadline": Section(
+                    "deadlines (12月底前)",
+                    {
+                        "late": _tier("the tier of work completed after its deadline"),
+                        "missed": _tier("the tier of work not completed"),
+                    },
+                ),
+                "trend": Section(
+                    "trends (持续提高, 保持稳定)",
+                    {
+                        "equal": _tier("持续提高 / 逐年下降 with the actual equal to the baseline"),
+                        "stable": Section(
+                            "保持稳定: how far from the baseline each tier reaches",
+                            {
+                                "达成": Key("percent", "drift from the baseline still 达成"),
+                                "部分达成": Key("percent", "drift from the baseline still 部分达成"),
+                            },
+                        ),
+                    },
+                ),
+            },
+        ),
+        "tiers": Key("tiers", "qualitative tiers: bands and default points as shares of the weight"),
+        "over_achievement": Section(
+            "results far above a forward target (超目标)",
+            {
+                "threshold": Key("percent", "actual ≥ this share of the target is over-achievement", required=False),
+                "action": Key("choice", "what follows: explain, flag or deduct", OVER_ACTIONS, False, "explain"),
+                "deduct": Key("number", "points deducted with action: deduct", required=False, default=Decimal(0)),
+            },
+        ),
+        "not_applicable": Key("choice", "不适用 rows: rescale the total, or redistribute the weight", NA_MODES),
+        "execution": Section(
+            "the execution rate (预算执行率)",
+            {
+                "denominator": Key("choice", "which budget the rate divides by", DENOMINATORS),
+                "cap": Key("percent", "the rate counts up to this share"),
+                "explain_below": Key("percent", "a rate below this must be explained", required=False),
+            },
+        ),
+        "caps": Key("caps", "caps on the total by execution rate", required=False, default=()),
+        "grades": Key("grades", "grade bands of the total (优 良 中 差)"),
+        "rounding": Section(
+            "rounding of each score",
+            {
+                "places": Key("places", "decimal places of every score"),
+                "mode": Key("choice", "half_up, half_even or down", tuple(ROUNDING_MODES)),
+            },
+        ),
+        "satisfaction": Section(
+            "satisfaction surveys",
+            {"satisfied": Key("words", "answers counted as satisfied (满意, 较满意 …)")},
+        ),
+        "vocabulary": Key("vocabulary", "additions to the target language", required=False),
+        "monitoring": Section(
+            "in-year monitoring (evalengine monitor)",
+            {
+                "checkpoint": Key(
+                    "choice", "planned spending: the last checkpoint passed, or interpolate", CHECKPOINTS
+                ),
+                "lights": Section(
+                    "progress as a share of plan",
+                    {
+                        "red": Key("percent", "below this: 红"),
+                        "yellow": Key("percent", "below this: 黄, else 绿"),
+                        "blue": Key("percent", "a forward indicator this far ahead: 蓝"),
+                    },
+                ),
+                "cumulative": Key("words", "units that accumulate through the year: targets in them are pro-rated"),
+            },
+        ),
+        "examples": Key(
+            "examples", "the pack's own scoring cases, run by evalengine check", required=False, default=()
+        ),
+    },
+)
+
+
+def walk(section: Section = SCHEMA, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Key | Section]]:
+    """Every key and section of the schema with its path, depth first, in the schema's order."""
+    for name, node in section.keys.items():
+        here = (*path, name)
+        yield here, node
+        if isinstance(node, Section):
+            yield from walk(node, here)
+
+
+def reference() -> str:
+    """The key reference as Markdown (docs/pack-keys.md is this text)."""
+    lines = [
+        "# Rule pack keys",
+        "",
+        "Every key a rule pack may have, generated from `evalengine/packs/schema.py` (the table",
+        "validation reads). Regenerate with `python -m evalengine.packs.schema > docs/pack-keys.md`.",
+        "",
+        "| key | value | required | meaning |",
+        "|---|---|---|---|",
+    ]
+    for path, node in walk():
+        name = ".".join(path)
+        if isinstance(node, Section):
+            lines.append(f"| `{name}` | section | | {node.doc} |")
+            continue
+        value = " / ".join(node.choices) if node.choices else node.kind
+        required = "yes" if node.required else "no"
+        lines.append(f"| `{name}` | {value} | {required} | {node.doc} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

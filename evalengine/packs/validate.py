@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, assert_never
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location, keypath_text
+from evalengine.language.predicates import TrendRules
 from evalengine.language.vocabulary import TIERS, Vocabulary
 from evalengine.language.words import default_vocabulary, extend
-from evalengine.numbers import HUNDRED, ROUNDING_MODES, ZERO, to_decimal
-from evalengine.packs.model import Band, Pack, Tier
-from evalengine.packs.schema import (
-    DENOMINATORS,
-    EQUALITY_METHODS,
-    FORWARD_METHODS,
-    NA_MODES,
-    OVER_ACTIONS,
-    RANGE_METHODS,
-    REVERSE_METHODS,
-    SCHEMA,
-    SHARES,
+from evalengine.numbers import HUNDRED, ZERO, to_decimal
+from evalengine.packs.model import (
+    Band,
+    DeadlineRules,
+    ExecutionRules,
+    Lights,
+    Methods,
+    Monitoring,
+    OverAchievement,
+    Pack,
+    Rounding,
+    Satisfaction,
+    Tier,
+    Weights,
 )
+from evalengine.packs.schema import SCHEMA, Key, Section
 from evalengine.sources.documents import Document
 from evalengine.text import did_you_mean, unknown_key
 
@@ -51,12 +55,6 @@ class _Validator:
     def fail(self, path: KeyPath, message: str, hint: str | None = None) -> _Invalid:
         self.errors.append(InputError(message, self.where(path), hint))
         return _Invalid()
-
-    def check(self, fn: Callable[[], Any], default: Any = None) -> Any:
-        try:
-            return fn()
-        except _Invalid:
-            return default
 
     # -- kinds of value
     def number(self, path: KeyPath, value: Any, low: Decimal = ZERO) -> Decimal:
@@ -111,136 +109,138 @@ class _Validator:
             if key not in allowed:
                 self.fail((*path, key), *unknown_key(key, allowed))
 
-    def section(self, data: dict[str, Any], key: str) -> dict[str, Any]:
-        value = data.get(key)
-        if value is None:
-            raise self.fail((key,), f"missing section {key}:")
-        return self.mapping((key,), value)
+    # -- the pack, read by walking the schema
+    def read(self, section: Section, data: dict[str, Any], path: KeyPath = ()) -> dict[str, Any]:
+        """Every key of `section` read by its kind: unknown keys, missing keys and bad values recorded.
 
-    def get(self, data: dict[str, Any], path: KeyPath) -> Any:
-        node: Any = data
-        for part in path:
-            if not isinstance(node, dict) or part not in node:
-                raise self.fail(path, f"missing key {keypath_text(path)}")
-            node = node[part]
-        return node
+        A value that could not be read is left out of the result; `build` then stops before it would
+        be needed.
+        """
+        self.keys(path, data, section.keys)
+        out: dict[str, Any] = {}
+        for name, node in section.keys.items():
+            here = (*path, name)
+            value = data.get(name)
+            if isinstance(node, Section):
+                if value is None:
+                    out[name] = self.read(node, {}, here)  # reports each missing key
+                elif isinstance(value, dict):
+                    out[name] = self.read(node, value, here)
+                else:
+                    self.fail(here, f"expected a mapping (key: value lines), found {_show(value)}")
+                continue
+            if value is None:
+                if node.required:
+                    self.fail(here, f"missing key {keypath_text(here)}")
+                else:
+                    out[name] = node.default
+                continue
+            try:
+                out[name] = self.value(node, here, value)
+            except _Invalid:
+                pass
+        return out
 
-    # -- the pack
+    def value(self, key: Key, path: KeyPath, value: Any) -> Any:
+        """One value, read as its kind says."""
+        match key.kind:
+            case "text":
+                return self.text(path, value)
+            case "number":
+                return self.number(path, value)
+            case "percent":
+                return self.percent(path, value)
+            case "choice":
+                return self.choice(path, value, key.choices)
+            case "places":
+                return self._places(path, value)
+            case "words":
+                return self._words(path, value)
+            case "level1":
+                return self._level1(path, value)
+            case "tiers":
+                return self._tiers(path, value)
+            case "grades":
+                return self._grades(path, value)
+            case "bands":
+                return self._bands(path, value)
+            case "caps":
+                return self._caps(path, value)
+            case "vocabulary":
+                return self._vocabulary(path, value)
+            case "examples":
+                return self._examples(path, value)
+            case _:
+                assert_never(key.kind)
+
     def build(self, name: str, data: dict[str, Any]) -> Pack:
-        self.keys((), data, SCHEMA)
-        for key, spec in SCHEMA.items():
-            if isinstance(spec, dict) and isinstance(data.get(key), dict):
-                self._nested_keys((key,), data[key], spec)
-        g = self.get
-        c = self.check
-        title = c(lambda: self.text(("title",), g(data, ("title",))), "")
-        source = c(lambda: self.text(("source",), g(data, ("source",))), "")
-        exec_weight = c(lambda: self.number(("weights", "execution"), g(data, ("weights", "execution"))))
-        level1 = c(lambda: self._level1(g(data, ("weights", "level1"))), ())
-        if level1 and exec_weight is not None and exec_weight + sum(w for _, w in level1) != HUNDRED:
-            total = exec_weight + sum(w for _, w in level1)
-            parts = " + ".join([f"execution {exec_weight}"] + [f"{n} {w}" for n, w in level1])
-            self.fail(("weights",), f"weights must sum to 100, but {parts} = {total}")
-        share = c(lambda: self.choice(("weights", "share"), g(data, ("weights", "share")), SHARES), "equal")
-
-        def method(key: str, allowed: tuple[str, ...]) -> str:
-            return str(c(lambda: self.choice(("methods", key), g(data, ("methods", key)), allowed), allowed[0]))
-
-        tiers = c(lambda: self._tiers(g(data, ("tiers",))), ())
-        tier_choice: Callable[[KeyPath], str] = lambda p: str(c(lambda: self.choice(p, g(data, p), TIERS), "未达成"))  # noqa: E731
-        over = data.get("over_achievement") or {}
-        threshold = c(lambda: self._optional_percent(("over_achievement", "threshold"), over.get("threshold")))
-        if threshold is not None and threshold <= 1:
-            self.fail(("over_achievement", "threshold"), "the over-achievement threshold must be above 100%")
-        grades = c(lambda: self._grades(g(data, ("grades",))), ())
-        vocab = c(lambda: self._vocabulary(data.get("vocabulary")), default_vocabulary())
-        places = c(lambda: self._places(g(data, ("rounding", "places"))), 2)
-        pack = Pack(
+        v = self.read(SCHEMA, data)
+        self._relations(v)
+        if self.errors:
+            raise self.errors[0] if len(self.errors) == 1 else ErrorGroup(self.errors)
+        w, m, over, ex, r, mon = (
+            v["weights"],
+            v["methods"],
+            v["over_achievement"],
+            v["execution"],
+            v["rounding"],
+            v["monitoring"],
+        )
+        stable = m["trend"]["stable"]
+        return Pack(
             name=name,
-            title=title,
-            source=source,
-            execution_weight=exec_weight or ZERO,
-            level1=level1,
-            share=share,
-            forward=method("forward", FORWARD_METHODS),
-            reverse=method("reverse", REVERSE_METHODS),
-            equality=method("equality", EQUALITY_METHODS),
-            range=method("range", RANGE_METHODS),
-            deadline_late=tier_choice(("methods", "deadline", "late")),
-            deadline_missed=tier_choice(("methods", "deadline", "missed")),
-            trend_equal=tier_choice(("methods", "trend", "equal")),
-            bands=c(lambda: self._bands((data.get("methods") or {}).get("bands")), ()),
-            stable_met=c(lambda: self.percent(p := ("methods", "trend", "stable", "达成"), g(data, p)), ZERO),
-            stable_partial=c(lambda: self.percent(p := ("methods", "trend", "stable", "部分达成"), g(data, p)), ZERO),
-            tiers=tiers,
-            over_threshold=threshold,
-            over_action=c(
-                lambda: self.choice(("over_achievement", "action"), over.get("action", "explain"), OVER_ACTIONS),
-                "explain",
+            title=v["title"],
+            source=v["source"],
+            weights=Weights(w["execution"], w["level1"], w["share"]),
+            methods=Methods(
+                forward=m["forward"],
+                reverse=m["reverse"],
+                equality=m["equality"],
+                range=m["range"],
+                bands=m["bands"],
+                deadline=DeadlineRules(m["deadline"]["late"], m["deadline"]["missed"]),
+                trend=TrendRules(m["trend"]["equal"], stable["达成"], stable["部分达成"]),
             ),
-            over_deduct=c(lambda: self.number(("over_achievement", "deduct"), over.get("deduct", "0")), ZERO),
-            not_applicable=c(
-                lambda: self.choice(("not_applicable",), g(data, ("not_applicable",)), NA_MODES), "rescale"
-            ),
-            exec_denominator=c(
-                lambda: self.choice(p := ("execution", "denominator"), g(data, p), DENOMINATORS), "budget"
-            ),
-            exec_cap=c(lambda: self.percent(("execution", "cap"), g(data, ("execution", "cap"))), Decimal(1)),
-            exec_explain_below=c(
-                lambda: self._optional_percent(
-                    ("execution", "explain_below"), (data.get("execution") or {}).get("explain_below")
-                )
-            ),
-            caps=c(lambda: self._caps(data.get("caps") or []), ()),
-            grades=grades,
-            places=places,
-            mode=c(
-                lambda: self.choice(("rounding", "mode"), g(data, ("rounding", "mode")), tuple(ROUNDING_MODES)),
-                "half_up",
-            ),
-            satisfied=c(
-                lambda: self._words(("satisfaction", "satisfied"), g(data, ("satisfaction", "satisfied"))), frozenset()
-            ),
-            vocabulary=vocab,
-            examples=c(lambda: self._examples(data.get("examples")), ()),
-            monitor_checkpoint=c(
-                lambda: self.choice(p := ("monitoring", "checkpoint"), g(data, p), ("last", "interpolate")), "last"
-            ),
-            monitor_red=c(lambda: self.percent(p := ("monitoring", "lights", "red"), g(data, p)), Decimal("0.6")),
-            monitor_yellow=c(lambda: self.percent(p := ("monitoring", "lights", "yellow"), g(data, p)), Decimal("0.8")),
-            monitor_blue=c(lambda: self.percent(p := ("monitoring", "lights", "blue"), g(data, p)), Decimal("1.2")),
-            monitor_cumulative=c(
-                lambda: self._words(p := ("monitoring", "cumulative"), g(data, p)), frozenset({"人", "次", "条"})
-            ),
+            tiers=v["tiers"],
+            over_achievement=OverAchievement(over["threshold"], over["action"], over["deduct"]),
+            not_applicable=v["not_applicable"],
+            execution=ExecutionRules(ex["denominator"], ex["cap"], ex["explain_below"]),
+            caps=v["caps"],
+            grades=v["grades"],
+            rounding=Rounding(r["places"], r["mode"]),
+            satisfaction=Satisfaction(v["satisfaction"]["satisfied"]),
+            vocabulary=v.get("vocabulary") or default_vocabulary(),
+            monitoring=Monitoring(mon["checkpoint"], Lights(**mon["lights"]), mon["cumulative"]),
+            examples=v["examples"],
             origins=self.origins,
             data=data,
         )
-        if "bands" in (pack.forward, pack.reverse) and not pack.bands:
+
+    def _relations(self, v: dict[str, Any]) -> None:
+        """What no single key can say: weights sum to 100, bands exist when used, lights rise …"""
+        w, m, over, ex = v["weights"], v["methods"], v["over_achievement"], v["execution"]
+        if "execution" in w and "level1" in w:
+            total = w["execution"] + sum(x for _, x in w["level1"])
+            if total != HUNDRED:
+                parts = " + ".join([f"execution {w['execution']}"] + [f"{n} {x}" for n, x in w["level1"]])
+                self.fail(("weights",), f"weights must sum to 100, but {parts} = {total}")
+        if "bands" in (m.get("forward"), m.get("reverse")) and not m.get("bands"):
             self.fail(("methods", "bands"), "forward or reverse: bands needs methods.bands: a list of {miss:, points:}")
-        if not 0 < pack.monitor_red < pack.monitor_yellow < pack.monitor_blue:
-            self.fail(("monitoring", "lights"), "the lights must rise: 0 < red < yellow < blue")
-        if not 0 < pack.exec_cap <= 1:
-            self.fail(
-                ("execution", "cap"), f"the execution cap must lie in (0%, 100%], found {pack.exec_cap * HUNDRED:g}%"
-            )
-        if pack.over_action == "deduct" and pack.over_deduct == 0:
+        threshold = over.get("threshold")
+        if threshold is not None and threshold <= 1:
+            self.fail(("over_achievement", "threshold"), "the over-achievement threshold must be above 100%")
+        if over.get("action") == "deduct" and over.get("deduct") == 0:
             self.fail(("over_achievement", "deduct"), "action: deduct needs deduct: N points above 0")
-        if self.errors:
-            raise self.errors[0] if len(self.errors) == 1 else ErrorGroup(self.errors)
-        return pack
+        cap = ex.get("cap")
+        if cap is not None and not 0 < cap <= 1:
+            self.fail(("execution", "cap"), f"the execution cap must lie in (0%, 100%], found {cap * HUNDRED:g}%")
+        lights = v["monitoring"]["lights"]
+        if len(lights) == 3 and not 0 < lights["red"] < lights["yellow"] < lights["blue"]:
+            self.fail(("monitoring", "lights"), "the lights must rise: 0 < red < yellow < blue")
 
-    def _nested_keys(self, path: KeyPath, data: dict[str, Any], spec: dict[str, Any]) -> None:
-        self.keys(path, data, spec)
-        for key, sub in spec.items():
-            if isinstance(sub, dict) and isinstance(data.get(key), dict):
-                self._nested_keys((*path, key), data[key], sub)
-
-    def _optional_percent(self, path: KeyPath, value: Any) -> Decimal | None:
-        return None if value is None else self.percent(path, value)
-
-    def _places(self, value: Any) -> int:
+    def _places(self, path: KeyPath, value: Any) -> int:
         if not (isinstance(value, str) and value.isdigit() and int(value) <= 6):
-            raise self.fail(("rounding", "places"), f"expected a whole number of decimal places 0-6, found {value}")
+            raise self.fail(path, f"expected a whole number of decimal places 0-6, found {value}")
         return int(value)
 
     def _words(self, path: KeyPath, value: Any) -> frozenset[str]:
@@ -248,8 +248,7 @@ class _Validator:
             raise self.fail(path, "expected a list of answer categories, e.g. [满意, 较满意]")
         return frozenset(unicodedata.normalize("NFKC", v) for v in value)
 
-    def _level1(self, value: Any) -> tuple[tuple[str, Decimal], ...]:
-        path: KeyPath = ("weights", "level1")
+    def _level1(self, path: KeyPath, value: Any) -> tuple[tuple[str, Decimal], ...]:
         weights = self.mapping(path, value)
         if not weights:
             raise self.fail(path, "name at least one level-1 indicator (产出指标: 50 …)")
@@ -258,12 +257,12 @@ class _Validator:
             out.append((unicodedata.normalize("NFKC", name), self.number((*path, name), weight)))
         return tuple(out)
 
-    def _tiers(self, value: Any) -> tuple[Tier, ...]:
-        tiers = self.mapping(("tiers",), value)
-        self.keys(("tiers",), tiers, TIERS)
+    def _tiers(self, at: KeyPath, value: Any) -> tuple[Tier, ...]:
+        tiers = self.mapping(at, value)
+        self.keys(at, tiers, TIERS)
         out = []
         for name in TIERS:
-            path: KeyPath = ("tiers", name)
+            path: KeyPath = (*at, name)
             spec = tiers.get(name)
             if spec is None:
                 raise self.fail(path, f"missing tier {name}")
@@ -276,24 +275,22 @@ class _Validator:
             if default not in band:
                 self.fail((*path, "default"), f"default {spec.get('default')} lies outside the tier's band {band}")
             out.append(Tier(name, band, default))
-        self._coverage(("tiers",), [(t.name, t.band) for t in out], Decimal(1), "%")
+        self._coverage(at, [(t.name, t.band) for t in out], Decimal(1), "%")
         return tuple(out)
 
-    def _grades(self, value: Any) -> tuple[tuple[str, Band], ...]:
-        grades = self.mapping(("grades",), value)
-        bands = [(name, self.band(("grades", name), band, percent=False)) for name, band in grades.items()]
-        self._coverage(("grades",), bands, HUNDRED, "")
+    def _grades(self, path: KeyPath, value: Any) -> tuple[tuple[str, Band], ...]:
+        grades = self.mapping(path, value)
+        bands = [(name, self.band((*path, name), band, percent=False)) for name, band in grades.items()]
+        self._coverage(path, bands, HUNDRED, "")
         return tuple(bands)
 
-    def _bands(self, value: Any) -> tuple[tuple[Band, Decimal], ...]:
+    def _bands(self, at: KeyPath, value: Any) -> tuple[tuple[Band, Decimal], ...]:
         """Deviation bands: how far an actual misses its target, and the share of the weight it keeps."""
-        if value is None:
-            return ()
         if not isinstance(value, list) or not value:
-            raise self.fail(("methods", "bands"), 'expected a list such as - {miss: "(0%, 10%]", points: 80%}')
+            raise self.fail(at, 'expected a list such as - {miss: "(0%, 10%]", points: 80%}')
         out = []
         for i, item in enumerate(value):
-            path: KeyPath = ("methods", "bands", i)
+            path: KeyPath = (*at, i)
             item = self.mapping(path, item)
             self.keys(path, item, ("miss", "points"))
             band = self.band((*path, "miss"), item.get("miss"), percent=True)
@@ -307,36 +304,34 @@ class _Validator:
         first = out[ordered[0]][0]
         if first.low != 0 or first.low_closed:
             self.fail(
-                ("methods", "bands", ordered[0]),
+                (*at, ordered[0]),
                 f"the first band must start just above a 0% miss, as (0%, …]; found {first}",
             )
         for i, j in pairwise(ordered):
             a, b = out[i][0], out[j][0]
             if a.high != b.low or a.high_closed == b.low_closed:
                 what = "overlap" if a.high > b.low or (a.high_closed and b.low_closed) else "leave a gap"
-                self.fail(("methods", "bands", j), f"deviation bands {a} and {b} {what}")
+                self.fail((*at, j), f"deviation bands {a} and {b} {what}")
         return tuple(out)
 
-    def _examples(self, value: Any) -> tuple[tuple[KeyPath, dict[str, Any]], ...]:
-        if value is None:
-            return ()
+    def _examples(self, at: KeyPath, value: Any) -> tuple[tuple[KeyPath, dict[str, Any]], ...]:
         if not isinstance(value, list):
-            raise self.fail(("examples",), "expected a list of example cases")
+            raise self.fail(at, "expected a list of example cases")
         out = []
         for i, case in enumerate(value):
-            path: KeyPath = ("examples", i)
+            path: KeyPath = (*at, i)
             if not isinstance(case, dict) or not ("target" in case or "rows" in case):
                 self.fail(path, "an example is {target:, actual:, weight:, score:, status:} or a project with rows:")
                 continue
             out.append((path, case))
         return tuple(out)
 
-    def _caps(self, value: Any) -> tuple[tuple[Band, Decimal], ...]:
+    def _caps(self, at: KeyPath, value: Any) -> tuple[tuple[Band, Decimal], ...]:
         if not isinstance(value, list):
-            raise self.fail(("caps",), "expected a list of {execution_rate: band, max_total: points}")
+            raise self.fail(at, "expected a list of {execution_rate: band, max_total: points}")
         out = []
         for i, item in enumerate(value):
-            path: KeyPath = ("caps", i)
+            path: KeyPath = (*at, i)
             item = self.mapping(path, item)
             self.keys(path, item, ("execution_rate", "max_total"))
             band = self.band((*path, "execution_rate"), item.get("execution_rate"), percent=True)
@@ -348,7 +343,7 @@ class _Validator:
         for i, j in pairwise(ordered):
             a, b = out[i][0], out[j][0]
             if a.high > b.low or (a.high == b.low and a.high_closed and b.low_closed):
-                self.fail(("caps", max(i, j)), f"execution-rate bands {a} and {b} overlap")
+                self.fail((*at, max(i, j)), f"execution-rate bands {a} and {b} overlap")
         return tuple(out)
 
     def _coverage(self, path: KeyPath, bands: list[tuple[str, Band]], top: Decimal, unit: str) -> None:
@@ -378,10 +373,7 @@ class _Validator:
         if last.high > top:
             self.fail((*path, last_name), f"{last_name} {last} reaches above {show(top)}")
 
-    def _vocabulary(self, value: Any) -> Vocabulary:
-        if value is None:
-            return default_vocabulary()
-        probe = ("vocabulary",)
+    def _vocabulary(self, probe: KeyPath, value: Any) -> Vocabulary:
         loc = self.where(probe)
         doc = Document(value, loc.file or self.file, {})
         for path, location in self.origins.items():

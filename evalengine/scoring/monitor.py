@@ -6,9 +6,11 @@ A pure function from (project, actuals so far, pack, as-of date) to lights: 红 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import assert_never
 
 from evalengine.errors import InputError
 from evalengine.language.predicates import (
@@ -25,7 +27,7 @@ from evalengine.language.predicates import (
 from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
 from evalengine.numbers import HUNDRED, ONE, ZERO, fixed, plain, round_to
 from evalengine.packs.model import Pack
-from evalengine.scoring.engine import scorer_for
+from evalengine.scoring.measure import measure
 from evalengine.text import nfkc
 
 WORST_FIRST = ("red", "yellow", "green", "blue")
@@ -86,11 +88,11 @@ def months_elapsed(as_of: date) -> Decimal:
 
 
 def _light(progress: Decimal, pack: Pack, blue: bool = False) -> str:
-    if blue and progress >= pack.monitor_blue:
+    if blue and progress >= pack.monitoring.lights.blue:
         return "blue"
-    if progress < pack.monitor_red:
+    if progress < pack.monitoring.lights.red:
         return "red"
-    return "yellow" if progress < pack.monitor_yellow else "green"
+    return "yellow" if progress < pack.monitoring.lights.yellow else "green"
 
 
 def planned_share(project: Project, as_of: date, pack: Pack) -> tuple[Decimal, str]:
@@ -100,7 +102,7 @@ def planned_share(project: Project, as_of: date, pack: Pack) -> tuple[Decimal, s
     points = [(p.due.resolve(as_of.year), p.share / HUNDRED, p.label) for p in project.spending_plan]
     points.sort()
     passed = [p for p in points if p[0] <= as_of]
-    if pack.monitor_checkpoint == "last":
+    if pack.monitoring.checkpoint == "last":
         return (passed[-1][1], passed[-1][2]) if passed else (ZERO, "尚未到第一个计划节点")
     start = passed[-1] if passed else (date(as_of.year - 1, 12, 31), ZERO, "年初")
     upcoming = [p for p in points if p[0] > as_of]
@@ -136,67 +138,77 @@ def spending(project: Project, execution: Execution, pack: Pack, as_of: date) ->
 def indicator_light(
     ind: Indicator, obs: Observation, project: Project, execution: Execution, pack: Pack, as_of: date
 ) -> IndicatorLight:
+    """The light of one indicator at `as_of`: what was due by then against what was done."""
     p = ind.predicate
-    scorer = scorer_for(pack)
 
     def made(actual: str, expected: str, progress: Decimal | None, light: str | None, note: str) -> IndicatorLight:
         return IndicatorLight(ind, actual, expected, progress, light, note, obs.cause, obs.outlook)
 
-    if obs.na:
-        return made("不适用", "", None, None, "不适用")
-    if isinstance(p, Deadline):
-        due = p.resolve(as_of.year)
-        if isinstance(obs.value, date):
-            late = obs.value > due
-            return made(
-                obs.value.isoformat(),
-                f"{due}前",
-                None,
-                "yellow" if late else "green",
-                "逾期完成" if late else "已按期完成",
-            )
-        if as_of > due:
-            return made(obs.text or "未完成", f"{due}前", None, "red", "已过期限仍未完成")
-        return made(obs.text or "未完成", f"{due}前", None, "green", "未到期限")
-    if isinstance(p, (Qualitative, Reference)) or (isinstance(p, Trend) and obs.baseline is None):
+    def tiered() -> IndicatorLight:
         if obs.tier is None:
             return made("", "", None, None, "缺少当前评价")
         return made(obs.tier, "", None, TIER_LIGHT[obs.tier], f"评价为{obs.tier}")
-    if isinstance(p, Trend):
-        if not isinstance(obs.value, Quantity) or obs.baseline is None:
-            return made("", "", None, None, "缺少当前值")
-        a = align(obs.value, obs.baseline.unit)
-        tier = scorer.trend_tier(p.trend, a, obs.baseline.value)
-        return made(obs.baseline.written(a), f"基线{obs.baseline}", None, TIER_LIGHT[tier], f"{p.canonical()}：{tier}")
-    bound: Quantity
-    if isinstance(p, Range):
-        bound = p.high
-    elif isinstance(p, Comparison) and p.ref == "budget":
-        bound = Quantity(project.budget * 10000, "元", f"{plain(project.budget)}万元", Decimal(10000), "万元")
-    else:
-        assert isinstance(p, Comparison) and p.quantity is not None
-        bound = p.quantity
-    q = scorer.quantity(obs, bound)
-    if q is None and isinstance(p, Comparison) and p.ref == "budget":
-        q = Quantity(spending(project, execution, pack, as_of).spent * 10000, "元")
-    if q is None:
+
+    if obs.na:
+        return made("不适用", "", None, None, "不适用")
+    match p:
+        case Deadline():
+            due = p.resolve(as_of.year)
+            if isinstance(obs.value, date):
+                on_time = p.meets(obs.value, as_of.year)
+                note = "已按期完成" if on_time else "逾期完成"
+                return made(obs.value.isoformat(), f"{due}前", None, "green" if on_time else "yellow", note)
+            if as_of > due:
+                return made(obs.text or "未完成", f"{due}前", None, "red", "已过期限仍未完成")
+            return made(obs.text or "未完成", f"{due}前", None, "green", "未到期限")
+        case Qualitative() | Reference():
+            return tiered()
+        case Trend():
+            if obs.baseline is None:
+                return tiered()
+            if not isinstance(obs.value, Quantity):
+                return made("", "", None, None, "缺少当前值")
+            a = align(obs.value, obs.baseline.unit)
+            tier = p.tier(a, obs.baseline.value, pack.methods.trend)
+            note = f"{p.canonical()}：{tier}"
+            return made(obs.baseline.written(a), f"基线{obs.baseline}", None, TIER_LIGHT[tier], note)
+        case Comparison() | Range():
+            return _quantity_light(p, obs, project, execution, pack, as_of, made)
+        case _:
+            assert_never(p)
+
+
+def _quantity_light(
+    p: Comparison | Range,
+    obs: Observation,
+    project: Project,
+    execution: Execution,
+    pack: Pack,
+    as_of: date,
+    made: Callable[[str, str, Decimal | None, str | None, str], IndicatorLight],
+) -> IndicatorLight:
+    satisfied = pack.satisfaction.satisfied
+    m = measure(p, obs, project, None, satisfied)
+    if m is None and isinstance(p, Comparison) and p.ref == "budget":  # spending so far stands in
+        m = measure(p, obs, project, spending(project, execution, pack, as_of).spent, satisfied)
+    if m is None:
         return made("", "", None, None, "缺少当前值")
-    a = align(q, bound.unit)
+    a, bound = m.value, m.bound
     shown = bound.written(a)
     if isinstance(p, Range):
-        inside = p.low.value <= a <= p.high.value
+        inside = p.meets(a)
         return made(shown, p.canonical(), None, "green" if inside else "red", "在区间内" if inside else "不在区间内")
     t = bound.value
     if p.direction == "reverse":
-        within = a <= t if p.op == "<=" else a < t
+        within = p.meets(a, t)
         return made(shown, p.canonical(), None, "green" if within else "red", "未超出目标" if within else "已超出目标")
     if t <= 0:
         return made(shown, p.canonical(), None, "green", "目标为0")
-    if bound.unit not in pack.monitor_cumulative:  # a rate or a standard: compare it as written
+    if bound.unit not in pack.monitoring.cumulative:  # a rate or a standard: compare it as written
         owed, note = t, "按全年目标比较"
     else:
-        m = months_elapsed(as_of)
-        owed, note = t * m / 12, f"按序时进度{plain(round_to(m, 2))}/12折算"
+        months = months_elapsed(as_of)
+        owed, note = t * months / 12, f"按序时进度{plain(round_to(months, 2))}/12折算"
     progress = a / owed if owed > 0 else ONE
     return made(shown, bound.written(owed), progress, _light(progress, pack, blue=True), note)
 

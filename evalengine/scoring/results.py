@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from evalengine.language.predicates import Quantity
 from evalengine.model import Finding, Indicator, Project
 from evalengine.scoring.explain import Why, render
+
+Status = Literal["met", "partial", "unmet", "na", "missing"]
+Seen = str | tuple[Quantity, Decimal]  # the actual: display text, or (the bound it was judged in, value)
+
+
+class Outcome(NamedTuple):
+    """One indicator judged: its rounded score, status and tier, and the numbers behind them."""
+
+    score: Decimal
+    status: Status
+    tier: str | None
+    why: Why  # (formatter from scoring.explain, *numbers)
+    seen: Seen
+    over: bool = False  # at or above the pack's over-achievement threshold
 
 
 class IndicatorResult(NamedTuple):
@@ -20,12 +34,12 @@ class IndicatorResult(NamedTuple):
     indicator: Indicator
     weight: Decimal
     score: Decimal  # rounded; 0 for na (excluded from totals)
-    status: str  # met | partial | unmet | na | missing
+    status: Status
     tier: str | None
     explanation: str | None
     evidence: tuple[str, ...]
     why: Why  # (formatter from evalengine.explain, *numbers)
-    seen: str | tuple[Quantity, Decimal]  # the actual: display text, or (unit it was judged in, value)
+    seen: Seen
     places: int = 2
 
     @property

@@ -106,11 +106,8 @@ def parse_yaml(text: str, file: str) -> Document:
 
 
 def load_yaml(path: Path, encoding: str | None = None) -> Document:
-    """A YAML file, or a JSON file when its name ends in .json (the same content, cheaper to read)."""
-    text = read_text(path, encoding)
-    if path.suffix.lower() == ".json":
-        return parse_json(text, str(path))
-    return parse_yaml(text, str(path))
+    """A YAML file (packs, the vocabulary); users' data files are read through `dispatch.read_document`."""
+    return parse_yaml(read_text(path, encoding), str(path))
 
 
 def parse_json(text: str, file: str) -> Document:

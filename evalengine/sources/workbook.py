@@ -43,6 +43,18 @@ def _open(path: Path) -> Workbook:
         raise ReadError(f"cannot read {path} as an Excel workbook: {exc}", Location(str(path))) from None
 
 
+def is_form(path: Path) -> bool:
+    """Whether a workbook is an actuals form (`evalengine init -o x.xlsx` writes one): it has a 设置 sheet."""
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception:  # not a workbook at all: reading it properly will say so
+        return True
+    try:
+        return SETTINGS in wb.sheetnames
+    finally:
+        wb.close()
+
+
 def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None = None) -> Document:
     """A filled 自评表 workbook as an actuals document, every value located by sheet and cell."""
     wb = _open(path)

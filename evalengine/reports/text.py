@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from evalengine.numbers import HUNDRED, ZERO, fixed, round_to
-from evalengine.render.view import (
+from evalengine.reports.view import (
     SEVERITY_ZH,
     STATUS_ZH,
 )

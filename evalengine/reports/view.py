@@ -45,7 +45,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     job = scored.job
     project = card.project
     ex = card.execution
-    places = job.pack.places
+    places = job.pack.rounding.places
     return {
         "code": project.code,
         "name": project.name,

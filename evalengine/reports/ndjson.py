@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from evalengine.inputs.actuals import Job
 from evalengine.pipeline import Scored
-from evalengine.render.view import (
+from evalengine.reports.view import (
     RunningSummary,
     project_view,
 )

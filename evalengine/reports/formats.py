@@ -1,0 +1,28 @@
+"""The format registry: one report view, rendered as Markdown, HTML, JSON or an Excel workbook."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Kind = Literal["report", "monitor"]  # the self-evaluation (score) or in-year monitoring (monitor)
+FORMATS = ("md", "html", "json", "xlsx")
+BINARY = frozenset({"xlsx"})
+
+
+def render_as(view: dict[str, Any], fmt: str, kind: Kind = "report") -> str | bytes:
+    """`view` (render.view.build or build_monitor) in format `fmt`: text, or bytes for a workbook."""
+    match fmt:
+        case "json":
+            from evalengine.reports.text import to_json
+
+            return to_json(view)
+        case "md" | "html":
+            from evalengine.reports.text import render
+
+            return render(view, f"{kind}.{fmt}.j2")
+        case "xlsx":
+            from evalengine.reports import xlsx  # openpyxl takes a tenth of a second to import: only when asked for
+
+            return xlsx.workbook_bytes(view) if kind == "report" else xlsx.monitor_workbook_bytes(view)
+        case _:
+            raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")

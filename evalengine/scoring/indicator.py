@@ -1,0 +1,264 @@
+"""One indicator scored: its target judged against its actual under a pack, with findings and a trace.
+
+Dispatch on the kind of target is one `match` with `assert_never`: a new kind of target makes mypy
+point here (and at the monitor) until it is handled.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import assert_never
+
+from evalengine.errors import InputError, ScoringError
+from evalengine.language.predicates import (
+    SYMBOLS,
+    Comparison,
+    Deadline,
+    Qualitative,
+    Quantity,
+    Range,
+    Reference,
+    TierName,
+    Trend,
+    align,
+)
+from evalengine.model import Execution, Finding, Indicator, Observation, Project
+from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
+from evalengine.packs.model import Pack
+from evalengine.scoring import explain
+from evalengine.scoring.measure import measure
+from evalengine.scoring.methods import Rules, Shortfall, formula
+from evalengine.scoring.results import IndicatorResult, Outcome, Status
+
+STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
+
+
+class IndicatorScorer:
+    """Scores single indicators under one pack."""
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self.tiers = {t.name: t for t in pack.tiers}
+        self.r: Callable[[Decimal], Decimal] = functools.partial(
+            round_to, places=pack.rounding.places, mode=pack.rounding.mode
+        )
+        self.rules = Rules(self.r, pack.methods.bands)
+
+    def f(self, value: Decimal) -> str:
+        """A score as shown: fixed to the pack's places."""
+        return fixed(value, self.pack.rounding.places)
+
+    def indicator(
+        self,
+        ind: Indicator,
+        weight: Decimal,
+        obs: Observation,
+        project: Project,
+        execution: Execution,
+        year: int,
+        findings: list[Finding],
+    ) -> IndicatorResult:
+        """Score `ind` with weight `weight`; its findings are appended to `findings`."""
+        name = ind.name
+        places = self.pack.rounding.places
+        if obs.na:
+            why = (explain.text, "不适用，不计分，总分按适用分值折算")
+            return IndicatorResult(ind, weight, ZERO, "na", None, obs.explanation, obs.evidence, why, "不适用", places)
+        try:
+            outcome = self.judge(ind, weight, obs, project, execution, year)
+        except InputError as exc:
+            error = ScoringError(f"indicator {name!r} (target {ind.target}): {exc.message}", hint=exc.hint)
+            error.indicator = name
+            raise error from None
+        if outcome is None:
+            findings.append(Finding("error", "missing-actual", name, f"{name}缺少实际完成值，计0分"))
+            why = (explain.text, "缺少实际完成值，计0分")
+            return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
+        score, status, tier, why, seen, over = outcome
+        if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
+            score = weight
+        if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
+            status = "met"
+        if over:
+            score, why = self._over(name, score, why, obs, findings)
+        if score < weight and not obs.explanation:
+            findings.append(
+                Finding(
+                    "error",
+                    "missing-explanation",
+                    name,
+                    f"{name}得分{self.f(score)}低于分值{self.f(weight)}，须填写偏差原因分析及改进措施",
+                )
+            )
+        return IndicatorResult(ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places)
+
+    def _over(
+        self, name: str, score: Decimal, why: explain.Why, obs: Observation, findings: list[Finding]
+    ) -> tuple[Decimal, explain.Why]:
+        over = self.pack.over_achievement
+        assert over.threshold is not None
+        limit = plain(over.threshold * HUNDRED)
+        if over.action == "deduct":
+            after = max(ZERO, score - over.deduct)
+            message = f"{name}实际值达到目标的{limit}%以上，扣{plain(over.deduct)}分"
+            findings.append(Finding("warning", "over-achievement", name, message))
+            return after, (explain.deduct, why, limit, score, over.deduct, after)
+        if obs.explanation and over.action == "explain":
+            return score, (explain.over, why, limit)
+        if over.action == "flag":
+            message = f"{name}实际值达到目标的{limit}%以上，请核实目标设定"
+            findings.append(Finding("warning", "over-achievement", name, message))
+        else:
+            message = f"{name}实际值达到目标的{limit}%以上，须说明原因（目标是否设定过低）"
+            findings.append(Finding("error", "over-achievement", name, message))
+        return score, (explain.over, why, limit)
+
+    def judge(
+        self, ind: Indicator, w: Decimal, obs: Observation, project: Project, execution: Execution, year: int
+    ) -> Outcome | None:
+        """The outcome of `obs` against the indicator's target, or None when there is no actual."""
+        p = ind.predicate
+        match p:
+            case Comparison():
+                return self._comparison(p, w, obs, project, execution)
+            case Range():
+                return self._range(p, w, obs, project)
+            case Deadline():
+                return self._deadline(p, w, obs, year)
+            case Trend():
+                return self._trend(p, w, obs)
+            case Qualitative() | Reference():
+                return self._tiered(p, w, obs)
+            case _:
+                assert_never(p)
+
+    # -- quantities
+    def _comparison(
+        self, p: Comparison, w: Decimal, obs: Observation, project: Project, execution: Execution
+    ) -> Outcome | None:
+        m = measure(p, obs, project, execution.spent, self.pack.satisfaction.satisfied)
+        if m is None:
+            return None
+        a, t, bound, head, label = m.value, m.bound.value, m.bound, m.head, m.label
+        seen = (bound, a)
+        methods = self.pack.methods
+        match p.direction:
+            case "forward":
+                threshold = self.pack.over_achievement.threshold
+                over = threshold is not None and t > 0 and a >= t * threshold
+                if t == 0:
+                    return Outcome(w, "met", None, (explain.met_zero_target, head, bound, a, label, w), seen, over)
+                if p.meets(a, t):
+                    return Outcome(
+                        w, "met", None, (explain.met, head, bound, a, SYMBOLS[p.op], label, t, w), seen, over
+                    )
+                shortfall = Shortfall(a, t, w, "<" if a < t else "=", m, p.canonical())
+                if t < 0:
+                    return formula("forward", "binary")(shortfall, self.rules)
+                return formula("forward", methods.forward)(shortfall, self.rules)
+            case "reverse":
+                if p.meets(a, t):
+                    return Outcome(w, "met", None, (explain.met, head, bound, a, SYMBOLS[p.op], label, t, w), seen)
+                shortfall = Shortfall(a, t, w, ">" if a > t else "=", m, p.canonical())
+                if t <= 0:
+                    return formula("reverse", "binary")(shortfall, self.rules)
+                return formula("reverse", methods.reverse)(shortfall, self.rules)
+            case "equality":
+                if p.meets(a, t):
+                    sym = "=" if a == t or t == 0 else ">"
+                    return Outcome(w, "met", None, (explain.met, head, bound, a, sym, label, t, w), seen)
+                if t == 0:
+                    why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
+                    return Outcome(self.r(ZERO), "unmet", None, why, seen)
+                shortfall = Shortfall(a, t, w, "<", m, p.canonical())
+                if t < 0:
+                    return formula("equality", "binary")(shortfall, self.rules)
+                return formula("equality", methods.equality)(shortfall, self.rules)
+            case _:
+                assert_never(p.direction)
+
+    def _range(self, p: Range, w: Decimal, obs: Observation, project: Project) -> Outcome | None:
+        m = measure(p, obs, project, None, self.pack.satisfaction.satisfied)
+        if m is None:
+            return None
+        a, lo, hi = m.value, p.low.value, p.high.value
+        text = p.canonical()
+        if p.meets(a):
+            return Outcome(w, "met", None, (explain.range_in, m.bound, a, text, w), (m.bound, a))
+        below = a < lo
+        shortfall = Shortfall(a, lo if below else hi, w, "低于" if below else "高于", m, text)
+        if below and lo <= 0:
+            return formula("range", "binary")(shortfall, self.rules)
+        return formula("range", self.pack.methods.range)(shortfall, self.rules)
+
+    # -- deadlines, trends, tiers
+    def _deadline(self, p: Deadline, w: Decimal, obs: Observation, year: int) -> Outcome | None:
+        due = p.resolve(year)
+        deadline = self.pack.methods.deadline
+        if obs.tier is not None or obs.score is not None:
+            return self._tier_outcome(obs.tier, obs.score, w, f"截止{due.isoformat()}，评价为", obs.text or "")
+        if obs.completed is False:
+            return self._tier_outcome(deadline.missed, None, w, f"截止{due.isoformat()}未完成，按", "未完成")
+        if obs.value is None:
+            return None
+        if not isinstance(obs.value, date):
+            raise InputError(f"expected the completion date (e.g. {due.isoformat()}), found {obs.value}")
+        done = obs.value.isoformat()
+        if p.meets(obs.value, year):
+            return Outcome(w, "met", None, (explain.on_time, done, due.isoformat(), w), done)
+        return self._tier_outcome(deadline.late, None, w, f"{done}完成，晚于{due.isoformat()}，按", done)
+
+    def _trend(self, p: Trend, w: Decimal, obs: Observation) -> Outcome | None:
+        if obs.value is None and obs.baseline is None:
+            if obs.tier is None and obs.score is None:
+                return None
+            return self._tier_outcome(obs.tier, obs.score, w, f"{p.canonical()}，评价为", obs.text)
+        if obs.value is None or obs.baseline is None:
+            raise InputError(f"{p.canonical()} is judged against a baseline: give both value and baseline")
+        if not isinstance(obs.value, Quantity):
+            raise InputError(f"expected a number, found the date {obs.value}")
+        a = align(obs.value, obs.baseline.unit)
+        b = obs.baseline.value
+        tier = p.tier(a, b, self.pack.methods.trend)
+        if obs.tier is not None and obs.tier != tier:
+            raise InputError(f"the tier given ({obs.tier}) contradicts the numbers, which give {tier}")
+        head = f"实际{obs.baseline.written(a)}，基线{obs.baseline.written(b)}，{p.canonical()}："
+        return self._tier_outcome(tier, obs.score, w, head, obs.baseline.written(a))
+
+    def _tiered(self, p: Qualitative | Reference, w: Decimal, obs: Observation) -> Outcome | None:
+        if obs.value is not None or obs.numerator is not None or obs.survey is not None:
+            raise InputError(f"{p.canonical()} is judged in tiers: give tier: 达成 / 部分达成 / 未达成")
+        if obs.tier is None and obs.score is None:
+            return None
+        return self._tier_outcome(obs.tier, obs.score, w, "评价为", obs.text)
+
+    def _tier_outcome(
+        self, tier: TierName | str | None, given: Decimal | None, w: Decimal, head: str, seen: str
+    ) -> Outcome:
+        if tier is None:
+            assert given is not None
+            tier = self._tier_of_score(given, w)
+        t = self.tiers[tier]
+        if given is None:
+            score = self.r(t.default * w)
+            why: explain.Why = (explain.tier_default, head, tier, t.default, w, score)
+            return Outcome(score, STATUS_OF_TIER[tier], tier, why, seen or tier)
+        band = t.band
+        low, high = self.r(band.low * w), self.r(band.high * w)
+        left, right = "[" if band.low_closed else "(", "]" if band.high_closed else ")"
+        shown_band = f"{left}{self.f(low)}, {self.f(high)}{right}"
+        if not (w == 0 and given == 0) and (w == 0 or given / w not in band):
+            weight = self.f(w)
+            raise InputError(f"score {plain(given)} lies outside {tier}'s band {shown_band} for a weight of {weight}")
+        score = self.r(given)
+        why = (explain.tier_given, head, tier, score, shown_band)
+        return Outcome(score, STATUS_OF_TIER[tier], tier, why, seen or tier)
+
+    def _tier_of_score(self, given: Decimal, w: Decimal) -> str:
+        for tier in self.pack.tiers:
+            if w > 0 and given / w in tier.band:
+                return tier.name
+        raise InputError(f"score {plain(given)} is not within 0–{self.f(w)}")

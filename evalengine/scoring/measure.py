@@ -1,0 +1,96 @@
+"""An actual measured against a quantitative target: the one reading shared by scoring and monitoring.
+
+An observation becomes a quantity in the target's unit (a value, a ratio of two counts, or a survey),
+and a target becomes its bound: its own quantity, or the project's budget for 在预算范围内.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple, assert_never
+
+from evalengine.errors import InputError
+from evalengine.language.predicates import Comparison, Quantity, Range, align
+from evalengine.model import Observation, Project
+from evalengine.numbers import HUNDRED, WAN, ZERO, plain
+from evalengine.text import nfkc
+
+
+class Measured(NamedTuple):
+    """An actual and the bound it is judged against, both in the bound's base unit."""
+
+    bound: Quantity  # the target's bound, which also knows the unit it was written in
+    value: Decimal  # the actual, aligned to the bound's unit
+    head: str  # what the actual is called in a trace: 实际, or 全年执行数 when spending stands in
+    label: str  # what the bound is called: 目标, or 预算数
+
+
+def budget_bound(project: Project) -> Quantity:
+    """The project's budget (预算数, 万元) as a bound in 元, written back in 万元."""
+    return Quantity(project.budget * WAN, "元", f"{plain(project.budget)}万元", WAN, "万元")
+
+
+def bound_of(p: Comparison | Range, project: Project) -> Quantity:
+    """The quantity a target is judged against: the upper end of a range, or the budget."""
+    match p:
+        case Range():
+            return p.high
+        case Comparison(ref="budget"):
+            return budget_bound(project)
+        case Comparison():
+            assert p.quantity is not None
+            return p.quantity
+        case _:
+            assert_never(p)
+
+
+def quantity(obs: Observation, target: Quantity, satisfied: frozenset[str]) -> Quantity | None:
+    """The observation as a quantity comparable with `target`: a value, a ratio or a survey.
+
+    `satisfied` names the survey answers that count as satisfied (the pack's satisfaction.satisfied).
+    """
+    if obs.tier is not None or obs.score is not None:
+        raise InputError("this target is quantitative: give the actual value, not a tier or a score")
+    if obs.numerator is not None or obs.denominator is not None:
+        if obs.numerator is None or obs.denominator is None:
+            raise InputError("give both numerator and denominator")
+        if obs.denominator <= 0 or obs.numerator < 0:
+            raise InputError(f"cannot take a rate of {plain(obs.numerator)} out of {plain(obs.denominator)}")
+        if target.unit != "%":
+            unit = target.unit or "no unit"
+            raise InputError(f"numerator/denominator give a percentage, but the target is in {unit}")
+        return Quantity(obs.numerator / obs.denominator * HUNDRED, "%")
+    if obs.survey is not None:
+        if target.unit != "%":
+            raise InputError(f"survey counts give a percentage, but the target is in {target.unit or 'no unit'}")
+        total = sum((count for _, count in obs.survey), ZERO)
+        if total <= 0:
+            raise InputError("the survey has no answers")
+        happy = sum((n for answer, n in obs.survey if nfkc(answer) in satisfied), ZERO)
+        return Quantity(happy / total * HUNDRED, "%")
+    value = obs.value
+    if value is None:
+        return None
+    if not isinstance(value, Quantity):
+        raise InputError(f"expected a number, found the date {value}")
+    if value.unit is None:  # a bare number is in the unit the target was written in: 12 vs ≥15万条
+        return Quantity(value.value * target.scale, target.unit)
+    return value
+
+
+def measure(
+    p: Comparison | Range, obs: Observation, project: Project, spent: Decimal | None, satisfied: frozenset[str]
+) -> Measured | None:
+    """The actual of `obs` against target `p`, or None when there is none.
+
+    Under 在预算范围内 with no actual given, the spending `spent` (万元) stands in for it.
+    """
+    bound = bound_of(p, project)
+    budget = isinstance(p, Comparison) and p.ref == "budget"
+    q = quantity(obs, bound, satisfied)
+    head = "实际"
+    if q is None and budget and spent is not None:
+        q, head = Quantity(spent * WAN, "元"), "全年执行数"
+    if q is None:
+        return None
+    return Measured(bound, align(q, bound.unit), head, "预算数" if budget else "目标")

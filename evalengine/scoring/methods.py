@@ -1,0 +1,147 @@
+"""Scoring methods: the formula for an actual short of its target, registered under its pack name.
+
+A pack chooses one method per direction (`methods: {forward: ratio, reverse: linear, …}`) from the
+menu in `packs.schema.METHODS`. Each formula here registers under its names with `@method`; a name
+the menu lacks, or a menu name left without a formula, stops the import, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import NamedTuple
+
+from evalengine.numbers import HUNDRED, ONE, ZERO
+from evalengine.packs.model import Band
+from evalengine.packs.schema import METHODS
+from evalengine.scoring import explain
+from evalengine.scoring.measure import Measured
+from evalengine.scoring.results import Outcome
+
+
+class Shortfall(NamedTuple):
+    """An actual short of its target: what every formula sees."""
+
+    a: Decimal  # the actual, in the bound's unit
+    t: Decimal  # the bound it missed (for a range: the end it fell outside)
+    w: Decimal  # the indicator's weight
+    rel: str  # how a stands to t, as the trace shows it: <, >, =, or 低于 / 高于 for a range
+    m: Measured  # the bound as written, and what the trace calls the two numbers
+    target: str  # the target's canonical text (ranges show it)
+
+
+class Rules(NamedTuple):
+    """What the formulas take from the pack."""
+
+    r: Callable[[Decimal], Decimal]  # rounding at the pack's places and mode
+    bands: tuple[tuple[Band, Decimal], ...]  # deviation bands, for the bands method
+
+
+Formula = Callable[[Shortfall, Rules], Outcome]
+_FORMULAS: dict[tuple[str, str], Formula] = {}
+
+
+def method(direction: str, *names: str) -> Callable[[Formula], Formula]:
+    """Register a formula as method `name` for targets of `direction` (forward, reverse, …)."""
+
+    def register(formula: Formula) -> Formula:
+        for name in names:
+            if name not in METHODS.get(direction, ()):
+                raise AssertionError(f"{direction}: {name} is not on the menu in packs.schema.METHODS")
+            _FORMULAS[direction, name] = formula
+        return formula
+
+    return register
+
+
+def formula(direction: str, name: str) -> Formula:
+    """The formula a pack named; validation has already checked the name against the menu."""
+    return _FORMULAS[direction, name]
+
+
+def short(score: Decimal, why: explain.Why, s: Shortfall, rules: Rules) -> Outcome:
+    """A shortfall, `score` already rounded: partial while anything is left, else unmet."""
+    if score <= 0:
+        score = rules.r(ZERO)
+    return Outcome(score, "partial" if score > 0 else "unmet", None, why, (s.m.bound, s.a))
+
+
+@method("forward", "binary")
+@method("reverse", "binary")
+@method("equality", "binary")
+def zero(s: Shortfall, rules: Rules) -> Outcome:
+    """All or nothing: short of the target scores 0."""
+    m = s.m
+    return short(ZERO, (explain.zero, m.head, m.bound, s.a, s.rel, m.label, s.t, "未达到"), s, rules)
+
+
+@method("forward", "ratio")
+def forward_ratio(s: Shortfall, rules: Rules) -> Outcome:
+    """actual ÷ target × weight."""
+    a, t, w, m = s.a, s.t, s.w, s.m
+    score = rules.r(a / t * w if a < t else w) if a > 0 else ZERO
+    return short(score, (explain.ratio, m.head, m.bound, a, s.rel, m.label, t, a, t, w, score), s, rules)
+
+
+@method("equality", "forward")
+def equality_forward(s: Shortfall, rules: Rules) -> Outcome:
+    """= scored like forward: actual ÷ target × weight, a negative actual counting as 0."""
+    a, t, w, m = s.a, s.t, s.w, s.m
+    score = rules.r(max(a, ZERO) / t * w)
+    return short(score, (explain.ratio, m.head, m.bound, a, s.rel, m.label, t, a, t, w, score), s, rules)
+
+
+@method("reverse", "ratio")
+def reverse_ratio(s: Shortfall, rules: Rules) -> Outcome:
+    """target ÷ actual × weight."""
+    a, t, w, m = s.a, s.t, s.w, s.m
+    score = rules.r(t / a * w if a > t else w)
+    return short(score, (explain.ratio, m.head, m.bound, a, s.rel, m.label, t, t, a, w, score), s, rules)
+
+
+@method("reverse", "linear")
+def reverse_linear(s: Shortfall, rules: Rules) -> Outcome:
+    """(1 − (actual − target) ÷ target) × weight: 0 at twice the target."""
+    a, t, w, m = s.a, s.t, s.w, s.m
+    score = rules.r(max(ZERO, ONE - (a - t) / t) * w)
+    return short(score, (explain.linear, m.head, m.bound, a, m.label, t, w, score), s, rules)
+
+
+@method("forward", "bands")
+@method("reverse", "bands")
+def banded(s: Shortfall, rules: Rules) -> Outcome:
+    """按偏离度分档: the share of the weight kept by the band the miss falls in; beyond every band, 0."""
+    a, t, w, m = s.a, s.t, s.w, s.m
+    miss = (a - t) / t if s.rel == ">" else (t - a) / t
+    shown = (m.head, m.bound, a, s.rel, m.label, t)
+    if miss <= 0:  # <2% with exactly 2%: short of a strict bound by nothing, full marks as with ratio
+        return short(w, (explain.banded, *shown, ZERO, "", ONE, w, w), s, rules)
+    for band, points in rules.bands:
+        if miss in band:
+            score = rules.r(points * w)
+            return short(
+                score, (explain.banded, *shown, rules.r(miss * HUNDRED), str(band), points, w, score), s, rules
+            )
+    return short(ZERO, (explain.banded, *shown, rules.r(miss * HUNDRED), "", ZERO, w, ZERO), s, rules)
+
+
+@method("range", "binary")
+def range_zero(s: Shortfall, rules: Rules) -> Outcome:
+    """Outside the range scores 0."""
+    return short(ZERO, (explain.range_zero, s.m.bound, s.a, s.target), s, rules)
+
+
+@method("range", "ratio")
+def range_ratio(s: Shortfall, rules: Rules) -> Outcome:
+    """Below: actual ÷ low × weight; above: high ÷ actual × weight."""
+    a, t, w, m = s.a, s.t, s.w, s.m
+    if s.rel == "低于":
+        score = rules.r(max(a, ZERO) / t * w)
+        return short(score, (explain.range_out, m.bound, a, s.rel, s.target, a, t, w, score), s, rules)
+    score = rules.r(t / a * w)
+    return short(score, (explain.range_out, m.bound, a, s.rel, s.target, t, a, w, score), s, rules)
+
+
+_missing = [f"{d}: {n}" for d, names in METHODS.items() for n in names if (d, n) not in _FORMULAS]
+if _missing:
+    raise AssertionError(f"methods on the menu without a formula: {', '.join(_missing)}")

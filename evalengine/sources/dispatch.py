@@ -1,0 +1,67 @@
+"""The one place a file's name decides how it is read: YAML, JSON, or a filled Excel form.
+
+Commands, directory scans and the public API all read through `read_document`, so a folder of
+workbooks scores like a folder of YAML files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Literal
+
+from evalengine.errors import InputError, Location
+from evalengine.sources.documents import Document, parse_json, parse_yaml, read_text
+
+Format = Literal["yaml", "json", "xlsx"]
+FORMATS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
+
+
+def format_of(path: Path) -> Format:
+    """How `path` is read: by its suffix; any other name is read as YAML text."""
+    return FORMATS.get(path.suffix.lower(), "yaml")
+
+
+def read_document(path: Path, encoding: str | None = None) -> Document:
+    """The data of a YAML, JSON or Excel-form file, every value located (line, key path or cell)."""
+    match format_of(path):
+        case "xlsx":
+            from evalengine.sources.workbook import read_xlsx_actuals  # openpyxl: only when a workbook is read
+
+            return read_xlsx_actuals(path)
+        case "json":
+            return parse_json(read_text(path, encoding), str(path))
+        case "yaml":
+            return parse_yaml(read_text(path, encoding), str(path))
+
+
+def is_actuals(doc: Document) -> bool:
+    """Whether a document is an actuals file: it names its targets and lists projects."""
+    return isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data
+
+
+def actuals_files(paths: Iterable[Path], encoding: str | None = None) -> Iterator[tuple[Path, Document | None, str]]:
+    """Each actuals file named, or found in a named folder, as (path, document or None, note).
+
+    A file named on the command line is taken as it is (document None: read it when needed). A
+    folder's files of a known format are read here to recognise them, so each is read once; one that
+    is not an actuals file comes with a note saying so, and no document.
+    """
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or directory: {path}", Location(str(path)))
+        if not path.is_dir():
+            yield path, None, ""
+            continue
+        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file()):
+            if format_of(candidate) == "xlsx":
+                from evalengine.sources.workbook import is_form
+
+                if not is_form(candidate):
+                    yield candidate, None, f"{candidate}: not an actuals form (no 设置 sheet), passed over"
+                    continue
+            doc = read_document(candidate, encoding)
+            if is_actuals(doc):
+                yield candidate, doc, ""
+            else:
+                yield candidate, None, f"{candidate}: not an actuals file (no targets: and projects:), passed over"
