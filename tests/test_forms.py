@@ -158,3 +158,22 @@ def test_excel_target_table_with_merged_cells_and_placeholders(tmp_path: Path) -
     assert rows[1]["description"] == "" and rows[1]["basis"] == ""  # placeholders are empty
     assert "targets.xlsx [见义勇为!E10]: 受益对象满意度(%) has no 指标值" in result.stderr
     assert run("import", str(source), "--strict").exit_code == 1
+
+
+def test_a_folder_of_filled_workbooks_scores_like_a_folder_of_yaml_files(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    forms = folder / "forms"
+    forms.mkdir()
+    _fill(
+        folder / "form.xlsx",
+        forms / "filled.xlsx",
+        {5: "96%", 6: "90%", 7: "2024-12-20", 8: "12000元", 9: "达成", 10: "92%"},
+    )
+    openpyxl.Workbook().save(forms / "notes.xlsx")  # a workbook that is not a form: passed over, and said so
+    (forms / "targets.yaml").write_text((folder / "targets.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("score", "forms", "--targets", "targets.yaml", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["summary"]["projects"] == 12 and data["projects"][0]["total"] == "99.04"
+    assert "notes.xlsx: not an actuals form (no 设置 sheet), passed over" in result.stderr
+    assert "targets.yaml: not an actuals file" in result.stderr
