@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from evalengine.language.predicates import Deadline, Predicate, Quantity
 
@@ -94,10 +94,13 @@ class ProjectActuals:
     indicators: Mapping[str, Observation] = field(default_factory=dict)
 
 
+Severity = Literal["error", "warning"]  # an error blocks a complete report (with --strict); a warning informs
+
+
 class Finding(NamedTuple):
     """Something the evaluator must look at: an error blocks a complete report (with --strict)."""
 
-    severity: str  # error | warning
+    severity: Severity
     code: str  # missing-explanation | over-achievement | missing-actual | execution-explanation | …
     indicator: str | None
     message: str

@@ -82,12 +82,23 @@ def _expected_error(score: Callable[..., Any], pack: Pack, case: dict[str, Any],
     return [f"expected the error {case['error']!r}, but it scored"]
 
 
-def check_indicator(pack: Pack, case: dict[str, Any], where: Location | None = None) -> list[str]:
-    """What differs between the case's expectations and the engine's result (empty when it holds)."""
+def check_indicator(
+    pack: Pack, case: dict[str, Any], where: Location | None = None, *, strict: bool = False
+) -> list[str]:
+    """What differs between the case's expectations and the engine's result (empty when it holds).
+
+    A pack's example states what its author cares about. `strict` (the compliance files) also holds
+    what a case leaves unstated: no tier, no findings, and a score and status always given.
+    """
     if "error" in case:
         return _expected_error(score_indicator, pack, case, where)
     result, findings = score_indicator(pack, case, where)
     problems = []
+    if strict:
+        case = {"tier": None, "findings": [], **case}
+        problems += [f"the case gives no {key}:" for key in ("score", "status") if key not in case]
+        if not result.trace:
+            problems.append("the score has no trace")
     if "score" in case and result.score != Decimal(str(case["score"])):
         problems.append(f"score: expected {case['score']}, got {result.score}")
     if "status" in case and result.status != case["status"]:

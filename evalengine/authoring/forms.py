@@ -13,7 +13,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evalengine.inputs.targets import TargetsFile
-from evalengine.language.predicates import Qualitative, Reference, Trend
 from evalengine.sources.workbook import (
     COLUMNS,
     SETTINGS,
@@ -100,7 +99,7 @@ def init_xlsx(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
                 ws.cell(row=r, column=col, value=value)
             for col in (5, 6, 7):
                 ws.cell(row=r, column=col).fill = FILL
-            if isinstance(ind.predicate, (Qualitative, Reference, Trend)):
+            if ind.predicate.tiers != "never":  # a tier may be chosen: offer the drop-down
                 tiers.add(f"E{r}")
         for col, width in enumerate((12, 16, 26, 16, 16, 36, 20), start=1):
             ws.column_dimensions[get_column_letter(col)].width = width

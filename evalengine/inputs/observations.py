@@ -13,7 +13,7 @@ from typing import Any
 
 from evalengine.errors import InputError, Location
 from evalengine.language.parser import parse_actual
-from evalengine.language.predicates import Deadline, Predicate, Qualitative, Quantity, Reference, Trend
+from evalengine.language.predicates import Deadline, Predicate, Quantity
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Observation
 from evalengine.numbers import to_decimal
@@ -71,11 +71,11 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
         return Observation(na=True, text=text)
     if isinstance(predicate, Deadline) and norm in NOT_DONE:
         return Observation(completed=False, text=text)
-    if isinstance(predicate, (Qualitative, Reference, Trend)):
+    if predicate.tiers != "never":
         tier = tier_label(norm, vocab)
         if tier is not None:
             return Observation(tier=tier, text=text)
-        if not isinstance(predicate, Trend):
+        if predicate.tiers == "only":
             labels = sorted({label for label, _ in vocab.tiers})
             raise InputError(
                 f"{text!r} is not a tier{did_you_mean(norm, labels)}",

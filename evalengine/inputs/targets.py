@@ -30,7 +30,6 @@ INDICATOR_KEYS = ("level1", "level2", "name", "description", "target", "basis", 
 class TargetsFile:
     path: Path
     department: str
-    department_code: str
     year: int | None
     projects: list[Project]
     where: dict[str, Location]  # project code -> where its entry starts
@@ -74,9 +73,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
         where[project.code] = c.where(("projects", i))
         projects.append(project)
     c.raise_if_any()
-    return TargetsFile(
-        path, str(department.get("name") or ""), str(department.get("code") or ""), year, projects, where
-    )
+    return TargetsFile(path, str(department.get("name") or ""), year, projects, where)
 
 
 def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> Project:

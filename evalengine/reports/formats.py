@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 Kind = Literal["report", "monitor"]  # the self-evaluation (score) or in-year monitoring (monitor)
 FORMATS = ("md", "html", "json", "xlsx")
-BINARY = frozenset({"xlsx"})
 
 
 def render_as(view: dict[str, Any], fmt: str, kind: Kind = "report") -> str | bytes:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import assert_never
+from typing import Literal, assert_never
 
 from evalengine.errors import InputError
 from evalengine.language.predicates import (
@@ -30,13 +30,14 @@ from evalengine.packs.model import Pack
 from evalengine.scoring.measure import measure
 from evalengine.text import nfkc
 
-WORST_FIRST = ("red", "yellow", "green", "blue")
+Light = Literal["red", "yellow", "green", "blue"]  # 红 黄 绿 蓝 (ahead)
+WORST_FIRST: tuple[Light, ...] = ("red", "yellow", "green", "blue")
 
 
 LIGHT_ZH = {"red": "红", "yellow": "黄", "green": "绿", "blue": "蓝"}
 
 
-TIER_LIGHT = {"达成": "green", "部分达成": "yellow", "未达成": "red"}
+TIER_LIGHT: dict[str, Light] = {"达成": "green", "部分达成": "yellow", "未达成": "red"}
 
 
 _EMPTY = Observation()
@@ -50,7 +51,7 @@ class SpendingLight:
     planned: Decimal  # the plan's cumulative share at the as-of date, a fraction
     basis: str  # which checkpoint (6月底) or 序时进度 (time elapsed)
     ratio: Decimal | None  # actual ÷ planned; None before anything was planned
-    light: str
+    light: Light
     cause: str | None
     outlook: str | None
 
@@ -66,7 +67,7 @@ class IndicatorLight:
     actual: str
     expected: str  # what was due by now: the pro-rated target, the deadline, the tier
     progress: Decimal | None  # actual ÷ what was due, a fraction, where that is a number
-    light: str | None  # None: not applicable, or no current value
+    light: Light | None  # None: not applicable, or no current value
     note: str
     cause: str | None
     outlook: str | None
@@ -78,7 +79,7 @@ class MonitorCard:
     as_of: date
     spending: SpendingLight
     indicators: tuple[IndicatorLight, ...]
-    light: str
+    light: Light
     findings: tuple[Finding, ...]
 
 
@@ -87,7 +88,7 @@ def months_elapsed(as_of: date) -> Decimal:
     return Decimal(as_of.month - 1) + Decimal(as_of.day) / last_day(as_of.year, as_of.month)
 
 
-def _light(progress: Decimal, pack: Pack, blue: bool = False) -> str:
+def _light(progress: Decimal, pack: Pack, blue: bool = False) -> Light:
     if blue and progress >= pack.monitoring.lights.blue:
         return "blue"
     if progress < pack.monitoring.lights.red:
@@ -131,7 +132,7 @@ def spending(project: Project, execution: Execution, pack: Pack, as_of: date) ->
     actual = spent / budget
     planned, basis = planned_share(project, as_of, pack)
     ratio = actual / planned if planned > 0 else None
-    light = "green" if ratio is None else _light(ratio, pack)
+    light: Light = "green" if ratio is None else _light(ratio, pack)
     return SpendingLight(budget, spent, actual, planned, basis, ratio, light, execution.cause, execution.outlook)
 
 
@@ -141,7 +142,7 @@ def indicator_light(
     """The light of one indicator at `as_of`: what was due by then against what was done."""
     p = ind.predicate
 
-    def made(actual: str, expected: str, progress: Decimal | None, light: str | None, note: str) -> IndicatorLight:
+    def made(actual: str, expected: str, progress: Decimal | None, light: Light | None, note: str) -> IndicatorLight:
         return IndicatorLight(ind, actual, expected, progress, light, note, obs.cause, obs.outlook)
 
     def tiered() -> IndicatorLight:
@@ -185,7 +186,7 @@ def _quantity_light(
     execution: Execution,
     pack: Pack,
     as_of: date,
-    made: Callable[[str, str, Decimal | None, str | None, str], IndicatorLight],
+    made: Callable[[str, str, Decimal | None, Light | None, str], IndicatorLight],
 ) -> IndicatorLight:
     satisfied = pack.satisfaction.satisfied
     m = measure(p, obs, project, None, satisfied)
