@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from golden.regenerate import GOLDEN_FILES
 
 from evalengine.cli import main
 
@@ -117,13 +117,13 @@ def test_findings_of_the_example() -> None:
     )
 
 
-def test_markdown_report_matches_the_golden_file() -> None:
-    result = run("score", str(EXAMPLE / "actuals.yaml"))
+@pytest.mark.parametrize("name", list(GOLDEN_FILES))
+def test_report_matches_the_golden_file(name: str) -> None:
+    """Compares only: after an intended change, run `python tests/golden/regenerate.py` and read the diff."""
+    result = run(*GOLDEN_FILES[name])
     assert result.exit_code == 0
-    golden = GOLDEN / "zunhua-2024.md"
-    if os.environ.get("EVALENGINE_UPDATE_GOLDEN"):
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    golden = (GOLDEN / name).read_text(encoding="utf-8")
+    assert result.stdout == golden, f"{name} differs: if the change is intended, run tests/golden/regenerate.py"
 
 
 def test_strict_exits_1_on_error_findings_and_0_without() -> None:
