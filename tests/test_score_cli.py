@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from golden.regenerate import GOLDEN_FILES
 
-from evalengine.cli import main
+from evalengine.cli import _progress, main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "zunhua-2024"
@@ -344,6 +345,18 @@ def test_missing_file_is_a_clean_error() -> None:
 
 
 def test_progress_is_silent_when_not_at_a_terminal() -> None:
-    result = CliRunner().invoke(main, ["score", str(EXAMPLE / "actuals.yaml"), "--format", "json"])
-    assert result.stderr == ""
-    assert isinstance(io.StringIO(result.stdout).read(), str)
+    # 5 × 12 = 60 projects: enough for a progress bar at a terminal (50), but stderr is not one here
+    files = [str(EXAMPLE / "actuals.yaml")] * 5
+    result = CliRunner().invoke(main, ["score", *files, "--format", "json"])
+    assert result.exit_code == 0 and result.stderr == ""
+    report = json.loads(result.stdout)  # stdout holds the report and nothing else
+    assert report["summary"]["projects"] == 60 and report["summary"]["budget"] == "4115.00"  # 5 × 823
+
+
+def test_progress_shows_at_a_terminal_for_50_projects_or_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = io.StringIO()
+    terminal.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert list(_progress(range(49))) == list(range(49)) and terminal.getvalue() == ""  # too few to show
+    assert list(_progress(range(50))) == list(range(50))
+    assert "scoring" in terminal.getvalue() and "100%" in terminal.getvalue()
