@@ -42,6 +42,8 @@ def test_indicator(case: dict[str, Any]) -> None:
     assert result.tier == case.get("tier")
     assert sorted(f.code for f in findings) == sorted(case.get("findings") or [])
     assert result.trace  # every score explains itself
+    if "trace" in case:  # and says by which rule: ≥ met, or = scored by ratio, read the same score
+        assert result.trace == case["trace"]
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in SPEC["projects"]])
