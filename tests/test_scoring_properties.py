@@ -204,7 +204,7 @@ def _exact_shares(pack: Pack, project: Project, live: list[int]) -> tuple[dict[i
     return {i: total / len(groups) / len(ids) for ids in groups.values() for i in ids}, 2
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(weighted_projects())
 def test_the_weights_of_each_level_sum_exactly_to_the_levels_weight(case: tuple[Pack, Project, ProjectActuals]) -> None:
     pack, project, actuals = case
