@@ -54,18 +54,25 @@ def test_a_table_that_rewards_a_worse_actual_is_caught_with_a_pasteable_countere
 
 
 def test_counterexample_pasted_with_the_right_score_makes_the_examples_fail(tmp_path: Path) -> None:
-    pack = tmp_path / "pack.yaml"
-    pack.write_text(
-        UNSOUND.read_text(encoding="utf-8")
-        + (
-            "examples:\n  - {target: ≤100%, actual: 120%, weight: 10, score: '5.00', status: partial}\n"
-            "  - {target: ≤100%, actual: 135%, weight: 10, score: '2.00', status: partial}\n"
-        ).replace("(30%, 100%]", "(30%, 100%]"),
-        encoding="utf-8",
+    # the two actuals of a counterexample, with the scores they should get: 120% misses by 20%, 135% by 35%
+    examples = (
+        "examples:\n  - {target: ≤100%, actual: 120%, weight: 10, score: '5.00', status: partial}\n"
+        "  - {target: ≤100%, actual: 135%, weight: 10, score: '2.00', status: partial}\n"
     )
+    unsound = UNSOUND.read_text(encoding="utf-8")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(unsound + examples, encoding="utf-8")
     code, output = check(str(pack), "--examples-only")
     assert code == 1
+    assert "1 of 2 examples fail" in output
     assert "score: expected 5.00, got 7.00" in output and "the engine's reasoning" in output
+    # then the pack is fixed (a 10–30% miss keeps 50%, no more than a smaller miss): the same examples hold
+    fixed = unsound.replace('{miss: "(10%, 30%]", points: 70%}', '{miss: "(10%, 30%]", points: 50%}')
+    assert fixed != unsound
+    pack.write_text(fixed + examples, encoding="utf-8")
+    code, output = check(str(pack), "--seed", "3")
+    assert code == 0, output
+    assert "ok    examples: 2 examples hold" in output and "FAIL" not in output
 
 
 def test_json_report_and_seed_reproducibility() -> None:

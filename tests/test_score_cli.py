@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,10 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from golden.regenerate import GOLDEN_FILES
 
 from evalengine.cli.app import main
+from evalengine.cli.output import _progress
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "zunhua-2024"
@@ -117,13 +119,13 @@ def test_findings_of_the_example() -> None:
     )
 
 
-def test_markdown_report_matches_the_golden_file() -> None:
-    result = run("score", str(EXAMPLE / "actuals.yaml"))
+@pytest.mark.parametrize("name", list(GOLDEN_FILES))
+def test_report_matches_the_golden_file(name: str) -> None:
+    """Compares only: after an intended change, run `python tests/golden/regenerate.py` and read the diff."""
+    result = run(*GOLDEN_FILES[name])
     assert result.exit_code == 0
-    golden = GOLDEN / "zunhua-2024.md"
-    if os.environ.get("EVALENGINE_UPDATE_GOLDEN"):
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    golden = (GOLDEN / name).read_text(encoding="utf-8")
+    assert result.stdout == golden, f"{name} differs: if the change is intended, run tests/golden/regenerate.py"
 
 
 def test_strict_exits_1_on_error_findings_and_0_without() -> None:
@@ -344,6 +346,18 @@ def test_missing_file_is_a_clean_error() -> None:
 
 
 def test_progress_is_silent_when_not_at_a_terminal() -> None:
-    result = CliRunner().invoke(main, ["score", str(EXAMPLE / "actuals.yaml"), "--format", "json"])
-    assert result.stderr == ""
-    assert isinstance(io.StringIO(result.stdout).read(), str)
+    # 5 × 12 = 60 projects: enough for a progress bar at a terminal (50), but stderr is not one here
+    files = [str(EXAMPLE / "actuals.yaml")] * 5
+    result = CliRunner().invoke(main, ["score", *files, "--format", "json"])
+    assert result.exit_code == 0 and result.stderr == ""
+    report = json.loads(result.stdout)  # stdout holds the report and nothing else
+    assert report["summary"]["projects"] == 60 and report["summary"]["budget"] == "4115.00"  # 5 × 823
+
+
+def test_progress_shows_at_a_terminal_for_50_projects_or_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = io.StringIO()
+    terminal.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert list(_progress(range(49))) == list(range(49)) and terminal.getvalue() == ""  # too few to show
+    assert list(_progress(range(50))) == list(range(50))
+    assert "scoring" in terminal.getvalue() and "100%" in terminal.getvalue()

@@ -5,14 +5,17 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evalengine.errors import ScoringError
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import Quantity
 from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
+from evalengine.numbers import ONE, ZERO
 from evalengine.packs.load import load_pack
-from evalengine.packs.model import OverAchievement, Pack, Rounding
+from evalengine.packs.model import OverAchievement, Pack, Rounding, Weights
 from evalengine.packs.schema import METHODS
 from evalengine.scoring.engine import Scorer, score_project
 from evalengine.text import nfkc
@@ -153,3 +156,97 @@ def test_totals_lie_within_0_and_100_and_scoring_is_deterministic(
     assert card.grade in {g for g, _ in pack.grades}
     assert score_project(project, actuals, pack, 2024) == card
     assert repr(score_project(project, actuals, pack, 2024)) == repr(card)
+
+
+LEVEL2 = ["数量指标", "质量指标", "时效指标", "成本指标"]
+SHARE = st.sampled_from(["equal", "by_level2"])
+
+
+@st.composite
+def weighted_projects(draw: st.DrawFn) -> tuple[Pack, Project, ProjectActuals]:
+    """A pack with any level weights, share, places, rounding and N/A mode, and a project whose levels
+    have 1 to 14 rows, each level with or without explicit weights (0 allowed) and with N/A rows."""
+    names = ["产出指标", "效益指标", "满意度指标"][: draw(st.integers(1, 3))]
+    level_weights = [
+        draw(st.one_of(st.integers(1, 60).map(Decimal), st.decimals(Decimal("0.01"), 60, places=2))) for _ in names
+    ]
+    weights = Weights(BASE.weights.execution, tuple(zip(names, level_weights, strict=True)), draw(SHARE))
+    pack = dataclasses.replace(
+        BASE,
+        weights=weights,
+        rounding=Rounding(draw(st.integers(0, 4)), draw(st.sampled_from(["half_up", "half_even", "down"]))),
+        not_applicable=draw(st.sampled_from(["rescale", "redistribute"])),
+    )
+    indicators, observations = [], {}
+    for name, total in zip(names, level_weights, strict=True):
+        n = draw(st.integers(1, 14))
+        explicit: list[Decimal | None] = [None] * n
+        if draw(st.booleans()):  # n weights ≥ 0 that sum to the level's weight: the gaps between n − 1 cuts
+            cents = int(total * 100)
+            cuts = sorted(draw(st.lists(st.integers(0, cents), min_size=n - 1, max_size=n - 1)))
+            explicit = [Decimal(b - a) / 100 for a, b in zip([0, *cuts], [*cuts, cents], strict=True)]
+        for k in range(n):
+            ind = Indicator(
+                name, draw(st.sampled_from(LEVEL2)), f"{name}{k}", "≥1", parse_target("≥1"), weight=explicit[k]
+            )
+            indicators.append(ind)
+            na = draw(st.integers(0, 3)) == 0
+            observations[nfkc(ind.name)] = Observation(na=True) if na else Observation(value=Quantity(ONE, None))
+    project = Project("P", "p", Decimal(10), tuple(indicators))
+    return pack, project, ProjectActuals("P", Execution(Decimal(10)), observations)
+
+
+def _exact_shares(pack: Pack, project: Project, live: list[int]) -> tuple[dict[int, Decimal], int]:
+    """Each live row's unrounded share of its level's weight, and how many roundings stand between that
+    share and the row's weight (by_level2 rounds the level-2 group's share, then the row's)."""
+    total = pack.weights.level1_weight(project.indicators[live[0]].level1)
+    assert total is not None
+    given = [project.indicators[i].weight for i in live]
+    if given[0] is not None:
+        live_total = sum((w or ZERO for w in given), ZERO)
+        return {i: (w or ZERO) * total / live_total for i, w in zip(live, given, strict=True)}, 1
+    if pack.weights.share == "equal":
+        return {i: total / len(live) for i in live}, 1
+    groups: dict[str, list[int]] = {}
+    for i in live:
+        groups.setdefault(nfkc(project.indicators[i].level2), []).append(i)
+    return {i: total / len(groups) / len(ids) for ids in groups.values() for i in ids}, 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(weighted_projects())
+def test_the_weights_of_each_level_sum_exactly_to_the_levels_weight(case: tuple[Pack, Project, ProjectActuals]) -> None:
+    pack, project, actuals = case
+    na = [actuals.indicators[nfkc(ind.name)].na for ind in project.indicators]
+    levels: dict[str, list[int]] = {}
+    for i, ind in enumerate(project.indicators):
+        levels.setdefault(ind.level1, []).append(i)
+    redistribute = pack.not_applicable == "redistribute"
+    live_of = {name: [i for i in rows if not (redistribute and na[i])] or rows for name, rows in levels.items()}
+    nothing_to_share = any(
+        project.indicators[rows[0]].weight is not None
+        and len(live_of[name]) < len(rows)
+        and sum((project.indicators[i].weight or ZERO for i in live_of[name]), ZERO) == 0
+        for name, rows in levels.items()
+    )
+    if nothing_to_share:  # N/A rows hold the whole level and the applicable ones all weigh 0
+        with pytest.raises(ScoringError, match="all weigh 0"):
+            score_project(project, actuals, pack, 2024)
+        return
+    card = score_project(project, actuals, pack, 2024)
+    unit = ONE.scaleb(-pack.rounding.places)
+    for name, rows in levels.items():
+        total = pack.weights.level1_weight(name)
+        assert total is not None
+        live = live_of[name]
+        got = {i: card.indicators[i].weight for i in rows}
+        assert sum(got.values(), ZERO) == total, (name, total, got)  # exactly: Decimal equality, no tolerance
+        assert all(w >= 0 for w in got.values()), got
+        assert all(got[i] == 0 for i in rows if i not in live), got  # redistributed rows keep no weight
+        if len(live) == len(rows) and project.indicators[rows[0]].weight is not None:
+            assert [got[i] for i in rows] == [project.indicators[i].weight for i in rows]  # used as given
+            continue
+        if total % unit == 0:  # a level weight the pack's places can hold: whole units, each near its share
+            shares, roundings = _exact_shares(pack, project, live)
+            assert all(got[i] % unit == 0 for i in live), got
+            assert all(abs(got[i] - shares[i]) < roundings * unit for i in live), (shares, got)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
+import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evalengine.errors import TargetSyntaxError
 from evalengine.language.parser import parse_actual, parse_target
-from evalengine.language.predicates import Comparison, Deadline, Range
+from evalengine.language.predicates import Comparison, Deadline, Qualitative, Range, Reference, Trend
 from evalengine.language.words import default_vocabulary
 
 VOCAB = default_vocabulary()
@@ -47,19 +51,25 @@ def range_text(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def deadline_text(draw: st.DrawFn) -> str:
+def deadlines(draw: st.DrawFn) -> tuple[str, int | None, int, int | None]:
+    """A deadline as written, with what it says: (text, year written or None, month, day or None for month end)."""
     month = draw(st.integers(1, 12))
     tail = draw(st.sampled_from(["", "前", "之前", "以前"])) + draw(st.sampled_from(["", "完成"]))
-    year = draw(st.sampled_from(["", "2024年", "2025年"]))
+    year = draw(st.sampled_from([None, 2024, 2025]))
+    head = f"{year}年" if year else ""
     if draw(st.booleans()):
-        return f"{year}{month}月{draw(st.sampled_from(['底', '末']))}{tail}"
-    return f"{year}{month}月{draw(st.integers(1, 28))}日{tail}"
+        return f"{head}{month}月{draw(st.sampled_from(['底', '末']))}{tail}", year, month, None
+    day = draw(st.integers(1, 28))
+    return f"{head}{month}月{day}日{tail}", year, month, day
+
+
+deadline_text = deadlines().map(lambda d: d[0])
 
 
 generated_targets = st.one_of(
     comparison_text,
     range_text(),
-    deadline_text(),
+    deadline_text,
     st.sampled_from(PHRASES),
     st.tuples(
         st.sampled_from([w for w in VOCAB.references]), st.text(alphabet="合同标准审批数据文件", min_size=1, max_size=8)
@@ -67,23 +77,71 @@ generated_targets = st.one_of(
 )
 
 
+TRAILING = "。；;，,、 \t\r\n"  # what a target may end with and still be read (。 ； ， …)
+KINDS = (Comparison, Range, Deadline, Trend, Qualitative, Reference)
+# the messages the grammar's checks give, beside found "…" / ends too early / is empty
+SEMANTIC = re.compile(
+    r"is not a unit$|cannot follow / in a compound unit|after the number contradicts|^the range mixes"
+    r"|^the range starts above its end|^there is no month|^expected a whole number|is not a plausible year"
+    r"|^there is no day|can only follow a deadline$"
+)
+
+
+def _nfkc(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", ch) for ch in text)
+
+
+def _parses_or_explains(text: str) -> None:
+    """Success: a predicate of a known kind, which reads back from its canonical text as itself.
+    Failure: our error, quoting the text and a column, whose message is about what is at that column."""
+    try:
+        predicate = parse_target(text)
+    except TargetSyntaxError as exc:
+        assert exc.text == text and 1 <= exc.column <= len(text) + 1
+        assert str(exc).startswith(f'cannot read "{text}" at column {exc.column}: {exc.message}\n')
+        assert str(exc).endswith("^")  # the caret under the column
+        rest = text[exc.column - 1 :]
+        if exc.message.startswith("the text is empty; expected "):
+            assert _nfkc(text).strip(TRAILING) == "", exc.message
+        elif exc.message.startswith("the text ends too early; expected "):
+            assert _nfkc(rest).strip(TRAILING) == "", exc.message  # nothing left to read at the column
+        elif exc.message.startswith('found "'):
+            found = exc.message[len('found "') : exc.message.index('", expected ')]
+            assert found and _nfkc(rest).find(found) in range(len(_nfkc(rest[:1]))), exc.message  # at the column
+            assert exc.message.split('", expected ', 1)[1], exc.message  # says what it wanted instead
+        else:
+            assert SEMANTIC.search(exc.message), exc.message
+        return
+    assert isinstance(predicate, KINDS)
+    assert parse_target(predicate.canonical()) == predicate
+
+
 @settings(max_examples=300)
 @given(st.text(max_size=20))
 def test_any_text_parses_or_raises_our_error(text: str) -> None:
-    try:
-        parse_target(text)
-    except TargetSyntaxError as exc:
-        assert 1 <= exc.column <= len(text) + 1
-        assert exc.message
+    _parses_or_explains(text)
 
 
 @settings(max_examples=300)
 @given(st.text(alphabet="≥≤<>=%0123456789.,元万人次月底前日年-~[]按好 ", max_size=12))
 def test_symbol_soup_parses_or_raises_our_error(text: str) -> None:
-    try:
+    _parses_or_explains(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "message"),
+    [
+        ("≥95%%", 5, 'found "%", expected '),
+        ("不低于", 4, "the text ends too early; expected a number"),
+        ("，", 1, "the text is empty; expected a target such as ≥95%"),
+        ("13月底前", 1, "there is no month 13"),
+        ("100%-90%", 1, "the range starts above its end (100% > 90%)"),
+    ],
+)
+def test_errors_name_the_column_and_what_is_wrong(text: str, column: int, message: str) -> None:
+    with pytest.raises(TargetSyntaxError) as info:
         parse_target(text)
-    except TargetSyntaxError as exc:
-        assert 1 <= exc.column <= len(text) + 1
+    assert (info.value.column, info.value.message[: len(message)]) == (column, message)
 
 
 @settings(max_examples=500)
@@ -111,11 +169,21 @@ def test_ranges_are_ordered(text: str) -> None:
     assert predicate.low.value <= predicate.high.value
 
 
-@given(deadline_text(), st.integers(2000, 2100))
-def test_deadlines_resolve_in_any_year(text: str, year: int) -> None:
+@given(deadlines(), st.integers(2000, 2100))
+def test_deadlines_resolve_in_any_year(deadline: tuple[str, int | None, int, int | None], budget_year: int) -> None:
+    text, year, month, day = deadline
     predicate = parse_target(text)
     assert isinstance(predicate, Deadline)
-    assert predicate.resolve(year).month == predicate.month
+    in_year = year or budget_year  # a year written wins over the budget year
+    last = calendar.monthrange(in_year, month)[1]  # 月底 is the month's last day: 28 or 29 in February
+    assert predicate.resolve(budget_year) == date(in_year, month, day or last)
+
+
+def test_month_end_deadlines_know_leap_years() -> None:
+    assert parse_target("2月底前").resolve(2024) == date(2024, 2, 29)
+    assert parse_target("2月底前").resolve(2023) == date(2023, 2, 28)
+    assert parse_target("2月底前").resolve(2100) == date(2100, 2, 28)  # divisible by 100, not by 400
+    assert parse_target("2025年6月30日前").resolve(2024) == date(2025, 6, 30)
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))

@@ -105,6 +105,8 @@ def check_indicator(
         problems.append(f"status: expected {case['status']}, got {result.status}")
     if "tier" in case and result.tier != case["tier"]:
         problems.append(f"tier: expected {case['tier']}, got {result.tier}")
+    if "trace" in case and result.trace != case["trace"]:  # by which rule: ≥ met, or = by ratio, read alike
+        problems.append(f"trace: expected {case['trace']}, got {result.trace}")
     if "findings" in case and sorted(f.code for f in findings) != sorted(case["findings"] or []):
         problems.append(f"findings: expected {sorted(case['findings'] or [])}, got {sorted(f.code for f in findings)}")
     if problems:
