@@ -71,6 +71,10 @@ class ReadError(InputError):
     """A file that cannot be read at all: missing, not text in its encoding, or not YAML."""
 
 
+class OutputError(EvalEngineError):
+    """The report cannot be written where asked: an unwritable place, a device, or an input file."""
+
+
 class ErrorGroup(EvalEngineError):
     """Several input errors found together, so the user can fix them in one pass."""
 

@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from evalengine.errors import InputError, Location, ReadError
 from evalengine.numbers import plain, to_decimal
-from evalengine.sources.documents import Document, KeyPath
+from evalengine.sources.documents import Document, KeyPath, remember_input
 
 SETTINGS = "设置"
 
@@ -36,7 +36,9 @@ def _text(value: Any) -> str | None:
 
 def _open(path: Path) -> Workbook:
     try:
-        return load_workbook(path, data_only=True)
+        wb = load_workbook(path, data_only=True)
+        remember_input(path)
+        return wb
     except FileNotFoundError:
         raise ReadError(f"file not found: {path}", Location(str(path))) from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
