@@ -1,4 +1,4 @@
-"""The words of the target language (rules/vocabulary.yaml), validated and extensible by packs."""
+"""The words of the target language (grammar/vocabulary.yaml), validated and extensible by packs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from evalengine.errors import InputError
 from evalengine.numbers import to_decimal
-from evalengine.resources import rules_dir
+from evalengine.resources import vocabulary_path
 from evalengine.sources.documents import Document, KeyPath, load_yaml
 from evalengine.text import did_you_mean, nfkc
 
@@ -172,6 +172,6 @@ def _check_unambiguous(vocab: Vocabulary, doc: Document, path: KeyPath) -> None:
 
 @cache
 def default_vocabulary() -> Vocabulary:
-    path = rules_dir() / "vocabulary.yaml"
+    path = vocabulary_path()
     doc = load_yaml(path)
     return extend(None, doc, doc.data)
