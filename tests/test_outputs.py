@@ -143,7 +143,7 @@ def test_output_naming_an_input_is_refused(folder: Path, args: list[str]) -> Non
         assert result.exit_code == 2  # not a target table: refused before any output
     else:
         assert result.exit_code == 2, result.output
-        assert "refusing to write the report over one of this run's input files" in result.stderr
+        assert "refusing to write the output over one of this run's input files" in result.stderr
     assert "Traceback" not in result.output
     assert _snapshot(folder) == before
 
@@ -205,8 +205,8 @@ def test_a_named_pipe_is_written_in_place(folder: Path) -> None:
         ("full", "No space left on device"),
         ("actuals.yaml/report.md", "a part of its folder path is a file"),
         ("a" * 300 + ".md", "File name too long"),
-        ("/proc/report.md", "cannot write the report here"),
-        ("/sys/report.md", "cannot write the report here"),
+        ("/proc/report.md", "cannot write the output here"),
+        ("/sys/report.md", "cannot write the output here"),
     ],
 )
 def test_output_that_cannot_be_written_exits_2(folder: Path, output: str, message: str) -> None:

@@ -50,7 +50,7 @@ def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     if st is not None and not stat.S_ISREG(st.st_mode):
         kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
         raise OutputError(
-            f"cannot write the report here: it is {kind}",
+            f"cannot write the output here: it is {kind}",
             Location(str(path)),
             hint="name a file (report.md), or a character device such as /dev/null",
         )
@@ -76,7 +76,7 @@ def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
 def _refuse_input(path: Path, is_input: Callable[[Path], bool]) -> None:
     if is_input(path):
         raise OutputError(
-            "refusing to write the report over one of this run's input files",
+            "refusing to write the output over one of this run's input files",
             Location(str(path)),
             hint="name another output file with -o",
         )
@@ -86,7 +86,7 @@ def _cannot_write(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or type(exc).__name__
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
         reason = "a part of its folder path is a file, not a folder"
-    return OutputError(f"cannot write the report here: {reason}", Location(str(path)))
+    return OutputError(f"cannot write the output here: {reason}", Location(str(path)))
 
 
 @contextlib.contextmanager
