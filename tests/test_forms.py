@@ -158,3 +158,21 @@ def test_excel_target_table_with_merged_cells_and_placeholders(tmp_path: Path) -
     assert rows[1]["description"] == "" and rows[1]["basis"] == ""  # placeholders are empty
     assert "targets.xlsx [见义勇为!E10]: 受益对象满意度(%) has no 指标值" in result.stderr
     assert run("import", str(source), "--strict").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "value", "message"),
+    [
+        (6, "96人", "is in 人"),  # an actual in a row that also has an explanation (F6)
+        (9, "达成了吧", "is not a tier"),  # a tier typed into a qualitative row
+        (7, "明年", "cannot read"),  # a deadline that is no date
+    ],
+)
+def test_every_bad_value_of_a_filled_form_names_its_sheet_and_cell(
+    folder: Path, row: int, value: str, message: str
+) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    _fill(folder / "form.xlsx", folder / "filled.xlsx", {row: value})
+    result = run("score", "filled.xlsx")
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert f"[1.见义勇为专项资金!E{row}]" in result.stderr

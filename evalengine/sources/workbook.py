@@ -80,6 +80,7 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
             doc.cells[(*here, "execution", "spent")] = f"{ws.title}!E2"
         if _text(ws["G2"].value) is not None:
             execution["explanation"] = _text(ws["G2"].value)
+            doc.cells[(*here, "execution", "explanation")] = f"{ws.title}!G2"
         project["execution"] = execution
         indicators: dict[str, Any] = {}
         for row in ws.iter_rows(min_row=5, max_col=7):
