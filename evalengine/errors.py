@@ -79,6 +79,10 @@ class ScoringError(InputError):
     indicator: str | None = None  # the indicator's name, where one is to blame
 
 
+class OutputError(EvalEngineError):
+    """The report cannot be written where asked: an unwritable place, a device, or an input file."""
+
+
 class ErrorGroup(EvalEngineError):
     """Several input errors found together, so the user can fix them in one pass."""
 

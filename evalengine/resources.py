@@ -1,4 +1,4 @@
-"""Where the data that ships with evalengine lives: grammar/, rules/ and templates/.
+"""Where the data that ships with evalengine lives: grammar/ (with the vocabulary), rules/ (the packs) and templates/.
 
 In a wheel they are installed inside the package; in a source checkout they sit beside it.
 """
@@ -21,6 +21,11 @@ def data_dir(name: str) -> Path:
 
 def grammar_path() -> Path:
     return data_dir("grammar") / "targets.lark"
+
+
+def vocabulary_path() -> Path:
+    """The words of the target language: with the grammar, out of reach of `rules/*.yaml` (the packs)."""
+    return data_dir("grammar") / "vocabulary.yaml"
 
 
 def rules_dir() -> Path:

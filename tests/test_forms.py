@@ -177,3 +177,21 @@ def test_a_folder_of_filled_workbooks_scores_like_a_folder_of_yaml_files(folder:
     assert data["summary"]["projects"] == 12 and data["projects"][0]["total"] == "99.04"
     assert "notes.xlsx: not an actuals form (no 设置 sheet), passed over" in result.stderr
     assert "targets.yaml: not an actuals file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "value", "message"),
+    [
+        (6, "96人", "is in 人"),  # an actual in a row that also has an explanation (F6)
+        (9, "达成了吧", "is not a tier"),  # a tier typed into a qualitative row
+        (7, "明年", "cannot read"),  # a deadline that is no date
+    ],
+)
+def test_every_bad_value_of_a_filled_form_names_its_sheet_and_cell(
+    folder: Path, row: int, value: str, message: str
+) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    _fill(folder / "form.xlsx", folder / "filled.xlsx", {row: value})
+    result = run("score", "filled.xlsx")
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert f"[1.见义勇为专项资金!E{row}]" in result.stderr

@@ -1,11 +1,16 @@
-"""The README's set-up is exactly two commands, and CI runs exactly those."""
+"""The README's set-up is exactly two commands, and CI runs exactly those; every command it shows runs."""
 
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from evalengine.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,3 +56,88 @@ def test_the_readme_api_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: py
         "direction": "reverse",
     }
     assert namespace["strict"].pack.name == "hebei-linear"  # type: ignore[attr-defined]
+
+
+# --- every command the README shows, run as a user would -----------------------------------------
+
+SEED = ROOT.parent / "shared" / "seeds" / "000_751714fef768bc2d.txt"
+EXIT = re.compile(r"\bexits? (\d)\b")
+PACK = "extends: mof-2020\ntitle: 我的评分规则\n"  # the `my-pack.yaml` an auditor has written
+TARGET_LINES = "≤404万元\n12月底之前完成\n只减不增\n≥95%\n"  # the `targets.txt` of one target a line
+
+
+def readme_commands() -> list[tuple[str, int]]:
+    """Each `evalengine …` command of the README's sh blocks, with the exit code its comment implies (0
+    unless it says `exit N`). `pip install … && evalengine …` runs its evalengine part."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    out: list[tuple[str, int]] = []
+    for block in re.findall(r"^```sh\n(.*?)^```$", readme, flags=re.S | re.M):
+        for line in filter(None, (raw.strip() for raw in block.splitlines())):
+            words = shlex.split(line, comments=True)
+            m = EXIT.search(line.partition("  #")[2])
+            while words:
+                cut = words.index("&&") if "&&" in words else len(words)
+                command, words = words[:cut], words[cut + 1 :]
+                if command[0] in ("pip", "pytest"):
+                    continue
+                assert command[0] == "evalengine", f"the README shows a command this test cannot run: {line}"
+                out.append((shlex.join(command), int(m.group(1)) if m else 0))
+    return out
+
+
+def workspace(tmp: Path, args: list[str]) -> Path:
+    """A copy of the repository's examples and packs, the example's files at the top (where a user
+    runs `evalengine score actuals.yaml`), and the files the README assumes the user has."""
+    root = tmp / "repo"
+    for name in ("examples", "rules"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(ROOT / "examples" / "zunhua-2024", root, dirs_exist_ok=True)
+    if SEED.is_file():
+        (tmp / "shared" / "seeds").mkdir(parents=True)
+        shutil.copy(SEED, tmp / "shared" / "seeds" / SEED.name)
+    (root / "my-pack.yaml").write_text(PACK, encoding="utf-8")
+    (root / "targets.txt").write_text(TARGET_LINES, encoding="utf-8")
+    for arg in args:  # a folder of actuals files (city/, province/): the example's folder
+        if arg.endswith("/") and not (root / arg).exists():
+            shutil.copytree(ROOT / "examples" / "zunhua-2024", root / arg)
+    if "--encoding" in args:  # files saved in that encoding, as the README says
+        encoding = args[args.index("--encoding") + 1]
+        for path in root.glob("*.yaml"):
+            path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    return root
+
+
+def _expand(args: list[str], root: Path) -> list[str]:
+    out: list[str] = []
+    for arg in args:
+        matches = sorted(str(p.relative_to(root)) for p in root.glob(arg)) if "*" in arg else []
+        assert matches or "*" not in arg, f"{arg} matches nothing"
+        out += matches or [arg]
+    return out
+
+
+COMMANDS = readme_commands()
+
+
+def test_the_readme_shows_every_command() -> None:
+    names = {shlex.split(c)[1] for c, _ in COMMANDS}
+    assert {"score", "import", "init", "monitor", "parse", "check", "rules"} - {"init"} <= names
+    assert len(COMMANDS) >= 15
+
+
+@pytest.mark.parametrize(("command", "expected"), COMMANDS, ids=[c for c, _ in COMMANDS])
+def test_every_readme_command_runs(
+    command: str, expected: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = shlex.split(command)[1:]
+    if "../shared/seeds/" in command and not SEED.is_file():
+        pytest.skip("the seed text is not beside the repository")
+    root = workspace(tmp_path, args)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, _expand(args, root))
+    assert result.exit_code == expected, f"{command}\n{result.output}"
+    assert "Traceback" not in result.output
+    if expected == 0 and "-o" in args:
+        assert (root / args[args.index("-o") + 1]).is_file()
+    if expected == 0 and "-o" not in args:
+        assert result.stdout.strip(), f"{command} printed nothing"

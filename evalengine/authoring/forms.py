@@ -25,28 +25,54 @@ HEAD = PatternFill("solid", fgColor="DDE6F0")
 FILL = PatternFill("solid", fgColor="FFF7D6")
 
 
+# YAML reads these as line breaks (\x85 \u2028 \u2029) or refuses them; json.dumps leaves them raw
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def _q(text: Any) -> str:
-    return json.dumps(str(text), ensure_ascii=False)
+    """A double-quoted scalar, readable as JSON and YAML alike, with no raw line break or control character."""
+    return _UNSAFE.sub(_escape, json.dumps(str(text), ensure_ascii=False))
+
+
+def _c(text: Any) -> str:
+    """Text inside a `#` comment: a line break in a target's name must not end the comment and start a value."""
+    return _UNSAFE.sub(_escape, str(text))
 
 
 def init_yaml(targets: TargetsFile, targets_ref: str, rules: str, year: int | None) -> str:
     """An actuals file to fill: every project and indicator, each target shown as a comment."""
     out = [
-        f"# 实际完成情况 for {targets_ref}: write each actual after its colon (96%, 12000元, 2024-12-20, 达成 …).",
+        f"# 实际完成情况 for {_c(targets_ref)}: write each actual after its colon (96%, 12000元, 2024-12-20, 达成 …).",
         "# Or a mapping: {value: …, explanation: 偏差原因, evidence: [佐证材料]}; 不适用 if not applicable.",
         f"targets: {_q(targets_ref)}",
-        f"rules: {rules}",
+        f"rules: {_q(rules)}",
     ]
     if year or targets.year:
         out.append(f"year: {year or targets.year}")
     out.append("projects:")
     for p in targets.projects:
-        out.append(f"  - code: {_q(p.code)}   # {p.name}，预算数{p.budget}万元")
+        out.append(f"  - code: {_q(p.code)}   # {_c(p.name)}，预算数{p.budget}万元")
         out.append("    execution: {spent: }   # 全年执行数，万元")
         out.append("    indicators:")
         for ind in p.indicators:
-            out.append(f"      {_q(ind.name)}:    # {ind.target}  ({ind.level1}/{ind.level2})")
+            out.append(f"      {_q(ind.name)}:    # {_c(ind.target)}  ({_c(ind.level1)}/{_c(ind.level2)})")
     return "\n".join(out) + "\n"
+
+
+def init_json(targets: TargetsFile, targets_ref: str, rules: str, year: int | None) -> str:
+    """The YAML form's content as JSON (no comments, so no targets shown): for forms filled by programs."""
+    form: dict[str, Any] = {"targets": targets_ref, "rules": rules}
+    if year or targets.year:
+        form["year"] = year or targets.year
+    form["projects"] = [
+        {"code": p.code, "execution": {"spent": None}, "indicators": {ind.name: None for ind in p.indicators}}
+        for p in targets.projects
+    ]
+    return json.dumps(form, ensure_ascii=False, indent=2) + "\n"
 
 
 def _sheet_title(n: int, name: str, used: set[str]) -> str:

@@ -9,9 +9,7 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.output import (
-    write_atomically,
-)
+from evalengine.cli.output import _is_device, write_atomically
 from evalengine.errors import EvalEngineError
 from evalengine.sources.documents import read_text
 
@@ -25,12 +23,20 @@ from evalengine.sources.documents import read_text
     default=None,
     help="Write the targets file here (atomically) instead of to stdout.",
 )
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default=None,
+    help="The targets file's format (default: from the -o file's extension, else yaml).",
+)
 @click.option("--year", type=int, default=None, help="The budget year, written into the targets file.")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything could not be placed.")
 @click.option("--encoding", default=None, help="Encoding of SOURCE when it is not UTF-8 (e.g. gbk).")
 @user_errors
-def import_(source: Path, output: Path | None, fmt: str, year: int | None, strict: bool, encoding: str | None) -> None:
+def import_(
+    source: Path, output: Path | None, fmt: str | None, year: int | None, strict: bool, encoding: str | None
+) -> None:
     """Read published 绩效目标表 (text extracted from the PDF) into a targets file.
 
     Prints what it read and a located warning for every line it could not place.
@@ -38,6 +44,14 @@ def import_(source: Path, output: Path | None, fmt: str, year: int | None, stric
     """
     from evalengine.authoring.import_text import import_text, to_yaml
 
+    if fmt is None and output is not None:
+        fmt = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}.get(output.suffix.lower())
+        if fmt is None and not (output.suffix == "" and _is_device(output)):
+            raise click.UsageError(
+                f"{output.name}: cannot tell the targets file's format from its extension; the formats are yaml, "
+                "json (extensions .yaml .yml .json), or give --format"
+            )
+    fmt = fmt or "yaml"
     if source.suffix.lower() == ".xlsx":
         from evalengine.authoring.import_xlsx import import_xlsx
 
@@ -64,4 +78,6 @@ def import_(source: Path, output: Path | None, fmt: str, year: int | None, stric
     else:
         click.echo(text, nl=False)
     if strict and imported.warnings:
+        n = len(imported.warnings)
+        click.echo(f"strict: {n} warning{'' if n == 1 else 's'} (lines or rows not placed), exit 1", err=True)
         sys.exit(1)

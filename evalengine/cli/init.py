@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.output import (
-    write_atomically,
-)
+from evalengine.cli.output import _is_device, write_atomically
+
+FORM_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
 
 
 @main.command()
@@ -19,32 +19,71 @@ from evalengine.cli.output import (
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="actuals.yaml (default: YAML to stdout) or actuals.xlsx (the 自评表 to fill in Excel).",
+    help="actuals.yaml (default: YAML to stdout), actuals.json, or actuals.xlsx (the 自评表 to fill in Excel).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json", "xlsx"]),
+    default=None,
+    help="The form's format (default: from the -o file's extension, else yaml).",
 )
 @click.option("--rules", default="mof-2020", show_default=True, help="The rule pack the form names.")
 @click.option("--year", type=int, default=None, help="The budget year, when the targets file has none.")
 @click.option("--encoding", default=None, help="Encoding of TARGETS when it is not UTF-8 (e.g. gbk).")
 @user_errors
-def init(targets: Path, output: Path | None, rules: str, year: int | None, encoding: str | None) -> None:
+def init(
+    targets: Path, output: Path | None, fmt: str | None, rules: str, year: int | None, encoding: str | None
+) -> None:
     """Write an actuals form to fill for every project and indicator of TARGETS.
 
-    YAML shows each target as a comment beside an empty value; Excel is the 自评表 with the targets
-    filled in, yellow cells to fill and drop-downs for tiers. `evalengine score` reads either back.
+    YAML shows each target as a comment beside an empty value; JSON is the same form without the
+    comments; Excel is the 自评表 with the targets filled in, yellow cells to fill and drop-downs for
+    tiers. `evalengine score` reads any of them back. Paths are written relative to the form's folder.
     """
-    import os
-
-    from evalengine.authoring.forms import init_xlsx, init_yaml
+    from evalengine.authoring.forms import init_json, init_xlsx, init_yaml
     from evalengine.inputs.targets import load_targets
-    from evalengine.packs.load import load_pack, resolve
+    from evalengine.packs.load import builtin_packs, load_pack, resolve
 
-    pack = load_pack(resolve(rules, Path.cwd()))
+    fmt = _form_format(fmt, output)
+    pack_path = resolve(rules, Path.cwd())
+    pack = load_pack(pack_path)
     loaded = load_targets(targets, pack.vocabulary, encoding)
-    ref = os.path.relpath(targets.resolve(), output.resolve().parent) if output else str(targets)
-    if output is not None and output.suffix.lower() == ".xlsx":
-        write_atomically(output, init_xlsx(loaded, ref, rules, year))
-    elif output is not None:
-        write_atomically(output, init_yaml(loaded, ref, rules, year))
+    # paths given on the command line are relative to the working folder; inside the form, to the form's folder
+    rules_ref = rules if rules in builtin_packs() else _relative(pack_path, output)
+    ref = _relative(targets, output)
+    form: str | bytes
+    if fmt == "xlsx":
+        form = init_xlsx(loaded, ref, rules_ref, year)
     else:
-        click.echo(init_yaml(loaded, ref, rules, year), nl=False)
+        form = (init_json if fmt == "json" else init_yaml)(loaded, ref, rules_ref, year)
+    if output is not None:
+        write_atomically(output, form)
+    else:
+        assert isinstance(form, str)
+        click.echo(form, nl=False)
     count = sum(len(p.indicators) for p in loaded.projects)
     click.echo(f"form for {len(loaded.projects)} projects, {count} indicators", err=True)
+
+
+def _relative(path: Path, output: Path | None) -> str:
+    """`path` (relative to the working folder) as the form must write it: relative to the form's folder."""
+    import os
+
+    if output is None:
+        return str(path)
+    return Path(os.path.relpath(path.resolve(), output.resolve().parent)).as_posix()
+
+
+def _form_format(fmt: str | None, output: Path | None) -> str:
+    if fmt is None and output is not None:
+        fmt = FORM_SUFFIXES.get(output.suffix.lower())
+        if fmt is None and not (output.suffix == "" and _is_device(output)):
+            raise click.UsageError(
+                f"{output.name}: cannot tell the form's format from its extension; the formats are yaml, json, "
+                "xlsx (extensions .yaml .yml .json .xlsx), or give --format"
+            )
+    fmt = fmt or "yaml"
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a file: give -o actuals.xlsx")
+    return fmt

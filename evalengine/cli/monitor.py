@@ -41,7 +41,7 @@ def monitor(
     from evalengine.pipeline import actuals_files, monitor_files
     from evalengine.reports.view import build_monitor
 
-    fmt = _format_for(fmt, output)
+    fmt = _format_for(fmt, output, FORMATS)
     try:
         when = parse_actual(as_of)
     except EvalEngineError as exc:

@@ -11,6 +11,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from evalengine.cli.app import F
+from evalengine.errors import Location, OutputError
 from evalengine.reports.formats import FORMATS, Kind, render_as
 
 T = TypeVar("T")
@@ -22,23 +23,102 @@ __all__ = ["FORMATS", "SCORE_FORMATS", "atomic_file", "report_options", "write_a
 
 @contextlib.contextmanager
 def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """A file written beside `path` and renamed into place on success: never a half-written report."""
+    """A file written beside `path` and renamed into place on success: never a half-written report.
+
+    A character device or a pipe (/dev/null, /dev/stdout, a named pipe) is written in place, never
+    replaced by a regular file; a directory, a block device or a socket is refused, and so is any file
+    this run has read (the report would replace its own input). Every failure is an OutputError.
+    """
     import os
+    import stat
     import tempfile
 
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    from evalengine.sources.documents import is_input
+
     try:
-        with open(fd, mode, encoding=None if "b" in mode else "utf-8") as handle:
-            yield handle
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        st: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        with _writing(path):
+            with open(path, mode, encoding=None if "b" in mode else "utf-8") as handle:
+                yield handle
+        return
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise OutputError(
+            f"cannot write the output here: it is {kind}",
+            Location(str(path)),
+            hint="name a file (report.md), or a character device such as /dev/null",
+        )
+    _refuse_input(path, is_input)
+    tmp: str | None = None
+    with _writing(path), _terminating_cleanly():
+        real = path.resolve()
+        real.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+        try:
+            with open(fd, mode, encoding=None if "b" in mode else "utf-8") as handle:
+                yield handle
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
+            _refuse_input(path, is_input)  # an input read while the report was written (a streamed batch)
+            os.replace(tmp, real)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _refuse_input(path: Path, is_input: Callable[[Path], bool]) -> None:
+    if is_input(path):
+        raise OutputError(
+            "refusing to write the output over one of this run's input files",
+            Location(str(path)),
+            hint="name another output file with -o",
+        )
+
+
+def _cannot_write(path: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or type(exc).__name__
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        reason = "a part of its folder path is a file, not a folder"
+    return OutputError(f"cannot write the output here: {reason}", Location(str(path)))
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """OSError from writing `path` (a full disk, a read-only or missing place, a name too long) as an OutputError."""
+    try:
+        yield
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+@contextlib.contextmanager
+def _terminating_cleanly() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the run through Python's unwinding, so a temporary file is removed, not left.
+
+    (SIGINT already does: it raises KeyboardInterrupt. SIGKILL cannot be caught by anyone.)
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:
@@ -107,10 +187,38 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, kind: Kind) -> 
         click.echo(data, nl=False)
 
 
-def _format_for(fmt: str | None, output: Path | None) -> str:
-    if fmt is None:
-        suffix = output.suffix.lower() if output else ""
-        fmt = {".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx", ".ndjson": "ndjson"}.get(suffix, "md")
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx"}
+
+
+def _format_for(fmt: str | None, output: Path | None, formats: tuple[str, ...] = SCORE_FORMATS) -> str:
+    """The report format: --format, else the -o file's extension, else md. An extension that names no
+    format is an error, never a silent Markdown file called report.pdf."""
+    if fmt is None and output is not None:
+        fmt = {**SUFFIXES, ".ndjson": "ndjson"}.get(output.suffix.lower())
+        if fmt == "ndjson" and fmt not in formats:
+            raise click.UsageError(
+                f"{output.name}: monitor writes md, html, json or xlsx, not ndjson: it ranks the whole batch worst"
+                " first, so there is nothing to stream (use .json)"
+            )
+        if fmt is None and not (output.suffix == "" and _is_device(output)):
+            known = " ".join(s for s, f in {**SUFFIXES, ".ndjson": "ndjson"}.items() if f in formats)
+            raise click.UsageError(
+                f"{output.name}: cannot tell the report format from its extension; the formats are "
+                f"{', '.join(formats)} (extensions {known}), or give --format"
+            )
+    fmt = fmt or "md"
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a file: give -o report.xlsx")
     return fmt
+
+
+def _is_device(path: Path) -> bool:
+    """A character device or a pipe (/dev/null, /dev/stdout): written in place, Markdown unless told."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)

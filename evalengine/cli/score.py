@@ -51,8 +51,8 @@ def score(
     results = score_files(files, rules, encoding, progress=_progress, targets=targets)
     report = build(results)
     _emit(report, fmt, output, "report")
-    if strict and report["summary"]["findings"]["error"]:
-        sys.exit(1)
+    if strict:
+        _strict_exit(report["summary"]["findings"]["error"])
 
 
 def _stream_ndjson(
@@ -88,5 +88,12 @@ def _stream_ndjson(
         summary = json.loads(last)["summary"]
         errors = summary["findings"]["error"]
         click.echo(f"wrote {output} ({summary['projects']} projects, {errors} error findings)", err=True)
-    if strict and errors:
+    if strict:
+        _strict_exit(errors)
+
+
+def _strict_exit(errors: int) -> None:
+    """--strict: exit 1 when any finding is an error, saying how many (the report itself may be in a file)."""
+    if errors:
+        click.echo(f"strict: {errors} error finding{'' if errors == 1 else 's'}, exit 1", err=True)
         sys.exit(1)

@@ -65,7 +65,8 @@ def load_job(
     c.keys((), data, ACTUALS_KEYS)
     base = path.parent
     pack_ref = rules or data.get("rules") or "mof-2020"
-    pack = load_pack(str(pack_ref), base) if rules else _pack(c, str(pack_ref), base)
+    # a path on the command line is relative to the working folder; a path inside the file, to the file's folder
+    pack = load_pack(str(pack_ref)) if rules else _pack(c, str(pack_ref), base)
     targets_ref = targets_override or data.get("targets")
     if not isinstance(targets_ref, str) or not targets_ref.strip():
         raise InputError(
@@ -74,6 +75,10 @@ def load_job(
         )
     targets_path = Path(targets_ref) if targets_override else base / targets_ref
     if not targets_path.is_file():
+        if targets_override:
+            raise InputError(
+                f"--targets: file not found: {targets_path}", hint="the path is relative to the working folder"
+            )
         raise InputError(
             f"targets file not found: {targets_path}",
             c.where(("targets",)),

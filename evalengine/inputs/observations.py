@@ -168,7 +168,7 @@ def outlook(value: Any, where: Location) -> str:
 
 def _at(where: Location, key: str) -> Location:
     base = where.path if isinstance(where.path, tuple) else ((where.path,) if where.path else ())
-    return Location(where.file, where.line, where.column, (*base, key))
+    return Location(where.file, where.line, where.column, (*base, key), where.cell)  # a workbook's cell stays
 
 
 def _kind(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""The words of the target language (rules/vocabulary.yaml), validated and extensible by packs."""
+"""The words of the target language (grammar/vocabulary.yaml), validated and extensible by packs."""
 
 from __future__ import annotations
 

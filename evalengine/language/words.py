@@ -1,4 +1,4 @@
-"""Loading the vocabulary: rules/vocabulary.yaml, and a pack's `vocabulary:` additions, validated."""
+"""Loading the vocabulary: grammar/vocabulary.yaml, and a pack's `vocabulary:` additions, validated."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from evalengine.errors import InputError, KeyPath
 from evalengine.language.vocabulary import OPS, SECTIONS, TIERS, TRENDS, Vocabulary
 from evalengine.numbers import to_decimal
-from evalengine.resources import rules_dir
+from evalengine.resources import vocabulary_path
 from evalengine.sources.documents import Document, load_yaml
 from evalengine.text import did_you_mean, nfkc
 
@@ -134,6 +134,6 @@ def _check_unambiguous(vocab: Vocabulary, doc: Document, path: KeyPath) -> None:
 
 @cache
 def default_vocabulary() -> Vocabulary:
-    path = rules_dir() / "vocabulary.yaml"
+    path = vocabulary_path()
     doc = load_yaml(path)
     return extend(None, doc, doc.data)

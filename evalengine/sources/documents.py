@@ -8,6 +8,8 @@ schema turns them into Decimal (no float ever exists).
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,38 @@ from evalengine.errors import InputError, KeyPath, Location, ReadError, keypath_
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_INPUTS: set[tuple[int, int]] = set()  # (device, inode) of every regular file read in this run
+
+
+def remember_input(path: Path) -> None:
+    """Note that `path` was read, so that no output of this run may replace it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if stat.S_ISREG(st.st_mode):
+        _INPUTS.add((st.st_dev, st.st_ino))
+
+
+def is_input(path: Path) -> bool:
+    """Whether `path` is (a link to) a file read in this run."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) in _INPUTS
+
+
+def forget_inputs() -> None:
+    """A new run begins (the command line calls this once per command)."""
+    _INPUTS.clear()
+
+
 def read_text(path: Path, encoding: str | None = None) -> str:
     """Read a text file as UTF-8 (a BOM is fine), or in `encoding` when the user names one."""
     try:
         data = path.read_bytes()
+        remember_input(path)
     except FileNotFoundError:
         raise ReadError(f"file not found: {path}", Location(str(path))) from None
     except IsADirectoryError:

@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from evalengine.errors import InputError, KeyPath, Location, ReadError
 from evalengine.numbers import plain, to_decimal
-from evalengine.sources.documents import Document
+from evalengine.sources.documents import Document, remember_input
 
 SETTINGS = "设置"
 
@@ -36,7 +36,9 @@ def _text(value: Any) -> str | None:
 
 def _open(path: Path) -> Workbook:
     try:
-        return load_workbook(path, data_only=True)
+        wb = load_workbook(path, data_only=True)
+        remember_input(path)
+        return wb
     except FileNotFoundError:
         raise ReadError(f"file not found: {path}", Location(str(path))) from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -90,6 +92,7 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
             doc.cells[(*here, "execution", "spent")] = f"{ws.title}!E2"
         if _text(ws["G2"].value) is not None:
             execution["explanation"] = _text(ws["G2"].value)
+            doc.cells[(*here, "execution", "explanation")] = f"{ws.title}!G2"
         project["execution"] = execution
         indicators: dict[str, Any] = {}
         for row in ws.iter_rows(min_row=5, max_col=7):

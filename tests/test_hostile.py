@@ -1,0 +1,106 @@
+"""The hostile-input campaign: every case of tests/hostile/*.yaml, run by one parametrised test.
+
+A case writes its files into a fresh folder, runs `evalengine ARGS` there, and must end with its exit
+code and a located message (every `message` substring in stderr), within its timeout, with no
+traceback, no temporary file left, no input file changed, and no new file but its `outputs`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import hostile_generators
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from evalengine.cli.app import main
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+KEYS = {"id", "why", "files", "binary_files", "args", "stdin", "exit", "message", "outputs", "timeout"}
+
+
+def load_cases() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = []
+    for path in sorted(HOSTILE.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            assert set(case) <= KEYS, f"{path.name}: {case.get('id')}: unknown keys {set(case) - KEYS}"
+            assert {"id", "why", "args", "exit"} <= set(case), f"{path.name}: {case.get('id')}: incomplete"
+            cases.append({**case, "_file": path.name})
+    return cases
+
+
+CASES = load_cases()
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [c["id"] for c in CASES]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _regular_files(folder: Path) -> dict[str, bytes]:
+    """Every regular file under `folder` (devices, pipes and links are inputs of another kind)."""
+    out = {}
+    for path in folder.rglob("*"):
+        if stat.S_ISREG(path.lstat().st_mode):
+            out[str(path.relative_to(folder))] = path.read_bytes()
+    return out
+
+
+def _entries(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_hostile_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, text in (case.get("files") or {}).items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for name, spec in (case.get("binary_files") or {}).items():
+        args = dict(spec)
+        generator = getattr(hostile_generators, args.pop("generator"))
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        generator(tmp_path / name, **args)
+    before, entries = _regular_files(tmp_path), _entries(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with deadline(case.get("timeout", 10)):
+        result = CliRunner().invoke(main, [str(a) for a in case["args"]], input=case.get("stdin"))
+    shown = f"{case['_file']}: {case['id']}: {case['why']}\nstdout: {result.stdout[:2000]}\nstderr: {result.stderr}"
+    assert result.exception is None or isinstance(result.exception, SystemExit), f"{shown}\n{result.exception!r}"
+    assert "Traceback" not in result.stdout and "Traceback" not in result.stderr, shown
+    assert result.exit_code == case["exit"], shown
+    for text in case.get("message") or []:
+        assert str(text) in result.stderr, f"{shown}\nmissing from stderr: {text!r}"
+    assert not [p for p in tmp_path.rglob(".*.tmp")], f"{shown}\na temporary file was left behind"
+    after = _regular_files(tmp_path)
+    changed = sorted(name for name, data in before.items() if after.get(name) != data)
+    assert not changed, f"{shown}\ninput files changed or removed: {changed}"
+    new = _entries(tmp_path) - entries
+    allowed = set(case.get("outputs") or [])
+    assert new <= allowed, f"{shown}\nfiles written: {sorted(new - allowed)}"
+    for name, spec in (case.get("binary_files") or {}).items():  # a device or a link stays what it was
+        if spec["generator"] == "char_device":
+            assert stat.S_ISCHR(os.lstat(tmp_path / name).st_mode), f"{shown}\n{name} was replaced"
+        if spec["generator"] == "symlink":
+            assert (tmp_path / name).is_symlink(), f"{shown}\n{name} was replaced"
