@@ -39,6 +39,7 @@ class Quantity:
     text: str = field(default="", compare=False)
     scale: Decimal = field(default=Decimal(1), compare=False)  # written unit -> base unit (万元: 10000)
     shown: str = field(default="", compare=False)  # the unit as written (万元)
+    unit_scale: Decimal = field(default=Decimal(1), compare=False)  # the written unit alone, no magnitude (元: 1)
 
     def __str__(self) -> str:
         return self.text or (plain(self.value) + (self.unit or ""))
