@@ -178,7 +178,13 @@ def indicator_light(
             return made("", "", None, None, "缺少当前值")
         a = align(obs.value, obs.baseline.unit)
         tier = scorer.trend_tier(p.trend, a, obs.baseline.value)
-        return made(obs.baseline.written(a), f"基线{obs.baseline}", None, TIER_LIGHT[tier], f"{p.canonical()}：{tier}")
+        return made(
+            obs.baseline.written(a, pack.places),
+            f"基线{obs.baseline}",
+            None,
+            TIER_LIGHT[tier],
+            f"{p.canonical()}：{tier}",
+        )
     bound: Quantity
     if isinstance(p, Range):
         bound = p.high
@@ -193,7 +199,7 @@ def indicator_light(
     if q is None:
         return made("", "", None, None, "缺少当前值")
     a = align(q, bound.unit)
-    shown = bound.written(a)
+    shown = bound.written(a, pack.places)
     if isinstance(p, Range):
         inside = p.low.value <= a <= p.high.value
         return made(shown, p.canonical(), None, "green" if inside else "red", "在区间内" if inside else "不在区间内")
@@ -209,7 +215,8 @@ def indicator_light(
         m = months_elapsed(as_of)
         owed, note = t * m / 12, f"按序时进度{plain(round_to(m, 2))}/12折算"
     progress = a / owed if owed > 0 else ONE
-    return made(shown, bound.written(owed), progress, _light(progress, pack, blue=True), note)
+    owed_shown = round_to(owed / bound.scale, pack.places) * bound.scale  # 4次 × 5/12 reads 1.67次
+    return made(shown, bound.written(owed_shown, pack.places), progress, _light(progress, pack, blue=True), note)
 
 
 def monitor_project(project: Project, actuals: ProjectActuals, pack: Pack, as_of: date) -> MonitorCard:

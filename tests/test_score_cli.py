@@ -347,3 +347,42 @@ def test_progress_is_silent_when_not_at_a_terminal() -> None:
     result = CliRunner().invoke(main, ["score", str(EXAMPLE / "actuals.yaml"), "--format", "json"])
     assert result.stderr == ""
     assert isinstance(io.StringIO(result.stdout).read(), str)
+
+
+def test_a_computed_rate_is_shown_rounded_to_the_packs_places_but_scored_exactly(example: Path) -> None:
+    # 505/600 = 84.1666…%: scored exactly 84.1666/95×12.50 = 11.07 (84.17/95×12.50 would give 11.08)
+    (example / "rate.yaml").write_text(
+        "targets: targets.yaml\nyear: 2024\nprojects:\n"
+        "  - code: 13028124P00091910001P\n"
+        "    execution: {spent: 4.85}\n"
+        "    indicators:\n"
+        "      补助覆盖率(%): {numerator: 505, denominator: 600, explanation: 部分对象材料未齐}\n",
+        encoding="utf-8",
+    )
+    data = report_json(str(example / "rate.yaml"))
+    row = next(i for i in data["projects"][0]["indicators"] if i["name"] == "补助覆盖率(%)")
+    assert (row["actual"], row["score"]) == ("84.17%", "11.07")
+    assert row["trace"] == "实际84.17% < 目标95%，84.17÷95×12.50=11.07"
+    for fmt in ("md", "html"):
+        text = run("score", str(example / "rate.yaml"), "--format", fmt).stdout
+        assert "84.17%" in text and "84.1666" not in text
+    run("score", str(example / "rate.yaml"), "-o", str(example / "rate.xlsx"))
+    cells = [str(c.value) for ws in openpyxl.load_workbook(example / "rate.xlsx") for r in ws.iter_rows() for c in r]
+    assert any("84.17%" in c for c in cells) and not any("84.1666" in c for c in cells)
+
+
+def test_a_rate_is_shown_to_the_packs_own_places(example: Path) -> None:
+    (example / "three.yaml").write_text("extends: mof-2020\nrounding: {places: 3}\n", encoding="utf-8")
+    (example / "rate.yaml").write_text(
+        "targets: targets.yaml\nrules: three.yaml\nyear: 2024\nprojects:\n"
+        "  - code: 13028124P00091910001P\n"
+        "    execution: {spent: 4.85}\n"
+        "    indicators:\n"
+        "      补助覆盖率(%): {numerator: 505, denominator: 600, explanation: 部分对象材料未齐}\n",
+        encoding="utf-8",
+    )
+    data = report_json(str(example / "rate.yaml"))
+    project = data["projects"][0]
+    row = next(i for i in project["indicators"] if i["name"] == "补助覆盖率(%)")
+    assert row["actual"] == "84.167%"
+    assert project["execution"]["rate"] == "97.000"

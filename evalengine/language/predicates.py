@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from evalengine.errors import InputError
-from evalengine.numbers import plain
+from evalengine.numbers import plain, round_to
 
 SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
@@ -44,9 +44,19 @@ class Quantity:
     def __str__(self) -> str:
         return self.text or (plain(self.value) + (self.unit or ""))
 
-    def written(self, value: Decimal) -> str:
-        """`value` (in the base unit) expressed in this quantity's written unit: 3800000 -> 380万元."""
-        return plain(value / self.scale) + (self.shown if self.scale != 1 or self.shown else (self.unit or ""))
+    def written(self, value: Decimal, places: int | None = None) -> str:
+        """`value` (in the base unit) expressed in this quantity's written unit: 3800000 -> 380万元.
+
+        With `places`, a percentage is shown rounded (560/615 reads 91.06%); other units are exact.
+        """
+        return self.number(value, places) + (self.shown if self.scale != 1 or self.shown else (self.unit or ""))
+
+    def number(self, value: Decimal, places: int | None = None) -> str:
+        """The number part of `written`."""
+        shown = value / self.scale
+        if places is not None and self.unit == "%":
+            shown = round_to(shown, places)
+        return plain(shown)
 
 
 class UnitMismatch(InputError):
