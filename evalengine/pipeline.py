@@ -75,6 +75,42 @@ def _load_jobs(
     return jobs, errors
 
 
+class _Seen:
+    """Project codes already met in this run, with where: the same project scored twice is an input error
+    (a folder holding both the year's actuals and the mid-year monitoring file, or one file listed twice)."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, str] = {}
+        self.files: set[Path] = set()
+
+    def check(self, job: Job, errors: list[EvalEngineError]) -> None:
+        path = job.path.resolve()
+        if path in self.files:
+            errors.append(InputError("this file is given twice in one run", Location(str(job.path))))
+            return
+        self.files.add(path)
+        for project in job.targets.projects:
+            code = project.code
+            entry = job.where.get((code, ""))
+            here = (
+                str(entry)
+                if entry
+                else f"{job.path} (not listed; from {job.targets.where.get(code) or job.targets.path})"
+            )
+            first = self.places.get(code)
+            if first is None:
+                self.places[code] = here
+                continue
+            errors.append(
+                InputError(
+                    f"project {code} is met twice in this run: here and at {first}",
+                    entry or Location(str(job.path)),
+                    hint="give each project's actuals once: keep other files (such as mid-year monitoring) "
+                    "in another folder",
+                )
+            )
+
+
 def _score_one(job: Job, project: Project) -> Scorecard:
     """One project's scorecard; a scoring error comes back located at the actuals entry that caused it."""
     code = project.code
@@ -104,6 +140,9 @@ def score_files(
     targets: str | None = None,
 ) -> list[Scored]:
     jobs, errors = _load_jobs(paths, rules, encoding, targets)
+    seen = _Seen()
+    for job in jobs:
+        seen.check(job, errors)
     _raise(errors)
     work = [(job, project) for job in jobs for project in job.targets.projects]
     cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
@@ -143,6 +182,9 @@ def monitor_files(
             )
         else:
             jobs.append(job)
+    seen = _Seen()
+    for job in jobs:
+        seen.check(job, errors)
     results = []
     for job in jobs:
         cards = []
@@ -165,10 +207,13 @@ def iter_scored(
     Each file is read and checked whole before its first project is yielded; an input error stops the
     stream there, with every error of that file.
     """
+    seen = _Seen()
     for path, doc in _each_actuals_file(paths, encoding):
         job = load_job(path, rules, encoding, doc, targets)
         cards: list[Scorecard] = []
         errors: list[EvalEngineError] = []
+        seen.check(job, errors)
+        _raise(errors)
         for project in job.targets.projects:
             try:
                 cards.append(_score_one(job, project))

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from evalengine.cli.app import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zunhua-2024"
-MIDYEAR = EXAMPLE / "actuals-2024-06.yaml"
+MIDYEAR = EXAMPLE / "monitoring" / "actuals-2024-06.yaml"
 
 
 def run(*args: str) -> Result:
@@ -114,7 +114,7 @@ def test_as_of_that_is_not_a_date(as_of: str) -> None:
 def test_spending_above_budget_is_a_located_error(tmp_path: Path) -> None:
     folder = tmp_path / "ex"
     shutil.copytree(EXAMPLE, folder)
-    path = folder / "actuals-2024-06.yaml"
+    path = folder / "monitoring" / "actuals-2024-06.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("execution: {spent: 3.2}", "execution: {spent: 32}"), encoding="utf-8"
     )
@@ -128,7 +128,18 @@ def test_spending_above_budget_is_a_located_error(tmp_path: Path) -> None:
 def test_a_bad_outlook_is_refused_with_a_suggestion(tmp_path: Path) -> None:
     folder = tmp_path / "ex"
     shutil.copytree(EXAMPLE, folder)
-    path = folder / "actuals-2024-06.yaml"
+    path = folder / "monitoring" / "actuals-2024-06.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("outlook: 有可能}", "outlook: 可能}", 1), encoding="utf-8")
     result = run(str(path), "--as-of", "2024-06-30")
     assert result.exit_code == 2 and "outlook: expected one of 确定能 / 有可能 / 完全不可能" in result.stderr
+
+
+def test_a_project_monitored_twice_in_one_run_is_an_input_error(tmp_path: Path) -> None:
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE / "monitoring", folder)
+    shutil.copy(EXAMPLE / "targets.yaml", tmp_path)
+    shutil.copy(folder / "actuals-2024-06.yaml", folder / "copy.yaml")
+    result = run(str(folder), "--as-of", "2024-06-30")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "copy.yaml:10:5 (projects[0]): project 13028124P00091910001P is met twice in this run" in result.stderr
+    assert "here and at " in result.stderr and "actuals-2024-06.yaml:10:5 (projects[0])" in result.stderr

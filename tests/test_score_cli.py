@@ -178,9 +178,10 @@ def test_several_files_make_one_overview(example: Path, tmp_path: Path) -> None:
     second = tmp_path / "second"
     shutil.copytree(example, second)
     targets = second / "targets.yaml"
-    targets.write_text(
-        targets.read_text(encoding="utf-8").replace("中共遵化市委政法委本级", "另一部门"), encoding="utf-8"
-    )
+    text = targets.read_text(encoding="utf-8").replace("中共遵化市委政法委本级", "另一部门")
+    targets.write_text(text.replace("13028124P", "13028199P"), encoding="utf-8")
+    actuals = second / "actuals.yaml"  # another department's projects have codes of their own
+    actuals.write_text(actuals.read_text(encoding="utf-8").replace("13028124P", "13028199P"), encoding="utf-8")
     data = report_json(str(example / "actuals.yaml"), str(second / "actuals.yaml"))
     assert data["summary"]["projects"] == 24
     assert data["summary"]["budget"] == "1646.00"
@@ -190,8 +191,8 @@ def test_several_files_make_one_overview(example: Path, tmp_path: Path) -> None:
 def test_a_directory_is_scored_and_other_files_are_named(example: Path) -> None:
     result = CliRunner().invoke(main, ["score", str(example), "--format", "json"])
     assert result.exit_code == 0
-    # both actuals files of the folder (year-end and mid-year) are scored; the targets file is named, not scored
-    assert json.loads(result.stdout)["summary"]["projects"] == 24
+    # the year-end actuals are scored (mid-year monitoring lives in monitoring/); the targets file is named
+    assert json.loads(result.stdout)["summary"]["projects"] == 12
     assert "targets.yaml: not an actuals file" in result.stderr
 
 
@@ -386,3 +387,39 @@ def test_a_rate_is_shown_to_the_packs_own_places(example: Path) -> None:
     row = next(i for i in project["indicators"] if i["name"] == "补助覆盖率(%)")
     assert row["actual"] == "84.167%"
     assert project["execution"]["rate"] == "97.000"
+
+
+def test_the_example_folder_scores_each_project_once() -> None:
+    folder, single = report_json(str(EXAMPLE)), report_json(str(EXAMPLE / "actuals.yaml"))
+    assert folder["summary"] == single["summary"] and folder["summary"]["projects"] == 12
+
+
+def test_a_project_met_in_two_files_is_an_input_error_naming_both(example: Path) -> None:
+    (example / "again.yaml").write_text(
+        "targets: targets.yaml\nyear: 2024\nprojects:\n  - code: 13028124P00091910001P\n    execution: {spent: 1}\n",
+        encoding="utf-8",
+    )
+    out = example / "report.md"
+    for args in ([str(example), "-o", str(out)], [str(example), "--format", "ndjson", "-o", str(out)]):
+        result = run("score", *args)
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        # actuals.yaml lists the project at line 10; again.yaml at line 4 (and every other project through its targets)
+        assert "again.yaml:4:5 (projects[0]): project 13028124P00091910001P is met twice" in result.stderr
+        assert "actuals.yaml:10:5 (projects[0])" in result.stderr
+        assert not out.exists()
+
+
+def test_a_project_listed_twice_in_one_file_names_both_lines(example: Path) -> None:
+    path = example / "actuals.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "  - code: 13028124P00091910001P\n    execution: {spent: 1}\n", encoding="utf-8")
+    result = run("score", str(path))
+    assert result.exit_code == 2
+    line = len(text.splitlines()) + 1
+    assert f"actuals.yaml:{line}:5 (projects[12].code): project 13028124P00091910001P appears twice" in result.stderr
+    assert "first at line 10 (projects[0])" in result.stderr
+
+
+def test_the_same_file_given_twice_is_refused() -> None:
+    result = run("score", str(EXAMPLE / "actuals.yaml"), str(EXAMPLE / "actuals.yaml"))
+    assert result.exit_code == 2 and "actuals.yaml: this file is given twice in one run" in result.stderr
