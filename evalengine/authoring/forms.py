@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import Any
@@ -14,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from evalengine.inputs.targets import TargetsFile
 from evalengine.language.predicates import Qualitative, Reference, Trend
+from evalengine.render.xlsx import finish
 from evalengine.sources.workbook import (
     COLUMNS,
     SETTINGS,
@@ -107,6 +107,4 @@ def init_xlsx(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
         for row in ws.iter_rows(min_row=4, max_row=4 + len(p.indicators)):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return finish(wb)

@@ -186,13 +186,13 @@ def monitor_view(card: MonitorCard, job: Job) -> dict[str, Any]:
 
 
 def build_monitor(results: list[Monitored], as_of: date) -> dict[str, Any]:
-    """The monitoring report, worst first: by the worse of a project's light and its spending light
-    (红 > 黄 > 绿 > 蓝), then its own light, then spending progress."""
+    """The monitoring report, worst first: by the project's light as shown (红 > 黄 > 绿 > 蓝), then its
+    spending light, then spending progress."""
     pairs = [(card, m.job) for m in results for card in m.cards]
     pairs.sort(
         key=lambda cj: (
-            min(WORST_FIRST.index(cj[0].light), WORST_FIRST.index(cj[0].spending.light)),
             WORST_FIRST.index(cj[0].light),
+            WORST_FIRST.index(cj[0].spending.light),
             cj[0].spending.ratio if cj[0].spending.ratio is not None else Decimal(10**6),
             cj[0].project.code,
         )
@@ -205,6 +205,7 @@ def build_monitor(results: list[Monitored], as_of: date) -> dict[str, Any]:
     return {
         "as_of": as_of.isoformat(),
         "rules": packs[0] if len(packs) == 1 else "mixed",
+        "rules_title": results[0].job.pack.title if len(packs) == 1 and results else "多套规则",
         "year": as_of.year,
         "departments": list(dict.fromkeys(m.job.targets.department for m in results if m.job.targets.department)),
         "projects": [monitor_view(c, j) for c, j in pairs],
