@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from evalengine.cli.app import main
@@ -423,3 +424,28 @@ def test_a_project_listed_twice_in_one_file_names_both_lines(example: Path) -> N
 def test_the_same_file_given_twice_is_refused() -> None:
     result = run("score", str(EXAMPLE / "actuals.yaml"), str(EXAMPLE / "actuals.yaml"))
     assert result.exit_code == 2 and "actuals.yaml: this file is given twice in one run" in result.stderr
+
+
+def test_the_markdown_header_escapes_the_pack_path(example: Path) -> None:
+    pack = example / "my_*pack*<b>.yaml"
+    pack.write_text("extends: mof-2020\n", encoding="utf-8")
+    result = run("score", str(example / "actuals.yaml"), "--rules", str(pack))
+    assert result.exit_code == 0, result.output
+    header = result.stdout.splitlines()[2]
+    assert "my\\_\\*pack\\*\\<b\\>" in header and "<b>" not in header
+
+
+def test_counts_are_worded_in_the_singular_and_plural(example: Path) -> None:
+    from evalengine.text import count
+
+    assert [count(n, "error finding") for n in (0, 1, 2)] == ["0 error findings", "1 error finding", "2 error findings"]
+    targets = example / "targets.yaml"
+    data = yaml.safe_load(targets.read_text(encoding="utf-8"))
+    data["projects"] = data["projects"][:1]
+    targets.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (example / "one.yaml").write_text(
+        "targets: targets.yaml\nyear: 2024\nprojects:\n  - code: 13028124P00091910001P\n    execution: {spent: 4.85}\n",
+        encoding="utf-8",
+    )
+    result = run("score", str(example / "one.yaml"), "-o", str(example / "r.md"))
+    assert result.exit_code == 0 and "(1 project, 6 error findings)" in result.stderr  # six actuals missing

@@ -14,6 +14,7 @@ from evalengine.cli.output import (
 )
 from evalengine.errors import EvalEngineError
 from evalengine.sources.documents import read_text
+from evalengine.text import count
 
 
 @main.command("import")
@@ -50,7 +51,7 @@ def import_(source: Path, output: Path | None, fmt: str, year: int | None, stric
     for project in data["projects"]:
         click.echo(f"read {project['code']} {project['name']}: {len(project['indicators'])} indicators", err=True)
     total = sum(len(p["indicators"]) for p in data["projects"])
-    click.echo(f"read {len(data['projects'])} projects, {total} indicators", err=True)
+    click.echo(f"read {count(len(data['projects']), 'project')}, {count(total, 'indicator')}", err=True)
     for note in imported.notes:
         click.echo(f"note: {note}", err=True)
     for warning in imported.warnings:

@@ -10,6 +10,7 @@ from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import (
     write_atomically,
 )
+from evalengine.text import count as counted
 
 
 @main.command()
@@ -47,4 +48,4 @@ def init(targets: Path, output: Path | None, rules: str, year: int | None, encod
     else:
         click.echo(init_yaml(loaded, ref, rules, year), nl=False)
     count = sum(len(p.indicators) for p in loaded.projects)
-    click.echo(f"form for {len(loaded.projects)} projects, {count} indicators", err=True)
+    click.echo(f"form for {counted(len(loaded.projects), 'project')}, {counted(count, 'indicator')}", err=True)

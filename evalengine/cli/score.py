@@ -17,6 +17,7 @@ from evalengine.cli.output import (
     atomic_file,
     report_options,
 )
+from evalengine.text import count
 
 
 @main.command()
@@ -84,6 +85,7 @@ def _stream_ndjson(
                 last = line
         summary = json.loads(last)["summary"]
         errors = summary["findings"]["error"]
-        click.echo(f"wrote {output} ({summary['projects']} projects, {errors} error findings)", err=True)
+        projects = count(summary["projects"], "project")
+        click.echo(f"wrote {output} ({projects}, {count(errors, 'error finding')})", err=True)
     if strict and errors:
         sys.exit(1)
