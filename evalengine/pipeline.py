@@ -124,6 +124,11 @@ def _score_one(job: Job, project: Project) -> Scorecard:
     if code in job.missing:
         finding = Finding("error", "missing-project", None, f"实际完成情况文件中没有项目{code}，全部指标计0分")
         card = dataclasses.replace(card, findings=(finding, *card.findings))
+    elif not job.summaries.get(code, "").strip():
+        message = "缺少年度总体目标的实际完成情况（summary:），自评表中该栏为空"
+        card = dataclasses.replace(
+            card, findings=(*card.findings, Finding("warning", "missing-summary", None, message))
+        )
     return card
 
 

@@ -114,6 +114,7 @@ def test_findings_of_the_example() -> None:
             ("13028124P000918100012", "missing-explanation", "被救助信访案件息诉率（%）"),
             ("13028124P00090510001R", "missing-actual", "用户使用满意度（%）"),
             ("13028124P00090510001R", "missing-explanation", "信息利用率（%）"),
+            ("13028124P00090510001R", "missing-summary", None),
         ]
     )
 

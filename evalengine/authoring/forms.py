@@ -44,6 +44,8 @@ def init_yaml(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
     for p in targets.projects:
         out.append(f"  - code: {_q(p.code)}   # {p.name}，预算数{p.budget}万元")
         out.append("    execution: {spent: }   # 全年执行数，万元")
+        goals = " ".join(" ".join(p.goals).split())  # one line: a newline in a goal must not end the comment
+        out.append(f"    summary:    # 年度总体目标的实际完成情况；预期目标：{goals}")
         out.append("    indicators:")
         for ind in p.indicators:
             out.append(f"      {_q(ind.name)}:    # {ind.target}  ({ind.level1}/{ind.level2})")
@@ -90,6 +92,10 @@ def init_xlsx(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
         ws.cell(row=2, column=5).fill = FILL
         ws.cell(row=2, column=6, value="执行情况说明").font = Font(bold=True)
         ws.cell(row=2, column=7).fill = FILL
+        ws.cell(row=3, column=1, value="实际完成情况").font = Font(bold=True)  # 年度总体目标的; read back as summary:
+        ws.cell(row=3, column=2).fill = FILL
+        ws.cell(row=3, column=2).alignment = Alignment(wrap_text=True, vertical="center")
+        ws.merge_cells("B3:G3")
         for col, title in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=4, column=col, value=title)
             cell.font, cell.fill = Font(bold=True), HEAD
