@@ -70,6 +70,42 @@ def _load_jobs(
     return jobs, errors
 
 
+class _Seen:
+    """Project codes already met in this run, with where: the same project scored twice is an input error
+    (a folder holding both the year's actuals and the mid-year monitoring file, or one file listed twice)."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, str] = {}
+        self.files: set[Path] = set()
+
+    def check(self, job: Job, errors: list[EvalEngineError]) -> None:
+        path = job.path.resolve()
+        if path in self.files:
+            errors.append(InputError("this file is given twice in one run", Location(str(job.path))))
+            return
+        self.files.add(path)
+        for project in job.targets.projects:
+            code = project.code
+            entry = job.where.get((code, ""))
+            here = (
+                str(entry)
+                if entry
+                else f"{job.path} (not listed; from {job.targets.where.get(code) or job.targets.path})"
+            )
+            first = self.places.get(code)
+            if first is None:
+                self.places[code] = here
+                continue
+            errors.append(
+                InputError(
+                    f"project {code} is met twice in this run: here and at {first}",
+                    entry or Location(str(job.path)),
+                    hint="give each project's actuals once: keep other files (such as mid-year monitoring) "
+                    "in another folder",
+                )
+            )
+
+
 def _score_one(job: Job, project: Project) -> Scorecard:
     """One project's scorecard; a scoring error comes back located at the actuals entry that caused it."""
     code = project.code
@@ -83,6 +119,11 @@ def _score_one(job: Job, project: Project) -> Scorecard:
     if code in job.missing:
         finding = Finding("error", "missing-project", None, f"实际完成情况文件中没有项目{code}，全部指标计0分")
         card = dataclasses.replace(card, findings=(finding, *card.findings))
+    elif not job.summaries.get(code, "").strip():
+        message = "缺少年度总体目标的实际完成情况（summary:），自评表中该栏为空"
+        card = dataclasses.replace(
+            card, findings=(*card.findings, Finding("warning", "missing-summary", None, message))
+        )
     return card
 
 
@@ -112,6 +153,9 @@ def score_files(
     targets: str | None = None,
 ) -> list[Scored]:
     jobs, errors = _load_jobs(paths, rules, encoding, targets)
+    seen = _Seen()
+    for job in jobs:
+        seen.check(job, errors)
     _raise(errors)
     work = [(job, project) for job in jobs for project in job.targets.projects]
     cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
@@ -151,6 +195,9 @@ def monitor_files(
             )
         else:
             jobs.append(job)
+    seen = _Seen()
+    for job in jobs:
+        seen.check(job, errors)
     results = []
     for job in jobs:
         cards = []
@@ -178,11 +225,15 @@ def iter_scored(
     stream there, with every error of that file. A folder's file that is not an actuals file is passed
     over and said through `note`.
     """
+    seen = _Seen()
     for path, doc, passed_over in dispatch.actuals_files(paths, encoding):
         if passed_over:
             if note is not None:
                 note(passed_over)
             continue
         job = load_job(path, rules, encoding, doc, targets)
+        errors: list[EvalEngineError] = []
+        seen.check(job, errors)
+        _raise(errors)
         for card in score_job(job):
             yield job, card

@@ -195,3 +195,25 @@ def test_every_bad_value_of_a_filled_form_names_its_sheet_and_cell(
     result = run("score", "filled.xlsx")
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert f"[1.见义勇为专项资金!E{row}]" in result.stderr
+
+
+def test_forms_ask_for_the_summary_and_a_project_without_one_is_warned(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "actuals.yaml")
+    text = (folder / "actuals.yaml").read_text(encoding="utf-8")
+    assert text.count("    summary:    # 年度总体目标的实际完成情况；预期目标：") == 12
+    text = text.replace("    summary:    #", "    summary: 全年任务全部完成   #", 1)
+    (folder / "actuals.yaml").write_text(text, encoding="utf-8")
+    data = json.loads(run("score", "actuals.yaml", "--format", "json").stdout)
+    warned = [p["code"] for p in data["projects"] for f in p["findings"] if f["code"] == "missing-summary"]
+    assert len(warned) == 11 and data["projects"][0]["summary"] == "全年任务全部完成"
+    assert all(
+        f["severity"] == "warning" for p in data["projects"] for f in p["findings"] if f["code"] == "missing-summary"
+    )
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    ws = wb.worksheets[1]
+    assert ws["A3"].value == "实际完成情况" and ws["B3"].value is None
+    ws["B3"] = "奖励金全部发放到位"
+    wb.save(folder / "form.xlsx")
+    data = json.loads(run("score", "form.xlsx", "--format", "json").stdout)
+    assert data["projects"][0]["summary"] == "奖励金全部发放到位"

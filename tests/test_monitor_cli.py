@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from evalengine.cli.app import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zunhua-2024"
-MIDYEAR = EXAMPLE / "actuals-2024-06.yaml"
+MIDYEAR = EXAMPLE / "monitoring" / "actuals-2024-06.yaml"
 
 
 def run(*args: str) -> Result:
@@ -31,12 +31,13 @@ def monitor_json(*args: str) -> dict[str, Any]:
 def test_every_colour_worst_first_with_lags() -> None:
     data = monitor_json()
     lights = {p["code"]: p["light"] for p in data["projects"]}
-    assert data["summary"]["lights"] == {"red": 4, "yellow": 2, "green": 5, "blue": 1}
-    assert lights["13028124P000912100010"] == "blue"  # 铁路护路: 3次 of 4 pro-rated to 2 = 150%
+    assert data["summary"]["lights"] == {"red": 4, "yellow": 2, "green": 6, "blue": 0}
+    # 铁路护路: 3次 of 4 pro-rated to 2 = 150% is 蓝, but three due indicators have no value yet: 绿, not 蓝
+    assert lights["13028124P000912100010"] == "green"
     assert lights["13028124P000915100011"] == "red"  # 招商资金
     order = ["red", "yellow", "green", "blue"]
-    worst = [min(order.index(p["light"]), order.index(p["spending"]["light"])) for p in data["projects"]]
-    assert worst == sorted(worst)
+    shown = [(order.index(p["light"]), order.index(p["spending"]["light"])) for p in data["projects"]]
+    assert shown == sorted(shown)  # by the light in the first column, then the spending light
     first = data["projects"][0]  # 体检费: nothing spent by the end of June, 60% planned
     assert first["spending"] == {
         **first["spending"],
@@ -75,16 +76,16 @@ def test_a_red_without_cause_and_outlook_is_a_finding() -> None:
 def test_markdown_and_html_show_chinese_lights() -> None:
     md = run(str(MIDYEAR), "--as-of", "2024-06-30")
     assert md.exit_code == 0
-    assert "| 红 | 13028124P00083810002C |" in md.stdout and "蓝灯 1 个" in md.stdout
+    assert "| 红 | 13028124P00083810002C |" in md.stdout and "蓝灯 0 个" in md.stdout
     html = run(str(MIDYEAR), "--as-of", "2024-06-30", "--format", "html")
-    assert html.exit_code == 0 and 'data-light="blue"' in html.stdout and "light-red" in html.stdout
+    assert html.exit_code == 0 and "light light-blue" in html.stdout and "light-red" in html.stdout
 
 
 def test_xlsx_has_lights_and_indicators(tmp_path: Path) -> None:
     out = tmp_path / "monitor.xlsx"
     assert run(str(MIDYEAR), "--as-of", "2024-06-30", "-o", str(out)).exit_code == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["总览", "指标"]
+    assert wb.sheetnames == ["总览", "指标", "问题"]
     assert [wb["总览"].cell(row=r, column=1).value for r in range(3, 15)].count("红") == 4
 
 
@@ -114,7 +115,7 @@ def test_as_of_that_is_not_a_date(as_of: str) -> None:
 def test_spending_above_budget_is_a_located_error(tmp_path: Path) -> None:
     folder = tmp_path / "ex"
     shutil.copytree(EXAMPLE, folder)
-    path = folder / "actuals-2024-06.yaml"
+    path = folder / "monitoring" / "actuals-2024-06.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("execution: {spent: 3.2}", "execution: {spent: 32}"), encoding="utf-8"
     )
@@ -128,7 +129,50 @@ def test_spending_above_budget_is_a_located_error(tmp_path: Path) -> None:
 def test_a_bad_outlook_is_refused_with_a_suggestion(tmp_path: Path) -> None:
     folder = tmp_path / "ex"
     shutil.copytree(EXAMPLE, folder)
-    path = folder / "actuals-2024-06.yaml"
+    path = folder / "monitoring" / "actuals-2024-06.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("outlook: 有可能}", "outlook: 可能}", 1), encoding="utf-8")
     result = run(str(path), "--as-of", "2024-06-30")
     assert result.exit_code == 2 and "outlook: expected one of 确定能 / 有可能 / 完全不可能" in result.stderr
+
+
+def test_a_project_monitored_twice_in_one_run_is_an_input_error(tmp_path: Path) -> None:
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE / "monitoring", folder)
+    shutil.copy(EXAMPLE / "targets.yaml", tmp_path)
+    shutil.copy(folder / "actuals-2024-06.yaml", folder / "copy.yaml")
+    result = run(str(folder), "--as-of", "2024-06-30")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "copy.yaml:10:5 (projects[0]): project 13028124P00091910001P is met twice in this run" in result.stderr
+    assert "here and at " in result.stderr and "actuals-2024-06.yaml:10:5 (projects[0])" in result.stderr
+
+
+def test_a_negative_lag_reads_ahead_and_the_title_of_the_pack_is_shown(tmp_path: Path) -> None:
+    md = run(str(MIDYEAR), "--as-of", "2024-06-30").stdout
+    data = monitor_json()
+    ahead = [p for p in data["projects"] if p["spending"]["lag"].startswith("-")]
+    assert ahead, "the example has a project spending ahead of plan"
+    for p in ahead:
+        assert f"超前 {p['spending']['lag'][1:]} 个百分点" in md
+    assert "滞后 -" not in md
+    assert "评分规则：全国默认规则（财预〔2020〕10号）（mof-2020）" in md and data["rules_title"]
+    out = tmp_path / "m.xlsx"
+    run(str(MIDYEAR), "--as-of", "2024-06-30", "-o", str(out))
+    ws = openpyxl.load_workbook(out)["总览"]
+    lag = next(ws.cell(row=r, column=8) for r in range(3, 15) if (ws.cell(row=r, column=8).value or 0) < 0)
+    assert lag.number_format == '0.00;"超前 "0.00'
+
+
+def test_a_satisfaction_survey_is_not_due_in_june() -> None:
+    june = monitor_json()
+    notes = [
+        (i["name"], i["note"])
+        for p in june["projects"]
+        for i in p["indicators"]
+        if "满意度" in i["level1"] and not i["actual"]  # one survey was taken early and is compared as written
+    ]
+    assert len(notes) == 11 and all(note == "满意度调查于年末开展，尚未到期" for _, note in notes)
+    flagged = {f["indicator"] for p in june["projects"] for f in p["findings"]}
+    assert not flagged & {name for name, _ in notes}
+    december = run(str(MIDYEAR), "--as-of", "2024-12-31", "--format", "json")
+    late = {f["indicator"] for p in json.loads(december.stdout)["projects"] for f in p["findings"]}
+    assert {name for name, _ in notes} <= late  # by the year's end a missing survey is a finding again

@@ -86,3 +86,19 @@ def test_pack_vocabulary_extends_the_target_language() -> None:
 def test_a_pack_can_reweight_levels() -> None:
     pack = load_pack(PACKS / "good" / "sichuan-like.yaml")
     assert pack.weights.execution == 20 and pack.weights.level1_weight("产出指标") == 40
+
+
+def test_every_built_in_pack_cites_a_document_in_the_repository() -> None:
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "rules").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        line = re.search(r"^source: (\S+) §(\d+)", text, re.M)
+        if path.name == "vocabulary.yaml":
+            continue
+        assert line, f"{path.name}: source: should cite docs/… §N"
+        doc = root / line.group(1)
+        assert doc.is_file(), f"{path.name} cites {doc}, which is not in the repository"
+        assert f"## {line.group(2)}." in doc.read_text(encoding="utf-8")
+        assert "domain.md" not in text

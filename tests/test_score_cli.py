@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from golden.regenerate import GOLDEN_FILES
 
@@ -115,6 +116,7 @@ def test_findings_of_the_example() -> None:
             ("13028124P000918100012", "missing-explanation", "被救助信访案件息诉率（%）"),
             ("13028124P00090510001R", "missing-actual", "用户使用满意度（%）"),
             ("13028124P00090510001R", "missing-explanation", "信息利用率（%）"),
+            ("13028124P00090510001R", "missing-summary", None),
         ]
     )
 
@@ -180,9 +182,10 @@ def test_several_files_make_one_overview(example: Path, tmp_path: Path) -> None:
     second = tmp_path / "second"
     shutil.copytree(example, second)
     targets = second / "targets.yaml"
-    targets.write_text(
-        targets.read_text(encoding="utf-8").replace("中共遵化市委政法委本级", "另一部门"), encoding="utf-8"
-    )
+    text = targets.read_text(encoding="utf-8").replace("中共遵化市委政法委本级", "另一部门")
+    targets.write_text(text.replace("13028124P", "13028199P"), encoding="utf-8")
+    actuals = second / "actuals.yaml"  # another department's projects have codes of their own
+    actuals.write_text(actuals.read_text(encoding="utf-8").replace("13028124P", "13028199P"), encoding="utf-8")
     data = report_json(str(example / "actuals.yaml"), str(second / "actuals.yaml"))
     assert data["summary"]["projects"] == 24
     assert data["summary"]["budget"] == "1646.00"
@@ -192,8 +195,8 @@ def test_several_files_make_one_overview(example: Path, tmp_path: Path) -> None:
 def test_a_directory_is_scored_and_other_files_are_named(example: Path) -> None:
     result = CliRunner().invoke(main, ["score", str(example), "--format", "json"])
     assert result.exit_code == 0
-    # both actuals files of the folder (year-end and mid-year) are scored; the targets file is named, not scored
-    assert json.loads(result.stdout)["summary"]["projects"] == 24
+    # the year-end actuals are scored (mid-year monitoring lives in monitoring/); the targets file is named
+    assert json.loads(result.stdout)["summary"]["projects"] == 12
     assert "targets.yaml: not an actuals file" in result.stderr
 
 
@@ -345,9 +348,17 @@ def test_missing_file_is_a_clean_error() -> None:
     assert result.exit_code == 2 and "no such file or directory" in result.stderr
 
 
-def test_progress_is_silent_when_not_at_a_terminal() -> None:
-    # 5 × 12 = 60 projects: enough for a progress bar at a terminal (50), but stderr is not one here
-    files = [str(EXAMPLE / "actuals.yaml")] * 5
+def test_progress_is_silent_when_not_at_a_terminal(tmp_path: Path) -> None:
+    # 5 × 12 = 60 projects: enough for a progress bar at a terminal (50), but stderr is not one here.
+    # Five departments: copies of the example, each with project codes of its own.
+    files = []
+    for k in range(5):
+        folder = tmp_path / f"d{k}"
+        folder.mkdir()
+        for name in ("targets.yaml", "actuals.yaml"):
+            text = (EXAMPLE / name).read_text(encoding="utf-8").replace("13028124P", f"1302812{k}Q")
+            (folder / name).write_text(text, encoding="utf-8")
+        files.append(str(folder / "actuals.yaml"))
     result = CliRunner().invoke(main, ["score", *files, "--format", "json"])
     assert result.exit_code == 0 and result.stderr == ""
     report = json.loads(result.stdout)  # stdout holds the report and nothing else
@@ -361,3 +372,103 @@ def test_progress_shows_at_a_terminal_for_50_projects_or_more(monkeypatch: pytes
     assert list(_progress(range(49))) == list(range(49)) and terminal.getvalue() == ""  # too few to show
     assert list(_progress(range(50))) == list(range(50))
     assert "scoring" in terminal.getvalue() and "100%" in terminal.getvalue()
+
+
+def test_a_computed_rate_is_shown_rounded_to_the_packs_places_but_scored_exactly(example: Path) -> None:
+    # 505/600 = 84.1666…%: scored exactly 84.1666/95×12.50 = 11.07 (84.17/95×12.50 would give 11.08)
+    (example / "rate.yaml").write_text(
+        "targets: targets.yaml\nyear: 2024\nprojects:\n"
+        "  - code: 13028124P00091910001P\n"
+        "    execution: {spent: 4.85}\n"
+        "    indicators:\n"
+        "      补助覆盖率(%): {numerator: 505, denominator: 600, explanation: 部分对象材料未齐}\n",
+        encoding="utf-8",
+    )
+    data = report_json(str(example / "rate.yaml"))
+    row = next(i for i in data["projects"][0]["indicators"] if i["name"] == "补助覆盖率(%)")
+    assert (row["actual"], row["score"]) == ("84.17%", "11.07")
+    assert row["trace"] == "实际84.17% < 目标95%，84.17÷95×12.50=11.07"
+    for fmt in ("md", "html"):
+        text = run("score", str(example / "rate.yaml"), "--format", fmt).stdout
+        assert "84.17%" in text and "84.1666" not in text
+    run("score", str(example / "rate.yaml"), "-o", str(example / "rate.xlsx"))
+    cells = [str(c.value) for ws in openpyxl.load_workbook(example / "rate.xlsx") for r in ws.iter_rows() for c in r]
+    assert any("84.17%" in c for c in cells) and not any("84.1666" in c for c in cells)
+
+
+def test_a_rate_is_shown_to_the_packs_own_places(example: Path) -> None:
+    (example / "three.yaml").write_text("extends: mof-2020\nrounding: {places: 3}\n", encoding="utf-8")
+    (example / "rate.yaml").write_text(
+        "targets: targets.yaml\nrules: three.yaml\nyear: 2024\nprojects:\n"
+        "  - code: 13028124P00091910001P\n"
+        "    execution: {spent: 4.85}\n"
+        "    indicators:\n"
+        "      补助覆盖率(%): {numerator: 505, denominator: 600, explanation: 部分对象材料未齐}\n",
+        encoding="utf-8",
+    )
+    data = report_json(str(example / "rate.yaml"))
+    project = data["projects"][0]
+    row = next(i for i in project["indicators"] if i["name"] == "补助覆盖率(%)")
+    assert row["actual"] == "84.167%"
+    assert project["execution"]["rate"] == "97.000"
+
+
+def test_the_example_folder_scores_each_project_once() -> None:
+    folder, single = report_json(str(EXAMPLE)), report_json(str(EXAMPLE / "actuals.yaml"))
+    assert folder["summary"] == single["summary"] and folder["summary"]["projects"] == 12
+
+
+def test_a_project_met_in_two_files_is_an_input_error_naming_both(example: Path) -> None:
+    (example / "again.yaml").write_text(
+        "targets: targets.yaml\nyear: 2024\nprojects:\n  - code: 13028124P00091910001P\n    execution: {spent: 1}\n",
+        encoding="utf-8",
+    )
+    out = example / "report.md"
+    for args in ([str(example), "-o", str(out)], [str(example), "--format", "ndjson", "-o", str(out)]):
+        result = run("score", *args)
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        # actuals.yaml lists the project at line 10; again.yaml at line 4 (and every other project through its targets)
+        assert "again.yaml:4:5 (projects[0]): project 13028124P00091910001P is met twice" in result.stderr
+        assert "actuals.yaml:10:5 (projects[0])" in result.stderr
+        assert not out.exists()
+
+
+def test_a_project_listed_twice_in_one_file_names_both_lines(example: Path) -> None:
+    path = example / "actuals.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "  - code: 13028124P00091910001P\n    execution: {spent: 1}\n", encoding="utf-8")
+    result = run("score", str(path))
+    assert result.exit_code == 2
+    line = len(text.splitlines()) + 1
+    assert f"actuals.yaml:{line}:5 (projects[12].code): project 13028124P00091910001P appears twice" in result.stderr
+    assert "first at line 10 (projects[0])" in result.stderr
+
+
+def test_the_same_file_given_twice_is_refused() -> None:
+    result = run("score", str(EXAMPLE / "actuals.yaml"), str(EXAMPLE / "actuals.yaml"))
+    assert result.exit_code == 2 and "actuals.yaml: this file is given twice in one run" in result.stderr
+
+
+def test_the_markdown_header_escapes_the_pack_path(example: Path) -> None:
+    pack = example / "my_*pack*<b>.yaml"
+    pack.write_text("extends: mof-2020\n", encoding="utf-8")
+    result = run("score", str(example / "actuals.yaml"), "--rules", str(pack))
+    assert result.exit_code == 0, result.output
+    header = result.stdout.splitlines()[2]
+    assert "my\\_\\*pack\\*\\<b\\>" in header and "<b>" not in header
+
+
+def test_counts_are_worded_in_the_singular_and_plural(example: Path) -> None:
+    from evalengine.text import count
+
+    assert [count(n, "error finding") for n in (0, 1, 2)] == ["0 error findings", "1 error finding", "2 error findings"]
+    targets = example / "targets.yaml"
+    data = yaml.safe_load(targets.read_text(encoding="utf-8"))
+    data["projects"] = data["projects"][:1]
+    targets.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (example / "one.yaml").write_text(
+        "targets: targets.yaml\nyear: 2024\nprojects:\n  - code: 13028124P00091910001P\n    execution: {spent: 4.85}\n",
+        encoding="utf-8",
+    )
+    result = run("score", str(example / "one.yaml"), "-o", str(example / "r.md"))
+    assert result.exit_code == 0 and "(1 project, 6 error findings)" in result.stderr  # six actuals missing

@@ -6,11 +6,11 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from evalengine.errors import ScoringError
-from evalengine.language.parser import parse_target
+from evalengine.language.parser import parse_actual, parse_target
 from evalengine.language.predicates import Quantity
 from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
 from evalengine.numbers import ONE, ZERO
@@ -250,3 +250,44 @@ def test_the_weights_of_each_level_sum_exactly_to_the_levels_weight(case: tuple[
             shares, roundings = _exact_shares(pack, project, live)
             assert all(got[i] % unit == 0 for i in live), got
             assert all(abs(got[i] - shares[i]) < roundings * unit for i in live), (shares, got)
+
+
+_VOCAB = BASE.vocabulary
+_UNITS = [u for u, _, _ in _VOCAB.units]
+_MAGNITUDES = [(m, f) for m, f in _VOCAB.magnitudes]
+# 千米 and 千克 are units of their own, so "3千米" cannot also mean 3千 米: leave those pairs out
+_AMBIGUOUS = {m + u for m, _ in _MAGNITUDES for u in _UNITS} & set(_UNITS)
+
+
+@settings(max_examples=400)
+@given(
+    packs(),
+    st.sampled_from(["≥", "≤", "="]),
+    st.sampled_from(_UNITS),
+    st.sampled_from([("", Decimal(1)), *_MAGNITUDES]),
+    st.decimals(min_value=Decimal("0.01"), max_value=1000, places=2),
+    st.sampled_from(_MAGNITUDES),
+    st.decimals(min_value=0, max_value=1000, places=2),
+)
+def test_a_magnitude_in_an_actual_scales_the_targets_own_unit(
+    pack: Pack,
+    op: str,
+    unit: str,
+    target_magnitude: tuple[str, Decimal],
+    t: Decimal,
+    magnitude: tuple[str, Decimal],
+    x: Decimal,
+) -> None:
+    # x万, x万<unit> and x×10000 <unit> are one amount: 1.2万 against ≥1万元 is 1.2万元 = 12000元
+    word, factor = magnitude
+    assume(word + unit not in _AMBIGUOUS and target_magnitude[0] + unit not in _AMBIGUOUS)
+    target = f"{op}{t.normalize():f}{target_magnitude[0]}{unit}"
+    forms = [f"{x.normalize():f}{word}", f"{x.normalize():f}{word}{unit}", f"{(x * factor).normalize():f} {unit}"]
+    scores = {form: _score(pack, target, Decimal(10), _observe(form)) for form in forms}
+    assert len(set(scores.values())) == 1, (target, scores)
+
+
+def _observe(text: str) -> Observation:
+    value = parse_actual(text)
+    assert isinstance(value, Quantity)
+    return Observation(value=value, text=text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import Any
@@ -13,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evalengine.inputs.targets import TargetsFile
+from evalengine.reports.xlsx import finish
 from evalengine.sources.workbook import (
     COLUMNS,
     SETTINGS,
@@ -57,6 +57,8 @@ def init_yaml(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
     for p in targets.projects:
         out.append(f"  - code: {_q(p.code)}   # {_c(p.name)}，预算数{p.budget}万元")
         out.append("    execution: {spent: }   # 全年执行数，万元")
+        goals = " ".join(" ".join(p.goals).split())  # one line: a newline in a goal must not end the comment
+        out.append(f"    summary:    # 年度总体目标的实际完成情况；预期目标：{goals}")
         out.append("    indicators:")
         for ind in p.indicators:
             out.append(f"      {_q(ind.name)}:    # {_c(ind.target)}  ({_c(ind.level1)}/{_c(ind.level2)})")
@@ -115,6 +117,10 @@ def init_xlsx(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
         ws.cell(row=2, column=5).fill = FILL
         ws.cell(row=2, column=6, value="执行情况说明").font = Font(bold=True)
         ws.cell(row=2, column=7).fill = FILL
+        ws.cell(row=3, column=1, value="实际完成情况").font = Font(bold=True)  # 年度总体目标的; read back as summary:
+        ws.cell(row=3, column=2).fill = FILL
+        ws.cell(row=3, column=2).alignment = Alignment(wrap_text=True, vertical="center")
+        ws.merge_cells("B3:G3")
         for col, title in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=4, column=col, value=title)
             cell.font, cell.fill = Font(bold=True), HEAD
@@ -132,6 +138,4 @@ def init_xlsx(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
         for row in ws.iter_rows(min_row=4, max_row=4 + len(p.indicators)):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return finish(wb)

@@ -12,6 +12,7 @@ from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import _is_device, write_atomically
 from evalengine.errors import EvalEngineError
 from evalengine.sources.documents import read_text
+from evalengine.text import count
 
 
 @main.command("import")
@@ -64,7 +65,7 @@ def import_(
     for project in data["projects"]:
         click.echo(f"read {project['code']} {project['name']}: {len(project['indicators'])} indicators", err=True)
     total = sum(len(p["indicators"]) for p in data["projects"])
-    click.echo(f"read {len(data['projects'])} projects, {total} indicators", err=True)
+    click.echo(f"read {count(len(data['projects']), 'project')}, {count(total, 'indicator')}", err=True)
     for note in imported.notes:
         click.echo(f"note: {note}", err=True)
     for warning in imported.warnings:

@@ -13,6 +13,7 @@ import click
 from evalengine.cli.app import F
 from evalengine.errors import Location, OutputError
 from evalengine.reports.formats import FORMATS, Kind, render_as
+from evalengine.text import count
 
 T = TypeVar("T")
 
@@ -181,7 +182,8 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, kind: Kind) -> 
     if output is not None:
         write_atomically(output, data)
         errors = report["summary"]["findings"]["error"]
-        click.echo(f"wrote {output} ({report['summary']['projects']} projects, {errors} error findings)", err=True)
+        projects = count(report["summary"]["projects"], "project")
+        click.echo(f"wrote {output} ({projects}, {count(errors, 'error finding')})", err=True)
     else:
         assert isinstance(data, str)
         click.echo(data, nl=False)

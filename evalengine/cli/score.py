@@ -17,6 +17,7 @@ from evalengine.cli.output import (
     atomic_file,
     report_options,
 )
+from evalengine.text import count
 
 
 @main.command()
@@ -87,7 +88,8 @@ def _stream_ndjson(
                 last = line
         summary = json.loads(last)["summary"]
         errors = summary["findings"]["error"]
-        click.echo(f"wrote {output} ({summary['projects']} projects, {errors} error findings)", err=True)
+        projects = count(summary["projects"], "project")
+        click.echo(f"wrote {output} ({projects}, {count(errors, 'error finding')})", err=True)
     if strict:
         _strict_exit(errors)
 
@@ -95,5 +97,5 @@ def _stream_ndjson(
 def _strict_exit(errors: int) -> None:
     """--strict: exit 1 when any finding is an error, saying how many (the report itself may be in a file)."""
     if errors:
-        click.echo(f"strict: {errors} error finding{'' if errors == 1 else 's'}, exit 1", err=True)
+        click.echo(f"strict: {count(errors, 'error finding')}, exit 1", err=True)
         sys.exit(1)

@@ -118,8 +118,10 @@ def load_job(
                 hint,
             )
             continue
-        if code in actuals:
-            c.add((*here, "code"), f"project {code} appears twice in this file")
+        if (code, "") in where:
+            first = where[(code, "")]
+            at = f"line {first.line}" if first.line is not None else str(first)
+            c.add((*here, "code"), f"project {code} appears twice in this file; first at {at} ({first.keypath})")
             continue
         where[(code, "")] = c.where(here)
         for name in entry.get("indicators") or {}:

@@ -143,7 +143,14 @@ class _Q:
 
     def adopt_unit(self, other: _Q) -> _Q:
         """This bare number in `other`'s unit as written (the 90 of 90-100万元 is 90万元)."""
-        q = Quantity(self.q.value * other.factor, other.q.unit, self.q.text + other.suffix, other.factor, other.suffix)
+        q = Quantity(
+            self.q.value * other.factor,
+            other.q.unit,
+            self.q.text + other.suffix,
+            other.factor,
+            other.suffix,
+            other.q.unit_scale,
+        )
         return _Q(q, self.pos, other.suffix, other.factor)
 
 
@@ -166,7 +173,7 @@ class _Build(Transformer[Token, Any]):
         number = items[0]
         value = self._number(number)
         text = str(number)
-        factor = Decimal(1)
+        factor = unit_scale = Decimal(1)
         unit: str | None = None
         for item in items[1:]:
             if item is None:
@@ -177,9 +184,10 @@ class _Build(Transformer[Token, Any]):
             elif isinstance(item, tuple) and item[0] == "unit":
                 unit, unit_factor, unit_text = item[1], item[2], item[3]
                 factor *= unit_factor
+                unit_scale = unit_factor
                 text += unit_text
         suffix = text[len(str(number)) :]
-        return _Q(Quantity(value * factor, unit, text, factor, suffix), number.start_pos, suffix, factor)
+        return _Q(Quantity(value * factor, unit, text, factor, suffix, unit_scale), number.start_pos, suffix, factor)
 
     bracket_quantity = quantity
 
@@ -213,7 +221,7 @@ class _Build(Transformer[Token, Any]):
     def signed_quantity(self, items: list[Any]) -> _Q:
         if items[0] is not None:
             q = items[1]
-            negative = Quantity(-q.q.value, q.q.unit, "-" + q.q.text, q.factor, q.suffix)
+            negative = Quantity(-q.q.value, q.q.unit, "-" + q.q.text, q.factor, q.suffix, q.q.unit_scale)
             return _Q(negative, items[0].start_pos, q.suffix, q.factor)
         return items[1]  # type: ignore[no-any-return]
 

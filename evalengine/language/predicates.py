@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal, assert_never
 
 from evalengine.errors import InputError
-from evalengine.numbers import plain
+from evalengine.numbers import plain, round_to
 
 Op = Literal[">=", "<=", ">", "<", "="]
 Direction = Literal["forward", "reverse", "equality"]
@@ -43,13 +43,24 @@ class Quantity:
     text: str = field(default="", compare=False)
     scale: Decimal = field(default=Decimal(1), compare=False)  # written unit -> base unit (万元: 10000)
     shown: str = field(default="", compare=False)  # the unit as written (万元)
+    unit_scale: Decimal = field(default=Decimal(1), compare=False)  # the written unit alone, no magnitude (元: 1)
 
     def __str__(self) -> str:
         return self.text or (plain(self.value) + (self.unit or ""))
 
-    def written(self, value: Decimal) -> str:
-        """`value` (in the base unit) expressed in this quantity's written unit: 3800000 -> 380万元."""
-        return plain(value / self.scale) + (self.shown if self.scale != 1 or self.shown else (self.unit or ""))
+    def written(self, value: Decimal, places: int | None = None) -> str:
+        """`value` (in the base unit) expressed in this quantity's written unit: 3800000 -> 380万元.
+
+        With `places`, a percentage is shown rounded (560/615 reads 91.06%); other units are exact.
+        """
+        return self.number(value, places) + (self.shown if self.scale != 1 or self.shown else (self.unit or ""))
+
+    def number(self, value: Decimal, places: int | None = None) -> str:
+        """The number part of `written`."""
+        shown = value / self.scale
+        if places is not None and self.unit == "%":
+            shown = round_to(shown, places)
+        return plain(shown)
 
 
 class UnitMismatch(InputError):

@@ -31,6 +31,13 @@ def md(value: Any) -> str:
     return " ".join(str(value).split()).translate(_MD_SPECIAL)
 
 
+def lag(value: str, unit: str = "") -> str:
+    """A lag in percentage points as the reports read it: 滞后 12.00, and 超前 40.00 for a negative lag."""
+    if Decimal(value) < 0:
+        return f"超前 {value[1:]}{unit}"
+    return f"滞后 {value.lstrip('-')}{unit}"  # -0.00 (a lag rounded away) reads 滞后 0.00
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -41,6 +48,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md
+    env.filters["lag"] = lag
     env.globals.update(SEVERITY_ZH=SEVERITY_ZH, STATUS_ZH=STATUS_ZH, LIGHT_ZH=LIGHT_ZH)
     return env
 

@@ -25,8 +25,9 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else fixed(round_to(value, 2))
 
 
-def _pct(fraction: Decimal) -> str:
-    return fixed(round_to(fraction * HUNDRED, 2))
+def _pct(fraction: Decimal, places: int = 2) -> str:
+    """A fraction as a percentage, rounded to the pack's places: scoring keeps the exact value."""
+    return fixed(round_to(fraction * HUNDRED, places), places)
 
 
 def _rowspan(card: Scorecard, n: int) -> int:
@@ -64,7 +65,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         "execution": {
             "budget": _money(ex.budget),
             "spent": _money(ex.spent) if job.actuals[project.code].execution.spent is not None else None,
-            "rate": _pct(ex.rate),
+            "rate": _pct(ex.rate, places),
             "weight": plain(ex.weight),
             "score": fixed(ex.score, places),
             "trace": ex.trace,
@@ -138,12 +139,13 @@ def build(results: list[Scored]) -> dict[str, Any]:
     }
 
 
-def _share(fraction: Decimal | None) -> str | None:
-    return None if fraction is None else _pct(fraction)
+def _share(fraction: Decimal | None, places: int) -> str | None:
+    return None if fraction is None else _pct(fraction, places)
 
 
 def monitor_view(card: MonitorCard, job: Job) -> dict[str, Any]:
     s = card.spending
+    places = job.pack.rounding.places
     return {
         "code": card.project.code,
         "name": card.project.name,
@@ -152,10 +154,10 @@ def monitor_view(card: MonitorCard, job: Job) -> dict[str, Any]:
         "spending": {
             "budget": _money(s.budget),
             "spent": _money(s.spent),
-            "actual": _pct(s.actual),
-            "planned": _pct(s.planned),
-            "lag": fixed(round_to(s.lag, 2)),
-            "ratio": _share(s.ratio),
+            "actual": _pct(s.actual, places),
+            "planned": _pct(s.planned, places),
+            "lag": fixed(round_to(s.lag, places), places),
+            "ratio": _share(s.ratio, places),
             "basis": s.basis,
             "light": s.light,
             "cause": s.cause,
@@ -168,7 +170,7 @@ def monitor_view(card: MonitorCard, job: Job) -> dict[str, Any]:
                 "target": i.indicator.target,
                 "actual": i.actual,
                 "expected": i.expected,
-                "progress": _share(i.progress),
+                "progress": _share(i.progress, places),
                 "light": i.light,
                 "note": i.note,
                 "cause": i.cause,
@@ -184,13 +186,13 @@ def monitor_view(card: MonitorCard, job: Job) -> dict[str, Any]:
 
 
 def build_monitor(results: list[Monitored], as_of: date) -> dict[str, Any]:
-    """The monitoring report, worst first: by the worse of a project's light and its spending light
-    (红 > 黄 > 绿 > 蓝), then its own light, then spending progress."""
+    """The monitoring report, worst first: by the project's light as shown (红 > 黄 > 绿 > 蓝), then its
+    spending light, then spending progress."""
     pairs = [(card, m.job) for m in results for card in m.cards]
     pairs.sort(
         key=lambda cj: (
-            min(WORST_FIRST.index(cj[0].light), WORST_FIRST.index(cj[0].spending.light)),
             WORST_FIRST.index(cj[0].light),
+            WORST_FIRST.index(cj[0].spending.light),
             cj[0].spending.ratio if cj[0].spending.ratio is not None else Decimal(10**6),
             cj[0].project.code,
         )
@@ -203,6 +205,7 @@ def build_monitor(results: list[Monitored], as_of: date) -> dict[str, Any]:
     return {
         "as_of": as_of.isoformat(),
         "rules": packs[0] if len(packs) == 1 else "mixed",
+        "rules_title": results[0].job.pack.title if len(packs) == 1 and results else "多套规则",
         "year": as_of.year,
         "departments": list(dict.fromkeys(m.job.targets.department for m in results if m.job.targets.department)),
         "projects": [monitor_view(c, j) for c, j in pairs],

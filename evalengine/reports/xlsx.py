@@ -7,7 +7,10 @@ the report; merged cells follow the printed 自评表 layout.
 from __future__ import annotations
 
 import io
+import math
 import re
+import zipfile
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +19,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from evalengine.errors import display_width
 
 THIN = Side(style="thin", color="808080")
 
@@ -35,7 +40,91 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 BOLD = Font(bold=True)
 
 
+SEVERITY = {"error": "错误", "warning": "提示"}
+
+
 WIDTHS = (12, 14, 22, 14, 14, 9, 9, 36)
+
+
+LINE_HEIGHT = 15  # points per line of 11pt text, Excel's and LibreOffice's default row height
+
+
+PINNED = datetime(1980, 1, 1)  # the earliest zip date: the same inputs give byte-identical workbooks
+
+
+LAG_FORMAT = '0.00;"超前 "0.00'  # a negative lag is ahead of plan
+
+
+def finish(wb: Workbook) -> bytes:
+    """The workbook's bytes, made safe and reproducible.
+
+    Every text cell stays text: openpyxl would turn a name such as =HYPERLINK(…) into a live formula
+    (evalengine writes no formulas of its own). Wrapped rows get heights for their text, and the
+    document times and zip entry dates are pinned so that the same report is the same bytes.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+        fit_rows(ws)
+    wb.properties.creator = "evalengine"
+    wb.properties.created = wb.properties.modified = PINNED
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _pin_zip(buffer.getvalue())
+
+
+def _pin_zip(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time over `modified`
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>1980-01-01T00:00:00Z", body)
+            pinned = zipfile.ZipInfo(info.filename, date_time=PINNED.timetuple()[:6])
+            pinned.compress_type = zipfile.ZIP_DEFLATED
+            pinned.external_attr = info.external_attr
+            dst.writestr(pinned, body)
+    return out.getvalue()
+
+
+def _width(ws: Worksheet, col: int) -> float:
+    width = ws.column_dimensions[get_column_letter(col)].width
+    return float(width) if width else 8.43  # the default column width, in characters
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (CJK characters count two)."""
+    usable = max(width - 1, 1)  # the cell's padding
+    return sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n"))
+
+
+def fit_rows(ws: Worksheet) -> None:
+    """Give each row holding wrapped text the height its longest cell needs (merged cells: their width)."""
+    spans: dict[tuple[int, int], float] = {}
+    for merged in ws.merged_cells.ranges:
+        width = sum(_width(ws, c) for c in range(merged.min_col, merged.max_col + 1))
+        rows = merged.max_row - merged.min_row + 1
+        spans[(merged.min_row, merged.min_col)] = width / rows  # a tall merge shares its lines between rows
+    for number in range(1, ws.max_row + 1):
+        lines = 1
+        for cell in ws[number]:
+            if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            width = spans.get((number, cell.column or 0), _width(ws, cell.column or 1))
+            lines = max(lines, lines_needed(cell.value, width))
+        current = ws.row_dimensions[number].height or 0
+        if lines > 1 and lines * LINE_HEIGHT > current:
+            ws.row_dimensions[number].height = lines * LINE_HEIGHT
+
+
+def _line(ws: Worksheet, row: int, label: str, text: str, last: int = 8) -> None:
+    """A labelled line of text across the sheet: the label in A, the text wrapped over B to the last column."""
+    ws.cell(row=row, column=1, value=label).font = BOLD
+    ws.cell(row=row, column=1).alignment = WRAP
+    ws.cell(row=row, column=2, value=text).alignment = WRAP
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)
 
 
 def _num(text: str | None) -> Decimal | str:
@@ -113,6 +202,17 @@ def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
     ws.cell(row=row, column=2, value="，".join(f"{g} {n}个" for g, n in s["grades"].items()))
     ws.cell(row=row + 1, column=1, value="评分规则").font = BOLD
     ws.cell(row=row + 1, column=2, value=f"{report['rules_title']}（{report['rules']}）")
+    ws.cell(row=row + 2, column=1, value="问题").font = BOLD
+    ws.cell(row=row + 2, column=2, value=f"错误 {s['findings']['error']} 条，提示 {s['findings']['warning']} 条")
+    row += 4
+    findings = [(p, f) for p in report["projects"] for f in p["findings"]]
+    if findings:
+        _row(ws, row, ["问题清单", "项目名称", "问题", "", "", "", "", "代码"], head=True)
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
+        for p, f in findings:
+            row += 1
+            _row(ws, row, [SEVERITY[f["severity"]], p["name"], f["message"], "", "", "", "", f["code"]])
+            ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
     for col, width in enumerate((24, 36, 14, 16, 12, 10, 10, 10), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A3"
@@ -197,22 +297,30 @@ def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
     ws.cell(row=row, column=7).font = BOLD
     row += 2
+    parts = [f"预算执行率 {e['score']}/{e['weight']}"] + [
+        f"{lvl['name']} {lvl['score']}/{lvl['weight']}" for lvl in p["level1"]
+    ]
+    _line(ws, row, "分项得分", "，".join(parts))
+    if e["explanation"]:
+        row += 1
+        _line(ws, row, "执行情况说明", e["explanation"])
+    row += 2
     if p["findings"]:
         ws.cell(row=row, column=1, value="问题").font = BOLD
         for f in p["findings"]:
             row += 1
-            ws.cell(row=row, column=1, value="错误" if f["severity"] == "error" else "提示")
-            ws.cell(row=row, column=2, value=f["message"])
+            _line(ws, row, SEVERITY[f["severity"]], f"{f['message']}（{f['code']}）")
+            ws.cell(row=row, column=1).font = Font()
         row += 2
     ws.cell(row=row, column=1, value="评分过程").font = BOLD
     lines = [("预算执行率", e["trace"])] + [(i["name"], i["trace"]) for i in indicators]
     lines += [("总分", n) for n in p["notes"]]
-    for name, trace in lines:
-        row += 1
-        ws.cell(row=row, column=1, value=name)
-        ws.cell(row=row, column=2, value=trace)
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    for name, trace in lines:
+        row += 1
+        _line(ws, row, name, trace)
+        ws.cell(row=row, column=1).font = Font()
     _print_on_a4(ws)
 
 
@@ -225,39 +333,39 @@ def workbook_bytes(report: dict[str, Any]) -> bytes:
     used = {"总览"}
     for index, p in enumerate(report["projects"], start=1):
         _project(wb.create_sheet(_sheet_name(index, p["name"], used)), p, report["year"])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return finish(wb)
 
 
 def monitor_workbook_bytes(report: dict[str, Any]) -> bytes:
-    """The monitoring report: an overview sheet (worst first) and a sheet of every indicator's light."""
+    """The monitoring report: an overview sheet (worst first), every indicator's light, and the findings."""
     zh = {"red": "红", "yellow": "黄", "green": "绿", "blue": "蓝", None: "—"}
     fills = {"red": "F8B4B4", "yellow": "FAE3A0", "green": "B7E4C7", "blue": "B3D4F5"}
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "总览"
+    s = report["summary"]
     title = f"{'、'.join(report['departments'])} {report['year']}年度绩效运行监控（截至{report['as_of']}）"
-    _row(ws, 1, [title] + [""] * 9, head=True)
-    ws.merge_cells("A1:J1")
-    _row(
-        ws,
-        2,
-        [
-            "灯",
-            "项目编码",
-            "项目名称",
-            "预算数（万元）",
-            "已支出（万元）",
-            "实际进度（%）",
-            "计划进度（%）",
-            "滞后（百分点）",
-            "进度比（%）",
-            "计划依据",
-        ],
-        head=True,
-    )
+    heads = [
+        "灯",
+        "项目编码",
+        "项目名称",
+        "预算数（万元）",
+        "已支出（万元）",
+        "实际进度（%）",
+        "计划进度（%）",
+        "进度差（百分点）",
+        "进度比（%）",
+        "支出灯",
+        "计划依据",
+        "偏差原因",
+        "能否完成",
+    ]
+    last = len(heads)
+    _row(ws, 1, [title] + [""] * (last - 1), head=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    _row(ws, 2, heads, head=True)
+    r = 2
     for r, p in enumerate(report["projects"], start=3):
         m = p["spending"]
         _row(
@@ -273,11 +381,27 @@ def monitor_workbook_bytes(report: dict[str, Any]) -> bytes:
                 _num(m["planned"]),
                 _num(m["lag"]),
                 _num(m["ratio"]),
+                zh[m["light"]],
                 m["basis"],
+                m["cause"] or "",
+                m["outlook"] or "",
             ],
             numbers=(4, 5, 6, 7, 8, 9),
         )
+        ws.cell(row=r, column=8).number_format = LAG_FORMAT
         ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=fills[p["light"]])
+        ws.cell(row=r, column=10).fill = PatternFill("solid", fgColor=fills[m["light"]])
+    r += 2
+    lights = "，".join(f"{zh[light]}灯 {n} 个" for light, n in s["lights"].items())
+    spent = f"项目 {s['projects']} 个，预算合计 {s['budget']} 万元，已支出 {s['spent']} 万元（{s['actual']}%）"
+    for label, text in (
+        ("评分规则", f"{report['rules_title']}（{report['rules']}）"),
+        ("合计", spent),
+        ("灯色分布", lights),
+        ("问题", f"错误 {s['findings']['error']} 条，提示 {s['findings']['warning']} 条"),
+    ):
+        _line(ws, r, label, text, last)
+        r += 1
     detail = wb.create_sheet("指标")
     _row(
         detail,
@@ -308,13 +432,25 @@ def monitor_workbook_bytes(report: dict[str, Any]) -> bytes:
             if i["light"]:
                 detail.cell(row=r, column=7).fill = PatternFill("solid", fgColor=fills[i["light"]])
             r += 1
+    problems = wb.create_sheet("问题")
+    _row(problems, 1, ["类别", "项目名称", "项目编码", "指标", "问题", "代码"], head=True)
+    r = 1
+    for severity in ("error", "warning"):
+        for p in report["projects"]:
+            for f in p["findings"]:
+                if f["severity"] == severity:
+                    r += 1
+                    _row(
+                        problems,
+                        r,
+                        [SEVERITY[severity], p["name"], p["code"], f["indicator"] or "", f["message"], f["code"]],
+                    )
     for sheet, widths in (
-        (ws, (6, 24, 34, 12, 12, 12, 12, 12, 12, 18)),
+        (ws, (6, 24, 34, 12, 12, 12, 12, 12, 12, 8, 18, 24, 10)),
         (detail, (30, 26, 14, 14, 14, 10, 6, 20, 24, 10)),
+        (problems, (6, 30, 24, 24, 60, 18)),
     ):
         for col, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(col)].width = width
         _print_on_a4(sheet)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return finish(wb)

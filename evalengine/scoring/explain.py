@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from evalengine.language.predicates import Quantity
-from evalengine.numbers import HUNDRED, plain
+from evalengine.numbers import HUNDRED, plain, round_to
 
 Why = tuple[Any, ...]
 
@@ -27,15 +27,15 @@ def render(why: Why, places: int) -> str:
 
 def _quotient(places: int, bound: Quantity, num: Decimal, den: Decimal, w: Decimal, score: Decimal) -> str:
     """num÷den×w=score, the numbers in the unit the target was written in."""
-    return f"{plain(num / bound.scale)}÷{plain(den / bound.scale)}×{fx(w, places)}={fx(score, places)}"
+    return f"{bound.number(num, places)}÷{bound.number(den, places)}×{fx(w, places)}={fx(score, places)}"
 
 
 def met(places: int, head: str, bound: Quantity, a: Decimal, sym: str, label: str, t: Decimal, w: Decimal) -> str:
-    return f"{head}{bound.written(a)} {sym} {label}{bound.written(t)}，得满分{fx(w, places)}"
+    return f"{head}{bound.written(a, places)} {sym} {label}{bound.written(t, places)}，得满分{fx(w, places)}"
 
 
 def met_zero_target(places: int, head: str, bound: Quantity, a: Decimal, label: str, w: Decimal) -> str:
-    return f"{head}{bound.written(a)}，{label}{bound.written(Decimal(0))}，得满分{fx(w, places)}"
+    return f"{head}{bound.written(a, places)}，{label}{bound.written(Decimal(0), places)}，得满分{fx(w, places)}"
 
 
 def ratio(
@@ -51,15 +51,16 @@ def ratio(
     w: Decimal,
     score: Decimal,
 ) -> str:
-    return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，{_quotient(places, bound, num, den, w, score)}"
+    quotient = _quotient(places, bound, num, den, w, score)
+    return f"{head}{bound.written(a, places)} {rel} {label}{bound.written(t, places)}，{quotient}"
 
 
 def linear(
     places: int, head: str, bound: Quantity, a: Decimal, label: str, t: Decimal, w: Decimal, score: Decimal
 ) -> str:
-    sa, st = plain(a / bound.scale), plain(t / bound.scale)
+    sa, st = bound.number(a, places), bound.number(t, places)
     return (
-        f"{head}{bound.written(a)} > {label}{bound.written(t)}，"
+        f"{head}{bound.written(a, places)} > {label}{bound.written(t, places)}，"
         f"(1−({sa}−{st})÷{st})×{fx(w, places)}={fx(score, places)}"
     )
 
@@ -84,15 +85,16 @@ def banded(
         where = f"落在{band}档，{plain(points * 100)}%×{fx(w, places)}={fx(score, places)}"
     else:
         where = "超出各档，计0分"
-    return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，偏离{plain(miss)}%，{where}"
+    off = plain(round_to(miss, places))
+    return f"{head}{bound.written(a, places)} {rel} {label}{bound.written(t, places)}，偏离{off}%，{where}"
 
 
 def zero(places: int, head: str, bound: Quantity, a: Decimal, rel: str, label: str, t: Decimal, reason: str) -> str:
-    return f"{head}{bound.written(a)} {rel} {label}{bound.written(t)}，{reason}，计0分"
+    return f"{head}{bound.written(a, places)} {rel} {label}{bound.written(t, places)}，{reason}，计0分"
 
 
 def range_in(places: int, bound: Quantity, a: Decimal, text: str, w: Decimal) -> str:
-    return f"实际{bound.written(a)}在区间{text}内，得满分{fx(w, places)}"
+    return f"实际{bound.written(a, places)}在区间{text}内，得满分{fx(w, places)}"
 
 
 def range_out(
@@ -106,11 +108,11 @@ def range_out(
     w: Decimal,
     score: Decimal,
 ) -> str:
-    return f"实际{bound.written(a)}{side}区间{text}，{_quotient(places, bound, num, den, w, score)}"
+    return f"实际{bound.written(a, places)}{side}区间{text}，{_quotient(places, bound, num, den, w, score)}"
 
 
 def range_zero(places: int, bound: Quantity, a: Decimal, text: str) -> str:
-    return f"实际{bound.written(a)}不在区间{text}内，计0分"
+    return f"实际{bound.written(a, places)}不在区间{text}内，计0分"
 
 
 def on_time(places: int, done: str, due: str, w: Decimal) -> str:

@@ -73,7 +73,10 @@ def quantity(obs: Observation, target: Quantity, satisfied: frozenset[str]) -> Q
         return None
     if not isinstance(value, Quantity):
         raise InputError(f"expected a number, found the date {value}")
-    if value.unit is None:  # a bare number is in the unit the target was written in: 12 vs ≥15万条
+    if value.unit is None:
+        if value.scale != 1:  # a magnitude scales the target's own unit: 1.2万 vs ≥1万元 is 1.2万元
+            return Quantity(value.value * target.unit_scale, target.unit)
+        # a bare number is in the unit the target was written in: 12 vs ≥15万条
         return Quantity(value.value * target.scale, target.unit)
     return value
 

@@ -43,6 +43,12 @@ TIER_LIGHT: dict[str, Light] = {"达成": "green", "部分达成": "yellow", "�
 _EMPTY = Observation()
 
 
+SURVEY_NOT_DUE = "满意度调查于年末开展，尚未到期"
+
+
+NOT_DUE = ("未到期限", SURVEY_NOT_DUE)  # notes of indicators not yet due: they neither block 蓝 nor ask for a value
+
+
 @dataclass(frozen=True)
 class SpendingLight:
     budget: Decimal  # 万元
@@ -152,6 +158,9 @@ def indicator_light(
 
     if obs.na:
         return made("不适用", "", None, None, "不适用")
+    empty = obs.value is None and obs.tier is None and obs.survey is None and obs.numerator is None
+    if empty and "满意度" in nfkc(ind.level1) and as_of < date(as_of.year, 12, 1):
+        return made("", "", None, None, SURVEY_NOT_DUE)  # a satisfaction survey is taken at the year's end
     match p:
         case Deadline():
             due = p.resolve(as_of.year)
@@ -172,7 +181,8 @@ def indicator_light(
             a = align(obs.value, obs.baseline.unit)
             tier = p.tier(a, obs.baseline.value, pack.methods.trend)
             note = f"{p.canonical()}：{tier}"
-            return made(obs.baseline.written(a), f"基线{obs.baseline}", None, TIER_LIGHT[tier], note)
+            shown = obs.baseline.written(a, pack.rounding.places)
+            return made(shown, f"基线{obs.baseline}", None, TIER_LIGHT[tier], note)
         case Comparison() | Range():
             return _quantity_light(p, obs, project, execution, pack, as_of, made)
         case _:
@@ -195,7 +205,7 @@ def _quantity_light(
     if m is None:
         return made("", "", None, None, "缺少当前值")
     a, bound = m.value, m.bound
-    shown = bound.written(a)
+    shown = bound.written(a, pack.rounding.places)
     if isinstance(p, Range):
         inside = p.meets(a)
         return made(shown, p.canonical(), None, "green" if inside else "red", "在区间内" if inside else "不在区间内")
@@ -211,7 +221,9 @@ def _quantity_light(
         months = months_elapsed(as_of)
         owed, note = t * months / 12, f"按序时进度{plain(round_to(months, 2))}/12折算"
     progress = a / owed if owed > 0 else ONE
-    return made(shown, bound.written(owed), progress, _light(progress, pack, blue=True), note)
+    places = pack.rounding.places
+    owed_shown = round_to(owed / bound.scale, places) * bound.scale  # 4次 × 5/12 reads 1.67次
+    return made(shown, bound.written(owed_shown, places), progress, _light(progress, pack, blue=True), note)
 
 
 def monitor_project(project: Project, actuals: ProjectActuals, pack: Pack, as_of: date) -> MonitorCard:
@@ -243,10 +255,14 @@ def monitor_project(project: Project, actuals: ProjectActuals, pack: Pack, as_of
                     f"{name}红灯，须填写偏差原因（cause）及能否完成（outlook：确定能/有可能/完全不可能）",
                 )
             )
-        if item.light is None and item.note != "不适用":
+        if item.light is None and item.note != "不适用" and item.note not in NOT_DUE:
             findings.append(Finding("warning", "missing-actual", name, f"{name}{item.note}，未亮灯"))
     # A project's light is its worst indicator's (domain.md §3); spending keeps a light of its own, and
-    # decides only when no indicator has a light yet.
-    lit = [i.light for i in lights if i.light] or [money.light]
+    # decides only when no indicator has a light yet. Indicators not yet due do not count; 蓝 (ahead)
+    # needs every due indicator ahead and none without a value.
+    due = [i for i in lights if i.note not in NOT_DUE]
+    lit = [i.light for i in due if i.light] or [money.light]
     worst = min(lit, key=WORST_FIRST.index)
+    if worst == "blue" and any(i.light is None and i.note != "不适用" for i in due):
+        worst = "green"
     return MonitorCard(project, as_of, money, tuple(lights), worst, tuple(findings))

@@ -51,7 +51,7 @@ class IndicatorResult(NamedTuple):
     def actual(self) -> str:
         """The actual as reports show it, in the unit the target was written in."""
         seen = self.seen
-        return seen if isinstance(seen, str) else seen[0].written(seen[1])
+        return seen if isinstance(seen, str) else seen[0].written(seen[1], self.places)
 
 
 @dataclass(frozen=True)

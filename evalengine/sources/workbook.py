@@ -94,6 +94,9 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
             execution["explanation"] = _text(ws["G2"].value)
             doc.cells[(*here, "execution", "explanation")] = f"{ws.title}!G2"
         project["execution"] = execution
+        if _text(ws["A3"].value) == "实际完成情况" and _text(ws["B3"].value) is not None:
+            project["summary"] = _text(ws["B3"].value)
+            doc.cells[(*here, "summary")] = f"{ws.title}!B3"
         indicators: dict[str, Any] = {}
         for row in ws.iter_rows(min_row=5, max_col=7):
             name = _text(row[2].value)
