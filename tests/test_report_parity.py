@@ -13,11 +13,11 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from evalengine.scoring.monitor import LIGHT_ZH
 
 from evalengine.cli.app import main
 from evalengine.reports.text import md
 from evalengine.reports.view import SEVERITY_ZH
+from evalengine.scoring.monitor import LIGHT_ZH
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zunhua-2024"
 SCORE = ["score", str(EXAMPLE / "actuals.yaml")]

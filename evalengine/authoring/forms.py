@@ -12,12 +12,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evalengine.inputs.targets import TargetsFile
-from evalengine.reports.xlsx import finish
 from evalengine.sources.workbook import (
     COLUMNS,
     SETTINGS,
     TIER_CHOICES,
 )
+from evalengine.sources.xlsx import finish
 
 HEAD = PatternFill("solid", fgColor="DDE6F0")
 
