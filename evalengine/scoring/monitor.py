@@ -257,7 +257,7 @@ def monitor_project(project: Project, actuals: ProjectActuals, pack: Pack, as_of
             )
         if item.light is None and item.note != "不适用" and item.note not in NOT_DUE:
             findings.append(Finding("warning", "missing-actual", name, f"{name}{item.note}，未亮灯"))
-    # A project's light is its worst indicator's (docs/scoring-practice.md); spending keeps a light of its own, and
+    # A project's light is its worst indicator's, as monitoring practice has it; spending keeps a light of its own, and
     # decides only when no indicator has a light yet. Indicators not yet due do not count; 蓝 (ahead)
     # needs every due indicator ahead and none without a value.
     due = [i for i in lights if i.note not in NOT_DUE]
