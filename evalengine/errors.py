@@ -109,6 +109,7 @@ class TargetSyntaxError(InputError):
         super().__init__(message, location)
 
     def caret(self) -> str:
+        """The target string with a caret under the column at fault (wide characters count twice)."""
         pad = " " * display_width(self.text[: max(self.column - 1, 0)])
         return f"  {self.text}\n  {pad}^"
 

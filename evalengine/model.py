@@ -89,6 +89,8 @@ class Execution:
 
 @dataclass(frozen=True)
 class ProjectActuals:
+    """One project's actuals: the year's spending and each indicator's observation, by NFKC name."""
+
     code: str
     execution: Execution
     indicators: Mapping[str, Observation] = field(default_factory=dict)

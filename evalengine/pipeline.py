@@ -27,6 +27,8 @@ Progress = Callable[[Iterable[tuple[Job, Project]]], Iterator[tuple[Job, Project
 
 @dataclass
 class Scored:
+    """One actuals file's job and the scorecards of its projects."""
+
     job: Job
     cards: list[Scorecard]
 
@@ -152,6 +154,7 @@ def score_files(
     progress: Progress | None = None,
     targets: str | None = None,
 ) -> list[Scored]:
+    """Every project of every actuals file scored; every input and scoring error raised together."""
     jobs, errors = _load_jobs(paths, rules, encoding, targets)
     seen = _Seen()
     for job in jobs:
@@ -170,6 +173,8 @@ def score_files(
 
 @dataclass
 class Monitored:
+    """One actuals file's job and the monitoring cards of its projects."""
+
     job: Job
     cards: list[MonitorCard]
 

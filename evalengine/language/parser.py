@@ -367,6 +367,7 @@ class TargetParser:
         self.actual = lru_cache(maxsize=1 << 12)(self.parse_actual_uncached)
 
     def parse_target_uncached(self, text: str) -> Predicate:
+        """Parse a target without the cache (benchmarks measure both)."""
         norm, cols = _normalise(text)
         try:
             result: Predicate = self._parse(norm, cols, text, "start")
@@ -379,6 +380,7 @@ class TargetParser:
         return result
 
     def parse_actual_uncached(self, text: str) -> Actual:
+        """Parse an actual value without the cache."""
         norm, cols = _normalise(text)
         try:
             result: Actual = self._parse(norm, cols, text, "actual_start")
@@ -453,6 +455,7 @@ _BY_ID: dict[int, tuple[Vocabulary, TargetParser]] = {}  # by identity: hashing 
 
 
 def parser_for(vocab: Vocabulary | None = None) -> TargetParser:
+    """The parser for `vocab` (the default vocabulary when None), built once per vocabulary."""
     vocab = vocab or default_vocabulary()
     entry = _BY_ID.get(id(vocab))
     if entry is not None and entry[0] is vocab:

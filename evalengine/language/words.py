@@ -134,6 +134,7 @@ def _check_unambiguous(vocab: Vocabulary, doc: Document, path: KeyPath) -> None:
 
 @cache
 def default_vocabulary() -> Vocabulary:
+    """The vocabulary of grammar/vocabulary.yaml, read and validated once."""
     path = vocabulary_path()
     doc = load_yaml(path)
     return extend(None, doc, doc.data)

@@ -19,6 +19,7 @@ from evalengine.text import did_you_mean
 
 
 def builtin_packs() -> list[str]:
+    """The names of the packs shipped in rules/ (mof-2020 …)."""
     return sorted(p.stem for p in rules_dir().glob("*.yaml") if p.stem != "vocabulary")
 
 

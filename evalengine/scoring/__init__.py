@@ -1,0 +1,1 @@
+"""Scoring (评分): weights, measurement, methods, indicators, projects and monitoring. No I/O."""

@@ -58,6 +58,7 @@ class Scorer:
         return weights
 
     def score(self, project: Project, actuals: ProjectActuals, year: int) -> Scorecard:
+        """The project's scorecard under this scorer's pack for budget `year`."""
         pack = self.pack
         observations = actuals.indicators
         seen = [observations.get(nfkc(ind.name), _EMPTY) for ind in project.indicators]
@@ -110,6 +111,7 @@ class Scorer:
 
     # ---- 预算执行率
     def execution(self, project: Project, execution: Execution, findings: list[Finding]) -> ExecutionResult:
+        """预算执行率: the rate of spending against the pack's chosen budget, and its score."""
         pack = self.pack
         budget = {
             "budget": execution.budget,
@@ -155,6 +157,7 @@ _SCORERS: dict[int, tuple[Pack, Scorer]] = {}  # by identity: hashing a Pack wal
 
 
 def scorer_for(pack: Pack) -> Scorer:
+    """The Scorer of `pack`, built once per pack object."""
     entry = _SCORERS.get(id(pack))
     if entry is None or entry[0] is not pack:
         entry = _SCORERS[id(pack)] = (pack, Scorer(pack))

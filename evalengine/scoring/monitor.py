@@ -51,6 +51,8 @@ NOT_DUE = ("未到期限", SURVEY_NOT_DUE)  # notes of indicators not yet due: t
 
 @dataclass(frozen=True)
 class SpendingLight:
+    """支出进度: spending so far against the plan, and its light."""
+
     budget: Decimal  # 万元
     spent: Decimal  # cumulative to the as-of date, 万元
     actual: Decimal  # spent ÷ budget, a fraction
@@ -69,6 +71,8 @@ class SpendingLight:
 
 @dataclass(frozen=True)
 class IndicatorLight:
+    """One indicator's light at the monitoring date: what was due, what was done."""
+
     indicator: Indicator
     actual: str
     expected: str  # what was due by now: the pro-rated target, the deadline, the tier
@@ -81,6 +85,8 @@ class IndicatorLight:
 
 @dataclass(frozen=True)
 class MonitorCard:
+    """One project's lights at the monitoring date, its own light and its findings."""
+
     project: Project
     as_of: date
     spending: SpendingLight
@@ -123,6 +129,7 @@ def planned_share(project: Project, as_of: date, pack: Pack) -> tuple[Decimal, s
 
 
 def spending(project: Project, execution: Execution, pack: Pack, as_of: date) -> SpendingLight:
+    """The spending light at `as_of`: cumulative spending against the plan (or time elapsed)."""
     budget = execution.budget or project.budget
     spent = execution.spent
     if execution.history:  # dated cumulative amounts: the latest on or before the monitoring date
