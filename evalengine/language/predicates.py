@@ -7,6 +7,8 @@ the parser builds; fields marked compare=False only remember how the user wrote 
 from __future__ import annotations
 
 import calendar
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,6 +32,12 @@ TREND_TEXT: dict[TrendKind, str] = {
     "non_increasing": "只减不增",
     "non_decreasing": "不减少",
     "stable": "保持稳定",
+}
+_HOLDS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
 }
 DIRECTIONS: dict[Op, Direction] = {">=": "forward", ">": "forward", "<=": "reverse", "<": "reverse", "=": "equality"}
 
@@ -95,13 +103,14 @@ class Comparison:
     ref: Literal["budget"] | None = None
     text: str = field(default="", compare=False)
 
+    # forward (more is better), reverse (less is better) or equality; follows from op
+    direction: Direction = field(init=False, compare=False, repr=False)
+
     kind: ClassVar[str] = "comparison"
     tiers: ClassVar[TierUse] = "never"
 
-    @property
-    def direction(self) -> Direction:
-        """forward (more is better), reverse (less is better) or equality."""
-        return DIRECTIONS[self.op]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "direction", DIRECTIONS[self.op])  # read for every indicator scored
 
     def meets(self, actual: Decimal, bound: Decimal) -> bool:
         """Whether `actual` meets the bound, both in the bound's unit.
@@ -109,19 +118,9 @@ class Comparison:
         `=` is reached, not matched: =100% holds at 100% or above (a completion rate), =0 holds at 0 or
         below (nothing happened).
         """
-        match self.op:
-            case ">=":
-                return actual >= bound
-            case ">":
-                return actual > bound
-            case "<=":
-                return actual <= bound
-            case "<":
-                return actual < bound
-            case "=":
-                return actual <= 0 if bound == 0 else actual >= bound
-            case _:
-                assert_never(self.op)
+        if self.op == "=":
+            return actual <= 0 if bound == 0 else actual >= bound
+        return _HOLDS[self.op](actual, bound)
 
     def canonical(self) -> str:
         """The target as canonical text: ≥95%."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from evalengine.errors import ScoringError
-from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
+from evalengine.model import Execution, Finding, Observation, Project, ProjectActuals
 from evalengine.numbers import HUNDRED, ZERO, plain
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.indicator import IndicatorScorer
-from evalengine.scoring.results import ExecutionResult, IndicatorResult, Level1Result, Scorecard
+from evalengine.scoring.results import ExecutionResult, Level1Result, Scorecard
 from evalengine.scoring.weights import allocate_weights
 from evalengine.text import nfkc
 
@@ -29,22 +29,10 @@ class Scorer:
     def __init__(self, pack: Pack):
         self.pack = pack
         self.indicators = IndicatorScorer(pack)
+        self.indicator = self.indicators.indicator  # one indicator scored with a weight (IndicatorScorer.indicator)
         self.r = self.indicators.r
         self.f = self.indicators.f
         self._weights: dict[tuple[object, ...], list[Decimal | None]] = {}
-
-    def indicator(
-        self,
-        ind: Indicator,
-        weight: Decimal,
-        obs: Observation,
-        project: Project,
-        execution: Execution,
-        year: int,
-        findings: list[Finding],
-    ) -> IndicatorResult:
-        """One indicator scored with `weight` (see IndicatorScorer.indicator)."""
-        return self.indicators.indicator(ind, weight, obs, project, execution, year, findings)
 
     # ---- the project
     def weights(self, project: Project, skip: frozenset[int]) -> list[Decimal | None]:

@@ -1,6 +1,6 @@
 """One indicator scored: its target judged against its actual under a pack, with findings and a trace.
 
-Dispatch on the kind of target is one `match` with `assert_never`: a new kind of target makes mypy
+Dispatch on the kind of target is one `match` with `assert_never` (in `indicator`): a new kind makes mypy
 point here (and at the monitor) until it is handled.
 """
 
@@ -30,8 +30,8 @@ from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.measure import measure
-from evalengine.scoring.methods import Rules, Shortfall, formula
-from evalengine.scoring.results import IndicatorResult, Outcome, Status
+from evalengine.scoring.methods import Rules, formula, new_shortfall, range_zero, zero
+from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_outcome
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
 
@@ -46,6 +46,14 @@ class IndicatorScorer:
             round_to, places=pack.rounding.places, mode=pack.rounding.mode
         )
         self.rules = Rules(self.r, pack.methods.bands)
+        self.places = pack.rounding.places
+        # looked up once: these are read for every indicator of a batch
+        self.threshold = pack.over_achievement.threshold
+        self.satisfied = pack.satisfaction.satisfied
+        self.forward = formula("forward", pack.methods.forward)
+        self.reverse = formula("reverse", pack.methods.reverse)
+        self.equality = formula("equality", pack.methods.equality)
+        self.range = formula("range", pack.methods.range)
 
     def f(self, value: Decimal) -> str:
         """A score as shown: fixed to the pack's places."""
@@ -63,12 +71,26 @@ class IndicatorScorer:
     ) -> IndicatorResult:
         """Score `ind` with weight `weight`; its findings are appended to `findings`."""
         name = ind.name
-        places = self.pack.rounding.places
+        places = self.places
         if obs.na:
             why = (explain.text, "不适用，不计分，总分按适用分值折算")
             return IndicatorResult(ind, weight, ZERO, "na", None, obs.explanation, obs.evidence, why, "不适用", places)
+        p = ind.predicate
         try:
-            outcome = self.judge(ind, weight, obs, project, execution, year)
+            # what kind of target decides how the actual is judged; mypy lists this match for a new kind
+            match p:
+                case Comparison():
+                    outcome = self._comparison(p, weight, obs, project, execution)
+                case Range():
+                    outcome = self._range(p, weight, obs, project)
+                case Deadline():
+                    outcome = self._deadline(p, weight, obs, year)
+                case Trend():
+                    outcome = self._trend(p, weight, obs)
+                case Qualitative() | Reference():
+                    outcome = self._tiered(p, weight, obs)
+                case _:
+                    assert_never(p)
         except InputError as exc:
             error = ScoringError(f"indicator {name!r} (target {ind.target}): {exc.message}", hint=exc.hint)
             error.indicator = name
@@ -116,83 +138,59 @@ class IndicatorScorer:
             findings.append(Finding("error", "over-achievement", name, message))
         return score, (explain.over, why, limit)
 
-    def judge(
-        self, ind: Indicator, w: Decimal, obs: Observation, project: Project, execution: Execution, year: int
-    ) -> Outcome | None:
-        """The outcome of `obs` against the indicator's target, or None when there is no actual."""
-        p = ind.predicate
-        match p:
-            case Comparison():
-                return self._comparison(p, w, obs, project, execution)
-            case Range():
-                return self._range(p, w, obs, project)
-            case Deadline():
-                return self._deadline(p, w, obs, year)
-            case Trend():
-                return self._trend(p, w, obs)
-            case Qualitative() | Reference():
-                return self._tiered(p, w, obs)
-            case _:
-                assert_never(p)
-
     # -- quantities
     def _comparison(
         self, p: Comparison, w: Decimal, obs: Observation, project: Project, execution: Execution
     ) -> Outcome | None:
-        m = measure(p, obs, project, execution.spent, self.pack.satisfaction.satisfied)
+        m = measure(p, obs, project, execution.spent, self.satisfied)
         if m is None:
             return None
-        a, t, bound, head, label = m.value, m.bound.value, m.bound, m.head, m.label
+        a, bound, head, label = m
+        t = bound.value
         seen = (bound, a)
-        methods = self.pack.methods
         match p.direction:
             case "forward":
-                threshold = self.pack.over_achievement.threshold
+                threshold = self.threshold
                 over = threshold is not None and t > 0 and a >= t * threshold
                 if t == 0:
-                    return Outcome(w, "met", None, (explain.met_zero_target, head, bound, a, label, w), seen, over)
-                if p.meets(a, t):
-                    return Outcome(
-                        w, "met", None, (explain.met, head, bound, a, SYMBOLS[p.op], label, t, w), seen, over
+                    return new_outcome(
+                        (w, "met", None, (explain.met_zero_target, head, bound, a, label, w), seen, over)
                     )
-                shortfall = Shortfall(a, t, w, "<" if a < t else "=", m, p.canonical())
-                if t < 0:
-                    return formula("forward", "binary")(shortfall, self.rules)
-                return formula("forward", methods.forward)(shortfall, self.rules)
+                if p.meets(a, t):
+                    why = (explain.met, head, bound, a, SYMBOLS[p.op], label, t, w)
+                    return new_outcome((w, "met", None, why, seen, over))
+                shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label))
+                return (self.forward if t > 0 else zero)(shortfall, self.rules)
             case "reverse":
                 if p.meets(a, t):
-                    return Outcome(w, "met", None, (explain.met, head, bound, a, SYMBOLS[p.op], label, t, w), seen)
-                shortfall = Shortfall(a, t, w, ">" if a > t else "=", m, p.canonical())
-                if t <= 0:
-                    return formula("reverse", "binary")(shortfall, self.rules)
-                return formula("reverse", methods.reverse)(shortfall, self.rules)
+                    why = (explain.met, head, bound, a, SYMBOLS[p.op], label, t, w)
+                    return new_outcome((w, "met", None, why, seen, False))
+                shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label))
+                return (self.reverse if t > 0 else zero)(shortfall, self.rules)
             case "equality":
                 if p.meets(a, t):
                     sym = "=" if a == t or t == 0 else ">"
-                    return Outcome(w, "met", None, (explain.met, head, bound, a, sym, label, t, w), seen)
+                    return new_outcome((w, "met", None, (explain.met, head, bound, a, sym, label, t, w), seen, False))
                 if t == 0:
-                    why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
-                    return Outcome(self.r(ZERO), "unmet", None, why, seen)
-                shortfall = Shortfall(a, t, w, "<", m, p.canonical())
-                if t < 0:
-                    return formula("equality", "binary")(shortfall, self.rules)
-                return formula("equality", methods.equality)(shortfall, self.rules)
+                    nought: explain.Why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
+                    return new_outcome((self.r(ZERO), "unmet", None, nought, seen, False))
+                shortfall = new_shortfall((a, t, w, "<", bound, head, label))
+                return (self.equality if t > 0 else zero)(shortfall, self.rules)
             case _:
                 assert_never(p.direction)
 
     def _range(self, p: Range, w: Decimal, obs: Observation, project: Project) -> Outcome | None:
-        m = measure(p, obs, project, None, self.pack.satisfaction.satisfied)
+        m = measure(p, obs, project, None, self.satisfied)
         if m is None:
             return None
-        a, lo, hi = m.value, p.low.value, p.high.value
+        a, bound, head, label = m
+        lo, hi = p.low.value, p.high.value
         text = p.canonical()
         if p.meets(a):
-            return Outcome(w, "met", None, (explain.range_in, m.bound, a, text, w), (m.bound, a))
+            return new_outcome((w, "met", None, (explain.range_in, bound, a, text, w), (bound, a), False))
         below = a < lo
-        shortfall = Shortfall(a, lo if below else hi, w, "低于" if below else "高于", m, text)
-        if below and lo <= 0:
-            return formula("range", "binary")(shortfall, self.rules)
-        return formula("range", self.pack.methods.range)(shortfall, self.rules)
+        shortfall = new_shortfall((a, lo if below else hi, w, "低于" if below else "高于", bound, head, label, text))
+        return (range_zero if below and lo <= 0 else self.range)(shortfall, self.rules)
 
     # -- deadlines, trends, tiers
     def _deadline(self, p: Deadline, w: Decimal, obs: Observation, year: int) -> Outcome | None:
@@ -208,7 +206,7 @@ class IndicatorScorer:
             raise InputError(f"expected the completion date (e.g. {due.isoformat()}), found {obs.value}")
         done = obs.value.isoformat()
         if p.meets(obs.value, year):
-            return Outcome(w, "met", None, (explain.on_time, done, due.isoformat(), w), done)
+            return new_outcome((w, "met", None, (explain.on_time, done, due.isoformat(), w), done, False))
         return self._tier_outcome(deadline.late, None, w, f"{done}完成，晚于{due.isoformat()}，按", done)
 
     def _trend(self, p: Trend, w: Decimal, obs: Observation) -> Outcome | None:
@@ -245,7 +243,7 @@ class IndicatorScorer:
         if given is None:
             score = self.r(t.default * w)
             why: explain.Why = (explain.tier_default, head, tier, t.default, w, score)
-            return Outcome(score, STATUS_OF_TIER[tier], tier, why, seen or tier)
+            return new_outcome((score, STATUS_OF_TIER[tier], tier, why, seen or tier, False))
         band = t.band
         low, high = self.r(band.low * w), self.r(band.high * w)
         left, right = "[" if band.low_closed else "(", "]" if band.high_closed else ")"
@@ -255,7 +253,7 @@ class IndicatorScorer:
             raise InputError(f"score {plain(given)} lies outside {tier}'s band {shown_band} for a weight of {weight}")
         score = self.r(given)
         why = (explain.tier_given, head, tier, score, shown_band)
-        return Outcome(score, STATUS_OF_TIER[tier], tier, why, seen or tier)
+        return new_outcome((score, STATUS_OF_TIER[tier], tier, why, seen or tier, False))
 
     def _tier_of_score(self, given: Decimal, w: Decimal) -> str:
         for tier in self.pack.tiers:

@@ -7,7 +7,7 @@ and a target becomes its bound: its own quantity, or the project's budget for �
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple, assert_never
+from typing import assert_never
 
 from evalengine.errors import InputError
 from evalengine.language.predicates import Comparison, Quantity, Range, align
@@ -15,14 +15,10 @@ from evalengine.model import Observation, Project
 from evalengine.numbers import HUNDRED, WAN, ZERO, plain
 from evalengine.text import nfkc
 
-
-class Measured(NamedTuple):
-    """An actual and the bound it is judged against, both in the bound's base unit."""
-
-    bound: Quantity  # the target's bound, which also knows the unit it was written in
-    value: Decimal  # the actual, aligned to the bound's unit
-    head: str  # what the actual is called in a trace: 实际, or 全年执行数 when spending stands in
-    label: str  # what the bound is called: 目标, or 预算数
+# An actual measured against its bound: (the actual aligned to the bound's unit, the bound (which also knows
+# the unit it was written in), what a trace calls the actual: 实际 or 全年执行数 when spending stands in,
+# what it calls the bound: 目标 or 预算数). A plain tuple: one is made for every indicator of a batch.
+Measured = tuple[Decimal, Quantity, str, str]
 
 
 def budget_bound(project: Project) -> Quantity:
@@ -88,12 +84,15 @@ def measure(
 
     Under 在预算范围内 with no actual given, the spending `spent` (万元) stands in for it.
     """
+    if isinstance(p, Comparison) and p.quantity is not None:  # the common case: a bound of its own
+        q = quantity(obs, p.quantity, satisfied)
+        return None if q is None else (align(q, p.quantity.unit), p.quantity, "实际", "目标")
     bound = bound_of(p, project)
-    budget = isinstance(p, Comparison) and p.ref == "budget"
     q = quantity(obs, bound, satisfied)
+    budget = isinstance(p, Comparison)  # 在预算范围内
     head = "实际"
     if q is None and budget and spent is not None:
         q, head = Quantity(spent * WAN, "元"), "全年执行数"
     if q is None:
         return None
-    return Measured(bound, align(q, bound.unit), head, "预算数" if budget else "目标")
+    return align(q, bound.unit), bound, head, "预算数" if budget else "目标"

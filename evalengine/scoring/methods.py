@@ -7,16 +7,17 @@ the menu lacks, or a menu name left without a formula, stops the import, so the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
+from evalengine.language.predicates import Quantity
 from evalengine.numbers import HUNDRED, ONE, ZERO
 from evalengine.packs.model import Band
 from evalengine.packs.schema import METHODS
 from evalengine.scoring import explain
-from evalengine.scoring.measure import Measured
-from evalengine.scoring.results import Outcome
+from evalengine.scoring.results import Outcome, new_outcome
 
 
 class Shortfall(NamedTuple):
@@ -26,8 +27,20 @@ class Shortfall(NamedTuple):
     t: Decimal  # the bound it missed (for a range: the end it fell outside)
     w: Decimal  # the indicator's weight
     rel: str  # how a stands to t, as the trace shows it: <, >, =, or 低于 / 高于 for a range
-    m: Measured  # the bound as written, and what the trace calls the two numbers
-    target: str  # the target's canonical text (ranges show it)
+    bound: Quantity  # the target's bound, which knows the unit it was written in
+    head: str  # what the trace calls the actual (实际, 全年执行数)
+    label: str  # what it calls the bound (目标, 预算数)
+    target: str = ""  # the target's canonical text (ranges show it)
+
+
+# made for every shortfall of a batch: built without the NamedTuple constructor's Python-level call
+new_shortfall: Callable[
+    [
+        tuple[Decimal, Decimal, Decimal, str, Quantity, str, str]
+        | tuple[Decimal, Decimal, Decimal, str, Quantity, str, str, str]
+    ],
+    Shortfall,
+] = functools.partial(tuple.__new__, Shortfall)
 
 
 class Rules(NamedTuple):
@@ -63,7 +76,7 @@ def short(score: Decimal, why: explain.Why, s: Shortfall, rules: Rules) -> Outco
     """A shortfall, `score` already rounded: partial while anything is left, else unmet."""
     if score <= 0:
         score = rules.r(ZERO)
-    return Outcome(score, "partial" if score > 0 else "unmet", None, why, (s.m.bound, s.a))
+    return new_outcome((score, "partial" if score > 0 else "unmet", None, why, (s.bound, s.a), False))
 
 
 @method("forward", "binary")
@@ -71,49 +84,48 @@ def short(score: Decimal, why: explain.Why, s: Shortfall, rules: Rules) -> Outco
 @method("equality", "binary")
 def zero(s: Shortfall, rules: Rules) -> Outcome:
     """All or nothing: short of the target scores 0."""
-    m = s.m
-    return short(ZERO, (explain.zero, m.head, m.bound, s.a, s.rel, m.label, s.t, "未达到"), s, rules)
+    return short(ZERO, (explain.zero, s.head, s.bound, s.a, s.rel, s.label, s.t, "未达到"), s, rules)
 
 
 @method("forward", "ratio")
 def forward_ratio(s: Shortfall, rules: Rules) -> Outcome:
     """actual ÷ target × weight."""
-    a, t, w, m = s.a, s.t, s.w, s.m
+    a, t, w = s.a, s.t, s.w
     score = rules.r(a / t * w if a < t else w) if a > 0 else ZERO
-    return short(score, (explain.ratio, m.head, m.bound, a, s.rel, m.label, t, a, t, w, score), s, rules)
+    return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, a, t, w, score), s, rules)
 
 
 @method("equality", "forward")
 def equality_forward(s: Shortfall, rules: Rules) -> Outcome:
     """= scored like forward: actual ÷ target × weight, a negative actual counting as 0."""
-    a, t, w, m = s.a, s.t, s.w, s.m
+    a, t, w = s.a, s.t, s.w
     score = rules.r(max(a, ZERO) / t * w)
-    return short(score, (explain.ratio, m.head, m.bound, a, s.rel, m.label, t, a, t, w, score), s, rules)
+    return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, a, t, w, score), s, rules)
 
 
 @method("reverse", "ratio")
 def reverse_ratio(s: Shortfall, rules: Rules) -> Outcome:
     """target ÷ actual × weight."""
-    a, t, w, m = s.a, s.t, s.w, s.m
+    a, t, w = s.a, s.t, s.w
     score = rules.r(t / a * w if a > t else w)
-    return short(score, (explain.ratio, m.head, m.bound, a, s.rel, m.label, t, t, a, w, score), s, rules)
+    return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, t, a, w, score), s, rules)
 
 
 @method("reverse", "linear")
 def reverse_linear(s: Shortfall, rules: Rules) -> Outcome:
     """(1 − (actual − target) ÷ target) × weight: 0 at twice the target."""
-    a, t, w, m = s.a, s.t, s.w, s.m
+    a, t, w = s.a, s.t, s.w
     score = rules.r(max(ZERO, ONE - (a - t) / t) * w)
-    return short(score, (explain.linear, m.head, m.bound, a, m.label, t, w, score), s, rules)
+    return short(score, (explain.linear, s.head, s.bound, a, s.label, t, w, score), s, rules)
 
 
 @method("forward", "bands")
 @method("reverse", "bands")
 def banded(s: Shortfall, rules: Rules) -> Outcome:
     """按偏离度分档: the share of the weight kept by the band the miss falls in; beyond every band, 0."""
-    a, t, w, m = s.a, s.t, s.w, s.m
+    a, t, w = s.a, s.t, s.w
     miss = (a - t) / t if s.rel == ">" else (t - a) / t
-    shown = (m.head, m.bound, a, s.rel, m.label, t)
+    shown = (s.head, s.bound, a, s.rel, s.label, t)
     if miss <= 0:  # <2% with exactly 2%: short of a strict bound by nothing, full marks as with ratio
         return short(w, (explain.banded, *shown, ZERO, "", ONE, w, w), s, rules)
     for band, points in rules.bands:
@@ -128,18 +140,18 @@ def banded(s: Shortfall, rules: Rules) -> Outcome:
 @method("range", "binary")
 def range_zero(s: Shortfall, rules: Rules) -> Outcome:
     """Outside the range scores 0."""
-    return short(ZERO, (explain.range_zero, s.m.bound, s.a, s.target), s, rules)
+    return short(ZERO, (explain.range_zero, s.bound, s.a, s.target), s, rules)
 
 
 @method("range", "ratio")
 def range_ratio(s: Shortfall, rules: Rules) -> Outcome:
     """Below: actual ÷ low × weight; above: high ÷ actual × weight."""
-    a, t, w, m = s.a, s.t, s.w, s.m
+    a, t, w = s.a, s.t, s.w
     if s.rel == "低于":
         score = rules.r(max(a, ZERO) / t * w)
-        return short(score, (explain.range_out, m.bound, a, s.rel, s.target, a, t, w, score), s, rules)
+        return short(score, (explain.range_out, s.bound, a, s.rel, s.target, a, t, w, score), s, rules)
     score = rules.r(t / a * w)
-    return short(score, (explain.range_out, m.bound, a, s.rel, s.target, t, a, w, score), s, rules)
+    return short(score, (explain.range_out, s.bound, a, s.rel, s.target, t, a, w, score), s, rules)
 
 
 _missing = [f"{d}: {n}" for d, names in METHODS.items() for n in names if (d, n) not in _FORMULAS]

@@ -211,7 +211,7 @@ def _quantity_light(
         m = measure(p, obs, project, spending(project, execution, pack, as_of).spent, satisfied)
     if m is None:
         return made("", "", None, None, "缺少当前值")
-    a, bound = m.value, m.bound
+    a, bound, _, _ = m
     shown = bound.written(a, pack.rounding.places)
     if isinstance(p, Range):
         inside = p.meets(a)
