@@ -128,6 +128,15 @@ def _template_line(exc: BaseException, template: _Template) -> int | None:
     return line if isinstance(line, int) else None
 
 
+def _unclosed(template: _Template) -> int | None:
+    """The first paragraph with a tag opened and not closed (Jinja2 reports it at the end of the document)."""
+    for n, line in enumerate(template.source.splitlines(), start=1):
+        text = re.sub(r"<[^>]+>", "", line)
+        if text.count("{{") > text.count("}}") or text.count("{%") > text.count("%}"):
+            return n
+    return None
+
+
 def _paragraph(template: _Template, line: int | None) -> str | None:
     if line is None:
         return None
@@ -140,7 +149,10 @@ def _paragraph(template: _Template, line: int | None) -> str | None:
 
 
 def _template_error(exc: Exception, path: Path, template: _Template) -> InputError:
-    paragraph = _paragraph(template, _template_line(exc, template))
+    line = _template_line(exc, template)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and "unexpected end of template" in str(exc):
+        line = _unclosed(template) or line
+    paragraph = _paragraph(template, line)
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
     where = f" in the paragraph “{paragraph}”" if paragraph else ""
     part = getattr(template, "part_name", "word/document.xml")
