@@ -143,3 +143,64 @@ def xlsx_level1_cells(data: bytes) -> list[tuple[str, list[Cell]]]:
         assert all(head <= start for start in merged), f"{ws.title}: a merged level-1 cell starts above the rows"
         out.append((ws.title, cells))
     return out
+
+
+# ---- docx -----------------------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_tables(data: bytes) -> list[list[list[tuple[str, int, str | None]]]]:
+    """Every table of a Word document as rows of cells (text, columns spanned, w:vMerge value or None:
+    "restart", "continue"), read from the XML as Word reads it. A cell's paragraphs join with newlines."""
+    import docx
+
+    out = []
+    for table in docx.Document(io.BytesIO(data)).tables:
+        rows = []
+        for tr in table._tbl.findall(f"{W}tr"):
+            cells = []
+            for tc in tr.findall(f"{W}tc"):
+                span = tc.find(f"{W}tcPr/{W}gridSpan")
+                merge = tc.find(f"{W}tcPr/{W}vMerge")
+                vmerge = None if merge is None else (merge.get(f"{W}val") or "continue")
+                text = "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p"))
+                cells.append((text, int(span.get(f"{W}val")) if span is not None else 1, vmerge))
+            rows.append(cells)
+        out.append(rows)
+    return out
+
+
+def docx_merged_column(rows: list[list[tuple[str, int, str | None]]], column: int) -> list[Cell]:
+    """The vertically merged cells of one column over `rows` (a restart cell and the continue cells under it
+    count once, with the restart cell's text): (first row, rows spanned, text). A continue cell with no
+    restart above it, or a cell that is not at `column` in every row, fails here."""
+    cells: list[Cell] = []
+    for r, row in enumerate(rows):
+        col, found = 0, None
+        for text, span, vmerge in row:
+            if col == column:
+                found = (text, vmerge)
+            col += span
+        assert found is not None, f"row {r} has no cell starting at column {column}"
+        text, vmerge = found
+        if vmerge == "continue":
+            assert cells, f"row {r}: a merged cell continues with nothing above it"
+            start, span, first = cells[-1]
+            cells[-1] = (start, span + 1, first)
+        else:
+            cells.append((r, 1, text))
+    return cells
+
+
+def docx_level1_cells(data: bytes) -> list[tuple[str, list[Cell]]]:
+    """Per 自评表 (a table whose first cell is 项目名称), in order, the project's name and the level-1 cells
+    of its indicator rows: the rows after the 一级指标 header and before 总分."""
+    out = []
+    for rows in docx_tables(data):
+        if not rows or rows[0][0][0] != "项目名称":
+            continue
+        firsts = [row[0][0] for row in rows]
+        head, end = firsts.index("一级指标") + 1, firsts.index("总分")
+        out.append((rows[0][1][0], docx_merged_column(rows[head:end], 0)))
+    return out

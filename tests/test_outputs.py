@@ -54,7 +54,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_an_unknown_extension_is_an_error_listing_the_formats(folder: Path, name: str) -> None:
     result = run("score", "actuals.yaml", "-o", name)
     assert result.exit_code == 2
-    assert "cannot tell the report format" in result.stderr and "md, html, json, xlsx, ndjson" in result.stderr
+    assert "cannot tell the report format" in result.stderr and "md, html, json, xlsx, docx, ndjson" in result.stderr
     assert not (folder / name).exists()
 
 
@@ -68,7 +68,7 @@ def test_monitor_refuses_ndjson_and_unknown_extensions(folder: Path) -> None:
     result = run("monitor", "june.yaml", "--as-of", "2024-06-30", "-o", "lights.ndjson")
     assert result.exit_code == 2 and "not ndjson" in result.stderr and "use .json" in result.stderr
     result = run("monitor", "june.yaml", "--as-of", "2024-06-30", "-o", "lights.pdf")
-    assert result.exit_code == 2 and "md, html, json, xlsx" in result.stderr and "ndjson" not in result.stderr
+    assert result.exit_code == 2 and "md, html, json, xlsx, docx" in result.stderr and "ndjson" not in result.stderr
     assert not list(folder.glob("lights.*"))
 
 

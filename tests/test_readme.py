@@ -97,6 +97,7 @@ def workspace(tmp: Path, args: list[str]) -> Path:
         shutil.copy(SEED, tmp / "shared" / "seeds" / SEED.name)
     (root / "my-pack.yaml").write_text(PACK, encoding="utf-8")
     (root / "targets.txt").write_text(TARGET_LINES, encoding="utf-8")
+    shutil.copy(ROOT / "templates" / "report.docx", root / "my.docx")  # a province's Word template
     for arg in args:  # a folder of actuals files (city/, province/): the example's folder
         if arg.endswith("/") and not (root / arg).exists():
             shutil.copytree(ROOT / "examples" / "zunhua-2024", root / arg)

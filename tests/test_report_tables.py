@@ -14,7 +14,12 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from report_tables import assert_level1_cells_cover_rows, html_level1_cells, xlsx_level1_cells
+from report_tables import (
+    assert_level1_cells_cover_rows,
+    docx_level1_cells,
+    html_level1_cells,
+    xlsx_level1_cells,
+)
 
 from evalengine.cli import main
 
@@ -102,6 +107,19 @@ def test_xlsx_merged_cells_cover_every_row_of_every_sheet(
     assert len(sheets) == len(codes) == len(levels)
     for code, (title, cells) in zip(codes, sheets, strict=True):
         assert_level1_cells_cover_rows(levels[code], cells, f"{code} (sheet {title})")
+
+
+def test_docx_merged_cells_cover_every_row_of_every_table(
+    scored: tuple[Path, dict[str, list[str]]], tmp_path: Path
+) -> None:
+    actuals, levels = scored
+    out = tmp_path / "report.docx"
+    _score(str(actuals), "-o", str(out))
+    tables = docx_level1_cells(out.read_bytes())
+    codes = [p["code"] for p in _report(actuals)["projects"]]  # the 自评表 follow the report's order
+    assert len(tables) == len(codes) == len(levels)
+    for code, (name, cells) in zip(codes, tables, strict=True):
+        assert_level1_cells_cover_rows(levels[code], cells, f"{code} (自评表 of {name})")
 
 
 LAST_TWO = LAYOUTS["LAST-TWO"]

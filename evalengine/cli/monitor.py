@@ -29,6 +29,7 @@ def monitor(
     output: Path | None,
     encoding: str | None,
     targets: str | None,
+    template: Path | None,
 ) -> None:
     """In-year monitoring (绩效运行监控): spending against plan and targets against what was due by --as-of.
 
@@ -41,7 +42,7 @@ def monitor(
     from evalengine.pipeline import actuals_files, monitor_files
     from evalengine.reports.view import build_monitor
 
-    fmt = _format_for(fmt, output, FORMATS)
+    fmt = _format_for(fmt, output, FORMATS, template)
     try:
         when = parse_actual(as_of)
     except EvalEngineError as exc:
@@ -56,4 +57,5 @@ def monitor(
         fmt,
         output,
         "monitor",
+        template,
     )

@@ -12,7 +12,7 @@ import click
 
 from evalengine.cli.app import F
 from evalengine.errors import Location, OutputError
-from evalengine.reports.formats import FORMATS, Kind, render_as
+from evalengine.reports.formats import BINARY, FORMATS, Kind, render_as
 from evalengine.text import count
 
 T = TypeVar("T")
@@ -164,6 +164,12 @@ def report_options(formats: tuple[str, ...]) -> Callable[[F], F]:
                 ),
                 click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk)."),
                 click.option(
+                    "--template",
+                    type=click.Path(dir_okay=False, path_type=Path),
+                    default=None,
+                    help="A Word template (.docx) of your own for docx output, with the documented variables.",
+                ),
+                click.option(
                     "--targets",
                     default=None,
                     help="The targets file (绩效目标表), overriding the actuals file's targets: (or an Excel form's).",
@@ -176,9 +182,9 @@ def report_options(formats: tuple[str, ...]) -> Callable[[F], F]:
     return apply
 
 
-def _emit(report: dict[str, Any], fmt: str, output: Path | None, kind: Kind) -> None:
-    """Render `report` in `fmt` and write it to `output` (atomically) or stdout."""
-    data = render_as(report, fmt, kind)
+def _emit(report: dict[str, Any], fmt: str, output: Path | None, kind: Kind, template: Path | None = None) -> None:
+    """Render `report` in `fmt` (a Word `template` replacing the built-in one) to `output` (atomically) or stdout."""
+    data = render_as(report, fmt, kind, template)
     if output is not None:
         write_atomically(output, data)
         errors = report["summary"]["findings"]["error"]
@@ -189,18 +195,28 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, kind: Kind) -> 
         click.echo(data, nl=False)
 
 
-SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx"}
+SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+}
 
 
-def _format_for(fmt: str | None, output: Path | None, formats: tuple[str, ...] = SCORE_FORMATS) -> str:
+def _format_for(
+    fmt: str | None, output: Path | None, formats: tuple[str, ...] = SCORE_FORMATS, template: Path | None = None
+) -> str:
     """The report format: --format, else the -o file's extension, else md. An extension that names no
     format is an error, never a silent Markdown file called report.pdf."""
     if fmt is None and output is not None:
         fmt = {**SUFFIXES, ".ndjson": "ndjson"}.get(output.suffix.lower())
         if fmt == "ndjson" and fmt not in formats:
             raise click.UsageError(
-                f"{output.name}: monitor writes md, html, json or xlsx, not ndjson: it ranks the whole batch worst"
-                " first, so there is nothing to stream (use .json)"
+                f"{output.name}: monitor writes md, html, json, xlsx or docx, not ndjson: it ranks the whole batch"
+                " worst first, so there is nothing to stream (use .json)"
             )
         if fmt is None and not (output.suffix == "" and _is_device(output)):
             known = " ".join(s for s, f in {**SUFFIXES, ".ndjson": "ndjson"}.items() if f in formats)
@@ -208,9 +224,11 @@ def _format_for(fmt: str | None, output: Path | None, formats: tuple[str, ...] =
                 f"{output.name}: cannot tell the report format from its extension; the formats are "
                 f"{', '.join(formats)} (extensions {known}), or give --format"
             )
-    fmt = fmt or "md"
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes a file: give -o report.xlsx")
+    fmt = fmt or ("docx" if template is not None and output is None else "md")
+    if fmt in BINARY and output is None:
+        raise click.UsageError(f"--format {fmt} writes a file: give -o report.{fmt}")
+    if template is not None and fmt != "docx":
+        raise click.UsageError(f"--template is a Word template: it needs docx output (-o report.docx), not {fmt}")
     return fmt
 
 

@@ -33,6 +33,7 @@ def score(
     strict: bool,
     encoding: str | None,
     targets: str | None,
+    template: Path | None,
 ) -> None:
     """Score the self-evaluation (绩效自评) in ACTUALS: actuals files, or directories holding them.
 
@@ -42,7 +43,7 @@ def score(
     from evalengine.pipeline import actuals_files, score_files
     from evalengine.reports.view import build
 
-    fmt = _format_for(fmt, output)
+    fmt = _format_for(fmt, output, template=template)
     if fmt == "ndjson":
         _stream_ndjson(actuals, rules, encoding, output, strict, targets)
         return
@@ -51,7 +52,7 @@ def score(
         click.echo(f"note: {note}", err=True)
     results = score_files(files, rules, encoding, progress=_progress, targets=targets)
     report = build(results)
-    _emit(report, fmt, output, "report")
+    _emit(report, fmt, output, "report", template)
     if strict:
         _strict_exit(report["summary"]["findings"]["error"])
 

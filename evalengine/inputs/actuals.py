@@ -27,10 +27,18 @@ from evalengine.sources.dispatch import read_document
 from evalengine.sources.documents import Document
 from evalengine.text import did_you_mean, nfkc
 
-ACTUALS_KEYS = ("targets", "rules", "year", "projects")
+ACTUALS_KEYS = ("targets", "rules", "year", "projects", "signoff")
 
 
-ACTUAL_PROJECT_KEYS = ("code", "name", "execution", "indicators", "summary")
+ACTUAL_PROJECT_KEYS = ("code", "name", "execution", "indicators", "summary", "narrative", "signoff")
+
+
+# The 自评报告's text in the evaluator's own words (项目概况 beyond the targets, 自评工作开展情况, 存在的问题及原因,
+# 有关建议) and the sign-off under the 自评表 (填报人, 联系电话, 填报日期, 单位负责人): optional, shown as written.
+NARRATIVE_KEYS = ("overview", "work", "problems", "suggestions")
+
+
+SIGNOFF_KEYS = ("preparer", "phone", "date", "head")
 
 
 EXECUTION_KEYS = ("spent", "budget", "initial_budget", "adjusted_budget", "explanation", "cause", "outlook")
@@ -48,6 +56,8 @@ class Job:
     summaries: dict[str, str] = field(default_factory=dict)  # 实际完成情况, by project code
     missing: list[str] = field(default_factory=list)  # target projects the actuals file does not mention
     where: dict[tuple[str, str], Location] = field(default_factory=dict)  # (code, indicator or "") -> entry
+    narratives: dict[str, dict[str, str]] = field(default_factory=dict)  # 自评报告 text, by project code
+    signoffs: dict[str, dict[str, str]] = field(default_factory=dict)  # the file's signoff: under each project's
 
 
 def load_job(
@@ -91,6 +101,9 @@ def load_job(
     year = year or targets.year
     if year is None:
         c.add(("year",), "year: give the budget year (it resolves deadlines such as 12月底前)")
+    signoff = _texts(c, data, (), "signoff", SIGNOFF_KEYS)
+    narratives: dict[str, dict[str, str]] = {}
+    signoffs: dict[str, dict[str, str]] = {}
     by_code = {p.code: p for p in targets.projects}
     actuals: dict[str, ProjectActuals] = {}
     summaries: dict[str, str] = {}
@@ -131,12 +144,38 @@ def load_job(
             actuals[code] = result
             if entry.get("summary"):
                 summaries[code] = str(entry["summary"])
+            if narrative := _texts(c, entry, here, "narrative", NARRATIVE_KEYS):
+                narratives[code] = narrative
+            if own := {**signoff, **_texts(c, entry, here, "signoff", SIGNOFF_KEYS)}:
+                signoffs[code] = own
     c.raise_if_any()
     assert year is not None
     missing = [p.code for p in targets.projects if p.code not in actuals]
     for code in missing:
         actuals[code] = ProjectActuals(code, Execution(None), {})
-    return Job(path, pack, targets, year, actuals, summaries, missing, where)
+        if signoff:
+            signoffs[code] = dict(signoff)
+    return Job(path, pack, targets, year, actuals, summaries, missing, where, narratives, signoffs)
+
+
+def _texts(c: Collector, parent: dict[str, Any], at: KeyPath, name: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    """The mapping of short texts parent[name] (narrative:, signoff:), each scalar as written; empty when absent."""
+    value = parent.get(name)
+    path: KeyPath = (*at, name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        c.add(path, f"{name}: expected a mapping with any of {', '.join(allowed)}")
+        return {}
+    c.keys(path, value, allowed)
+    out: dict[str, str] = {}
+    for key in allowed:
+        text = value.get(key)
+        if isinstance(text, (dict, list)):
+            c.add((*path, key), f"{key}: expected text, found a {'mapping' if isinstance(text, dict) else 'list'}")
+        elif text is not None and str(text).strip():
+            out[key] = str(text).strip()
+    return out
 
 
 def _history(c: Collector, items: list[Any], path: KeyPath) -> tuple[tuple[date, Decimal], ...]:

@@ -1,15 +1,20 @@
-"""The format registry: one report view, rendered as Markdown, HTML, JSON or an Excel workbook."""
+"""The format registry: one report view, rendered as Markdown, HTML, JSON, an Excel workbook or a Word document."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 Kind = Literal["report", "monitor"]  # the self-evaluation (score) or in-year monitoring (monitor)
-FORMATS = ("md", "html", "json", "xlsx")
+FORMATS = ("md", "html", "json", "xlsx", "docx")
+BINARY = ("xlsx", "docx")  # formats that are files, never printed to a terminal
 
 
-def render_as(view: dict[str, Any], fmt: str, kind: Kind = "report") -> str | bytes:
-    """`view` (render.view.build or build_monitor) in format `fmt`: text, or bytes for a workbook."""
+def render_as(view: dict[str, Any], fmt: str, kind: Kind = "report", template: Path | None = None) -> str | bytes:
+    """`view` (render.view.build or build_monitor) in format `fmt`: text, or bytes for a workbook or a Word
+    document. `template` replaces the built-in Word template (templates/{kind}.docx); docx only."""
+    if template is not None and fmt != "docx":
+        raise ValueError(f"a template is for docx output, not {fmt}")
     match fmt:
         case "json":
             from evalengine.reports.text import to_json
@@ -23,5 +28,9 @@ def render_as(view: dict[str, Any], fmt: str, kind: Kind = "report") -> str | by
             from evalengine.reports import xlsx  # openpyxl takes a tenth of a second to import: only when asked for
 
             return xlsx.workbook_bytes(view) if kind == "report" else xlsx.monitor_workbook_bytes(view)
+        case "docx":
+            from evalengine.reports.docx import docx_bytes  # docxtpl and lxml: only when asked for
+
+            return docx_bytes(view, kind, template)
         case _:
             raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")

@@ -103,6 +103,9 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         "goals": list(project.goals),
         "summary": job.summaries.get(project.code),
         "purpose": project.purpose,
+        # the evaluator's own words for the Word report, only where the actuals file gives them
+        **({"narrative": job.narratives[project.code]} if project.code in job.narratives else {}),
+        **({"signoff": job.signoffs[project.code]} if project.code in job.signoffs else {}),
     }
 
 

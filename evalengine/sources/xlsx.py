@@ -40,10 +40,10 @@ def finish(wb: Workbook) -> bytes:
     wb.properties.created = wb.properties.modified = PINNED
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _pin_zip(buffer.getvalue())
+    return pin_zip(buffer.getvalue())
 
 
-def _pin_zip(data: bytes) -> bytes:
+def pin_zip(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
