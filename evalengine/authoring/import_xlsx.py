@@ -116,15 +116,15 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
             if cell.get("weight"):
                 row["weight"] = cell["weight"] or ""
             rows.append(row)
-        if not project.get("code") or not project.get("name"):
+        if (not project.get("code") or not project.get("name")) and not keep_empty:
             result.warnings.append(f"{path.name} [{ws.title}]: the header block has no 项目编码 or 项目名称")
             continue
         budget = project.get("budget") or ("" if keep_empty else "0")
         result.where.update(located)
         result.data["projects"].append(
             {
-                "code": project["code"],
-                "name": project["name"],
+                "code": project.get("code") or "",
+                "name": project.get("name") or "",
                 "budget": {
                     "total": budget,
                     "fiscal": project.get("fiscal") or budget,
