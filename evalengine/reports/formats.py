@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-Kind = Literal["report", "monitor"]  # the self-evaluation (score) or in-year monitoring (monitor)
+Kind = Literal["report", "monitor", "review"]  # the self-evaluation (score), in-year monitoring, target review
 FORMATS = ("md", "html", "json", "xlsx")
 
 
@@ -22,6 +22,10 @@ def render_as(view: dict[str, Any], fmt: str, kind: Kind = "report") -> str | by
         case "xlsx":
             from evalengine.reports import xlsx  # openpyxl takes a tenth of a second to import: only when asked for
 
+            if kind == "review":
+                from evalengine.reports.review_xlsx import review_workbook_bytes
+
+                return review_workbook_bytes(view)
             return xlsx.workbook_bytes(view) if kind == "report" else xlsx.monitor_workbook_bytes(view)
         case _:
             raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
