@@ -77,6 +77,8 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
                         money = {"budget": "total", "fiscal": "fiscal", "other": "other"}.get(key)
                         label = Location(str(path), cell=f"{ws.title}!{get_column_letter(c + 1)}{r}")
                         located[(*at, "budget", money) if money else (*at, key)] = label
+                        if money == "total":
+                            located[(*at, "budget")] = label
         if header_row is None:
             result.warnings.append(
                 f"{path.name} [{ws.title}]: no indicator table (a row naming 一级指标, 三级指标, 指标值)"
@@ -102,7 +104,7 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
                     f"{where}: a row without 三级指标, not placed: {[v for v in cell.values() if v]}"
                 )
                 continue
-            if not cell.get("target"):
+            elif not cell.get("target"):
                 result.warnings.append(f"{where}: {cell['name']} has no 指标值")
                 continue
             row = {

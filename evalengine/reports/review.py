@@ -24,8 +24,10 @@ def _share(part: int, whole: int) -> str | None:
 
 
 def _location(location: Location) -> dict[str, Any]:
+    at = location.cell or (f"第 {location.line} 行" if location.line is not None else "")
     return {
         "text": str(location),
+        "place": " ".join(part for part in (at, location.keypath or "") if part),  # within its file
         "file": location.file,
         "line": location.line,
         "cell": location.cell,
