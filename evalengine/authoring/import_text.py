@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from evalengine.errors import TargetSyntaxError
+from evalengine.errors import KeyPath, Location, TargetSyntaxError
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import Qualitative, Reference
 from evalengine.language.vocabulary import Vocabulary
@@ -76,6 +76,7 @@ class Imported:
     data: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    where: dict[KeyPath, Location] = field(default_factory=dict)  # projects[i] and their rows: line or cell
 
 
 def _lines(text: str) -> list[Line]:
@@ -110,8 +111,10 @@ def import_text(text: str, vocab: Vocabulary | None = None, source: str = "input
             result.warnings.append(f"{source}:{line.number}: not placed: {line.text}")
     for n, start in enumerate(starts):
         block = part_two[start : starts[n + 1] if n + 1 < len(starts) else len(part_two)]
-        project = _project(block, result, source, vocab, department)
+        at: KeyPath = ("projects", len(projects))
+        project = _project(block, result, source, vocab, department, at)
         if project:
+            result.where[at] = Location(source, block[0].number)
             projects.append(project)
     data: dict[str, Any] = {}
     if department:
@@ -177,7 +180,12 @@ def _department_goals(lines: list[Line], result: Imported, source: str) -> dict[
 
 
 def _project(
-    block: list[Line], result: Imported, source: str, vocab: Vocabulary | None, department: dict[str, str]
+    block: list[Line],
+    result: Imported,
+    source: str,
+    vocab: Vocabulary | None,
+    department: dict[str, str],
+    at: KeyPath = (),
 ) -> dict[str, Any] | None:
     header = PROJECT.match(block[0].text)
     assert header
@@ -254,7 +262,7 @@ def _project(
             i += 1
             while i < len(block) and block[i].text in ("指标值确定", "依据"):
                 i += 1
-            project["indicators"] = _rows(block[i:], result, source, vocab)
+            project["indicators"] = _rows(block[i:], result, source, vocab, (*at, "indicators"))
             i = len(block)
         else:
             result.warnings.append(f"{source}:{block[i].number}: not placed in {title}: {text}")
@@ -291,7 +299,9 @@ def _basis_end(frags: list[Fragment], start: int) -> int | None:
     return None
 
 
-def _rows(lines: list[Line], result: Imported, source: str, vocab: Vocabulary | None) -> list[dict[str, Any]]:
+def _rows(
+    lines: list[Line], result: Imported, source: str, vocab: Vocabulary | None, at: KeyPath = ()
+) -> list[dict[str, Any]]:
     frags = _fragments(lines, result, source)
     rows: list[list[Fragment]] = []
     bases: list[str] = []
@@ -309,12 +319,13 @@ def _rows(lines: list[Line], result: Imported, source: str, vocab: Vocabulary | 
         k += 1
     for f in current:
         result.warnings.append(f"{source}:{f.line}: not placed (after the last indicator row): {f.text}")
-    out = []
+    out: list[dict[str, Any]] = []
     level1 = ""
     for row, basis in zip(rows, bases, strict=True):
         parsed = _row(row, basis, level1, result, source, vocab)
         if parsed:
             level1 = parsed["level1"]
+            result.where[(*at, len(out))] = Location(source, row[0].line if row else None)
             out.append(parsed)
     return out
 

@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evalengine.authoring.import_text import Imported
+from evalengine.errors import KeyPath, Location
 from evalengine.sources.workbook import (
     _merged_values,
     _open,
@@ -42,9 +43,13 @@ _LABELS = {
 }
 
 
-def import_xlsx(path: Path) -> Imported:
+def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
     """Excel target tables, one project a sheet: a header block (项目名称, 项目编码, 预算数 …) and the
-    indicator table under a row naming its columns (一级指标 / 二级指标 / 三级指标 / 指标值 …)."""
+    indicator table under a row naming its columns (一级指标 / 二级指标 / 三级指标 / 指标值 …).
+
+    With `keep_empty` (for review), rows without 三级指标 or 指标值 are kept with the cell empty, not
+    warned about and dropped: reviewing is where they are reported, by cell.
+    """
     wb = _open(path)
     result = Imported({"unit": "万元", "projects": []})
     for ws in wb.worksheets:
@@ -54,6 +59,8 @@ def import_xlsx(path: Path) -> Imported:
             return _text(merged.get((r, c), ws.cell(row=r, column=c).value))
 
         project: dict[str, Any] = {}
+        at: KeyPath = ("projects", len(result.data["projects"]))
+        located: dict[KeyPath, Location] = {at: Location(str(path), cell=f"{ws.title}!A1")}
         header_row, columns = None, {}
         for r in range(1, ws.max_row + 1):
             cells = [value(r, c) for c in range(1, ws.max_column + 1)]
@@ -67,6 +74,11 @@ def import_xlsx(path: Path) -> Imported:
                     nxt = next((v for v in cells[c + 1 :] if v is not None and v not in _LABELS), None)
                     if nxt is not None:
                         project[key] = nxt
+                        money = {"budget": "total", "fiscal": "fiscal", "other": "other"}.get(key)
+                        label = Location(str(path), cell=f"{ws.title}!{get_column_letter(c + 1)}{r}")
+                        located[(*at, "budget", money) if money else (*at, key)] = label
+                        if money == "total":
+                            located[(*at, "budget")] = label
         if header_row is None:
             result.warnings.append(
                 f"{path.name} [{ws.title}]: no indicator table (a row naming 一级指标, 三级指标, 指标值)"
@@ -81,33 +93,40 @@ def import_xlsx(path: Path) -> Imported:
             level1 = cell.get("level1") or level1
             level2 = cell.get("level2") or level2
             where = f"{path.name} [{ws.title}!{get_column_letter(columns['target'])}{r}]"
-            if not cell.get("name"):
+            row_at: KeyPath = (*at, "indicators", len(rows))
+            located[row_at] = Location(str(path), cell=f"{ws.title}!{get_column_letter(columns['name'])}{r}")
+            for key, c in columns.items():
+                located[(*row_at, key)] = Location(str(path), cell=f"{ws.title}!{get_column_letter(c)}{r}")
+            if keep_empty:
+                pass
+            elif not cell.get("name"):
                 result.warnings.append(
                     f"{where}: a row without 三级指标, not placed: {[v for v in cell.values() if v]}"
                 )
                 continue
-            if not cell.get("target"):
+            elif not cell.get("target"):
                 result.warnings.append(f"{where}: {cell['name']} has no 指标值")
                 continue
             row = {
                 "level1": level1,
                 "level2": level2,
-                "name": cell["name"],
+                "name": cell.get("name") or "",
                 "description": cell.get("description") or "",
-                "target": cell["target"],
+                "target": cell.get("target") or "",
                 "basis": cell.get("basis") or "",
             }
             if cell.get("weight"):
-                row["weight"] = cell["weight"]
+                row["weight"] = cell["weight"] or ""
             rows.append(row)
-        if not project.get("code") or not project.get("name"):
+        if (not project.get("code") or not project.get("name")) and not keep_empty:
             result.warnings.append(f"{path.name} [{ws.title}]: the header block has no 项目编码 or 项目名称")
             continue
-        budget = project.get("budget") or "0"
+        budget = project.get("budget") or ("" if keep_empty else "0")
+        result.where.update(located)
         result.data["projects"].append(
             {
-                "code": project["code"],
-                "name": project["name"],
+                "code": project.get("code") or "",
+                "name": project.get("name") or "",
                 "budget": {
                     "total": budget,
                     "fiscal": project.get("fiscal") or budget,

@@ -53,7 +53,8 @@ def _annotated(data: Any, origins: Any, path: tuple[Any, ...], indent: str = "")
         if isinstance(value, bool):
             return "true" if value else "false"
         text = str(value)
-        return json.dumps(text, ensure_ascii=False) if any(c in text for c in ":#[]{},'\"") or not text else text
+        special = any(c in text for c in ":#[]{},'\"") or text[:1] in ("*", "&", "!", "|", ">", "@", "`")
+        return json.dumps(text, ensure_ascii=False) if special or not text else text
 
     if isinstance(data, dict):
         for key, value in data.items():

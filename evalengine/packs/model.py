@@ -131,6 +131,29 @@ class Monitoring:
 
 
 @dataclass(frozen=True)
+class Review:
+    """review: the checks of `evalengine review` (绩效目标审核), their severities and thresholds."""
+
+    checks: Mapping[str, str]  # check code -> error | warning | notice | off
+    required_level1: tuple[str, ...]
+    level2: tuple[tuple[str, tuple[str, ...]], ...]  # level 1 -> the level-2 names it may hold
+    quantified: frozenset[str]  # predicate kinds counted as quantified (定量)
+    quantified_share: Decimal  # a fraction: 0.5
+    satisfaction: tuple[Decimal, Decimal]  # fractions, both ends included
+    satisfaction_words: tuple[str, ...]
+    rate_words: tuple[str, ...]
+    placeholders: tuple[str, ...]
+    lower_is_better: tuple[str, ...]
+    higher_is_better: tuple[str, ...]
+    cost_words: tuple[str, ...]
+    per_unit: tuple[str, ...]
+
+    def severity(self, code: str) -> str:
+        """The severity of check `code`, or off."""
+        return self.checks.get(code, "off")
+
+
+@dataclass(frozen=True)
 class Pack:
     """A validated rule pack: its sections mirror the YAML's (see packs/schema.py)."""
 
@@ -149,6 +172,7 @@ class Pack:
     satisfaction: Satisfaction
     vocabulary: Vocabulary
     monitoring: Monitoring
+    review: Review
     examples: tuple[tuple[KeyPath, dict[str, Any]], ...] = field(default=(), compare=False, hash=False, repr=False)
     origins: Mapping[KeyPath, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)

@@ -28,6 +28,31 @@ NA_MODES = ("rescale", "redistribute")
 SHARES = ("equal", "by_level2")
 DENOMINATORS = ("budget", "initial_budget", "adjusted_budget")
 CHECKPOINTS = ("last", "interpolate")
+# What `evalengine review` (绩效目标审核) checks: one code a check. `evalengine.review.checks` registers
+# one function under each code and refuses, when it is imported, a code this list lacks or leaves out.
+REVIEW_CHECKS: Mapping[str, str] = {
+    "funds-unbalanced": "error",
+    "plan-invalid": "error",
+    "missing-level1": "error",
+    "level1-unknown": "error",
+    "level2-mismatch": "warning",
+    "not-quantified": "warning",
+    "qualitative-unrecognised": "notice",
+    "placeholder": "error",
+    "unreadable": "error",
+    "rate-over-100": "error",
+    "satisfaction-range": "warning",
+    "direction-suspect": "warning",
+    "cost-lower-bound": "notice",
+    "unit-mismatch": "warning",
+    "deadline-outside": "error",
+    "cost-over-budget": "error",
+    "duplicate-indicator": "error",
+    "empty-description": "notice",
+    "empty-basis": "notice",
+}
+REVIEW_SEVERITIES = ("error", "warning", "notice", "off")
+PREDICATE_KINDS = ("comparison", "range", "deadline", "trend", "qualitative", "reference")
 
 Kind = Literal[
     "text",  # any text
@@ -43,6 +68,11 @@ Kind = Literal[
     "caps",  # a list of {execution_rate, max_total}
     "vocabulary",  # additions to the target language
     "examples",  # the pack's own scoring cases
+    "names",  # a non-empty list of words, in order
+    "severities",  # review check code -> error / warning / notice / off
+    "tree",  # level-1 name -> the level-2 names it may hold
+    "interval",  # a band of percentages such as "[80%, 100%]"
+    "kinds",  # a list of target kinds (comparison, range, deadline …)
 ]
 
 
@@ -162,6 +192,109 @@ SCHEMA = Section(
                     },
                 ),
                 "cumulative": Key("words", "units that accumulate through the year: targets in them are pro-rated"),
+            },
+        ),
+        "review": Section(
+            "target review before the year starts (绩效目标审核, evalengine review); every key has a default",
+            {
+                "checks": Key(
+                    "severities",
+                    "each check's severity: error, warning, notice, or off (not run); unnamed checks keep theirs",
+                    REVIEW_SEVERITIES,
+                    False,
+                    dict(REVIEW_CHECKS),
+                ),
+                "required_level1": Key(
+                    "names",
+                    "the level-1 indicators every project must have (missing-level1)",
+                    (),
+                    False,
+                    ("产出指标", "效益指标", "满意度指标"),
+                ),
+                "level2": Key(
+                    "tree",
+                    "the level-2 names each level 1 may hold (level2-mismatch)",
+                    (),
+                    False,
+                    (
+                        ("产出指标", ("数量指标", "质量指标", "时效指标", "成本指标")),
+                        ("效益指标", ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")),
+                        ("满意度指标", ("服务对象满意度指标",)),
+                        ("成本指标", ("经济成本指标", "社会成本指标", "生态环境成本指标")),
+                    ),
+                ),
+                "quantified": Key(
+                    "kinds",
+                    "which target kinds count as quantified (定量)",
+                    PREDICATE_KINDS,
+                    required=False,
+                    default=frozenset(("comparison", "range", "deadline")),
+                ),
+                "quantified_share": Key(
+                    "percent",
+                    "a project needs at least this share of quantified indicators",
+                    required=False,
+                    default=Decimal("0.5"),
+                ),
+                "satisfaction": Key(
+                    "interval",
+                    "the range a satisfaction target must lie in (satisfaction-range)",
+                    (),
+                    False,
+                    (Decimal("0.8"), Decimal(1)),
+                ),
+                "satisfaction_words": Key(
+                    "names",
+                    "a level 1 or indicator name holding one of these is about satisfaction",
+                    (),
+                    False,
+                    ("满意",),
+                ),
+                "rate_words": Key(
+                    "names", "a name or description holding one of these is a rate (rate-over-100)", (), False, ("率",)
+                ),
+                "placeholders": Key(
+                    "names",
+                    "text left as a placeholder (placeholder); symbols count in targets, or as a whole cell",
+                    (),
+                    False,
+                    ("*", "**", "×", "XX", "待定"),
+                ),
+                "lower_is_better": Key(
+                    "names",
+                    "names that say lower is better (direction-suspect)",
+                    (),
+                    False,
+                    ("故障率", "投诉率", "发生率", "差错率", "事故", "超支"),
+                ),
+                "higher_is_better": Key(
+                    "names",
+                    "names that say higher is better (direction-suspect)",
+                    (),
+                    False,
+                    (
+                        "满意度",
+                        "满意率",
+                        "覆盖率",
+                        "合格率",
+                        "完成率",
+                        "及时率",
+                        "达标率",
+                        "知晓率",
+                        "发放率",
+                        "到位率",
+                    ),
+                ),
+                "cost_words": Key(
+                    "names", "a level 1 or level 2 holding one of these is a cost indicator", (), False, ("成本",)
+                ),
+                "per_unit": Key(
+                    "names",
+                    "a cost indicator named with one of these is a per-unit standard, not a total",
+                    (),
+                    False,
+                    ("人均", "户均", "单价", "单位", "标准", "每"),
+                ),
             },
         ),
         "examples": Key(

@@ -23,12 +23,13 @@ from evalengine.packs.model import (
     Monitoring,
     OverAchievement,
     Pack,
+    Review,
     Rounding,
     Satisfaction,
     Tier,
     Weights,
 )
-from evalengine.packs.schema import SCHEMA, Key, Section
+from evalengine.packs.schema import REVIEW_CHECKS, SCHEMA, Key, Section
 from evalengine.sources.documents import Document
 from evalengine.text import did_you_mean, unknown_key
 
@@ -170,6 +171,23 @@ class _Validator:
                 return self._vocabulary(path, value)
             case "examples":
                 return self._examples(path, value)
+            case "names":
+                return self._names(path, value)
+            case "severities":
+                return self._severities(path, value, key.choices)
+            case "tree":
+                return self._tree(path, value)
+            case "interval":
+                band = self.band(path, value, percent=True)
+                if not (band.low_closed and band.high_closed):
+                    raise self.fail(path, f"write the range with both ends included, as [80%, 100%]; found {value}")
+                return (band.low, band.high)
+            case "kinds":
+                names = self._names(path, value)
+                for name in names:
+                    if name not in key.choices:
+                        self.fail(path, f"{name!r} is not a kind of target; the kinds are {', '.join(key.choices)}")
+                return frozenset(names)
             case _:
                 assert_never(key.kind)
 
@@ -211,6 +229,7 @@ class _Validator:
             satisfaction=Satisfaction(v["satisfaction"]["satisfied"]),
             vocabulary=v.get("vocabulary") or default_vocabulary(),
             monitoring=Monitoring(mon["checkpoint"], Lights(**mon["lights"]), mon["cumulative"]),
+            review=Review(**v["review"]),
             examples=v["examples"],
             origins=self.origins,
             data=data,
@@ -237,6 +256,11 @@ class _Validator:
         lights = v["monitoring"]["lights"]
         if len(lights) == 3 and not 0 < lights["red"] < lights["yellow"] < lights["blue"]:
             self.fail(("monitoring", "lights"), "the lights must rise: 0 < red < yellow < blue")
+        share = v["review"].get("quantified_share")
+        if share is not None and share > 1:
+            self.fail(
+                ("review", "quantified_share"), f"a share of indicators cannot exceed 100%, found {share * HUNDRED:g}%"
+            )
 
     def _places(self, path: KeyPath, value: Any) -> int:
         if not (isinstance(value, str) and value.isdigit() and int(value) <= 6):
@@ -247,6 +271,39 @@ class _Validator:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise self.fail(path, "expected a list of answer categories, e.g. [满意, 较满意]")
         return frozenset(unicodedata.normalize("NFKC", v) for v in value)
+
+    def _names(self, path: KeyPath, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(path, f"expected a list of words such as [产出指标, 效益指标], found {_show(value)}")
+        return tuple(unicodedata.normalize("NFKC", v).strip() for v in value)
+
+    def _severities(self, path: KeyPath, value: Any, allowed: tuple[str, ...]) -> dict[str, str]:
+        """Check code -> severity; checks left unnamed keep their national severity."""
+        given = self.mapping(path, value)
+        self.keys(path, given, tuple(REVIEW_CHECKS))
+        out = dict(REVIEW_CHECKS)
+        for code, severity in given.items():
+            if code not in REVIEW_CHECKS:
+                continue
+            if severity is False:  # YAML reads a bare `off` as false
+                severity = "off"
+            try:
+                out[code] = self.choice((*path, code), severity, allowed)
+            except _Invalid:
+                pass
+        return out
+
+    def _tree(self, path: KeyPath, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        tree = self.mapping(path, value)
+        if not tree:
+            raise self.fail(path, "name at least one level 1 and its level 2s (产出指标: [数量指标, …])")
+        out = []
+        for name, children in tree.items():
+            try:
+                out.append((unicodedata.normalize("NFKC", name), self._names((*path, name), children)))
+            except _Invalid:
+                pass
+        return tuple(out)
 
     def _level1(self, path: KeyPath, value: Any) -> tuple[tuple[str, Decimal], ...]:
         weights = self.mapping(path, value)

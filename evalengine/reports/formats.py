@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-Kind = Literal["report", "monitor"]  # the self-evaluation (score) or in-year monitoring (monitor)
+Kind = Literal["report", "monitor", "review"]  # the self-evaluation (score), in-year monitoring, target review
 FORMATS = ("md", "html", "json", "xlsx", "docx")
 BINARY = ("xlsx", "docx")  # formats that are files, never printed to a terminal
 
@@ -27,6 +27,10 @@ def render_as(view: dict[str, Any], fmt: str, kind: Kind = "report", template: P
         case "xlsx":
             from evalengine.reports import xlsx  # openpyxl takes a tenth of a second to import: only when asked for
 
+            if kind == "review":
+                from evalengine.reports.review_xlsx import review_workbook_bytes
+
+                return review_workbook_bytes(view)
             return xlsx.workbook_bytes(view) if kind == "report" else xlsx.monitor_workbook_bytes(view)
         case "docx":
             from evalengine.reports.docx import docx_bytes  # docxtpl and lxml: only when asked for

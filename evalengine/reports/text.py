@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from evalengine.numbers import HUNDRED, ZERO, fixed, round_to
+from evalengine.reports.review import REVIEW_SEVERITY_ZH, VERDICT_ZH
 from evalengine.reports.view import (
     SEVERITY_ZH,
     STATUS_ZH,
@@ -50,6 +51,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = md
     env.filters["lag"] = lag
     env.globals.update(SEVERITY_ZH=SEVERITY_ZH, STATUS_ZH=STATUS_ZH, LIGHT_ZH=LIGHT_ZH)
+    env.globals.update(REVIEW_SEVERITY_ZH=REVIEW_SEVERITY_ZH, VERDICT_ZH=VERDICT_ZH)
     return env
 
 
