@@ -131,6 +131,11 @@ def on_time(places: int, done: str, due: str, w: Decimal) -> str:
     return f"{done}完成，不晚于{due}，得满分{fx(w, places)}"
 
 
+def done(places: int, said: str, due: str, w: Decimal) -> str:
+    """已完成（截止2024-12-31），按期完成，得满分12.50"""
+    return f"{said}（截止{due}），按期完成，得满分{fx(w, places)}"
+
+
 def tier_default(places: int, head: str, tier: str, share: Decimal, w: Decimal, score: Decimal) -> str:
     """评价为部分达成，按70%×12.50=8.75"""
     return f"{head}{tier}，默认{plain(share * HUNDRED)}%×{fx(w, places)}={fx(score, places)}"

@@ -73,6 +73,8 @@ class IndicatorScorer:
             error = ScoringError(f"indicator {name!r} (target {ind.target}): {exc.message}", hint=exc.hint)
             error.indicator = name
             raise error from None
+        for note in obs.notes:
+            findings.append(Finding("warning", "actual-read-as", name, f"{name}：{note}"))
         if outcome is None:
             findings.append(Finding("error", "missing-actual", name, f"{name}缺少实际完成值，计0分"))
             why = (explain.text, "缺少实际完成值，计0分")
@@ -203,6 +205,8 @@ class IndicatorScorer:
         if obs.completed is False:
             return self._tier_outcome(deadline.missed, None, w, f"截止{due.isoformat()}未完成，按", "未完成")
         if obs.value is None:
+            if obs.completed:  # 已完成, 按时完成: done, and said to be in time
+                return Outcome(w, "met", None, (explain.done, obs.text or "已完成", due.isoformat(), w), obs.text)
             return None
         if not isinstance(obs.value, date):
             raise InputError(f"expected the completion date (e.g. {due.isoformat()}), found {obs.value}")
