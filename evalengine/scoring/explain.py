@@ -146,6 +146,11 @@ def tier_given(places: int, head: str, tier: str, score: Decimal, band: str) -> 
     return f"{head}{tier}，自评得分{fx(score, places)}（{tier}区间{band}）"
 
 
+def sub_row(places: int, status: str) -> str:
+    """其中项，不计分；判定为达成"""
+    return f"其中项，不计分；判定为{status}"
+
+
 def text(places: int, sentence: str) -> str:
     """A sentence as it is: 不适用, 缺少实际完成值."""
     return sentence
@@ -165,6 +170,11 @@ def execution(
     capped = f"，按{plain(cap)}%计" if cap is not None else ""
     rate = f"执行率{plain(spent)}÷{plain(budget)}={fx(pct, places)}%{capped}"
     return f"{rate}，{plain(counted)}%×{plain(weight)}={fx(score, places)}"
+
+
+def printed_rate(places: int, pct: Decimal, counted: Decimal, weight: Decimal, score: Decimal) -> str:
+    """执行率76.00%（表中所填），76%×20=15.20"""
+    return f"执行率{fx(pct, places)}%（表中所填），{plain(counted)}%×{plain(weight)}={fx(score, places)}"
 
 
 def over(places: int, inner: Why, limit: str) -> str:

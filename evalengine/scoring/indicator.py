@@ -34,6 +34,13 @@ from evalengine.scoring.methods import Rules, Shortfall, formula
 from evalengine.scoring.results import IndicatorResult, Outcome, Status
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
+STATUS_ZH: dict[Status, str] = {
+    "met": "达成",
+    "partial": "部分达成",
+    "unmet": "未达成",
+    "na": "不适用",
+    "missing": "缺少实际值",
+}
 
 
 class IndicatorScorer:
@@ -75,11 +82,19 @@ class IndicatorScorer:
             raise error from None
         for note in obs.notes:
             findings.append(Finding("warning", "actual-read-as", name, f"{name}：{note}"))
+        if outcome is None and not ind.scored:
+            findings.append(Finding("warning", "missing-actual", name, f"{name}（其中项，不计分）缺少实际完成值"))
+            why = (explain.text, "其中项，不计分；缺少实际完成值")
+            return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
         if outcome is None:
             findings.append(Finding("error", "missing-actual", name, f"{name}缺少实际完成值，计0分"))
             why = (explain.text, "缺少实际完成值，计0分")
             return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
         score, status, tier, why, seen, over = outcome
+        if not ind.scored:  # a 其中 row: judged, never scored, never asked to explain
+            judged: explain.Why = (explain.sub_row, STATUS_ZH[status])
+            zero = self.r(ZERO)
+            return IndicatorResult(ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, places)
         if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
             score = weight
         if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
