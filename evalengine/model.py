@@ -27,6 +27,20 @@ class Indicator:
     description: str = ""
     basis: str = ""
     weight: Decimal | None = None
+    scored: bool = True  # False for a 其中 row: shown and judged, but it carries no score
+
+
+@dataclass(frozen=True)
+class TableWeights:
+    """The 分值 a table prints beyond its rows': the 资金 row's, and blocks' from their labels (产出指标(50分))
+    or the project's `weights:`. Absent ones fall back to the pack's split."""
+
+    execution: Decimal | None = None
+    level1: tuple[tuple[str, Decimal], ...] = ()  # NFKC block name -> points
+    level2: tuple[tuple[str, str, Decimal], ...] = ()  # (level 1, level 2) -> points
+
+    def __bool__(self) -> bool:
+        return self.execution is not None or bool(self.level1) or bool(self.level2)
 
 
 class PlanPoint(NamedTuple):
@@ -51,6 +65,8 @@ class Project:
     purpose: str = ""
     spending_plan: tuple[PlanPoint, ...] = ()
     goals: tuple[str, ...] = ()
+    weights: TableWeights = TableWeights()
+    findings: tuple[Finding, ...] = ()  # what the table itself gets wrong (an empty target cell …), for reports
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class Observation:
     text: str = ""  # the actual as the evaluator wrote it, for reports
     cause: str | None = None  # in-year monitoring: why a red light (偏差原因)
     outlook: str | None = None  # in-year monitoring: 确定能 / 有可能 / 完全不可能
+    notes: tuple[str, ...] = ()  # how a value written loosely was read (≥90% read as 90%), for findings
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,7 @@ class Execution:
     history: tuple[tuple[date, Decimal], ...] = ()  # dated cumulative amounts, for in-year monitoring
     cause: str | None = None
     outlook: str | None = None
+    rate: Decimal | None = None  # 执行率 as the table prints it (a fraction), when the amounts are not given
 
 
 @dataclass(frozen=True)

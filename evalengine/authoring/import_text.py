@@ -20,7 +20,23 @@ from evalengine.language.parser import parse_target
 from evalengine.language.predicates import Qualitative, Reference
 from evalengine.language.vocabulary import Vocabulary
 
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+LEVEL1 = (
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "成本指标",
+    # blocks of 项目/部门整体 evaluation tables, weighted by the table itself (issue 13)
+    "项目决策",
+    "项目过程",
+    "项目管理",
+    "项目产出",
+    "项目效益",
+    "部门整体",
+    "履职效能",
+    "管理效率",
+    "部门决策",
+    "部门管理",
+)
 
 
 LEVEL2 = (
@@ -36,6 +52,22 @@ LEVEL2 = (
     "经济成本指标",
     "社会成本指标",
     "生态环境成本指标",
+    # under 项目决策 / 项目过程 / 项目管理 / 部门整体 …
+    "项目立项",
+    "绩效目标",
+    "资金投入",
+    "资金管理",
+    "组织实施",
+    "业务管理",
+    "财务管理",
+    "资产管理",
+    "预算管理",
+    "预算编制",
+    "预算执行",
+    "制度建设",
+    "职责履行",
+    "履职效果",
+    "运行成本",
 )
 
 

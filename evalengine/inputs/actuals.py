@@ -21,6 +21,7 @@ from evalengine.inputs.targets import (
 )
 from evalengine.language.parser import parse_actual
 from evalengine.model import Execution, Observation, Project, ProjectActuals
+from evalengine.numbers import HUNDRED, to_decimal
 from evalengine.packs.load import load_pack
 from evalengine.packs.model import Pack
 from evalengine.sources.dispatch import read_document
@@ -41,7 +42,7 @@ NARRATIVE_KEYS = ("overview", "work", "problems", "suggestions")
 SIGNOFF_KEYS = ("preparer", "phone", "date", "head")
 
 
-EXECUTION_KEYS = ("spent", "budget", "initial_budget", "adjusted_budget", "explanation", "cause", "outlook")
+EXECUTION_KEYS = ("spent", "budget", "initial_budget", "adjusted_budget", "rate", "explanation", "cause", "outlook")
 
 
 @dataclass
@@ -197,6 +198,20 @@ def _history(c: Collector, items: list[Any], path: KeyPath) -> tuple[tuple[date,
     return tuple(out)
 
 
+def _rate(value: Any, where: Location) -> Decimal:
+    """执行率 as printed (76%, 76.5％), as a fraction."""
+    text = nfkc(str(value)).strip() if not isinstance(value, (bool, dict, list)) else ""
+    try:
+        if not text.endswith("%"):
+            raise ValueError
+        rate = to_decimal(text[:-1]) / HUNDRED
+    except ValueError:
+        raise InputError(f"rate: expected a percentage such as 76%, found {value!r}", where) from None
+    if rate < 0:
+        raise InputError(f"rate: an execution rate cannot be negative, found {value!r}", where)
+    return rate
+
+
 def _pack(c: Collector, ref: str, base: Path) -> Pack:
     try:
         return load_pack(ref, base)
@@ -221,8 +236,10 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
         value = ex.get(key)
         amounts[key] = None if value is None else c.attempt(money, value, c.where((*ex_path, key)), key)
         amount = amounts[key]
-        if amount is not None and (amount < 0 or (key != "spent" and amount == 0)):
+        # 年初预算数 may be 0 (a project funded during the year); the budget a rate divides by may not
+        if amount is not None and (amount < 0 or (key in ("budget", "adjusted_budget") and amount == 0)):
             c.add((*ex_path, key), f"{key}: {value} is not a usable amount; it must be above 0")
+    rate = c.attempt(_rate, ex["rate"], c.where((*ex_path, "rate"))) if ex.get("rate") is not None else None
     outlook_value = c.attempt(outlook, ex["outlook"], c.where((*ex_path, "outlook"))) if ex.get("outlook") else None
     execution = Execution(
         history[-1][1] if history else amounts["spent"],
@@ -233,6 +250,7 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
         history,
         str(ex["cause"]) if ex.get("cause") else None,
         outlook_value,
+        rate,
     )
     observations: dict[str, Observation] = {}
     by_name = {nfkc(ind.name): ind for ind in project.indicators}

@@ -11,9 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from evalengine.errors import InputError, Location
-from evalengine.language.parser import parse_actual
-from evalengine.language.predicates import Deadline, Predicate, Quantity
+from evalengine.errors import InputError, Location, TargetSyntaxError
+from evalengine.language.parser import parse_actual, parse_target
+from evalengine.language.predicates import SYMBOLS, Comparison, Deadline, Predicate, Qualitative, Quantity, Reference
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Observation
 from evalengine.numbers import to_decimal
@@ -45,6 +45,17 @@ NA_WORDS = frozenset({"不适用", "na", "n/a", "NA", "N/A"})
 NOT_DONE = frozenset({"未完成", "没有完成", "未按期完成"})
 
 
+# Deadline actuals that say the work was done in time, without a date (the parser reads the dated forms).
+DONE = frozenset({"已完成", "按时完成", "如期完成", "按期完成", "已按时完成", "已如期完成", "已按期完成"})
+
+
+# Answers to a yes/no target (是否发生安全事故: 否): the other word of the pair does not meet it.
+OPPOSITES = {"是": "否", "否": "是", "有": "无", "无": "有"}
+
+
+NEGATIONS = ("不", "未", "没有", "无")  # 不合格 against 合格: the target's own word, negated
+
+
 def tier_label(text: str, vocab: Vocabulary) -> str | None:
     """The canonical tier (达成 / 部分达成 / 未达成) for any label evaluators write, or None."""
     norm = unicodedata.normalize("NFKC", text).strip()
@@ -71,10 +82,16 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
         return Observation(na=True, text=text)
     if isinstance(predicate, Deadline) and norm in NOT_DONE:
         return Observation(completed=False, text=text)
+    if isinstance(predicate, Deadline) and norm in DONE:
+        return Observation(completed=True, text=text)
     if predicate.tiers != "never":
         tier = tier_label(norm, vocab)
         if tier is not None:
             return Observation(tier=tier, text=text)
+        if isinstance(predicate, (Qualitative, Reference)):
+            tier = _answer(norm, predicate)
+            if tier is not None:
+                return Observation(tier=tier, text=text)
         if predicate.tiers == "only":
             labels = sorted({label for label, _ in vocab.tiers})
             raise InputError(
@@ -82,11 +99,35 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
                 where,
                 hint="write 达成, 部分达成 or 未达成 (or 不适用)",
             )
-    return Observation(value=_value(text, where), text=text)
+    value, notes = _value(text, vocab, where)
+    return Observation(value=value, text=text, notes=notes)
 
 
-def _value(text: str, where: Location) -> Quantity | date:
-    return parse_actual(text, location=where)
+def _answer(norm: str, predicate: Qualitative | Reference) -> str | None:
+    """An actual that answers a qualitative target in its own words: 合格 for 合格 is 达成, 否 for 是 and
+    不合格 for 合格 are 未达成. None when the words do not answer it."""
+    target = unicodedata.normalize("NFKC", predicate.canonical()).strip()
+    if norm == target:
+        return "达成"
+    if OPPOSITES.get(target) == norm or any(norm == word + target for word in NEGATIONS):
+        return "未达成"
+    return None
+
+
+def _value(text: str, vocab: Vocabulary, where: Location) -> tuple[Quantity | date, tuple[str, ...]]:
+    """The value, read with the pack's words; a comparator written in it (≥90%) is read as the value, noted."""
+    try:
+        return parse_actual(text, vocab, where), ()
+    except TargetSyntaxError:
+        try:
+            written = parse_target(text, vocab)
+        except TargetSyntaxError:
+            written = None
+        if not isinstance(written, Comparison) or written.quantity is None:
+            raise
+        shown = str(written.quantity)
+        note = f"实际完成值“{text.strip()}”含比较符号{SYMBOLS[written.op]}，按{shown}计"
+        return written.quantity, (note,)
 
 
 def _number(value: Any, where: Location, key: str) -> Decimal:
@@ -106,7 +147,14 @@ def need_mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary,
     fields: dict[str, Any] = {}
     if entry.get("value") is not None:
         inner = _scalar(str(entry["value"]), predicate, vocab, _at(where, "value"))
-        fields.update(value=inner.value, tier=inner.tier, na=inner.na, completed=inner.completed, text=inner.text)
+        fields.update(
+            value=inner.value,
+            tier=inner.tier,
+            na=inner.na,
+            completed=inner.completed,
+            text=inner.text,
+            notes=inner.notes,
+        )
     for key in ("numerator", "denominator", "score"):
         if entry.get(key) is not None:
             fields[key] = _number(entry[key], _at(where, key), key)
@@ -132,7 +180,8 @@ def need_mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary,
             )
         fields["tier"] = tier
     if entry.get("baseline") is not None:
-        base = _value(str(entry["baseline"]), _at(where, "baseline"))
+        base, notes = _value(str(entry["baseline"]), vocab, _at(where, "baseline"))
+        fields["notes"] = (*fields.get("notes", ()), *notes)
         if not isinstance(base, Quantity):
             raise InputError("baseline: expected a number such as 5次", _at(where, "baseline"))
         fields["baseline"] = base

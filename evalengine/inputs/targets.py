@@ -2,28 +2,86 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from evalengine.errors import InputError, KeyPath, Location, TargetSyntaxError
+from evalengine.errors import EvalEngineError, InputError, KeyPath, Location, TargetSyntaxError
 from evalengine.inputs.collect import Collector, money, need_mapping, need_text, need_year
 from evalengine.language.parser import parse_target
-from evalengine.language.predicates import Deadline
+from evalengine.language.predicates import DIRECTIONS, Comparison, Deadline, Op, Predicate, Qualitative
 from evalengine.language.vocabulary import Vocabulary
-from evalengine.model import Indicator, PlanPoint, Project
-from evalengine.numbers import to_decimal
+from evalengine.language.words import default_vocabulary
+from evalengine.model import Finding, Indicator, PlanPoint, Project, TableWeights
+from evalengine.numbers import plain, to_decimal
 from evalengine.sources.dispatch import format_of, read_document
+from evalengine.sources.documents import Document
 from evalengine.text import nfkc
 
 TARGETS_KEYS = ("department", "year", "unit", "goals", "projects")
 
 
-PROJECT_KEYS = ("code", "name", "unit", "budget", "purpose", "spending_plan", "goals", "indicators")
+PROJECT_KEYS = ("code", "name", "unit", "budget", "purpose", "spending_plan", "goals", "indicators", "weights")
 
 
-INDICATOR_KEYS = ("level1", "level2", "name", "description", "target", "basis", "weight")
+INDICATOR_KEYS = (
+    "level1",
+    "level2",
+    "name",
+    "description",
+    "target",
+    "basis",
+    "weight",
+    "direction",  # 指标性质: forward / reverse (正向 / 反向), for a bare target such as 98%
+    "operator",  # a target printed in three columns: operator, value, unit
+    "value",
+    "unit",
+)
+
+
+WEIGHTS_KEYS = ("execution", "level1")
+
+
+# 指标性质 as printed: the operator a bare target (98%, 2万元) takes instead of =.
+DIRECTIONS_WRITTEN: dict[str, Op] = {
+    "forward": ">=",
+    "正向": ">=",
+    "正向指标": ">=",
+    "reverse": "<=",
+    "反向": "<=",
+    "反向指标": "<=",
+}
+
+
+# What a table prints in an empty 指标值 cell.
+PLACEHOLDERS = frozenset({"", "-", "--", "—", "——", "–", "/", "*", "\\"})
+
+
+# A block label as printed: 一、产出指标（50分）, 产出指标 50分, 数量指标(10分) -> its name and its points.
+_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\d+[、.]|\([一二三四五六七八九十\d]+\))?\s*(?P<name>.*?)\s*"
+    r"(?:\(\s*(?P<bracketed>\d+(?:\.\d+)?)\s*分\s*\)|(?P<trailing>\d+(?:\.\d+)?)\s*分)?$"
+)
+
+
+class Notice(NamedTuple):
+    """Something wrong with the table itself that does not stop it loading: a finding, and where it is."""
+
+    finding: Finding
+    where: Location
+
+
+def split_label(text: str) -> tuple[str, Decimal | None]:
+    """A level-1 or level-2 label as printed, as (name, points): 一、产出指标（50分） is (产出指标, 50)."""
+    norm = nfkc(text).strip()
+    match = _LABEL.match(norm)
+    if not match or not match.group("name"):
+        return norm, None
+    points = match.group("bracketed") or match.group("trailing")
+    return match.group("name"), Decimal(points) if points else None
 
 
 @dataclass
@@ -33,6 +91,18 @@ class TargetsFile:
     year: int | None
     projects: list[Project]
     where: dict[str, Location]  # project code -> where its entry starts
+    notices: list[Notice] = field(default_factory=list)  # the tables' own problems, located
+
+
+def read_project(
+    doc: Document, entry: Any, path: KeyPath = (), vocab: Vocabulary | None = None
+) -> tuple[Project | None, list[EvalEngineError], list[Notice]]:
+    """One table (a project's mapping in `doc` at `path`) as a Project, with every located problem:
+    the errors that stop it being scored, and the notices (warnings, findings) that do not."""
+    c = Collector(doc)
+    notices: list[Notice] = []
+    project = c.attempt(_project, c, entry, path, vocab or default_vocabulary(), notices)
+    return project, c.errors, notices
 
 
 def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> TargetsFile:
@@ -55,12 +125,13 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
     year = c.attempt(need_year, c, data.get("year"), ("year",))
     projects: list[Project] = []
     where: dict[str, Location] = {}
+    notices: list[Notice] = []
     entries = data.get("projects")
     if not isinstance(entries, list) or not entries:
         c.add(("projects",), "projects: expected a list of the department's projects")
         entries = []
     for i, entry in enumerate(entries):
-        project = c.attempt(_project, c, entry, ("projects", i), vocab)
+        project = c.attempt(_project, c, entry, ("projects", i), vocab, notices)
         if project is None:
             continue
         if project.code in where:
@@ -73,10 +144,10 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
         where[project.code] = c.where(("projects", i))
         projects.append(project)
     c.raise_if_any()
-    return TargetsFile(path, str(department.get("name") or ""), year, projects, where)
+    return TargetsFile(path, str(department.get("name") or ""), year, projects, where, notices)
 
 
-def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> Project:
+def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice]) -> Project:
     data = need_mapping(c, entry, path, "a project")
     c.keys(path, data, PROJECT_KEYS)
     code = nfkc(need_text(c, data, "code", path))
@@ -109,15 +180,21 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> Proj
             continue
         plan.append(PlanPoint(str(label), c.attempt(to_decimal, text[:-1], default=Decimal(0)), when))
     goals = data.get("goals") or []
-    indicators = []
+    indicators: list[tuple[Indicator, KeyPath]] = []
     seen: dict[str, int] = {}
     items = data.get("indicators")
     if not isinstance(items, list) or not items:
         raise InputError("indicators: expected the project's list of indicators", c.where((*path, "indicators")))
+    mine: list[Notice] = []
+    labels = _Labels(c)
     for j, item in enumerate(items):
-        ind = c.attempt(_indicator, c, item, (*path, "indicators", j), vocab)
-        if ind is None:
+        here: KeyPath = (*path, "indicators", j)
+        read = c.attempt(_indicator, c, item, here, vocab, mine)
+        if read is None:
             continue
+        ind, points1, points2 = read
+        labels.note((ind.level1,), points1, (*here, "level1"))
+        labels.note((ind.level1, ind.level2), points2, (*here, "level2"))
         key = nfkc(ind.name)
         if key in seen:
             c.add(
@@ -127,40 +204,173 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> Proj
             )
             continue
         seen[key] = j
-        indicators.append(ind)
+        indicators.append((ind, here))
+    weights = _weights(c, data.get("weights"), (*path, "weights"), labels)
+    rows = _sub_rows(c, indicators, mine)
+    notices.extend(mine)
     return Project(
         code,
         name,
         total,
-        tuple(indicators),
+        tuple(rows),
         fiscal,
         other,
         str(data.get("unit") or ""),
         str(data.get("purpose") or ""),
         tuple(plan),
         tuple(str(g) for g in goals),
+        weights,
+        tuple(n.finding for n in mine),
     )
 
 
-def _indicator(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> Indicator:
+class _Labels:
+    """Points printed in block labels (产出指标(50分)), which must agree wherever the label repeats."""
+
+    def __init__(self, c: Collector):
+        self.c = c
+        self.points: dict[tuple[str, ...], tuple[Decimal, KeyPath]] = {}
+
+    def note(self, block: tuple[str, ...], points: Decimal | None, path: KeyPath) -> None:
+        if points is None or not block[-1]:
+            return
+        first = self.points.setdefault(block, (points, path))
+        if first[0] != points:
+            line = self.c.where(first[1]).line
+            at = f" at line {line}" if line is not None else ""
+            self.c.add(path, f"{block[-1]} is labelled {plain(first[0])}分{at} and {plain(points)}分 here")
+
+
+def _weights(c: Collector, value: Any, path: KeyPath, labels: _Labels) -> TableWeights:
+    """The project's `weights:` ({execution: 20, level1: {产出指标: 60}}) merged with the labels' points."""
+    level1 = {block[0]: points for block, (points, _) in labels.points.items() if len(block) == 1}
+    level2 = [(*block, points) for block, (points, _) in labels.points.items() if len(block) == 2]
+    execution = None
+    if value is not None:
+        data = need_mapping(c, value, path, "weights: {execution: 20, level1: {产出指标: 60, …}}")
+        c.keys(path, data, WEIGHTS_KEYS)
+        if data.get("execution") is not None:
+            execution = c.attempt(_points, data["execution"], c.where((*path, "execution")), "execution")
+        blocks = data.get("level1") or {}
+        if not isinstance(blocks, dict):
+            c.add((*path, "level1"), "level1: expected block: points lines (产出指标: 60)")
+            blocks = {}
+        for name, points in blocks.items():
+            at: KeyPath = (*path, "level1", name)
+            weight = c.attempt(_points, points, c.where(at), name)
+            block = split_label(str(name))[0]
+            if weight is None:
+                continue
+            if level1.get(block, weight) != weight:
+                c.add(at, f"{block} weighs {plain(weight)} here but its label says {plain(level1[block])}分")
+            level1[block] = weight
+    return TableWeights(execution, tuple(level1.items()), tuple(level2))
+
+
+def _points(value: Any, where: Location, what: str) -> Decimal:
+    try:
+        if isinstance(value, (bool, dict, list)):
+            raise ValueError
+        points = to_decimal(nfkc(str(value)).strip().removesuffix("分"))
+    except ValueError:
+        raise InputError(f"{what}: expected points such as 20, found {value!r}", where) from None
+    if points < 0:
+        raise InputError(f"{what}: points cannot be negative, found {value!r}", where)
+    return points
+
+
+def _sub_rows(c: Collector, rows: list[tuple[Indicator, KeyPath]], notices: list[Notice]) -> list[Indicator]:
+    """其中 rows carry no score: a row named 其中…, or a row without a weight under a weighted row of its
+    level 2 in a block whose rows are weighted."""
+    weighted = {nfkc(ind.level1) for ind, _ in rows if ind.weight is not None}
+    out: list[Indicator] = []
+    parent: Indicator | None = None
+    for ind, path in rows:
+        sub = nfkc(ind.name).startswith("其中")
+        if not sub and ind.weight is None and nfkc(ind.level1) in weighted and parent is not None:
+            same = nfkc(parent.level1) == nfkc(ind.level1) and nfkc(ind.level2) in ("", nfkc(parent.level2))
+            sub = same and parent.weight is not None
+        if not sub:
+            parent = ind
+            out.append(ind)
+            continue
+        if ind.weight is not None:
+            message = f"{ind.name}是其中项，不计分，所填分值{plain(ind.weight)}不计入"
+            notices.append(Notice(Finding("warning", "sub-row-weight", ind.name, message), c.where((*path, "weight"))))
+        out.append(dataclasses.replace(ind, weight=None, scored=False))
+    return out
+
+
+def _target(c: Collector, data: dict[str, Any], path: KeyPath) -> tuple[str, KeyPath]:
+    """The target as written, or composed from the operator, value and unit columns (≥ 95 %)."""
+    split = [key for key in ("operator", "value", "unit") if data.get(key) not in (None, "")]
+    if not split:
+        if isinstance(data.get("target"), (dict, list)):
+            raise InputError("target: expected text such as ≥95%", c.where((*path, "target")))
+        return str(data.get("target") or ""), (*path, "target")
+    if data.get("target") not in (None, ""):
+        raise InputError(
+            f"give target: or operator/value/unit, not both (found {', '.join(split)} beside target)",
+            c.where((*path, split[0])),
+        )
+    if data.get("value") in (None, ""):
+        raise InputError("value: a target split into operator, value and unit needs its value", c.where(path))
+    for key in split:
+        if isinstance(data[key], (dict, list)):
+            raise InputError(f"{key}: expected text", c.where((*path, key)))
+    return "".join(nfkc(str(data.get(key) or "")).strip() for key in ("operator", "value", "unit")), (*path, "value")
+
+
+def _directed(
+    c: Collector, data: dict[str, Any], path: KeyPath, target: str, p: Predicate, name: str, notices: list[Notice]
+) -> Predicate:
+    """A bare target (98%) with `direction:` becomes ≥98% or ≤98%; an explicit operator keeps its own."""
+    written = data.get("direction")
+    if written in (None, ""):
+        return p
+    op = DIRECTIONS_WRITTEN.get(nfkc(str(written)).strip())
+    if op is None:
+        choices = ", ".join(DIRECTIONS_WRITTEN)
+        raise InputError(f"direction: expected one of {choices}, found {written!r}", c.where((*path, "direction")))
+    if not isinstance(p, Comparison) or p.quantity is None:
+        return p  # deadlines, ranges and phrases carry their own sense
+    if p.op == "=" and not nfkc(target).lstrip().startswith("="):
+        return dataclasses.replace(p, op=op)
+    if p.op != "=" and DIRECTIONS[p.op] != DIRECTIONS[op]:
+        message = f"{name}的指标性质为{written}，与指标值{target}的方向相反，按指标值评价"
+        notices.append(Notice(Finding("warning", "direction-conflict", name, message), c.where((*path, "direction"))))
+    return p
+
+
+def _indicator(
+    c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice]
+) -> tuple[Indicator, Decimal | None, Decimal | None]:
+    """One row, and the points its level-1 and level-2 labels print."""
     data = need_mapping(c, entry, path, "an indicator")
     c.keys(path, data, INDICATOR_KEYS)
-    target = need_text(c, data, "target", path)
-    predicate = parse_target(target, vocab, c.where((*path, "target")))
+    name = need_text(c, data, "name", path)
+    level1, points1 = split_label(need_text(c, data, "level1", path))
+    level2, points2 = split_label(need_text(c, data, "level2", path, required=False))
+    target, target_path = _target(c, data, path)
+    predicate: Predicate
+    if nfkc(target).strip() in PLACEHOLDERS:
+        predicate, target = Qualitative(nfkc(name).strip(), False), ""
+        message = f"{name}的指标值为空，以指标名称作为定性目标评价"
+        notices.append(Notice(Finding("warning", "empty-target", name, message), c.where(target_path)))
+    else:
+        predicate = parse_target(target, vocab, c.where(target_path))
+        predicate = _directed(c, data, path, target, predicate, name, notices)
     weight = None
-    if data.get("weight") is not None:
-        try:
-            weight = to_decimal(str(data["weight"]))
-        except ValueError:
-            where = c.where((*path, "weight"))
-            raise InputError(f"weight: expected a number, found {data['weight']!r}", where) from None
-    return Indicator(
-        need_text(c, data, "level1", path),
-        need_text(c, data, "level2", path, required=False),
-        need_text(c, data, "name", path),
+    if data.get("weight") not in (None, ""):  # 10 or 10分, as the 分值 column prints it
+        weight = _points(data["weight"], c.where((*path, "weight")), "weight")
+    indicator = Indicator(
+        level1,
+        level2,
+        name,
         target,
         predicate,
         need_text(c, data, "description", path, False),
         need_text(c, data, "basis", path, False),
         weight,
     )
+    return indicator, points1, points2

@@ -49,6 +49,7 @@ class Weights:
     execution: Decimal
     level1: tuple[tuple[str, Decimal], ...]
     share: str  # equal | by_level2
+    not_100: str = "rescale"  # a table whose own weights do not sum to 100: rescale | sum | refuse
 
     def level1_weight(self, name: str) -> Decimal | None:
         """The weight of level-1 indicator `name` (NFKC-normalised), or None when the pack has none."""
@@ -99,10 +100,23 @@ class ExecutionRules:
 
 @dataclass(frozen=True)
 class Rounding:
-    """rounding: places and mode of every score."""
+    """rounding: places and mode of the indicator scores, and of the execution score and the total unless
+    they have rules of their own."""
 
     places: int
     mode: str
+    for_execution: Rounding | None = None
+    for_total: Rounding | None = None
+
+    @property
+    def execution(self) -> Rounding:
+        """How the execution score (预算执行率得分) is rounded."""
+        return self.for_execution or self
+
+    @property
+    def total(self) -> Rounding:
+        """How the total (总分) is rounded."""
+        return self.for_total or self
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ REVIEW_CHECKS: Mapping[str, str] = {
 }
 REVIEW_SEVERITIES = ("error", "warning", "notice", "off")
 PREDICATE_KINDS = ("comparison", "range", "deadline", "trend", "qualitative", "reference")
+NOT_100 = ("rescale", "sum", "refuse")
 
 Kind = Literal[
     "text",  # any text
@@ -60,6 +61,7 @@ Kind = Literal[
     "percent",  # 80% (the % sign required), read as the fraction 0.8
     "choice",  # one of `choices`
     "places",  # a whole number of decimal places, 0-6
+    "rounding",  # {places, mode}, as rounding: itself
     "words",  # a non-empty list of words
     "level1",  # a mapping of level-1 names to weights
     "tiers",  # 达成 / 部分达成 / 未达成, each {band, default}
@@ -111,6 +113,14 @@ SCHEMA = Section(
                 "execution": Key("number", "points for the execution rate (预算执行率)"),
                 "level1": Key("level1", "points for each level-1 indicator (产出指标: 50 …)"),
                 "share": Key("choice", "how a level-1 weight is shared by its indicators", SHARES),
+                "not_100": Key(
+                    "choice",
+                    "a table whose own weights do not sum to 100 (a weights-not-100 finding): rescale the total"
+                    " to 100, sum the scores as printed (at most 100), or refuse the project",
+                    NOT_100,
+                    False,
+                    "rescale",
+                ),
             },
         ),
         "methods": Section(
@@ -166,10 +176,14 @@ SCHEMA = Section(
         "caps": Key("caps", "caps on the total by execution rate", required=False, default=()),
         "grades": Key("grades", "grade bands of the total (优 良 中 差)"),
         "rounding": Section(
-            "rounding of each score",
+            "rounding of the indicator scores (and of the execution score and the total, unless set apart)",
             {
                 "places": Key("places", "decimal places of every score"),
                 "mode": Key("choice", "half_up, half_even or down", tuple(ROUNDING_MODES)),
+                "execution": Key(
+                    "rounding", "{places, mode} of the execution score, when not as above", required=False
+                ),
+                "total": Key("rounding", "{places, mode} of the total, when not as above", required=False),
             },
         ),
         "satisfaction": Section(

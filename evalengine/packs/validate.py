@@ -13,7 +13,7 @@ from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, 
 from evalengine.language.predicates import TrendRules
 from evalengine.language.vocabulary import TIERS, Vocabulary
 from evalengine.language.words import default_vocabulary, extend
-from evalengine.numbers import HUNDRED, ZERO, to_decimal
+from evalengine.numbers import HUNDRED, ROUNDING_MODES, ZERO, to_decimal
 from evalengine.packs.model import (
     Band,
     DeadlineRules,
@@ -155,6 +155,8 @@ class _Validator:
                 return self.choice(path, value, key.choices)
             case "places":
                 return self._places(path, value)
+            case "rounding":
+                return self._rounding(path, value)
             case "words":
                 return self._words(path, value)
             case "level1":
@@ -209,7 +211,7 @@ class _Validator:
             name=name,
             title=v["title"],
             source=v["source"],
-            weights=Weights(w["execution"], w["level1"], w["share"]),
+            weights=Weights(w["execution"], w["level1"], w["share"], w["not_100"]),
             methods=Methods(
                 forward=m["forward"],
                 reverse=m["reverse"],
@@ -225,7 +227,7 @@ class _Validator:
             execution=ExecutionRules(ex["denominator"], ex["cap"], ex["explain_below"]),
             caps=v["caps"],
             grades=v["grades"],
-            rounding=Rounding(r["places"], r["mode"]),
+            rounding=Rounding(r["places"], r["mode"], r["execution"], r["total"]),
             satisfaction=Satisfaction(v["satisfaction"]["satisfied"]),
             vocabulary=v.get("vocabulary") or default_vocabulary(),
             monitoring=Monitoring(mon["checkpoint"], Lights(**mon["lights"]), mon["cumulative"]),
@@ -266,6 +268,13 @@ class _Validator:
         if not (isinstance(value, str) and value.isdigit() and int(value) <= 6):
             raise self.fail(path, f"expected a whole number of decimal places 0-6, found {value}")
         return int(value)
+
+    def _rounding(self, path: KeyPath, value: Any) -> Rounding:
+        data = self.mapping(path, value)
+        self.keys(path, data, ("places", "mode"))
+        places = self._places((*path, "places"), data.get("places"))
+        mode = self.choice((*path, "mode"), data.get("mode"), tuple(ROUNDING_MODES))
+        return Rounding(places, mode)
 
     def _words(self, path: KeyPath, value: Any) -> frozenset[str]:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):

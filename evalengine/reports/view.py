@@ -55,7 +55,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         "rules": card.pack,
         "year": job.year,
         "file": str(job.path),
-        "total": fixed(card.total, places),
+        "total": fixed(card.total, job.pack.rounding.total.places),
         "grade": card.grade,
         "budget": {
             "total": _money(project.budget),
@@ -67,7 +67,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
             "spent": _money(ex.spent) if job.actuals[project.code].execution.spent is not None else None,
             "rate": _pct(ex.rate, places),
             "weight": plain(ex.weight),
-            "score": fixed(ex.score, places),
+            "score": fixed(ex.score, job.pack.rounding.execution.places),
             "trace": ex.trace,
             "explanation": ex.explanation,
         },

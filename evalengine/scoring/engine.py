@@ -8,16 +8,17 @@ summed, rescaled, capped and graded, and the execution rate is scored.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from evalengine.errors import ScoringError
 from evalengine.model import Execution, Finding, Observation, Project, ProjectActuals
-from evalengine.numbers import HUNDRED, ZERO, plain
+from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.indicator import IndicatorScorer
 from evalengine.scoring.results import ExecutionResult, Level1Result, Scorecard
-from evalengine.scoring.weights import allocate_weights
+from evalengine.scoring.weights import Allocation, allocate
 from evalengine.text import nfkc
 
 __all__ = ["Scorer", "ScoringError", "score_project", "scorer_for"]
@@ -32,17 +33,22 @@ class Scorer:
         self.indicator = self.indicators.indicator  # one indicator scored with a weight (IndicatorScorer.indicator)
         self.r = self.indicators.r
         self.f = self.indicators.f
-        self._weights: dict[tuple[object, ...], list[Decimal | None]] = {}
+        self._weights: dict[tuple[object, ...], Allocation] = {}
+        total = pack.rounding.total
+        self.r_total = functools.partial(round_to, places=total.places, mode=total.mode)
+        execution = pack.rounding.execution
+        self.r_execution = functools.partial(round_to, places=execution.places, mode=execution.mode)
 
     # ---- the project
-    def weights(self, project: Project, skip: frozenset[int]) -> list[Decimal | None]:
-        """allocate_weights, remembered per indicator structure: a department's projects mostly share one."""
-        key = (tuple((ind.level1, ind.level2, ind.weight) for ind in project.indicators), skip)
+    def weights(self, project: Project, skip: frozenset[int]) -> Allocation:
+        """allocate, remembered per indicator structure: a department's projects mostly share one."""
+        rows = tuple((ind.level1, ind.level2, ind.weight, ind.scored) for ind in project.indicators)
+        key = (rows, project.weights, skip)
         weights = self._weights.get(key)
         if weights is None:
             if len(self._weights) > 4096:
                 self._weights.clear()
-            weights = self._weights[key] = allocate_weights(project, self.pack, skip)
+            weights = self._weights[key] = allocate(project, self.pack, skip)
         return weights
 
     def score(self, project: Project, actuals: ProjectActuals, year: int) -> Scorecard:
@@ -51,19 +57,21 @@ class Scorer:
         observations = actuals.indicators
         seen = [observations.get(nfkc(ind.name), _EMPTY) for ind in project.indicators]
         skip = frozenset(i for i, obs in enumerate(seen) if obs.na) if pack.not_applicable == "redistribute" else None
-        weights = self.weights(project, skip or frozenset())
-        findings: list[Finding] = []
+        allocation = self.weights(project, skip or frozenset())
+        findings: list[Finding] = [*project.findings, *allocation.findings]
         results = [
             self.indicators.indicator(ind, weight or ZERO, obs, project, actuals.execution, year, findings)
-            for ind, weight, obs in zip(project.indicators, weights, seen, strict=True)
+            for ind, weight, obs in zip(project.indicators, allocation.weights, seen, strict=True)
         ]
-        execution = self.execution(project, actuals.execution, findings)
+        execution = self.execution(project, actuals.execution, findings, allocation.execution)
 
         notes: list[str] = []
         applicable, scored = execution.weight, execution.score
-        by_level: dict[str, list[Decimal]] = {
-            name: [ZERO, ZERO, ZERO] for name, _ in pack.weights.level1
-        }  # weight, score, n
+        if allocation.table:  # the table's blocks are the whole: the pack's others are not missing from it
+            blocks = [name for name, _ in allocation.blocks]
+        else:
+            blocks = [name for name, _ in pack.weights.level1]
+        by_level: dict[str, list[Decimal]] = {name: [ZERO, ZERO, ZERO] for name in blocks}  # weight, score, n
         for r in results:
             sums = by_level[nfkc(r.indicator.level1)]
             sums[2] += 1
@@ -73,24 +81,43 @@ class Scorer:
                 applicable += r.weight
                 scored += r.score
         levels = []
-        for name, level_weight in pack.weights.level1:
+        for name in blocks:
             weight_sum, score_sum, count = by_level[name]
             if not count:
+                level_weight = pack.weights.level1_weight(name) or ZERO
                 notes.append(f"{name}无指标，其{plain(level_weight)}分不计入，总分按适用分值折算")
             levels.append(Level1Result(name, weight_sum, score_sum))
-        total = scored
-        if applicable != HUNDRED and applicable > 0:
-            total = self.r(scored * HUNDRED / applicable)
+        declared = allocation.declared
+        goal = HUNDRED
+        if declared != HUNDRED:
+            parts = "+".join(plain(w) for w in (allocation.execution, *(w for _, w in allocation.blocks)))
+            if pack.weights.not_100 == "refuse":
+                raise ScoringError(
+                    f"project {project.code}: the table's weights sum to {plain(declared)} ({parts}), not 100",
+                    hint="correct the table's 分值, or use a pack with weights: {not_100: rescale}",
+                )
+            how = "总分按100分折算" if pack.weights.not_100 == "rescale" else "总分按各项得分合计，不超过100分"
+            message = f"各项分值合计{plain(declared)}分（{parts}），不是100分；{how}"
+            findings.append(Finding("error", "weights-not-100", None, message))
+            if pack.weights.not_100 == "sum":
+                goal = declared
+        total = self.r_total(scored)
+        if applicable != goal and applicable > 0:
+            total = self.r_total(scored * goal / applicable)
             notes.append(
-                f"适用分值{plain(applicable)}，总分折算：{self.f(scored)}×100÷{plain(applicable)}={self.f(total)}"
+                f"适用分值{plain(applicable)}，总分折算：{self.f(scored)}×{plain(goal)}÷{plain(applicable)}"
+                f"={fixed(total, pack.rounding.total.places)}"
             )
+        if total > HUNDRED:
+            notes.append(f"总分{fixed(total, pack.rounding.total.places)}超过100分，按100分计")
+            total = self.r_total(HUNDRED)
         for band, cap in pack.caps:
             if execution.rate in band and total > cap:
                 notes.append(
                     f"预算执行率{self.f(self.r(execution.rate * HUNDRED))}%在{band}区间，总分封顶{plain(cap)}分"
                 )
                 findings.append(Finding("warning", "total-capped", None, f"总分由{self.f(total)}封顶为{plain(cap)}"))
-                total = self.r(cap)
+                total = self.r_total(cap)
                 break
         grade = next((name for name, band in pack.grades if total in band), pack.grades[-1][0])
         return Scorecard(
@@ -98,34 +125,64 @@ class Scorer:
         )
 
     # ---- 预算执行率
-    def execution(self, project: Project, execution: Execution, findings: list[Finding]) -> ExecutionResult:
-        """预算执行率: the rate of spending against the pack's chosen budget, and its score."""
+    def execution(
+        self, project: Project, execution: Execution, findings: list[Finding], weight: Decimal | None = None
+    ) -> ExecutionResult:
+        """预算执行率: the rate of spending against the pack's chosen budget, and its score (`weight`: the
+        资金 row's 分值, the pack's unless the table prints its own)."""
         pack = self.pack
+        places = pack.rounding.execution.places
         budget = {
             "budget": execution.budget,
             "initial_budget": execution.initial_budget,
             "adjusted_budget": execution.adjusted_budget,
         }[pack.execution.denominator]
+        if budget is not None and budget <= 0:  # 年初预算数 0: a project funded during the year
+            message = f"{_DENOMINATORS[pack.execution.denominator]}为{plain(budget)}，执行率按全年预算数计算"
+            findings.append(Finding("warning", "execution-denominator", "预算执行率", message))
+            budget = execution.budget
         budget = project.budget if budget is None else budget
-        weight = pack.weights.execution
+        weight = pack.weights.execution if weight is None else weight
         if budget <= 0:
             raise ScoringError(f"project {project.code} has a budget of {plain(budget)}万元; it must be above 0")
+        if execution.spent is None and execution.rate is not None:
+            return self._printed_rate(budget, execution, weight, findings)
         if execution.spent is None:
             findings.append(Finding("error", "missing-actual", "预算执行率", "缺少全年执行数，执行率计0分"))
             missing: explain.Why = (explain.text, "缺少全年执行数，计0分")
-            return ExecutionResult(
-                budget, ZERO, ZERO, weight, ZERO, execution.explanation, missing, pack.rounding.places
-            )
+            return ExecutionResult(budget, ZERO, ZERO, weight, ZERO, execution.explanation, missing, places)
         spent = execution.spent
         if spent < 0:
             raise ScoringError(f"project {project.code} spent {plain(spent)}万元; spending cannot be negative")
         rate = spent / budget
         counted = min(rate, pack.execution.cap)
-        score = min(self.r(counted * weight), weight)
+        score = min(self.r_execution(counted * weight), weight)
         pct = self.r(rate * HUNDRED)
         cap = pack.execution.cap * HUNDRED if rate > pack.execution.cap else None
         why = (explain.execution, spent, budget, pct, cap, self.r(counted * HUNDRED), weight, score)
-        below = pack.execution.explain_below
+        if execution.rate is not None and abs(execution.rate - rate) >= _RATE_TOLERANCE:
+            message = f"表中执行率{plain(execution.rate * HUNDRED)}%与执行数÷预算数{self.f(pct)}%不符，按执行数计算"
+            findings.append(Finding("warning", "execution-rate-differs", "预算执行率", message))
+        self._explain_below(rate, pct, execution, findings)
+        return ExecutionResult(budget, spent, rate, weight, score, execution.explanation, why, places)
+
+    def _printed_rate(
+        self, budget: Decimal, execution: Execution, weight: Decimal, findings: list[Finding]
+    ) -> ExecutionResult:
+        """A 资金 row printed only as a rate (执行率76%): scored from the rate, spending taken as rate × budget."""
+        pack = self.pack
+        rate = execution.rate
+        assert rate is not None
+        counted = min(rate, pack.execution.cap)
+        score = min(self.r_execution(counted * weight), weight)
+        pct = self.r(rate * HUNDRED)
+        why = (explain.printed_rate, pct, self.r(counted * HUNDRED), weight, score)
+        self._explain_below(rate, pct, execution, findings)
+        places = pack.rounding.execution.places
+        return ExecutionResult(budget, budget * rate, rate, weight, score, execution.explanation, why, places)
+
+    def _explain_below(self, rate: Decimal, pct: Decimal, execution: Execution, findings: list[Finding]) -> None:
+        below = self.pack.execution.explain_below
         if below is not None and rate < below and not execution.explanation:
             findings.append(
                 Finding(
@@ -135,7 +192,12 @@ class Scorer:
                     f"执行率{self.f(pct)}%低于{plain(below * HUNDRED)}%，须说明原因",
                 )
             )
-        return ExecutionResult(budget, spent, rate, weight, score, execution.explanation, why, pack.rounding.places)
+
+
+_DENOMINATORS = {"budget": "全年预算数", "initial_budget": "年初预算数", "adjusted_budget": "调整后预算数"}
+
+
+_RATE_TOLERANCE = Decimal("0.005")  # a printed rate and spent ÷ budget may differ by rounding to 1%
 
 
 _EMPTY = Observation()  # an indicator without an actual; actuals are keyed by NFKC-normalised name

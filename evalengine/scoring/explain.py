@@ -131,6 +131,11 @@ def on_time(places: int, done: str, due: str, w: Decimal) -> str:
     return f"{done}完成，不晚于{due}，得满分{fx(w, places)}"
 
 
+def done(places: int, said: str, due: str, w: Decimal) -> str:
+    """已完成（截止2024-12-31），按期完成，得满分12.50"""
+    return f"{said}（截止{due}），按期完成，得满分{fx(w, places)}"
+
+
 def tier_default(places: int, head: str, tier: str, share: Decimal, w: Decimal, score: Decimal) -> str:
     """评价为部分达成，按70%×12.50=8.75"""
     return f"{head}{tier}，默认{plain(share * HUNDRED)}%×{fx(w, places)}={fx(score, places)}"
@@ -139,6 +144,11 @@ def tier_default(places: int, head: str, tier: str, share: Decimal, w: Decimal, 
 def tier_given(places: int, head: str, tier: str, score: Decimal, band: str) -> str:
     """评价为部分达成，评分8.00（档内[7.50, 10.00)）"""
     return f"{head}{tier}，自评得分{fx(score, places)}（{tier}区间{band}）"
+
+
+def sub_row(places: int, status: str) -> str:
+    """其中项，不计分；判定为达成"""
+    return f"其中项，不计分；判定为{status}"
 
 
 def text(places: int, sentence: str) -> str:
@@ -160,6 +170,11 @@ def execution(
     capped = f"，按{plain(cap)}%计" if cap is not None else ""
     rate = f"执行率{plain(spent)}÷{plain(budget)}={fx(pct, places)}%{capped}"
     return f"{rate}，{plain(counted)}%×{plain(weight)}={fx(score, places)}"
+
+
+def printed_rate(places: int, pct: Decimal, counted: Decimal, weight: Decimal, score: Decimal) -> str:
+    """执行率76.00%（表中所填），76%×20=15.20"""
+    return f"执行率{fx(pct, places)}%（表中所填），{plain(counted)}%×{plain(weight)}={fx(score, places)}"
 
 
 def over(places: int, inner: Why, limit: str) -> str:

@@ -34,6 +34,13 @@ from evalengine.scoring.methods import Rules, formula, new_shortfall, range_zero
 from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_outcome
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
+STATUS_ZH: dict[Status, str] = {
+    "met": "达成",
+    "partial": "部分达成",
+    "unmet": "未达成",
+    "na": "不适用",
+    "missing": "缺少实际值",
+}
 
 
 class IndicatorScorer:
@@ -95,11 +102,21 @@ class IndicatorScorer:
             error = ScoringError(f"indicator {name!r} (target {ind.target}): {exc.message}", hint=exc.hint)
             error.indicator = name
             raise error from None
+        for note in obs.notes:
+            findings.append(Finding("warning", "actual-read-as", name, f"{name}：{note}"))
+        if outcome is None and not ind.scored:
+            findings.append(Finding("warning", "missing-actual", name, f"{name}（其中项，不计分）缺少实际完成值"))
+            why = (explain.text, "其中项，不计分；缺少实际完成值")
+            return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
         if outcome is None:
             findings.append(Finding("error", "missing-actual", name, f"{name}缺少实际完成值，计0分"))
             why = (explain.text, "缺少实际完成值，计0分")
             return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
         score, status, tier, why, seen, over = outcome
+        if not ind.scored:  # a 其中 row: judged, never scored, never asked to explain
+            judged: explain.Why = (explain.sub_row, STATUS_ZH[status])
+            zero = self.r(ZERO)
+            return IndicatorResult(ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, places)
         if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
             score = weight
         if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
@@ -201,6 +218,8 @@ class IndicatorScorer:
         if obs.completed is False:
             return self._tier_outcome(deadline.missed, None, w, f"截止{due.isoformat()}未完成，按", "未完成")
         if obs.value is None:
+            if obs.completed:  # 已完成, 按时完成: done, and said to be in time
+                return Outcome(w, "met", None, (explain.done, obs.text or "已完成", due.isoformat(), w), obs.text)
             return None
         if not isinstance(obs.value, date):
             raise InputError(f"expected the completion date (e.g. {due.isoformat()}), found {obs.value}")

@@ -175,6 +175,8 @@ def indicator_light(
                 on_time = p.meets(obs.value, as_of.year)
                 note = "已按期完成" if on_time else "逾期完成"
                 return made(obs.value.isoformat(), f"{due}前", None, "green" if on_time else "yellow", note)
+            if obs.completed:  # 已完成, 按时完成
+                return made(obs.text or "已完成", f"{due}前", None, "green", "已按期完成")
             if as_of > due:
                 return made(obs.text or "未完成", f"{due}前", None, "red", "已过期限仍未完成")
             return made(obs.text or "未完成", f"{due}前", None, "green", "未到期限")

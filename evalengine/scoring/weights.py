@@ -3,54 +3,71 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from evalengine.errors import ScoringError
-from evalengine.model import Project
+from evalengine.model import Finding, Project
 from evalengine.numbers import ONE, ZERO, plain, round_to
 from evalengine.packs.model import Pack
 from evalengine.text import nfkc
 
 
-def allocate_weights(project: Project, pack: Pack, skip: frozenset[int] = frozenset()) -> list[Decimal | None]:
-    """Each indicator's weight: explicit ones as given, else the level-1 weight shared out.
+class Allocation(NamedTuple):
+    """A project's weights: each row's, each block's, the execution's, and what the table adds up to."""
 
+    weights: list[Decimal | None]  # per indicator; 0 for a 其中 row, None for one redistributed away
+    blocks: tuple[tuple[str, Decimal], ...]  # each block the project has (NFKC name) and its weight
+    execution: Decimal  # the 资金 row's 分值
+    declared: Decimal  # what the weights add up to (100 when the pack's split stands alone)
+    findings: tuple[Finding, ...]  # where the table's printed points disagree with its rows
+    table: bool  # the table gives weights of its own: its blocks are the whole, the pack's absent ones do not count
+
+
+def allocate_weights(project: Project, pack: Pack, skip: frozenset[int] = frozenset()) -> list[Decimal | None]:
+    """Each indicator's weight (see `allocate`)."""
+    return allocate(project, pack, skip).weights
+
+
+def allocate(project: Project, pack: Pack, skip: frozenset[int] = frozenset()) -> Allocation:
+    """Each indicator's weight: the table's own where it prints them, else the block's weight shared out.
+
+    A block weighs what the table says (its label's points or the project's `weights:`), else what its
+    rows' weights sum to, else the pack's split; a block the pack does not name needs the table's.
+    Rows printed with weights are authoritative; a label that disagrees is a `weights-mismatch` finding.
     Indicators whose index is in `skip` (not applicable, with `not_applicable: redistribute`) get None
-    and their level's weight goes to the rest.
+    and their block's weight goes to the rest. 其中 rows weigh 0.
     """
+    labelled = dict(project.weights.level1)
     groups: dict[str, list[int]] = {}
     for i, ind in enumerate(project.indicators):
-        level1 = nfkc(ind.level1)
-        if pack.weights.level1_weight(level1) is None:
-            names = ", ".join(n for n, _ in pack.weights.level1)
-            raise ScoringError(
-                f"indicator {ind.name!r} is under level 1 {ind.level1!r}, which pack {pack.name} does not weight",
-                hint=f"the pack weights: {names}",
-            )
-        groups.setdefault(level1, []).append(i)
-    weights: list[Decimal | None] = [None] * len(project.indicators)
+        groups.setdefault(nfkc(ind.level1), [])
+        if ind.scored:
+            groups[nfkc(ind.level1)].append(i)
+    findings: list[Finding] = []
+    weights: list[Decimal | None] = [ZERO if not ind.scored else None for ind in project.indicators]
+    blocks: list[tuple[str, Decimal]] = []
     for level1, members in groups.items():
-        total = pack.weights.level1_weight(level1)
-        assert total is not None
+        explicit = _explicit(project, pack, level1, members, labelled.get(level1), findings)
+        total = _block_weight(project, pack, level1, members, explicit, labelled.get(level1))
+        blocks.append((level1, total))
+        if not members:
+            continue
         live = [i for i in members if i not in skip] or members
-        explicit = [project.indicators[i].weight for i in members]
-        if any(w is not None for w in explicit):
-            if any(w is None for w in explicit):
+        if any(w is not None for w in explicit.values()):
+            if any(w is None for w in explicit.values()):
                 raise ScoringError(f"some indicators under {level1} have a weight and some do not; give all or none")
-            given = sum((w for w in explicit if w is not None), ZERO)
-            if given != total:
-                raise ScoringError(f"the weights given under {level1} sum to {plain(given)}, not {plain(total)}")
             if len(live) == len(members):
                 for i in members:
-                    weights[i] = project.indicators[i].weight
+                    weights[i] = explicit[i]
                 continue
-            live_total = sum(project.indicators[i].weight or ZERO for i in live)
+            live_total = sum(explicit[i] or ZERO for i in live)
             if live_total == 0:
                 raise ScoringError(
                     f"the applicable indicators under {level1} all weigh 0: there is nothing to redistribute"
                     " the not-applicable ones' weight over",
                     hint="give them weights, or use not_applicable: rescale",
                 )
-            shares = [(project.indicators[i].weight or ZERO) * total / live_total for i in live]
+            shares = [(explicit[i] or ZERO) * total / live_total for i in live]
             shares = _apportion(shares, total, pack)
         elif pack.weights.share == "by_level2":
             by_level2: dict[str, list[int]] = {}
@@ -66,7 +83,88 @@ def allocate_weights(project: Project, pack: Pack, skip: frozenset[int] = frozen
             shares = _split(total, len(live), pack)
         for i, w in zip(live, shares, strict=True):
             weights[i] = w
-    return weights
+    execution = pack.weights.execution if project.weights.execution is None else project.weights.execution
+    table = bool(project.weights) or any(ind.weight is not None for ind in project.indicators)
+    present = {name for name, _ in blocks}
+    absent = ZERO if table else sum((w for name, w in pack.weights.level1 if name not in present), ZERO)
+    declared = execution + sum((w for _, w in blocks), ZERO) + absent
+    ordered = [b for name, _ in pack.weights.level1 for b in blocks if b[0] == name]
+    ordered += [b for b in blocks if pack.weights.level1_weight(b[0]) is None]
+    return Allocation(weights, tuple(ordered), execution, declared, tuple(findings), table)
+
+
+def _explicit(
+    project: Project,
+    pack: Pack,
+    level1: str,
+    members: list[int],
+    labelled: Decimal | None,
+    findings: list[Finding],
+) -> dict[int, Decimal | None]:
+    """The rows' weights as the table gives them: their own, or their level 2's printed points shared out."""
+    out: dict[int, Decimal | None] = {i: project.indicators[i].weight for i in members}
+    if any(w is not None for w in out.values()):
+        given = sum((w for w in out.values() if w is not None), ZERO)
+        if labelled is not None and all(w is not None for w in out.values()) and given != labelled:
+            message = f"{level1}标注{plain(labelled)}分，其下指标分值合计{plain(given)}分，按指标分值计分"
+            findings.append(Finding("error", "weights-mismatch", None, message))
+        return out
+    points = {(l2, w) for l1, l2, w in project.weights.level2 if nfkc(l1) == level1}
+    if not points:
+        return out
+    printed = {nfkc(l2): w for l2, w in points}
+    by_level2: dict[str, list[int]] = {}
+    for i in members:
+        by_level2.setdefault(nfkc(project.indicators[i].level2), []).append(i)
+    unprinted = [name for name in by_level2 if name not in printed]
+    given = sum((printed[name] for name in by_level2 if name in printed), ZERO)
+    total = labelled if labelled is not None else pack.weights.level1_weight(level1)
+    if not unprinted:
+        if labelled is not None and given != labelled:
+            message = f"{level1}标注{plain(labelled)}分，其下二级指标分值合计{plain(given)}分，按二级指标分值计分"
+            findings.append(Finding("error", "weights-mismatch", None, message))
+        shares = {name: printed[name] for name in by_level2}
+    else:
+        if total is None:
+            return out  # the block itself is unweighted: _block_weight says so
+        rest = total - given
+        if rest < 0:
+            message = f"{level1}共{plain(total)}分，其下二级指标分值合计已达{plain(given)}分，其余二级指标计0分"
+            findings.append(Finding("error", "weights-mismatch", None, message))
+            rest = ZERO
+        spread = _split(rest, len(unprinted), pack)
+        shares = {name: printed.get(name, ZERO) for name in by_level2} | dict(zip(unprinted, spread, strict=True))
+    for name, ids in by_level2.items():
+        for i, w in zip(ids, _split(shares[name], len(ids), pack), strict=True):
+            out[i] = w
+    return out
+
+
+def _block_weight(
+    project: Project,
+    pack: Pack,
+    level1: str,
+    members: list[int],
+    explicit: dict[int, Decimal | None],
+    labelled: Decimal | None,
+) -> Decimal:
+    if members and all(w is not None for w in explicit.values()):
+        return sum((w for w in explicit.values() if w is not None), ZERO)  # the rows' own weights rule
+    if labelled is not None:
+        return labelled
+    weight = pack.weights.level1_weight(level1)
+    if weight is None:
+        names = ", ".join(n for n, _ in pack.weights.level1)
+        ind = (
+            project.indicators[members[0]]
+            if members
+            else next(x for x in project.indicators if nfkc(x.level1) == level1)
+        )
+        raise ScoringError(
+            f"indicator {ind.name!r} is under level 1 {ind.level1!r}, which pack {pack.name} does not weight",
+            hint=f"the pack weights: {names}; or give the block's points, as the table prints them: {level1}(20分)",
+        )
+    return weight
 
 
 def _split(total: Decimal, n: int, pack: Pack) -> list[Decimal]:
