@@ -46,7 +46,9 @@ def to_decimal(text: str, limit: Decimal = MAX_NUMBER) -> Decimal:
     if len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
         raise NumberRangeError(f"{short} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
     if abs(value) >= limit:
-        raise NumberRangeError(f"{short} is out of range: it must be smaller than {plain(limit)} (10^{limit.adjusted()})")
+        raise NumberRangeError(
+            f"{short} is out of range: it must be smaller than {plain(limit)} (10^{limit.adjusted()})"
+        )
     if value and (value.adjusted() < -MAX_SCALE or int(value.normalize().as_tuple().exponent) < -MAX_SCALE):
         raise NumberRangeError(f"{short} has more than {MAX_SCALE} decimal places")
     return value
