@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evalengine.errors import InputError, Location
-from evalengine.inputs.collect import Collector, money, need_mapping, need_year
+from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_year
 from evalengine.inputs.observations import observation, outlook
 from evalengine.inputs.targets import (
     TargetsFile,
@@ -21,9 +21,10 @@ from evalengine.inputs.targets import (
 )
 from evalengine.language.parser import parse_actual
 from evalengine.model import Execution, Observation, Project, ProjectActuals
-from evalengine.packs.load import load_pack
+from evalengine.packs.load import load_pack, resolve
 from evalengine.packs.model import Pack
-from evalengine.sources.documents import Document, KeyPath, load_yaml
+from evalengine.sources.documents import Document, KeyPath, load_yaml, open_regular
+from evalengine.sources.limits import MAX_PACK_BYTES, MAX_PROJECTS, MAX_TEXT_BYTES
 from evalengine.text import did_you_mean, nfkc
 
 ACTUALS_KEYS = ("targets", "rules", "year", "projects")
@@ -76,12 +77,13 @@ def load_job(
             c.where(("targets",)),
         )
     targets_path = Path(targets_ref) if targets_override else base / targets_ref
-    if not targets_path.is_file():
-        raise InputError(
-            f"targets file not found: {targets_path}",
-            c.where(("targets",)),
-            hint="the path is relative to the actuals file",
-        )
+    if not targets_path.is_file():  # say why: missing, a device, a folder; at the targets: line
+        try:
+            open_regular(targets_path, MAX_TEXT_BYTES, c.where(("targets",)))
+        except InputError as exc:
+            exc.message = f"targets {exc.message}" if exc.message.startswith("file not found") else exc.message
+            exc.hint = "the path is relative to the actuals file"
+            raise
     targets = load_targets(targets_path, pack.vocabulary, encoding)
     year = c.attempt(need_year, c, data.get("year"), ("year",))
     if year and targets.year and year != targets.year:
@@ -97,6 +99,7 @@ def load_job(
     if not isinstance(entries, list):
         c.add(("projects",), "projects: expected a list of projects with their actual results")
         entries = []
+    cap(c, entries, ("projects",), MAX_PROJECTS, "projects")
     for i, entry in enumerate(entries):
         here: KeyPath = ("projects", i)
         if not isinstance(entry, dict):
@@ -120,7 +123,8 @@ def load_job(
             c.add((*here, "code"), f"project {code} appears twice in this file")
             continue
         where[(code, "")] = c.where(here)
-        for name in entry.get("indicators") or {}:
+        names = entry.get("indicators") or {}
+        for name in names if isinstance(names, dict) else ():
             where[(code, nfkc(name).strip())] = c.where((*here, "indicators", name))
         result = c.attempt(_actuals, c, entry, here, project, pack)
         if result is not None:
@@ -156,7 +160,10 @@ def _history(c: Collector, items: list[Any], path: KeyPath) -> tuple[tuple[date,
 
 def _pack(c: Collector, ref: str, base: Path) -> Pack:
     try:
-        return load_pack(ref, base)
+        path = resolve(ref, base)
+        if not path.is_file():  # missing, a folder or a device: said at the rules: line of this file
+            open_regular(path, MAX_PACK_BYTES, c.where(("rules",)))
+        return load_pack(path)
     except InputError as exc:
         if exc.location is None:
             exc.location = c.where(("rules",))
@@ -195,7 +202,11 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
     by_name = {nfkc(ind.name): ind for ind in project.indicators}
     items = entry.get("indicators") or {}
     if not isinstance(items, dict):
-        raise InputError("indicators: expected name: actual lines", c.where((*here, "indicators")))
+        raise InputError(
+            f"indicators: expected name: actual lines, found {'a list' if isinstance(items, list) else repr(items)}",
+            c.where((*here, "indicators")),
+            hint="write each indicator as 补助覆盖率(%): 96%, not as a list item (- …)",
+        )
     for name, value in items.items():
         at: KeyPath = (*here, "indicators", name)
         key = nfkc(name).strip()

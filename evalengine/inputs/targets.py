@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from evalengine.errors import InputError, Location
-from evalengine.inputs.collect import Collector, money, need_mapping, need_text, need_year
+from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_text, need_year
 from evalengine.language.parser import parse_target
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Indicator, Project
-from evalengine.numbers import to_decimal
+from evalengine.numbers import NumberRangeError, to_decimal
 from evalengine.sources.documents import KeyPath, load_yaml
+from evalengine.sources.limits import MAX_INDICATORS, MAX_POINTS, MAX_PROJECTS
 from evalengine.text import nfkc
 
 TARGETS_KEYS = ("department", "year", "unit", "goals", "projects")
@@ -53,6 +53,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
     if not isinstance(entries, list) or not entries:
         c.add(("projects",), "projects: expected a list of the department's projects")
         entries = []
+    cap(c, entries, ("projects",), MAX_PROJECTS, "projects")
     for i, entry in enumerate(entries):
         project = c.attempt(_project, c, entry, ("projects", i), vocab)
         if project is None:
@@ -91,18 +92,30 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> Proj
     if total <= 0:
         raise InputError(f"budget: a project's 预算数 must be above 0, found {budget}", c.where(total_path))
     plan = []
-    for label, share in (data.get("spending_plan") or {}).items():
+    shares = data.get("spending_plan") or {}
+    if not isinstance(shares, dict):
+        c.add(
+            (*path, "spending_plan"),
+            "spending_plan: expected checkpoints with cumulative shares, {6月底: 50%, 12月底: 100%}",
+        )
+        shares = {}
+    for label, share in shares.items():
         text = nfkc(str(share)).strip()
-        if not text.endswith("%"):
+        try:
+            if isinstance(share, (dict, list)) or not text.endswith("%"):
+                raise ValueError
+            plan.append((str(label), to_decimal(text[:-1], MAX_POINTS + 1)))
+        except NumberRangeError as exc:
+            c.add((*path, "spending_plan", label), f"{exc} (a cumulative share is 0% to 100%)")
+        except ValueError:
             c.add((*path, "spending_plan", label), f"expected a cumulative share such as 30%, found {share!r}")
-            continue
-        plan.append((str(label), c.attempt(to_decimal, text[:-1], default=Decimal(0))))
     goals = data.get("goals") or []
     indicators = []
     seen: dict[str, int] = {}
     items = data.get("indicators")
     if not isinstance(items, list) or not items:
         raise InputError("indicators: expected the project's list of indicators", c.where((*path, "indicators")))
+    cap(c, items, (*path, "indicators"), MAX_INDICATORS, "indicators in one project")
     for j, item in enumerate(items):
         ind = c.attempt(_indicator, c, item, (*path, "indicators", j), vocab)
         if ind is None:
@@ -138,10 +151,12 @@ def _indicator(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary) -> In
     predicate = parse_target(target, vocab, c.where((*path, "target")))
     weight = None
     if data.get("weight") is not None:
+        where = c.where((*path, "weight"))
         try:
-            weight = to_decimal(str(data["weight"]))
+            weight = to_decimal(str(data["weight"]), MAX_POINTS + 1)
+        except NumberRangeError as exc:
+            raise InputError(f"weight: {exc}; a weight is at most {MAX_POINTS} points", where) from None
         except ValueError:
-            where = c.where((*path, "weight"))
             raise InputError(f"weight: expected a number, found {data['weight']!r}", where) from None
     return Indicator(
         need_text(c, data, "level1", path),

@@ -158,7 +158,10 @@ class _Build(Transformer[Token, Any]):
 
     # -- quantities
     def _number(self, tok: Token) -> Decimal:
-        return to_decimal(str(tok))
+        try:
+            return to_decimal(str(tok))
+        except ValueError as exc:  # too many digits for exact arithmetic: said at the number's column
+            raise _Semantic(tok.start_pos, str(exc)) from None
 
     def quantity(self, items: list[Any]) -> _Q:
         number = items[0]
