@@ -46,12 +46,14 @@ def to_decimal(text: str, limit: Decimal = MAX_NUMBER) -> Decimal:
     if len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
         raise NumberRangeError(f"{short} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
     if abs(value) >= limit:
-        raise NumberRangeError(
-            f"{short} is out of range: it must be smaller than {plain(limit)} (10^{limit.adjusted()})"
-        )
+        raise NumberRangeError(f"{short} is out of range: it must be smaller than {_power(limit)}")
     if value and (value.adjusted() < -MAX_SCALE or int(value.normalize().as_tuple().exponent) < -MAX_SCALE):
         raise NumberRangeError(f"{short} has more than {MAX_SCALE} decimal places")
     return value
+
+
+def _power(limit: Decimal) -> str:
+    return f"10^{limit.adjusted()}" if limit == Decimal(10) ** limit.adjusted() else plain(limit)
 
 
 def round_to(value: Decimal, places: int = 2, mode: str = "half_up") -> Decimal:

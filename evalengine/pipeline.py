@@ -44,6 +44,7 @@ def actuals_files(
         if path.is_file():
             files.append((path, None))
             continue
+        _need_folder(path)
         for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json")):
             doc = load_yaml(candidate, encoding)
             if isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data:
@@ -53,6 +54,13 @@ def actuals_files(
     if not files:
         raise InputError("no actuals file given", hint="name an actuals file, or a directory holding them")
     return files, notes
+
+
+def _need_folder(path: Path) -> None:
+    if not path.is_dir():  # a device or a pipe: never opened, it might not end
+        raise InputError(
+            f"{path} is not a regular file (a device, a pipe or a socket); give a file", Location(str(path))
+        )
 
 
 def _load_jobs(
@@ -187,6 +195,7 @@ def _each_actuals_file(paths: Iterable[Path], encoding: str | None) -> Iterator[
         if path.is_file():
             yield path, None
             continue
+        _need_folder(path)
         for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json")):
             doc = load_yaml(candidate, encoding)
             if isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data:

@@ -10,10 +10,11 @@ import click
 
 from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import (
+    Year,
     write_atomically,
 )
 from evalengine.errors import EvalEngineError
-from evalengine.sources.documents import read_text
+from evalengine.sources.documents import read_text, refuse_control_lines
 
 
 @main.command("import")
@@ -26,7 +27,7 @@ from evalengine.sources.documents import read_text
     help="Write the targets file here (atomically) instead of to stdout.",
 )
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
-@click.option("--year", type=int, default=None, help="The budget year, written into the targets file.")
+@click.option("--year", type=Year(), default=None, help="The budget year, written into the targets file.")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything could not be placed.")
 @click.option("--encoding", default=None, help="Encoding of SOURCE when it is not UTF-8 (e.g. gbk).")
 @user_errors
@@ -43,7 +44,9 @@ def import_(source: Path, output: Path | None, fmt: str, year: int | None, stric
 
         imported = import_xlsx(source)
     else:
-        imported = import_text(read_text(source, encoding), source=source.name)
+        text = read_text(source, encoding)
+        refuse_control_lines(text, source, allowed="\f")  # pdftotext separates pages with a form feed
+        imported = import_text(text, source=source.name)
     data = imported.data
     if not data.get("projects"):
         raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint="is this the PDF's text?")

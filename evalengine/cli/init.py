@@ -8,6 +8,7 @@ import click
 
 from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import (
+    Year,
     write_atomically,
 )
 
@@ -22,7 +23,7 @@ from evalengine.cli.output import (
     help="actuals.yaml (default: YAML to stdout) or actuals.xlsx (the 自评表 to fill in Excel).",
 )
 @click.option("--rules", default="mof-2020", show_default=True, help="The rule pack the form names.")
-@click.option("--year", type=int, default=None, help="The budget year, when the targets file has none.")
+@click.option("--year", type=Year(), default=None, help="The budget year, when the targets file has none.")
 @click.option("--encoding", default=None, help="Encoding of TARGETS when it is not UTF-8 (e.g. gbk).")
 @user_errors
 def init(targets: Path, output: Path | None, rules: str, year: int | None, encoding: str | None) -> None:

@@ -42,6 +42,20 @@ def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
         raise
 
 
+class Year(click.ParamType):  # type: ignore[type-arg]  # generic in the stubs of click ≥ 8.2 only
+    """A budget year as --year takes it: four ASCII digits from 1900 to 2200, as a targets file's year:."""
+
+    name = "year"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = str(value).strip()
+        if not (len(text) == 4 and text.isascii() and text.isdigit() and 1900 <= int(text) <= 2200):
+            self.fail(f"expected a year from 1900 to 2200 such as 2024, found {value!r}", param, ctx)
+        return int(text)
+
+
 def write_atomically(path: Path, data: str | bytes) -> None:
     with atomic_file(path) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)

@@ -82,7 +82,7 @@ def money(value: Any, where: Location, what: str) -> Decimal:
     try:
         return to_decimal(text, MAX_AMOUNT)
     except NumberRangeError as exc:
-        raise InputError(f"{what}: {exc} 万元", where, hint=f"an amount is below {MAX_AMOUNT:,} 万元") from None
+        raise InputError(f"{what}: {exc} 万元", where) from None
     except ValueError:
         pass
     parsed = parse_actual(text, location=where)

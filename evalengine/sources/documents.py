@@ -115,6 +115,13 @@ def control_character(text: str) -> str | None:
 _NAMES = {"\x00": " NUL", "\x07": " BEL", "\x08": " BS", "\x0c": " FF", "\x0d": " CR", "\x1b": " ESC", "\x7f": " DEL"}
 
 
+def refuse_control_lines(text: str, path: Path, allowed: str = "") -> None:
+    """Refuse a control character anywhere in a text file, located by line and column."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _CONTROL.search(line.translate({ord(ch): " " for ch in allowed})):
+            refuse_control(line.translate({ord(ch): " " for ch in allowed}), Location(str(path), number), "the line")
+
+
 def refuse_control(text: str, where: Location, what: str = "text") -> None:
     bad = control_character(text)
     if bad is not None:
