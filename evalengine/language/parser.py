@@ -33,8 +33,8 @@ from evalengine.language.predicates import (
 )
 from evalengine.language.vocabulary import Vocabulary, default_vocabulary
 from evalengine.numbers import to_decimal
-from evalengine.sources.limits import MAX_NUMBER
 from evalengine.resources import grammar_path
+from evalengine.sources.limits import MAX_NUMBER
 
 Actual = Quantity | date
 
