@@ -81,8 +81,9 @@ def load_job(
         try:
             open_regular(targets_path, MAX_TEXT_BYTES, c.where(("targets",)))
         except InputError as exc:
-            exc.message = f"targets {exc.message}" if exc.message.startswith("file not found") else exc.message
-            exc.hint = "the path is relative to the actuals file"
+            if exc.message.startswith("file not found"):
+                exc.message = f"targets {exc.message}"
+                exc.hint = "the path is relative to the actuals file"
             raise
     targets = load_targets(targets_path, pack.vocabulary, encoding)
     year = c.attempt(need_year, c, data.get("year"), ("year",))
