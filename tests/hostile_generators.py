@@ -66,6 +66,11 @@ def nested_yaml(path: Path, depth: int) -> None:
     path.write_text("\n".join(lines) + " 1\n")
 
 
+def flow_nested(path: Path, depth: int, head: str = "") -> None:
+    """`head` followed by a flow list nested `depth` deep: [[[…]]]."""
+    path.write_text(head + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+
+
 def many_projects(path: Path, count: int, kind: str = "targets") -> None:
     """A JSON targets or actuals file with `count` projects."""
     if kind == "targets":

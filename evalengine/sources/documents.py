@@ -280,7 +280,7 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document, seen: set[int]) -> Any
         # an alias (*name) is the node its anchor made, met again: refused, so a few lines cannot expand
         # into billions of values (the YAML bomb), and every value has the one position an error can name
         line, column = doc.marks.get(path) or doc.marks.get(path[:-1]) or (None, None)
-        raise InputError(
+        raise ReadError(
             "YAML aliases (*name) are not supported; write the value out",
             Location(doc.file, line, column, path or None),
             hint="anchors and aliases repeat a value by reference; evalengine reads each value where it is written",
@@ -288,7 +288,7 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document, seen: set[int]) -> Any
     seen.add(id(node))
     doc.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if len(path) > MAX_DEPTH:
-        raise InputError(_too_deep(), doc.where(path))
+        raise ReadError(_too_deep(), doc.where(path))
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
         raise InputError(
             f"unsupported YAML tag {node.tag}; tags are never executed, write plain values", doc.where(path)
