@@ -12,6 +12,7 @@ import json
 import re
 import stat
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +223,7 @@ def parse_json(text: str, file: str) -> Document:
         raise ReadError(
             f"{exc.name} is not a number evalengine accepts", Location(file, *_constant_at(text, exc.name))
         ) from None
-    _check_json(data, file)
+    _check_json(text, data, file)
     return Document(data, file)
 
 
@@ -252,8 +253,26 @@ def _too_deep() -> str:
     return f"the file nests mappings and lists deeper than {MAX_DEPTH} levels, the most evalengine reads"
 
 
-def _check_json(data: Any, file: str) -> None:
-    """Depth and control characters of a JSON document, walked without recursion."""
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+# a control character can only reach a JSON string as an escape (json.loads refuses it raw)
+_ESCAPED_CONTROL = re.compile(r"\\u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+
+
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _check_json(text: str, data: Any, file: str) -> None:
+    """Depth and control characters of a JSON document. The text is scanned first, at C speed; the
+    data is walked (without recursion) only to locate a fault the scan found."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    deep = bool(brackets) and max(accumulate(map(_STEP.__getitem__, brackets))) > MAX_DEPTH
+    if not deep and not _ESCAPED_CONTROL.search(text):
+        return
     stack: list[tuple[Any, KeyPath]] = [(data, ())]
     while stack:
         value, path = stack.pop()
