@@ -179,7 +179,7 @@ def _patch(data: bytes, member: str, old: str, new: str) -> bytes:
     return out.getvalue()
 
 
-def rows_workbook(path: Path, rows: int, kind: str = "form") -> None:
+def rows_workbook(path: Path, rows: int, kind: str = "form", compact: bool = False) -> None:
     """A form or target table whose main sheet has a value in every row down to `rows` (1,048,576 is
     Excel's last): the sheet XML is written directly, as openpyxl would take a minute to."""
     wb = _form() if kind == "form" else _target_table()
@@ -190,8 +190,13 @@ def rows_workbook(path: Path, rows: int, kind: str = "form") -> None:
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src:
         text = src.read(member).decode("utf-8")
     last = int(max(re.findall(r'<row r="(\d+)"', text), key=int))
-    extra = "".join(
-        f'<row r="{r}"><c r="C{r}" t="inlineStr"><is><t>x</t></is></c></row>' for r in range(last + 1, rows + 1)
+    cell = '<row r="{r}"><c r="C{r}"><v>1</v></c></row>' if compact else ""
+    extra = (
+        "".join(cell.format(r=r) for r in range(last + 1, rows + 1))
+        if compact
+        else "".join(
+            f'<row r="{r}"><c r="C{r}" t="inlineStr"><is><t>x</t></is></c></row>' for r in range(last + 1, rows + 1)
+        )
     )
     text = re.sub(r'<dimension ref="[^"]*"/>', "", text).replace("</sheetData>", extra + "</sheetData>", 1)
     out = io.BytesIO()

@@ -66,6 +66,9 @@ def _open(path: Path) -> Workbook:
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([^"]+)"')
 
 
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\s[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
 
 
@@ -89,8 +92,16 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
     for name in archive.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
+        body = archive.read(name)
+        cells = len(_CELL.findall(body))
+        if cells > MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:  # a bound on openpyxl's work, counted at C speed
+            raise InputError(
+                f"the sheet holds {cells:,} cells; evalengine reads at most {MAX_SHEET_ROWS:,} rows of "
+                f"{MAX_SHEET_COLUMNS} columns ({MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:,} cells)",
+                Location(str(path), cell=titles.get(name, name)),
+            )
         # openpyxl makes a cell object for every cell a merged range covers, before anything can stop it
-        for ref in _MERGE.findall(archive.read(name)):
+        for ref in _MERGE.findall(body):
             text = ref.decode("ascii", "replace")
             try:
                 _, _, max_col, max_row = range_boundaries(text)
