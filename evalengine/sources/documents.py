@@ -81,6 +81,10 @@ def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
             name = "gb18030"
         try:
             return data.decode(name).lstrip("\ufeff")
+        except LookupError as exc:  # base64 and the like are codecs, not text encodings
+            raise ReadError(
+                f"cannot decode as {encoding}: {exc}", Location(str(path)), hint="try utf-8 or gbk"
+            ) from None
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise ReadError(
@@ -183,6 +187,16 @@ def parse_yaml(text: str, file: str) -> Document:
             f"malformed YAML: {problem}",
             Location(file, line, column),
             hint="check indentation and that every 'key: value' has a space after the colon",
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: located from its position
+        at = exc.position
+        if _Loader is not yaml.SafeLoader:  # libyaml counts bytes of UTF-8, not characters
+            at = len(text.encode("utf-8")[:at].decode("utf-8", "ignore"))
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise ReadError(
+            f"malformed YAML: the character {what} is not allowed: {exc.reason}", Location(file, line, column)
         ) from None
     except yaml.YAMLError as exc:
         raise ReadError(f"malformed YAML: {exc}", Location(file)) from None
