@@ -34,7 +34,7 @@ from evalengine.language.predicates import (
 from evalengine.language.vocabulary import Vocabulary, default_vocabulary
 from evalengine.numbers import to_decimal
 from evalengine.resources import grammar_path
-from evalengine.sources.limits import MAX_NUMBER
+from evalengine.sources.limits import MAX_QUANTITY
 
 Actual = Quantity | date
 
@@ -181,8 +181,8 @@ class _Build(Transformer[Token, Any]):
                 factor *= unit_factor
                 text += unit_text
         suffix = text[len(str(number)) :]
-        if abs(value * factor) >= MAX_NUMBER:  # the magnitude or unit took it out of exact arithmetic's reach
-            raise _Semantic(number.start_pos, f"{text} is out of range: it must be smaller than 10^15 in its base unit")
+        if abs(value * factor) >= MAX_QUANTITY:  # the magnitude or unit took it out of exact arithmetic's reach
+            raise _Semantic(number.start_pos, f"{text} is out of range: it must be smaller than 10^20 in its base unit")
         return _Q(Quantity(value * factor, unit, text, factor, suffix), number.start_pos, suffix, factor)
 
     bracket_quantity = quantity

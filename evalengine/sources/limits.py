@@ -48,6 +48,9 @@ MAX_SIGNIFICANT_DIGITS = 18  # digits of one number as written (more would be ro
 MAX_NUMBER = Decimal(10) ** 15  # any quantity: counts, people, 元; exclusive
 
 
+MAX_QUANTITY = Decimal(10) ** 20  # a quantity once its magnitude and unit apply (9亿亿 would be 9×10^16)
+
+
 MAX_AMOUNT = Decimal(10) ** 9  # money in 万元 (a budget, spent, an amount): 10 万亿元; exclusive
 
 
