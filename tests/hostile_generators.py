@@ -71,16 +71,19 @@ def flow_nested(path: Path, depth: int, head: str = "") -> None:
     path.write_text(head + "[" * depth + "]" * depth + "\n", encoding="utf-8")
 
 
-def many_projects(path: Path, count: int, kind: str = "targets") -> None:
+def many_projects(
+    path: Path, count: int, kind: str = "targets", prefix: str = "P", targets: str = "targets.yaml"
+) -> None:
     """A JSON targets or actuals file with `count` projects."""
     if kind == "targets":
         indicator = {"level1": "产出指标", "level2": "数量指标", "name": "覆盖率", "target": "≥95%"}
         projects: list[Any] = [
-            {"code": f"P{i:06d}", "name": "项目", "budget": 1, "indicators": [indicator]} for i in range(count)
+            {"code": f"{prefix}{i:06d}", "name": "项目", "budget": 1, "indicators": [indicator]} for i in range(count)
         ]
         data: dict[str, Any] = {"department": "部门", "year": 2024, "projects": projects}
     else:
-        data = {"targets": "targets.yaml", "year": 2024, "projects": [{"code": f"P{i:06d}"} for i in range(count)]}
+        projects = [{"code": f"{prefix}{i:06d}"} for i in range(count)]
+        data = {"targets": targets, "year": 2024, "projects": projects}
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 

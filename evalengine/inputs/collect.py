@@ -12,8 +12,12 @@ from evalengine.language.parser import parse_actual
 from evalengine.language.predicates import Quantity
 from evalengine.numbers import WAN, NumberRangeError, to_decimal
 from evalengine.sources.documents import Document, KeyPath
-from evalengine.sources.limits import MAX_AMOUNT
+from evalengine.sources.limits import MAX_AMOUNT, MAX_ERRORS
 from evalengine.text import nfkc, unknown_key
+
+
+class _Enough(ErrorGroup):
+    """As many errors as one run reports."""
 
 
 class Collector:
@@ -28,16 +32,26 @@ class Collector:
 
     def add(self, path: KeyPath, message: str, hint: str | None = None) -> None:
         self.errors.append(InputError(message, self.where(path), hint))
+        self._enough()
 
     def attempt(self, fn: Callable[..., Any], *args: Any, default: Any = None) -> Any:
         """fn(*args), or `default` with the error recorded."""
         try:
             return fn(*args)
+        except _Enough:
+            raise
         except ErrorGroup as group:
             self.errors.extend(group.errors)
         except EvalEngineError as exc:
             self.errors.append(exc)
+        self._enough()
         return default
+
+    def _enough(self) -> None:
+        """Stop at MAX_ERRORS: a file of 10,000 wrong codes would otherwise spend minutes on suggestions."""
+        if len(self.errors) >= MAX_ERRORS:
+            note = InputError(f"stopped after {MAX_ERRORS} errors in {self.doc.file}; fix these and run again")
+            raise _Enough([*self.errors[:MAX_ERRORS], note])
 
     def keys(self, path: KeyPath, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for key in data:

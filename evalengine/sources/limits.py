@@ -23,6 +23,9 @@ MAX_WORKBOOK_BYTES = 32 * MIB  # an .xlsx file as stored (zip-compressed)
 MAX_WORKBOOK_UNPACKED = 64 * MIB  # the parts of an .xlsx once unzipped: a zip bomb stops here
 
 
+MAX_ERRORS = 100  # errors reported from one file; past them the file is not read further
+
+
 MAX_DEPTH = 32  # nesting of mappings and lists in one file; the deepest real file nests 6
 
 
