@@ -11,6 +11,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from evalengine.cli.app import F
+from evalengine.text import FULL_WIDTH_DIGITS
 
 T = TypeVar("T")
 
@@ -50,7 +51,7 @@ class Year(click.ParamType):  # type: ignore[type-arg]  # generic in the stubs o
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        text = str(value).strip()
+        text = str(value).strip().translate(FULL_WIDTH_DIGITS)  # ２０２４ from a Chinese IME is 2024
         if not (len(text) == 4 and text.isascii() and text.isdigit() and 1900 <= int(text) <= 2200):
             self.fail(f"expected a year from 1900 to 2200 such as 2024, found {value!r}", param, ctx)
         return int(text)

@@ -13,7 +13,7 @@ from evalengine.language.predicates import Quantity
 from evalengine.numbers import WAN, NumberRangeError, to_decimal
 from evalengine.sources.documents import Document, KeyPath
 from evalengine.sources.limits import MAX_AMOUNT, MAX_ERRORS
-from evalengine.text import nfkc, unknown_key
+from evalengine.text import FULL_WIDTH_DIGITS, nfkc, unknown_key
 
 
 class _Enough(ErrorGroup):
@@ -127,6 +127,3 @@ def need_year(c: Collector, value: Any, path: KeyPath) -> int | None:
     if not (_YEAR.fullmatch(text) and 1900 <= int(text) <= 2200):
         raise InputError(f"year: expected a year from 1900 to 2200 such as 2024, found {_short(value)}", c.where(path))
     return int(text)
-
-
-FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
