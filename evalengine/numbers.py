@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-from evalengine.sources.limits import MAX_NUMBER, MAX_SCALE, MAX_SIGNIFICANT_DIGITS
+from evalengine.sources.limits import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_SCALE, MAX_SIGNIFICANT_DIGITS
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
@@ -40,7 +40,7 @@ def to_decimal(text: str, limit: Decimal = MAX_NUMBER) -> Decimal:
     if not _PLAIN.fullmatch(bare):
         raise ValueError(f"not a number: {text[:40]!r}")
     short = text if len(text) <= 24 else f"{text[:12]}…{text[-6:]} ({len(text)} characters)"
-    if len(bare) > 64:
+    if len(bare) > MAX_NUMBER_CHARACTERS:
         raise NumberRangeError(f"{short} is too long: a number has at most {MAX_SIGNIFICANT_DIGITS} significant digits")
     value = Decimal(bare)
     if len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:

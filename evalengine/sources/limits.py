@@ -45,6 +45,9 @@ MAX_SHEETS = MAX_PROJECTS  # a workbook holds one project a sheet
 
 
 # Numbers: the arithmetic carries 28 significant digits, so a number read must fit well inside it.
+MAX_NUMBER_CHARACTERS = 64  # a number as written, before its digits are counted
+
+
 MAX_SIGNIFICANT_DIGITS = 18  # digits of one number as written (more would be rounded away silently)
 
 
