@@ -336,16 +336,17 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document, seen: set[int]) -> Any
             key = str(key_node.value)
             if key == "<<":
                 raise InputError("YAML merge keys (<<) are not supported; write the keys out", doc.where(path))
-            key_at = Location(doc.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in out:
                 raise InputError(
                     f"duplicate key {key!r}",
-                    Location(key_at.file, key_at.line, key_at.column, keypath_text(path + (key,))),
+                    Location(doc.file, line, column, keypath_text(path + (key,))),
                     hint="each key may appear once in a mapping",
                 )
-            refuse_control(key, Location(key_at.file, key_at.line, key_at.column, (*path, key)), "a key")
+            if _CONTROL.search(key):
+                refuse_control(key, Location(doc.file, line, column, (*path, key)), "a key")
             # a keyed value is located at its key: that is the line a user looks for
-            doc.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            doc.marks[(*path, key)] = (line, column)
             out[key] = _build(value_node, (*path, key), doc, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -360,5 +361,6 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document, seen: set[int]) -> Any
         raise InputError(
             f"unsupported YAML tag {node.tag}; tags are never executed, write plain values", doc.where(path)
         )
-    refuse_control(node.value, doc.where(path))
+    if _CONTROL.search(node.value):  # located only when found: where() is not free for every scalar
+        refuse_control(node.value, doc.where(path))
     return node.value  # numbers and dates stay text; schemas convert them exactly
