@@ -71,6 +71,14 @@ def flow_nested(path: Path, depth: int, head: str = "") -> None:
     path.write_text(head + "[" * depth + "]" * depth + "\n", encoding="utf-8")
 
 
+def pack_chain(path: Path, length: int) -> None:
+    """A pack at `path` extending pack1.yaml, which extends pack2.yaml … down to mof-2020."""
+    names = [path.name] + [f"pack{i}.yaml" for i in range(1, length)]
+    for i, name in enumerate(names):
+        parent = names[i + 1] if i + 1 < len(names) else "mof-2020"
+        (path.parent / name).write_text(f"title: 链{i}\nextends: {parent}\n", encoding="utf-8")
+
+
 def many_projects(
     path: Path, count: int, kind: str = "targets", prefix: str = "P", targets: str = "targets.yaml"
 ) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from evalengine.errors import InputError, Location
+from evalengine.errors import InputError, Location, ReadError
 from evalengine.packs.model import Pack
 from evalengine.packs.validate import _Validator
 from evalengine.resources import rules_dir
 from evalengine.sources.documents import Document, KeyPath, load_yaml, open_regular
-from evalengine.sources.limits import MAX_PACK_BYTES
+from evalengine.sources.limits import MAX_EXTENDS, MAX_PACK_BYTES
 from evalengine.text import did_you_mean
 
 
@@ -44,6 +44,10 @@ def _chain(path: Path, seen: tuple[Path, ...] = ()) -> list[Document]:
     if real in seen:
         cycle = " -> ".join(p.name for p in (*seen, real))
         raise InputError(f"extends: forms a cycle: {cycle}", Location(str(path)), hint="remove one of the extends:")
+    if len(seen) >= MAX_EXTENDS:
+        raise ReadError(
+            f"extends: the chain is longer than {MAX_EXTENDS} packs, the most evalengine follows", Location(str(path))
+        )
     doc = load_yaml(path, limit=MAX_PACK_BYTES)
     if not isinstance(doc.data, dict):
         raise InputError("a rule pack must be a mapping of keys (title:, weights: …)", doc.where(()))

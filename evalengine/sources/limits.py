@@ -29,6 +29,9 @@ MAX_ERRORS = 100  # errors reported from one file; past them the file is not rea
 MAX_DEPTH = 32  # nesting of mappings and lists in one file; the deepest real file nests 6
 
 
+MAX_EXTENDS = 16  # packs in one extends: chain; the built-in ones are at most 2 deep
+
+
 MAX_PROJECTS = 10_000  # projects in one targets, actuals or workbook file
 
 
