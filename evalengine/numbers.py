@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+from evalengine.limits import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_SCALE, MAX_SIGNIFICANT_DIGITS
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
@@ -20,15 +23,37 @@ WAN = Decimal(10000)  # 万: money in the tables is in 万元
 _EXPONENTS: dict[int, Decimal] = {}
 
 
-def to_decimal(text: str) -> Decimal:
-    """Read a plain number (thousands separators allowed); raises ValueError on anything else."""
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"not a number: {text!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {text!r}")
+# ASCII digits only: Decimal() also reads ١٢ and ১২, and int() reads them too, but nobody types them here
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+
+
+class NumberRangeError(ValueError):
+    """A number that reads, but lies outside what evalengine computes with exactly; the message says the bound."""
+
+
+def to_decimal(text: str, limit: Decimal = MAX_NUMBER) -> Decimal:
+    """Read a plain number (thousands separators allowed) below `limit` in size; raises ValueError otherwise.
+
+    NumberRangeError (a ValueError) says which bound a number that does read breaks.
+    """
+    bare = text.replace(",", "")
+    if not _PLAIN.fullmatch(bare):
+        raise ValueError(f"not a number: {text[:40]!r}")
+    short = text if len(text) <= 24 else f"{text[:12]}…{text[-6:]} ({len(text)} characters)"
+    if len(bare) > MAX_NUMBER_CHARACTERS:
+        raise NumberRangeError(f"{short} is too long: a number has at most {MAX_SIGNIFICANT_DIGITS} significant digits")
+    value = Decimal(bare)
+    if len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+        raise NumberRangeError(f"{short} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
+    if abs(value) >= limit:
+        raise NumberRangeError(f"{short} is out of range: it must be smaller than {_power(limit)}")
+    if value and (value.adjusted() < -MAX_SCALE or int(value.normalize().as_tuple().exponent) < -MAX_SCALE):
+        raise NumberRangeError(f"{short} has more than {MAX_SCALE} decimal places")
     return value
+
+
+def _power(limit: Decimal) -> str:
+    return f"10^{limit.adjusted()}" if limit == Decimal(10) ** limit.adjusted() else plain(limit)
 
 
 def round_to(value: Decimal, places: int = 2, mode: str = "half_up") -> Decimal:

@@ -8,6 +8,9 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # what a Chinese IME types for 2024
+
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -24,9 +24,11 @@ from hypothesis.errors import NoSuchExample
 
 from evalengine.authoring.cases import check_indicator, check_project, score_indicator, score_project
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, ReadError
+from evalengine.limits import MAX_PACK_BYTES
 from evalengine.numbers import HUNDRED, ZERO, plain
 from evalengine.packs.load import _chain, load_pack, resolve
 from evalengine.packs.model import Pack
+from evalengine.sources.documents import open_regular
 
 TIERS = ("达成", "部分达成", "未达成")
 
@@ -63,8 +65,10 @@ class PackReport:
 def check_pack(ref: str, seed: int = 0, examples_only: bool = False, max_examples: int = 300) -> PackReport:
     try:
         path = resolve(ref, Path.cwd())
-        if not path.is_file():
+        if not path.exists():
             raise ReadError(f"no such pack file: {path}")
+        if not path.is_file():
+            open_regular(path, MAX_PACK_BYTES)  # a folder or a device: says which
     except (ReadError, InputError) as exc:
         return PackReport(ref, ref, False, [Check("read", False, str(exc))])
     report = PackReport(ref, str(path))

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from evalengine.authoring.import_text import Imported
 from evalengine.errors import KeyPath, Location
@@ -14,6 +13,7 @@ from evalengine.sources.workbook import (
     _merged_values,
     _open,
     _text,
+    used_cells,
 )
 
 _HEADER = {
@@ -53,17 +53,22 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
     wb = _open(path)
     result = Imported({"unit": "万元", "projects": []})
     for ws in wb.worksheets:
-        merged = _merged_values(ws)
+        used = used_cells(ws, path)  # never the rectangle to max_row × max_column: one far value stretches it
+        merged = _merged_values(ws, used)
+        last_row = max((r for r, _ in used), default=0)
+        last_col = max((c for _, c in used), default=0)
 
-        def value(r: int, c: int, ws: Worksheet = ws, merged: dict[tuple[int, int], Any] = merged) -> str | None:
-            return _text(merged.get((r, c), ws.cell(row=r, column=c).value))
+        def value(
+            r: int, c: int, used: dict[tuple[int, int], Any] = used, merged: dict[tuple[int, int], Any] = merged
+        ) -> str | None:
+            return _text(merged.get((r, c), used.get((r, c))))
 
         project: dict[str, Any] = {}
         at: KeyPath = ("projects", len(result.data["projects"]))
         located: dict[KeyPath, Location] = {at: Location(str(path), cell=f"{ws.title}!A1")}
         header_row, columns = None, {}
-        for r in range(1, ws.max_row + 1):
-            cells = [value(r, c) for c in range(1, ws.max_column + 1)]
+        for r in range(1, last_row + 1):
+            cells = [value(r, c) for c in range(1, last_col + 1)]
             found = {_HEADER[t]: c + 1 for c, t in enumerate(cells) if t in _HEADER}
             if {"level1", "name", "target"} <= set(found):
                 header_row, columns = r, found
@@ -86,7 +91,7 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
             continue
         rows: list[dict[str, Any]] = []
         level1 = level2 = ""
-        for r in range(header_row + 1, ws.max_row + 1):
+        for r in range(header_row + 1, last_row + 1):
             cell = {k: value(r, c) for k, c in columns.items()}
             if not any(cell.values()):
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -26,15 +27,18 @@ def check(packs: tuple[str, ...], fmt: str, seed: int, examples_only: bool) -> N
     reports = [check_pack(ref, seed=seed, examples_only=examples_only) for ref in packs]
     if fmt == "json":
         click.echo(json.dumps({"packs": [r.to_json() for r in reports]}, ensure_ascii=False, indent=2))
+        for c in (c for r in reports for c in r.checks if _input_error(c)):
+            click.echo(f"error: {c.message}", err=True)
     else:
         for report in reports:
             click.echo(f"{report.pack}  ({report.file})  {'ok' if report.ok else 'FAILED'}")
             for c in report.checks:
                 mark = "ok  " if c.ok else "FAIL"
                 first, *rest = c.message.splitlines() or [""]
-                click.echo(f"  {mark}  {c.name}: {first}")
+                err = _input_error(c)  # a pack that cannot be used is bad input: said on stderr
+                click.echo(f"  {mark}  {c.name}: {first}", err=err)
                 for line in rest:
-                    click.echo(f"        {line}")
+                    click.echo(f"        {line}", err=err)
                 if c.counterexample:
                     click.echo("        counterexample, ready to paste into the pack:")
                     for line in c.counterexample.splitlines():
@@ -43,3 +47,7 @@ def check(packs: tuple[str, ...], fmt: str, seed: int, examples_only: bool) -> N
         sys.exit(2)
     if not all(r.ok for r in reports):
         sys.exit(1)
+
+
+def _input_error(c: Any) -> bool:  # a Check; authoring.check imports hypothesis, too slow for every command
+    return not c.ok and c.name in ("read", "validation")

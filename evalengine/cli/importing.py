@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.output import _is_device, write_atomically
+from evalengine.cli.output import Year, _is_device, write_atomically
 from evalengine.errors import EvalEngineError
-from evalengine.sources.documents import read_text
+from evalengine.sources.documents import read_text, refuse_control_lines
 from evalengine.text import count
 
 
@@ -31,7 +31,7 @@ from evalengine.text import count
     default=None,
     help="The targets file's format (default: from the -o file's extension, else yaml).",
 )
-@click.option("--year", type=int, default=None, help="The budget year, written into the targets file.")
+@click.option("--year", type=Year(), default=None, help="The budget year, written into the targets file.")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything could not be placed.")
 @click.option("--encoding", default=None, help="Encoding of SOURCE when it is not UTF-8 (e.g. gbk).")
 @user_errors
@@ -58,7 +58,9 @@ def import_(
 
         imported = import_xlsx(source)
     else:
-        imported = import_text(read_text(source, encoding), source=source.name)
+        text = read_text(source, encoding)
+        refuse_control_lines(text, source, allowed="\f")  # pdftotext separates pages with a form feed
+        imported = import_text(text, source=source.name)
     data = imported.data
     if not data.get("projects"):
         raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint="is this the PDF's text?")

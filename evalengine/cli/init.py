@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.output import _is_device, write_atomically
+from evalengine.cli.output import Year, _is_device, write_atomically
 
 FORM_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
 
@@ -29,7 +29,7 @@ FORM_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xls
     help="The form's format (default: from the -o file's extension, else yaml).",
 )
 @click.option("--rules", default="mof-2020", show_default=True, help="The rule pack the form names.")
-@click.option("--year", type=int, default=None, help="The budget year, when the targets file has none.")
+@click.option("--year", type=Year(), default=None, help="The budget year, when the targets file has none.")
 @click.option("--encoding", default=None, help="Encoding of TARGETS when it is not UTF-8 (e.g. gbk).")
 @user_errors
 def init(

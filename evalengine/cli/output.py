@@ -13,7 +13,7 @@ import click
 from evalengine.cli.app import F
 from evalengine.errors import Location, OutputError
 from evalengine.reports.formats import BINARY, FORMATS, Kind, render_as
-from evalengine.text import count
+from evalengine.text import FULL_WIDTH_DIGITS, count
 
 T = TypeVar("T")
 
@@ -120,6 +120,20 @@ def _terminating_cleanly() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+class Year(click.ParamType):  # type: ignore[type-arg]  # generic in the stubs of click ≥ 8.2 only
+    """A budget year as --year takes it: four ASCII digits from 1900 to 2200, as a targets file's year:."""
+
+    name = "year"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = str(value).strip().translate(FULL_WIDTH_DIGITS)  # ２０２４ from a Chinese IME is 2024
+        if not (len(text) == 4 and text.isascii() and text.isdigit() and 1900 <= int(text) <= 2200):
+            self.fail(f"expected a year from 1900 to 2200 such as 2024, found {value!r}", param, ctx)
+        return int(text)
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:

@@ -10,10 +10,10 @@ from typing import Any
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.errors import TargetSyntaxError
+from evalengine.errors import Location, TargetSyntaxError
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import Predicate, predicate_json
-from evalengine.sources.documents import read_text
+from evalengine.sources.documents import read_text, refuse_control
 
 
 def _describe(predicate: Predicate) -> str:
@@ -46,6 +46,8 @@ def parse(texts: tuple[str, ...], file: Path | None, fmt: str, encoding: str | N
                 items.append((raw.strip(), number))
     if not items:
         raise click.UsageError("give at least one TEXT, or --file FILE")
+    for text, line in items:
+        refuse_control(text, Location(str(file), line) if line is not None else Location(path="TEXT"), "the target")
     vocab = None
     if rules:
         from evalengine.packs.load import load_pack, resolve

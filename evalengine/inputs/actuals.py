@@ -13,19 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from evalengine.errors import InputError, KeyPath, Location
-from evalengine.inputs.collect import Collector, money, need_mapping, need_year
+from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_year
 from evalengine.inputs.observations import observation, outlook
 from evalengine.inputs.targets import (
     TargetsFile,
     load_targets,
 )
 from evalengine.language.parser import parse_actual
+from evalengine.limits import MAX_PACK_BYTES, MAX_PROJECTS, MAX_TEXT_BYTES
 from evalengine.model import Execution, Observation, Project, ProjectActuals
 from evalengine.numbers import HUNDRED, to_decimal
-from evalengine.packs.load import load_pack
+from evalengine.packs.load import load_pack, resolve
 from evalengine.packs.model import Pack
 from evalengine.sources.dispatch import read_document
-from evalengine.sources.documents import Document
+from evalengine.sources.documents import Document, open_regular
 from evalengine.text import did_you_mean, nfkc
 
 ACTUALS_KEYS = ("targets", "rules", "year", "projects", "signoff")
@@ -85,16 +86,17 @@ def load_job(
             c.where(("targets",)),
         )
     targets_path = Path(targets_ref) if targets_override else base / targets_ref
-    if not targets_path.is_file():
-        if targets_override:
-            raise InputError(
-                f"--targets: file not found: {targets_path}", hint="the path is relative to the working folder"
-            )
-        raise InputError(
-            f"targets file not found: {targets_path}",
-            c.where(("targets",)),
-            hint="the path is relative to the actuals file",
-        )
+    if not targets_path.is_file():  # say why: missing, a device, a folder
+        try:
+            open_regular(targets_path, MAX_TEXT_BYTES, None if targets_override else c.where(("targets",)))
+        except InputError as exc:
+            if targets_override:
+                exc.message = f"--targets: {exc.message}"
+                exc.hint = exc.hint or "the path is relative to the working folder"
+            elif exc.message.startswith("file not found"):
+                exc.message = f"targets {exc.message}"
+                exc.hint = "the path is relative to the actuals file"
+            raise
     targets = load_targets(targets_path, pack.vocabulary, encoding)
     year = c.attempt(need_year, c, data.get("year"), ("year",))
     if year and targets.year and year != targets.year:
@@ -113,6 +115,7 @@ def load_job(
     if not isinstance(entries, list):
         c.add(("projects",), "projects: expected a list of projects with their actual results")
         entries = []
+    cap(c, entries, ("projects",), MAX_PROJECTS, "projects")
     for i, entry in enumerate(entries):
         here: KeyPath = ("projects", i)
         if not isinstance(entry, dict):
@@ -138,7 +141,8 @@ def load_job(
             c.add((*here, "code"), f"project {code} appears twice in this file; first at {at} ({first.keypath})")
             continue
         where[(code, "")] = c.where(here)
-        for name in entry.get("indicators") or {}:
+        names = entry.get("indicators") or {}
+        for name in names if isinstance(names, dict) else ():
             where[(code, nfkc(name).strip())] = c.where((*here, "indicators", name))
         result = c.attempt(_actuals, c, entry, here, project, pack)
         if result is not None:
@@ -214,7 +218,10 @@ def _rate(value: Any, where: Location) -> Decimal:
 
 def _pack(c: Collector, ref: str, base: Path) -> Pack:
     try:
-        return load_pack(ref, base)
+        path = resolve(ref, base)
+        if not path.is_file():  # missing, a folder or a device: said at the rules: line of this file
+            open_regular(path, MAX_PACK_BYTES, c.where(("rules",)))
+        return load_pack(path)
     except InputError as exc:
         if exc.location is None:
             exc.location = c.where(("rules",))
@@ -256,7 +263,11 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
     by_name = {nfkc(ind.name): ind for ind in project.indicators}
     items = entry.get("indicators") or {}
     if not isinstance(items, dict):
-        raise InputError("indicators: expected name: actual lines", c.where((*here, "indicators")))
+        raise InputError(
+            f"indicators: expected name: actual lines, found {'a list' if isinstance(items, list) else repr(items)}",
+            c.where((*here, "indicators")),
+            hint="write each indicator as 补助覆盖率(%): 96%, not as a list item (- …)",
+        )
     for name, value in items.items():
         at: KeyPath = (*here, "indicators", name)
         key = nfkc(name).strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -9,9 +10,14 @@ from typing import Any
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location
 from evalengine.language.parser import parse_actual
 from evalengine.language.predicates import Quantity
-from evalengine.numbers import WAN, to_decimal
+from evalengine.limits import MAX_AMOUNT, MAX_ERRORS
+from evalengine.numbers import WAN, NumberRangeError, to_decimal
 from evalengine.sources.documents import Document
-from evalengine.text import nfkc, unknown_key
+from evalengine.text import FULL_WIDTH_DIGITS, nfkc, unknown_key
+
+
+class _Enough(ErrorGroup):
+    """As many errors as one run reports."""
 
 
 class Collector:
@@ -26,16 +32,26 @@ class Collector:
 
     def add(self, path: KeyPath, message: str, hint: str | None = None) -> None:
         self.errors.append(InputError(message, self.where(path), hint))
+        self._enough()
 
     def attempt(self, fn: Callable[..., Any], *args: Any, default: Any = None) -> Any:
         """fn(*args), or `default` with the error recorded."""
         try:
             return fn(*args)
+        except _Enough:
+            raise
         except ErrorGroup as group:
             self.errors.extend(group.errors)
         except EvalEngineError as exc:
             self.errors.append(exc)
+        self._enough()
         return default
+
+    def _enough(self) -> None:
+        """Stop at MAX_ERRORS: a file of 10,000 wrong codes would otherwise spend minutes on suggestions."""
+        if len(self.errors) >= MAX_ERRORS:
+            note = InputError(f"stopped after {MAX_ERRORS} errors in {self.doc.file}; fix these and run again")
+            raise _Enough([*self.errors[:MAX_ERRORS], note])
 
     def keys(self, path: KeyPath, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for key in data:
@@ -55,6 +71,12 @@ def need_mapping(c: Collector, value: Any, path: KeyPath, what: str) -> dict[str
     return value
 
 
+def cap(c: Collector, items: Any, path: KeyPath, limit: int, what: str) -> None:
+    """Refuse a list or mapping longer than any real table has: the message says the cap."""
+    if isinstance(items, (list, dict)) and len(items) > limit:
+        raise InputError(f"{len(items):,} {what}: evalengine reads at most {limit:,} in one file", c.where(path))
+
+
 def need_text(c: Collector, data: dict[str, Any], key: str, path: KeyPath, required: bool = True) -> str:
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -72,23 +94,36 @@ def money(value: Any, where: Location, what: str) -> Decimal:
         raise InputError(f"{what}: expected an amount such as 4.85 (万元) or 48500元", where)
     text = nfkc(str(value)).strip()
     try:
-        return to_decimal(text)
+        return to_decimal(text, MAX_AMOUNT)
+    except NumberRangeError as exc:
+        raise InputError(f"{what}: {exc} 万元", where) from None
     except ValueError:
         pass
     parsed = parse_actual(text, location=where)
     if not isinstance(parsed, Quantity) or parsed.unit != "元":
         raise InputError(
-            f"{what}: expected an amount of money, found {value!r}",
+            f"{what}: expected an amount of money, found {_short(value)}",
             where,
             hint="write 万元 as a bare number (4.85) or give the unit (48500元)",
         )
+    if parsed.value >= MAX_AMOUNT * WAN:
+        raise InputError(f"{what}: {value} is out of range: an amount is below {MAX_AMOUNT:,} 万元", where)
     return parsed.value / WAN
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}… ({len(text)} characters)"
+
+
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 def need_year(c: Collector, value: Any, path: KeyPath) -> int | None:
     if value is None:
         return None
-    text = str(value).strip()
-    if not (text.isdigit() and 1900 <= int(text) <= 2200):
-        raise InputError(f"year: expected a year such as 2024, found {value!r}", c.where(path))
+    text = str(value).strip().translate(FULL_WIDTH_DIGITS)
+    # ASCII digits only (full-width ones folded): int() also reads ²⁰²⁴'s neighbours such as ٢٠٢٤
+    if not (_YEAR.fullmatch(text) and 1900 <= int(text) <= 2200):
+        raise InputError(f"year: expected a year from 1900 to 2200 such as 2024, found {_short(value)}", c.where(path))
     return int(text)

@@ -16,7 +16,7 @@ from evalengine.language.parser import parse_actual, parse_target
 from evalengine.language.predicates import SYMBOLS, Comparison, Deadline, Predicate, Qualitative, Quantity, Reference
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Observation
-from evalengine.numbers import to_decimal
+from evalengine.numbers import NumberRangeError, to_decimal
 from evalengine.text import did_you_mean, unknown_key
 
 OUTLOOKS = ("确定能", "有可能", "完全不可能")  # can the target still be met? (monitoring)
@@ -135,8 +135,11 @@ def _number(value: Any, where: Location, key: str) -> Decimal:
         if isinstance(value, bool):
             raise ValueError
         return to_decimal(unicodedata.normalize("NFKC", str(value)).strip())
+    except NumberRangeError as exc:
+        raise InputError(f"{key}: {exc}", where) from None
     except ValueError:
-        raise InputError(f"{key}: expected a number, found {value!r}", where) from None
+        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:30]}…"
+        raise InputError(f"{key}: expected a number, found {shown}", where) from None
 
 
 def need_mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from evalengine.errors import EvalEngineError, InputError, KeyPath, Location, TargetSyntaxError
-from evalengine.inputs.collect import Collector, money, need_mapping, need_text, need_year
+from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_text, need_year
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import DIRECTIONS, Comparison, Deadline, Op, Predicate, Qualitative
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.language.words import default_vocabulary
+from evalengine.limits import MAX_INDICATORS, MAX_POINTS, MAX_PROJECTS
 from evalengine.model import Finding, Indicator, PlanPoint, Project, TableWeights
-from evalengine.numbers import plain, to_decimal
+from evalengine.numbers import NumberRangeError, plain, to_decimal
 from evalengine.sources.dispatch import format_of, read_document
 from evalengine.sources.documents import Document
 from evalengine.text import nfkc
@@ -130,6 +131,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
     if not isinstance(entries, list) or not entries:
         c.add(("projects",), "projects: expected a list of the department's projects")
         entries = []
+    cap(c, entries, ("projects",), MAX_PROJECTS, "projects")
     for i, entry in enumerate(entries):
         project = c.attempt(_project, c, entry, ("projects", i), vocab, notices)
         if project is None:
@@ -166,9 +168,23 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
     if total <= 0:
         raise InputError(f"budget: a project's 预算数 must be above 0, found {budget}", c.where(total_path))
     plan = []
-    for label, share in (data.get("spending_plan") or {}).items():
+    shares = data.get("spending_plan") or {}
+    if not isinstance(shares, dict):
+        c.add(
+            (*path, "spending_plan"),
+            "spending_plan: expected checkpoints with cumulative shares, {6月底: 50%, 12月底: 100%}",
+        )
+        shares = {}
+    for label, share in shares.items():
         text = nfkc(str(share)).strip()
-        if not text.endswith("%"):
+        try:
+            if isinstance(share, (dict, list)) or not text.endswith("%"):
+                raise ValueError
+            value = to_decimal(text[:-1], MAX_POINTS + 1)
+        except NumberRangeError as exc:
+            c.add((*path, "spending_plan", label), f"{exc} (a cumulative share is 0% to 100%)")
+            continue
+        except ValueError:
             c.add((*path, "spending_plan", label), f"expected a cumulative share such as 30%, found {share!r}")
             continue
         try:
@@ -178,7 +194,7 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         if not isinstance(when, Deadline):
             c.add((*path, "spending_plan", label), f"spending plan checkpoint {label!r} is not a date such as 6月底")
             continue
-        plan.append(PlanPoint(str(label), c.attempt(to_decimal, text[:-1], default=Decimal(0)), when))
+        plan.append(PlanPoint(str(label), value, when))
     goals = data.get("goals") or []
     indicators: list[tuple[Indicator, KeyPath]] = []
     seen: dict[str, int] = {}
@@ -187,6 +203,7 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         raise InputError("indicators: expected the project's list of indicators", c.where((*path, "indicators")))
     mine: list[Notice] = []
     labels = _Labels(c)
+    cap(c, items, (*path, "indicators"), MAX_INDICATORS, "indicators in one project")
     for j, item in enumerate(items):
         here: KeyPath = (*path, "indicators", j)
         read = c.attempt(_indicator, c, item, here, vocab, mine)
@@ -271,7 +288,9 @@ def _points(value: Any, where: Location, what: str) -> Decimal:
     try:
         if isinstance(value, (bool, dict, list)):
             raise ValueError
-        points = to_decimal(nfkc(str(value)).strip().removesuffix("分"))
+        points = to_decimal(nfkc(str(value)).strip().removesuffix("分"), MAX_POINTS + 1)
+    except NumberRangeError as exc:
+        raise InputError(f"{what}: {exc}; points are at most {MAX_POINTS}", where) from None
     except ValueError:
         raise InputError(f"{what}: expected points such as 20, found {value!r}", where) from None
     if points < 0:

@@ -34,6 +34,7 @@ from evalengine.language.predicates import (
 )
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.language.words import default_vocabulary
+from evalengine.limits import MAX_QUANTITY
 from evalengine.numbers import to_decimal
 from evalengine.resources import grammar_path
 
@@ -167,7 +168,10 @@ class _Build(Transformer[Token, Any]):
 
     # -- quantities
     def _number(self, tok: Token) -> Decimal:
-        return to_decimal(str(tok))
+        try:
+            return to_decimal(str(tok))
+        except ValueError as exc:  # too many digits for exact arithmetic: said at the number's column
+            raise _Semantic(tok.start_pos, str(exc)) from None
 
     def quantity(self, items: list[Any]) -> _Q:
         number = items[0]
@@ -187,6 +191,8 @@ class _Build(Transformer[Token, Any]):
                 unit_scale = unit_factor
                 text += unit_text
         suffix = text[len(str(number)) :]
+        if abs(value * factor) >= MAX_QUANTITY:  # the magnitude or unit took it out of exact arithmetic's reach
+            raise _Semantic(number.start_pos, f"{text} is out of range: it must be smaller than 10^20 in its base unit")
         return _Q(Quantity(value * factor, unit, text, factor, suffix, unit_scale), number.start_pos, suffix, factor)
 
     bracket_quantity = quantity

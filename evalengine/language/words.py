@@ -8,7 +8,7 @@ from typing import Any
 
 from evalengine.errors import InputError, KeyPath
 from evalengine.language.vocabulary import OPS, SECTIONS, TIERS, TRENDS, Vocabulary
-from evalengine.numbers import to_decimal
+from evalengine.numbers import NumberRangeError, to_decimal
 from evalengine.resources import vocabulary_path
 from evalengine.sources.documents import Document, load_yaml
 from evalengine.text import did_you_mean, nfkc
@@ -29,6 +29,8 @@ def _mapping(doc: Document, value: Any, path: KeyPath) -> dict[str, Any]:
 def _number(doc: Document, value: Any, path: KeyPath) -> Decimal:
     try:
         result = to_decimal(str(value))
+    except NumberRangeError as exc:
+        raise InputError(str(exc), doc.where(path)) from None
     except ValueError:
         raise InputError(f"expected a number, found {value!r}", doc.where(path)) from None
     if result <= 0:

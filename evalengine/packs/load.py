@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from evalengine.errors import InputError, KeyPath, Location
+from evalengine.errors import InputError, KeyPath, Location, ReadError
+from evalengine.limits import MAX_EXTENDS, MAX_PACK_BYTES
 from evalengine.packs.model import Pack
 from evalengine.packs.validate import _Validator
 from evalengine.resources import rules_dir
-from evalengine.sources.documents import Document, load_yaml
+from evalengine.sources.documents import Document, load_yaml, open_regular
 from evalengine.text import did_you_mean
 
 
@@ -44,7 +45,11 @@ def _chain(path: Path, seen: tuple[Path, ...] = ()) -> list[Document]:
     if real in seen:
         cycle = " -> ".join(p.name for p in (*seen, real))
         raise InputError(f"extends: forms a cycle: {cycle}", Location(str(path)), hint="remove one of the extends:")
-    doc = load_yaml(path)
+    if len(seen) >= MAX_EXTENDS:
+        raise ReadError(
+            f"extends: the chain is longer than {MAX_EXTENDS} packs, the most evalengine follows", Location(str(path))
+        )
+    doc = load_yaml(path, limit=MAX_PACK_BYTES)
     if not isinstance(doc.data, dict):
         raise InputError("a rule pack must be a mapping of keys (title:, weights: …)", doc.where(()))
     parent = doc.data.get("extends")
@@ -54,8 +59,11 @@ def _chain(path: Path, seen: tuple[Path, ...] = ()) -> list[Document]:
         raise InputError("extends: takes one pack name or path", doc.where(("extends",)))
     try:
         parent_path = resolve(parent, path.parent)
+        if not parent_path.is_file():  # missing, a folder or a device: said at the extends: line
+            open_regular(parent_path, MAX_PACK_BYTES)
     except InputError as exc:
         exc.location = doc.where(("extends",))
+        exc.message = f"extends: {exc.message}"
         raise
     return [*_chain(parent_path, (*seen, real)), doc]
 

@@ -13,7 +13,8 @@ from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, 
 from evalengine.language.predicates import TrendRules
 from evalengine.language.vocabulary import TIERS, Vocabulary
 from evalengine.language.words import default_vocabulary, extend
-from evalengine.numbers import HUNDRED, ROUNDING_MODES, ZERO, to_decimal
+from evalengine.limits import MAX_POINTS
+from evalengine.numbers import HUNDRED, ROUNDING_MODES, ZERO, NumberRangeError, to_decimal
 from evalengine.packs.model import (
     Band,
     DeadlineRules,
@@ -34,6 +35,25 @@ from evalengine.sources.documents import Document
 from evalengine.text import did_you_mean, unknown_key
 
 _INTERVAL = re.compile(r"^([\[(])\s*(-?\d+(?:\.\d+)?)(%?)\s*,\s*(-?\d+(?:\.\d+)?)(%?)\s*([\])])$")
+
+
+_INDICATOR_EXAMPLE = (
+    "id",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "status",
+    "tier",
+    "findings",
+    "budget",
+    "spent",
+    "year",
+    "error",
+)
+
+
+_PROJECT_EXAMPLE = ("id", "budget", "rows", "actuals", "expect", "year", "error")
 
 
 class _Invalid(Exception):
@@ -58,22 +78,27 @@ class _Validator:
         return _Invalid()
 
     # -- kinds of value
-    def number(self, path: KeyPath, value: Any, low: Decimal = ZERO) -> Decimal:
+    def number(self, path: KeyPath, value: Any, low: Decimal = ZERO, high: Decimal | None = MAX_POINTS) -> Decimal:
+        """A number of points (a weight, a deduction, a cap): at most 100 unless `high` says otherwise."""
         if isinstance(value, bool) or not isinstance(value, str):
             raise self.fail(path, f"expected a number, found {_show(value)}")
         try:
             number = to_decimal(value)
+        except NumberRangeError as exc:
+            raise self.fail(path, str(exc)) from None
         except ValueError:
             raise self.fail(path, f"expected a number, found {_show(value)}") from None
         if number < low:
             raise self.fail(path, f"expected a number ≥ {low}, found {value}")
+        if high is not None and number > high:
+            raise self.fail(path, f"expected at most {high} points (of a total of 100), found {value}")
         return number
 
     def percent(self, path: KeyPath, value: Any) -> Decimal:
         text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
         if not (isinstance(text, str) and text.endswith("%")):
             raise self.fail(path, f"expected a percentage such as 80%, found {_show(value)}", "write the % sign")
-        return self.number(path, text[:-1]) / HUNDRED
+        return self.number(path, text[:-1], high=None) / HUNDRED
 
     def choice(self, path: KeyPath, value: Any, allowed: tuple[str, ...]) -> str:
         if value not in allowed:
@@ -265,7 +290,8 @@ class _Validator:
             )
 
     def _places(self, path: KeyPath, value: Any) -> int:
-        if not (isinstance(value, str) and value.isdigit() and int(value) <= 6):
+        # ASCII digits: "²".isdigit() holds, and int() would refuse it with a traceback
+        if not (isinstance(value, str) and re.fullmatch("[0-6]", value)):
             raise self.fail(path, f"expected a whole number of decimal places 0-6, found {value}")
         return int(value)
 
@@ -389,8 +415,42 @@ class _Validator:
             if not isinstance(case, dict) or not ("target" in case or "rows" in case):
                 self.fail(path, "an example is {target:, actual:, weight:, score:, status:} or a project with rows:")
                 continue
+            try:
+                self._example(path, case)
+            except _Invalid:
+                continue
             out.append((path, case))
         return tuple(out)
+
+    def _example(self, path: KeyPath, case: dict[str, Any]) -> None:
+        """The shape of one example, so that `check` reports a malformed one where it is written."""
+        project = "rows" in case
+        self.keys(path, case, _PROJECT_EXAMPLE if project else _INDICATOR_EXAMPLE)
+        for key in ("weight", "score", "budget", "spent"):
+            if case.get(key) is not None:
+                self.number((*path, key), str(case[key]) if isinstance(case[key], str) else case[key], high=None)
+        if case.get("year") is not None and not re.fullmatch("[0-9]{4}", str(case["year"])):
+            raise self.fail((*path, "year"), f"expected a year such as 2024, found {_show(case['year'])}")
+        if not project:
+            self.text((*path, "target"), case.get("target"))
+            if isinstance(case.get("actual"), list):
+                raise self.fail((*path, "actual"), "expected a value such as 96% or a mapping, found a list")
+            return
+        rows = case["rows"]
+        if not isinstance(rows, list) or not rows:
+            raise self.fail((*path, "rows"), "expected a list of rows, [level1, level2, name, target, weight?]")
+        for j, row in enumerate(rows):
+            if not (isinstance(row, list) and 4 <= len(row) <= 5 and all(isinstance(x, str) for x in row)):
+                raise self.fail((*path, "rows", j), "expected a row [level1, level2, name, target, weight?]")
+            if len(row) == 5:
+                self.number((*path, "rows", j, 4), row[4], high=None)
+        for key in ("actuals", "expect"):
+            if case.get(key) is not None:
+                self.mapping((*path, key), case[key])
+        actuals = case.get("actuals") or {}
+        for key in ("indicators", "execution"):
+            if actuals.get(key) is not None:
+                self.mapping((*path, "actuals", key), actuals[key])
 
     def _caps(self, at: KeyPath, value: Any) -> tuple[tuple[Band, Decimal], ...]:
         if not isinstance(value, list):
@@ -459,4 +519,5 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}… ({len(text)} characters)"

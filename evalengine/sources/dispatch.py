@@ -53,7 +53,8 @@ def actuals_files(paths: Iterable[Path], encoding: str | None = None) -> Iterato
         if not path.is_dir():
             yield path, None, ""
             continue
-        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file()):
+        # a device or a pipe named like a data file is read, and so refused by name, never passed over
+        for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and not p.is_dir()):
             if format_of(candidate) == "xlsx":
                 from evalengine.sources.workbook import is_form
 

@@ -7,16 +7,20 @@ schema turns them into Decimal (no float ever exists).
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from evalengine.errors import InputError, KeyPath, Location, ReadError, keypath_text
+from evalengine.limits import MAX_DEPTH, MAX_TEXT_BYTES, MIB
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -48,22 +52,67 @@ def forget_inputs() -> None:
     _INPUTS.clear()
 
 
-def read_text(path: Path, encoding: str | None = None) -> str:
-    """Read a text file as UTF-8 (a BOM is fine), or in `encoding` when the user names one."""
+def open_regular(path: Path, limit: int, where: Location | None = None) -> bytes:
+    """The bytes of `path`, which must be a regular file of at most `limit` bytes.
+
+    Devices (/dev/zero), FIFOs and directories are refused before they are opened: reading them
+    would never end or block. `where` locates the reference to the file (a `targets:` line) if any.
+    """
+    loc = where or Location(str(path))
     try:
-        data = path.read_bytes()
-        remember_input(path)
+        info = path.stat()
     except FileNotFoundError:
-        raise ReadError(f"file not found: {path}", Location(str(path))) from None
-    except IsADirectoryError:
-        raise ReadError(f"expected a file, found a directory: {path}", Location(str(path))) from None
+        raise ReadError(f"file not found: {path}", loc) from None
     except OSError as exc:
-        raise ReadError(f"cannot read {path}: {exc.strerror}", Location(str(path))) from None
+        raise ReadError(f"cannot read {path}: {exc.strerror}", loc) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReadError(f"expected a file, found a directory: {path}", loc)
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(f"{path} is not a regular file (a device, a pipe or a socket); give a file", loc)
+    if info.st_size > limit:
+        raise ReadError(f"{path} is {_size(info.st_size)}; evalengine reads files of at most {_size(limit)}", loc)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ReadError(f"cannot read {path}: {exc.strerror}", loc) from None
+    if len(data) > limit:  # it grew while we looked
+        raise ReadError(f"{path} is larger than {_size(limit)}, the most evalengine reads", loc)
+    remember_input(path)
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / MIB:.1f} MiB" if n >= MIB else f"{n} bytes"
+
+
+# GB18030 is the superset Windows and Excel actually write under the name GBK (cp936): a file that
+# decodes as GB18030 is what the user meant by gbk, and GBK alone refuses some of its bytes
+_GB_FAMILY = frozenset({"gbk", "gb2312", "cp936", "gb18030"})
+
+
+def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYTES) -> str:
+    """Read a text file as UTF-8 (a BOM is fine), or in `encoding` when the user names one."""
+    data = open_regular(path, limit)
     if encoding:
         try:
-            return data.decode(encoding).lstrip("\ufeff")
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise ReadError(f"cannot decode as {encoding}: {exc}", Location(str(path))) from None
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise ReadError(f"unknown encoding {encoding!r}", Location(str(path)), hint="try utf-8 or gbk") from None
+        if name in _GB_FAMILY:
+            name = "gb18030"
+        try:
+            return data.decode(name).lstrip("\ufeff")
+        except LookupError as exc:  # base64 and the like are codecs, not text encodings
+            raise ReadError(
+                f"cannot decode as {encoding}: {exc}", Location(str(path)), hint="try utf-8 or gbk"
+            ) from None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ReadError(
+                f"cannot decode as {encoding}: byte {data[exc.start : exc.start + 1]!r} is not {encoding}",
+                Location(str(path), line),
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,6 +124,39 @@ def read_text(path: Path, encoding: str | None = None) -> str:
             Location(str(path), line),
             hint="save the file as UTF-8, or pass --encoding gbk",
         ) from None
+
+
+# C0 and C1 control characters, and DEL; tab and newline are text. A control character in a name
+# reaches the terminal (ESC sequences) and breaks the Excel writer, so it is refused where it is read.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str | None:
+    """A description of the first control character in `text` (U+001B ESC), or None."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return f"U+{ord(found.group()):04X}{_NAMES.get(found.group(), '')}"
+
+
+_NAMES = {"\x00": " NUL", "\x07": " BEL", "\x08": " BS", "\x0c": " FF", "\x0d": " CR", "\x1b": " ESC", "\x7f": " DEL"}
+
+
+def refuse_control_lines(text: str, path: Path, allowed: str = "") -> None:
+    """Refuse a control character anywhere in a text file, located by line and column."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _CONTROL.search(line.translate({ord(ch): " " for ch in allowed})):
+            refuse_control(line.translate({ord(ch): " " for ch in allowed}), Location(str(path), number), "the line")
+
+
+def refuse_control(text: str, where: Location, what: str = "text") -> None:
+    bad = control_character(text)
+    if bad is not None:
+        raise InputError(
+            f"{what} holds the control character {bad}, column {_CONTROL.search(text).start() + 1}",  # type: ignore[union-attr]
+            where,
+            hint="control characters are never part of a name, target or explanation: delete it",
+        )
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -128,16 +210,26 @@ def parse_yaml(text: str, file: str) -> Document:
             Location(file, line, column),
             hint="check indentation and that every 'key: value' has a space after the colon",
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: located from its position
+        at = exc.position
+        if _Loader is not yaml.SafeLoader:  # libyaml counts bytes of UTF-8, not characters
+            at = len(text.encode("utf-8")[:at].decode("utf-8", "ignore"))
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise ReadError(
+            f"malformed YAML: the character {what} is not allowed: {exc.reason}", Location(file, line, column)
+        ) from None
     except yaml.YAMLError as exc:
         raise ReadError(f"malformed YAML: {exc}", Location(file)) from None
     doc = Document(None, file)
-    doc.data = _build(node, (), doc) if node is not None else None
+    doc.data = _build(node, (), doc, set()) if node is not None else None
     return doc
 
 
-def load_yaml(path: Path, encoding: str | None = None) -> Document:
+def load_yaml(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYTES) -> Document:
     """A YAML file (packs, the vocabulary); users' data files are read through `dispatch.read_document`."""
-    return parse_yaml(read_text(path, encoding), str(path))
+    return parse_yaml(read_text(path, encoding, limit), str(path))
 
 
 def parse_json(text: str, file: str) -> Document:
@@ -158,11 +250,77 @@ def parse_json(text: str, file: str) -> Document:
         data = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise ReadError(f"malformed JSON: {exc.msg}", Location(file, exc.lineno, exc.colno)) from None
+    except RecursionError:
+        raise ReadError(_too_deep(), Location(file)) from None
+    except _Constant as exc:
+        raise ReadError(
+            f"{exc.name} is not a number evalengine accepts", Location(file, *_constant_at(text, exc.name))
+        ) from None
+    _check_json(text, data, file)
     return Document(data, file)
 
 
+class _Constant(Exception):
+    def __init__(self, name: str):
+        self.name = name
+
+
 def _no_constant(name: str) -> Any:
-    raise ReadError(f"{name} is not a number evalengine accepts")
+    raise _Constant(name)
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _constant_at(text: str, name: str) -> tuple[int | None, int | None]:
+    """Line and column of the first NaN or Infinity outside a string (json.loads does not say)."""
+    for match in _JSON_TOKENS.finditer(text):
+        if match.group(1):
+            start = match.start(1)
+            line = text.count("\n", 0, start) + 1
+            return line, start - (text.rfind("\n", 0, start) + 1) + 1
+    return None, None
+
+
+def _too_deep() -> str:
+    return f"the file nests mappings and lists deeper than {MAX_DEPTH} levels, the most evalengine reads"
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # the unrolled loop: one step per run of plain text
+
+
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+# a control character can only reach a JSON string as an escape (json.loads refuses it raw)
+_ESCAPED_CONTROL = re.compile(r"\\u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+
+
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _check_json(text: str, data: Any, file: str) -> None:
+    """Depth and control characters of a JSON document. The text is scanned first, at C speed; the
+    data is walked (without recursion) only to locate a fault the scan found."""
+    # outside strings only: with no escaped quote, every other piece between quotes is outside
+    outside = "".join(text.split('"')[::2]) if '\\"' not in text else _JSON_STRING.sub("", text)
+    brackets = _NOT_BRACKET.sub("", outside)
+    deep = bool(brackets) and max(accumulate(map(_STEP.__getitem__, brackets))) > MAX_DEPTH
+    if not deep and not _ESCAPED_CONTROL.search(text):
+        return
+    stack: list[tuple[Any, KeyPath]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise ReadError(_too_deep(), Location(file, path=path))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                refuse_control(key, Location(file, path=(*path, key)), "a key")
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            refuse_control(value, Location(file, path=path or None))
 
 
 _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
@@ -171,8 +329,20 @@ _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "of
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
-def _build(node: yaml.Node, path: KeyPath, doc: Document) -> Any:
+def _build(node: yaml.Node, path: KeyPath, doc: Document, seen: set[int]) -> Any:
+    if id(node) in seen:
+        # an alias (*name) is the node its anchor made, met again: refused, so a few lines cannot expand
+        # into billions of values (the YAML bomb), and every value has the one position an error can name
+        line, column = doc.marks.get(path) or doc.marks.get(path[:-1]) or (None, None)
+        raise ReadError(
+            "YAML aliases (*name) are not supported; write the value out",
+            Location(doc.file, line, column, path or None),
+            hint="anchors and aliases repeat a value by reference; evalengine reads each value where it is written",
+        )
+    seen.add(id(node))
     doc.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if len(path) > MAX_DEPTH:
+        raise ReadError(_too_deep(), doc.where(path))
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
         raise InputError(
             f"unsupported YAML tag {node.tag}; tags are never executed, write plain values", doc.where(path)
@@ -185,19 +355,21 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document) -> Any:
             key = str(key_node.value)
             if key == "<<":
                 raise InputError("YAML merge keys (<<) are not supported; write the keys out", doc.where(path))
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in out:
-                line = key_node.start_mark.line + 1
                 raise InputError(
                     f"duplicate key {key!r}",
-                    Location(doc.file, line, key_node.start_mark.column + 1, keypath_text(path + (key,))),
+                    Location(doc.file, line, column, keypath_text(path + (key,))),
                     hint="each key may appear once in a mapping",
                 )
+            if _CONTROL.search(key):
+                refuse_control(key, Location(doc.file, line, column, (*path, key)), "a key")
             # a keyed value is located at its key: that is the line a user looks for
-            doc.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _build(value_node, (*path, key), doc)
+            doc.marks[(*path, key)] = (line, column)
+            out[key] = _build(value_node, (*path, key), doc, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc) for i, item in enumerate(node.value)]
+        return [_build(item, path + (i,), doc, seen) for i, item in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     tag = node.tag.rsplit(":", 1)[-1]
     if tag == "null":
@@ -208,4 +380,6 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document) -> Any:
         raise InputError(
             f"unsupported YAML tag {node.tag}; tags are never executed, write plain values", doc.where(path)
         )
+    if _CONTROL.search(node.value):  # located only when found: where() is not free for every scalar
+        refuse_control(node.value, doc.where(path))
     return node.value  # numbers and dates stay text; schemas convert them exactly

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evalengine.errors import InputError, KeyPath, Location, ReadError
+from evalengine.limits import (
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_SHEETS,
+    MAX_WORKBOOK_BYTES,
+    MAX_WORKBOOK_UNPACKED,
+    MIB,
+)
 from evalengine.numbers import plain, to_decimal
-from evalengine.sources.documents import Document, remember_input
+from evalengine.sources.documents import Document, control_character, open_regular
 
 SETTINGS = "设置"
 
@@ -35,26 +46,130 @@ def _text(value: Any) -> str | None:
 
 
 def _open(path: Path) -> Workbook:
+    """A workbook read whole, after checks that keep a hostile one from taking minutes or memory:
+    a regular file of bounded size, bounded once unzipped, no merged range beyond the sheet caps."""
+    data = open_regular(path, MAX_WORKBOOK_BYTES)
     try:
-        wb = load_workbook(path, data_only=True)
-        remember_input(path)
-        return wb
-    except FileNotFoundError:
-        raise ReadError(f"file not found: {path}", Location(str(path))) from None
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ReadError(
+            f"cannot read {path} as an Excel workbook: it is not an .xlsx file", Location(str(path))
+        ) from None
+    with archive:
+        _check_parts(path, archive)
+    try:
+        return load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise ReadError(f"cannot read {path} as an Excel workbook: {exc}", Location(str(path))) from None
 
 
 def is_form(path: Path) -> bool:
-    """Whether a workbook is an actuals form (`evalengine init -o x.xlsx` writes one): it has a 设置 sheet."""
+    """Whether a workbook is an actuals form (`evalengine init -o x.xlsx` writes one): it has a 设置 sheet.
+
+    Only the workbook's list of sheets is read. A file that is no workbook counts as a form, so that
+    reading it says what is wrong instead of passing it over.
+    """
     try:
-        wb = load_workbook(path, read_only=True)
-    except Exception:  # not a workbook at all: reading it properly will say so
+        with zipfile.ZipFile(io.BytesIO(open_regular(path, MAX_WORKBOOK_BYTES))) as archive:
+            return SETTINGS in _sheet_titles(archive).values() or not _sheet_titles(archive)
+    except (InputError, zipfile.BadZipFile):
         return True
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([^"]+)"')
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\s[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
+
+
+_RELATION = re.compile(rb"<Relationship\s[^>]*>")
+
+
+_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+
+
+def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
+    unpacked = sum(item.file_size for item in archive.infolist())
+    if unpacked > MAX_WORKBOOK_UNPACKED:
+        raise ReadError(
+            f"the workbook unpacks to {unpacked / MIB:.0f} MiB; evalengine reads at most "
+            f"{MAX_WORKBOOK_UNPACKED // MIB} MiB (a 自评表 takes well under 1 MiB)",
+            Location(str(path)),
+        )
+    titles = _sheet_titles(archive)
+    if len(titles) > MAX_SHEETS:
+        raise ReadError(f"{len(titles):,} sheets: evalengine reads at most {MAX_SHEETS:,}", Location(str(path)))
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        body = archive.read(name)
+        cells = len(_CELL.findall(body))
+        if cells > MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:  # a bound on openpyxl's work, counted at C speed
+            raise InputError(
+                f"the sheet holds {cells:,} cells; evalengine reads at most {MAX_SHEET_ROWS:,} rows of "
+                f"{MAX_SHEET_COLUMNS} columns ({MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:,} cells)",
+                Location(str(path), cell=titles.get(name, name)),
+            )
+        # openpyxl makes a cell object for every cell a merged range covers, before anything can stop it
+        for ref in _MERGE.findall(body):
+            text = ref.decode("ascii", "replace")
+            try:
+                _, _, max_col, max_row = range_boundaries(text)
+            except ValueError:
+                raise ReadError(f"a merged range {text!r} that is not a range", Location(str(path))) from None
+            if (max_row or 0) > MAX_SHEET_ROWS or (max_col or 0) > MAX_SHEET_COLUMNS:
+                raise InputError(
+                    f"the merged range {text} reaches beyond the {MAX_SHEET_ROWS:,} rows and "
+                    f"{MAX_SHEET_COLUMNS} columns (A to {get_column_letter(MAX_SHEET_COLUMNS)}) evalengine reads",
+                    Location(str(path), cell=f"{titles.get(name, name)}!{text}"),
+                    hint="unmerge it, or merge only the cells the table uses",
+                )
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet part (xl/worksheets/sheet1.xml) -> the title Excel shows, for messages."""
     try:
-        return SETTINGS in wb.sheetnames
-    finally:
-        wb.close()
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in _RELATION.findall(rels):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        target = attributes.get(b"Target", b"").decode("utf-8", "replace").lstrip("/")
+        targets[attributes.get(b"Id", b"")] = target if target.startswith("xl/") else f"xl/{target}"
+    return {targets[rid]: title.decode("utf-8", "replace") for title, rid in _SHEET.findall(book) if rid in targets}
+
+
+def used_cells(ws: Worksheet, path: Path) -> dict[tuple[int, int], Any]:
+    """The cells of `ws` that hold a value, by (row, column); a value beyond the caps is an error.
+
+    Only cells present in the file are visited, never the rectangle up to max_row × max_column, which
+    one value in XFD1048576 stretches to seventeen billion cells.
+    """
+    out: dict[tuple[int, int], Any] = {}
+    for (row, column), cell in ws._cells.items():
+        if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+            continue
+        where = Location(str(path), cell=f"{ws.title}!{get_column_letter(column)}{row}")
+        if row > MAX_SHEET_ROWS or column > MAX_SHEET_COLUMNS:
+            raise InputError(
+                f"a value beyond the {MAX_SHEET_ROWS:,} rows and {MAX_SHEET_COLUMNS} columns "
+                f"(A to {get_column_letter(MAX_SHEET_COLUMNS)}) evalengine reads from a sheet",
+                where,
+                hint="delete it, or move the table to the top left of the sheet",
+            )
+        if isinstance(cell.value, str) and (bad := control_character(cell.value)) is not None:
+            raise InputError(
+                f"the cell holds the control character {bad}",
+                where,
+                hint="control characters are never part of a name, target or explanation: delete it",
+            )
+        out[(row, column)] = cell.value
+    return out
 
 
 def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None = None) -> Document:
@@ -63,11 +178,12 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
     doc = Document({}, str(path))
     data: dict[str, Any] = {}
     if SETTINGS in wb.sheetnames:
-        for row in wb[SETTINGS].iter_rows(min_row=1, max_col=2):
-            key, value = _text(row[0].value), _text(row[1].value)
+        settings = used_cells(wb[SETTINGS], path)
+        for row in sorted({r for r, _ in settings}):
+            key, value = _text(settings.get((row, 1))), _text(settings.get((row, 2)))
             if key in ("targets", "rules", "year") and value:
                 data[key] = value
-                doc.cells[(key,)] = f"{SETTINGS}!{row[1].coordinate}"
+                doc.cells[(key,)] = f"{SETTINGS}!B{row}"
     if targets:
         data["targets"] = targets
     if rules:
@@ -76,36 +192,46 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
     for ws in wb.worksheets:
         if ws.title == SETTINGS:
             continue
-        if _text(ws["A1"].value) != "项目编码":
+        cells = used_cells(ws, path)
+        if _text(cells.get((1, 1))) != "项目编码":
             raise InputError(
                 f"sheet {ws.title!r} is not a 自评表 sheet (A1 should read 项目编码)",
                 Location(str(path), cell=f"{ws.title}!A1"),
             )
         i = len(projects)
         here: KeyPath = ("projects", i)
-        project: dict[str, Any] = {"code": _text(ws["B1"].value) or ""}
+        project: dict[str, Any] = {"code": _text(cells.get((1, 2))) or ""}
         doc.cells[(*here, "code")] = f"{ws.title}!B1"
         doc.cells[here] = f"{ws.title}!A1"
         execution: dict[str, Any] = {}
-        if _text(ws["E2"].value) is not None:
-            execution["spent"] = _text(ws["E2"].value)
+        if _text(cells.get((2, 5))) is not None:
+            execution["spent"] = _text(cells.get((2, 5)))
             doc.cells[(*here, "execution", "spent")] = f"{ws.title}!E2"
-        if _text(ws["G2"].value) is not None:
-            execution["explanation"] = _text(ws["G2"].value)
+        if _text(cells.get((2, 7))) is not None:
+            execution["explanation"] = _text(cells.get((2, 7)))
             doc.cells[(*here, "execution", "explanation")] = f"{ws.title}!G2"
         project["execution"] = execution
         if _text(ws["A3"].value) == "实际完成情况" and _text(ws["B3"].value) is not None:
             project["summary"] = _text(ws["B3"].value)
             doc.cells[(*here, "summary")] = f"{ws.title}!B3"
         indicators: dict[str, Any] = {}
-        for row in ws.iter_rows(min_row=5, max_col=7):
-            name = _text(row[2].value)
+        for r in sorted({r for r, _ in cells if r >= 5}):
+            name = _text(cells.get((r, 3)))
             if name is None:
                 continue
-            actual, explanation, evidence = (_text(c.value) for c in row[4:7])
-            if isinstance(row[4].value, (int, float)) and "%" in (row[4].number_format or ""):
+            raw = cells.get((r, 5))
+            actual, explanation, evidence = (_text(cells.get((r, c))) for c in (5, 6, 7))
+            where = Location(str(path), cell=f"{ws.title}!E{r}")
+            if isinstance(raw, bool):
+                raise InputError(
+                    f"实际完成值 of {name}: a TRUE/FALSE value; write the actual, such as 96% or 达成", where
+                )
+            if isinstance(raw, (int, float)) and "%" in (ws.cell(row=r, column=5).number_format or ""):
                 # 96% typed into Excel is stored as 0.96 shown as a percentage: read what the evaluator saw
-                actual = f"{plain(to_decimal(repr(row[4].value)) * 100)}%"
+                try:
+                    actual = f"{plain(to_decimal(repr(raw)) * 100)}%"
+                except ValueError as exc:
+                    raise InputError(f"实际完成值 of {name}: {exc}", where) from None
             entry: dict[str, Any] = {}
             if actual is not None:
                 entry["value"] = actual
@@ -114,7 +240,7 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
             if evidence:
                 entry["evidence"] = [e.strip() for e in re.split(r"[,，;；、\n]", evidence) if e.strip()]
             indicators[name] = entry or None
-            doc.cells[(*here, "indicators", name)] = f"{ws.title}!E{row[0].row}"
+            doc.cells[(*here, "indicators", name)] = f"{ws.title}!E{r}"
         project["indicators"] = indicators
         projects.append(project)
     data["projects"] = projects
@@ -122,12 +248,14 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
     return doc
 
 
-def _merged_values(ws: Worksheet) -> dict[tuple[int, int], Any]:
-    """Every cell of a merged range carries the value of its top-left cell."""
+def _merged_values(ws: Worksheet, cells: dict[tuple[int, int], Any]) -> dict[tuple[int, int], Any]:
+    """Every cell of a merged range carries the value of its top-left cell, within the used range only."""
     out: dict[tuple[int, int], Any] = {}
+    last_row = max((r for r, _ in cells), default=0)
+    last_col = max((c for _, c in cells), default=0)
     for rng in ws.merged_cells.ranges:
-        value = ws.cell(row=rng.min_row, column=rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
+        value = cells.get((rng.min_row, rng.min_col))
+        for r in range(rng.min_row, min(rng.max_row, last_row) + 1):
+            for c in range(rng.min_col, min(rng.max_col, last_col) + 1):
                 out[(r, c)] = value
     return out

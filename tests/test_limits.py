@@ -1,0 +1,67 @@
+"""The readers' limits, tested below the command line: numbers, aliases, JSON constants, encodings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evalengine.errors import InputError, ReadError
+from evalengine.limits import MAX_NUMBER
+from evalengine.numbers import NumberRangeError, to_decimal
+from evalengine.sources.documents import parse_json, parse_yaml, read_text
+
+
+@pytest.mark.parametrize("text", ["²", "١٢", "1_000", " 1", "Infinity", "NaN", "1e400e"])
+def test_to_decimal_reads_ascii_numbers_only(text: str) -> None:
+    with pytest.raises(ValueError):
+        to_decimal(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("1e400", "out of range"),
+        ("9" * 5000, "too long"),
+        ("0.1234567890123456789", "significant digits"),
+        ("1e-13", "decimal places"),
+        ("1e15", "10\\^15"),
+    ],
+)
+def test_to_decimal_says_which_bound(text: str, says: str) -> None:
+    with pytest.raises(NumberRangeError, match=says):
+        to_decimal(text)
+
+
+def test_to_decimal_keeps_what_is_in_range() -> None:
+    assert to_decimal("1,200.50") == to_decimal("1200.5")
+    assert to_decimal("999999999999999") < MAX_NUMBER
+    assert str(to_decimal("-0.000000000001")) == "-1E-12"
+
+
+def test_an_alias_is_refused_at_the_line_that_uses_it() -> None:
+    with pytest.raises(ReadError, match="aliases") as info:
+        parse_yaml("a: &x 1\nb: 2\nc: *x\n", "f.yaml")
+    assert str(info.value).startswith("f.yaml:3:1 (c)")
+
+
+def test_an_anchor_alone_is_harmless() -> None:
+    assert parse_yaml("a: &x 1\nb: 2\n", "f.yaml").data == {"a": "1", "b": "2"}
+
+
+def test_nan_in_json_is_located_in_its_file() -> None:
+    with pytest.raises(ReadError) as info:
+        parse_json('{"a": "NaN",\n "b": NaN}', "f.json")
+    assert str(info.value).startswith("f.json:2:7: NaN")
+
+
+def test_control_characters_are_refused_but_tab_and_newline_are_text() -> None:
+    assert parse_yaml('a: "x\\ty\\nz"', "f.yaml").data == {"a": "x\ty\nz"}
+    with pytest.raises(InputError, match="U\\+001B ESC"):
+        parse_yaml('a: "x\\ey"', "f.yaml")
+
+
+def test_gbk_is_read_as_gb18030(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes("𠀀达标".encode("gb18030"))  # 𠀀 is in GB18030, not in GBK
+    assert read_text(path, "gbk") == "𠀀达标"
