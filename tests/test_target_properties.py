@@ -84,6 +84,10 @@ SEMANTIC = re.compile(
     r"is not a unit$|cannot follow / in a compound unit|after the number contradicts|^the range mixes"
     r"|^the range starts above its end|^there is no month|^expected a whole number|is not a plausible year"
     r"|^there is no day|can only follow a deadline$"
+    r"|^the number is missing before |is written twice$|^the note \(.*\) does not repeat the unit |cannot take a number"
+    r"|cannot follow a year|^a tolerance |^the period ends |values for \d+ grades|^the grades|^write the change as"
+    r"|must be followed by a change|and a year cannot both be written|does not fit values|^a grade's value is missing"
+    r"|^expected a value such as 95% for "
 )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from evalengine.errors import InputError, Location
 from evalengine.language.parser import parse_actual
-from evalengine.language.predicates import Deadline, Predicate, Quantity
+from evalengine.language.predicates import Completion, Deadline, Predicate, Quantity
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Observation
 from evalengine.numbers import to_decimal
@@ -82,10 +82,16 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
                 where,
                 hint="write 达成, 部分达成 or 未达成 (or 不适用)",
             )
-    return Observation(value=_value(text, where), text=text)
+    value = _value(text, where)
+    if isinstance(predicate, Deadline):
+        if isinstance(value, Quantity) and value.unit == "月" and value.value in range(1, 13):
+            value = Completion(True, month=int(value.value), text=text)  # 7月: completed in July
+    elif isinstance(value, Completion):
+        raise InputError(f"{text!r} says when or whether work was done; this target needs a value such as 96%", where)
+    return Observation(value=value, text=text)
 
 
-def _value(text: str, where: Location) -> Quantity | date:
+def _value(text: str, where: Location) -> Quantity | date | Completion:
     return parse_actual(text, location=where)
 
 

@@ -69,6 +69,7 @@ def short(score: Decimal, why: explain.Why, s: Shortfall, rules: Rules) -> Outco
 @method("forward", "binary")
 @method("reverse", "binary")
 @method("equality", "binary")
+@method("tolerance", "binary")
 def zero(s: Shortfall, rules: Rules) -> Outcome:
     """All or nothing: short of the target scores 0."""
     m = s.m
@@ -123,6 +124,14 @@ def banded(s: Shortfall, rules: Rules) -> Outcome:
                 score, (explain.banded, *shown, rules.r(miss * HUNDRED), str(band), points, w, score), s, rules
             )
     return short(ZERO, (explain.banded, *shown, rules.r(miss * HUNDRED), "", ZERO, w, ZERO), s, rules)
+
+
+@method("tolerance", "ratio")
+def tolerance_ratio(s: Shortfall, rules: Rules) -> Outcome:
+    """Outside ±t: t ÷ |deviation| × weight."""
+    a, t, w, m = s.a, s.t, s.w, s.m
+    score = rules.r(t / a * w)
+    return short(score, (explain.ratio, m.head, m.bound, a, s.rel, m.label, t, t, a, w, score), s, rules)
 
 
 @method("range", "binary")
