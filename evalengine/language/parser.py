@@ -145,7 +145,7 @@ def _alternation(words: list[str], hidden: dict[str, list[str]] | None = None) -
 
 _LETTER = r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 # Words that may follow a unit: an open unit stops before them (35只以上, 5万元至10万元, 30日内)
-_AFTER_UNIT = ("前", "之前", "以前", "至", "到", "完成", "完工", "办结", "竣工")
+_AFTER_UNIT = ("前", "之前", "以前", "至", "到", "完成", "完工", "办结", "竣工", "底", "末")
 
 
 def _hidden(words: list[str], longer: list[str]) -> dict[str, list[str]]:
@@ -312,14 +312,15 @@ class _Build(Transformer[Token, Any]):
                 spec, known = (word, Decimal(1)), False  # an open unit: itself, converted to nothing
             base, f = spec
             if bases and bases[-1] in "/·":
-                if f != 1:
-                    raise _Semantic(
-                        tok.start_pos, f"{word!r} cannot follow / in a compound unit; use its base {base!r}"
-                    )
+                if f != 1:  # 元/公里: a scaled unit after / stays as written (it converts to nothing)
+                    base = word
             else:
                 factor *= f
             bases.append(base)
         return ("unit", "".join(bases), factor, written, known, items[0].start_pos or 0)
+
+    def joined_unit(self, items: list[Token]) -> Token:
+        return Token.new_borrow_pos("UNIT", "".join(str(t) for t in items), items[0])
 
     def per_unit(self, items: list[Token]) -> tuple[str, str, Decimal, str, bool, int]:
         unit = self.unit(items)  # 万/年: the magnitude before it was folded into the value
@@ -611,9 +612,8 @@ class TargetParser:
             for start, end in zip(cuts, cuts[1:] + [len(head) + 1], strict=True)
         ]
         if len(pieces) != len(labels):
-            raise TargetSyntaxError(
-                text, cols[open_at] + 1, f"{len(pieces)} values for {len(labels)} grades; give one value for each"
-            )
+            need = f"{len(labels)} grades need {len(labels)} values separated by /, found {len(pieces)}"
+            raise TargetSyntaxError(text, cols[open_at] + 1, need)
         grades: list[Grade] = []
         for (start, piece), label in zip(pieces, labels, strict=True):
             lead = len(piece) - len(piece.lstrip())
@@ -669,6 +669,8 @@ class TargetParser:
             result: Actual = self._parse(norm, cols, text, "actual_start")
         except _Truncated as exc:
             raise exc.error from None
+        if isinstance(result, Completion):
+            return replace(result, text=norm)
         return result
 
     def _parse(self, norm: str, cols: list[int], text: str, start: str) -> Any:
