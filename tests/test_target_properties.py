@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -272,3 +275,17 @@ def test_graded_targets_read_their_grades_and_round_trip(case: tuple[str, list[s
     assert len({g.op for g in predicate.grades}) == 1
     again = parse_target(predicate.canonical())
     assert again == predicate and again.canonical() == predicate.canonical()
+
+
+def test_the_grammar_text_is_the_same_in_every_process() -> None:
+    """lark caches the parse tables under a hash of the grammar's text: a set's order must not leak into it."""
+    code = (
+        "import hashlib; from evalengine.language.parser import _grammar_text;"
+        "from evalengine.language.words import default_vocabulary;"
+        "print(hashlib.sha256(_grammar_text(default_vocabulary()).encode()).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        digests.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout)
+    assert len(digests) == 1 and "" not in digests

@@ -138,7 +138,7 @@ def _alternation(words: list[str], hidden: dict[str, list[str]] | None = None) -
     parts = []
     for w in ordered:
         rests = (hidden or {}).get(w)
-        guard = f"(?!{'|'.join(_escape(r) for r in sorted(rests, key=len, reverse=True))})" if rests else ""
+        guard = f"(?!{'|'.join(_escape(r) for r in sorted(rests, key=lambda r: (-len(r), r)))})" if rests else ""
         parts.append(_escape(w) + guard)
     return "/(?:" + "|".join(parts) + ")/"
 
@@ -178,9 +178,10 @@ def _grammar_text(vocab: Vocabulary) -> str:
     # UNIT: the known units that are not plain letters (%, ‰, m2), else any run of letters that starts no
     # word which may follow a unit. Lowest priority: every named word wins over it.
     symbolic = [u for u in units if not re.fullmatch(f"{_LETTER}+", u) and not set(u) & set("/·・*×")]
-    stops = sorted({w for w, _ in vocab.postfix} | set(_AFTER_UNIT), key=len, reverse=True)
+    # sorted by length, then text: the grammar's text must not vary between runs (it keys lark's cache)
+    stops = sorted({w for w, _ in vocab.postfix} | set(_AFTER_UNIT), key=lambda w: (-len(w), w))
     run = f"(?:(?!{'|'.join(_escape(w) for w in stops)}){_LETTER})+"
-    unit = "/(?:" + "|".join([_escape(u) for u in sorted(symbolic, key=len, reverse=True)] + [run]) + ")/"
+    unit = "/(?:" + "|".join([_escape(u) for u in sorted(symbolic, key=lambda u: (-len(u), u))] + [run]) + ")/"
     lines = [base]
     lines += [f"{name}: {regex}" for name, regex in generated.items()]
     lines.append(f"UNIT.-1: {unit}")

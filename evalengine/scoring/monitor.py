@@ -211,9 +211,8 @@ def indicator_light(
             grade = p.reached(a)
             share = pack.methods.grade_share(grade.grade) if grade else ZERO
             note = f"达到{grade.grade}" if grade else "未达到最低档"
-            return made(
-                p.grades[0].quantity.written(a, pack.rounding.places), p.canonical(), share, _light(share, pack), note
-            )
+            shown = p.grades[0].quantity.written(a, pack.rounding.places)
+            return made(shown, p.canonical(), None, _light(share, pack), note)  # lit by the grade's share
         case Tolerance():
             q = quantity(obs, p.quantity, pack.satisfaction.satisfied)
             if q is None:
