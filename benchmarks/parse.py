@@ -1,6 +1,9 @@
 """Target parsing speed: distinct targets per second, cold and with the engine's cache.
 
-    python benchmarks/parse.py [--targets N] [--repeat R]
+    python benchmarks/parse.py [--targets N] [--repeat R] [--long-tail]
+
+--long-tail mixes in the forms of other departments' tables (open units, graded targets, tolerances,
+changes against last year, periods) beside the seed's.
 
 Prints figures; asserts nothing about time (tests run it at a tiny size to keep it working).
 """
@@ -35,14 +38,31 @@ FORMS = [
 ]
 PHRASES = ["只减不增", "保持稳定", "相对稳定", "持续提高", "相应提高", "积极向上", "保障到位", "在预算范围内"]
 PHRASES += ["按司法救助小组审批数据"]
+LONG_TAIL = [
+    "≥{n}只",
+    "≥{n}匹",
+    "≥{n}台套",
+    "≥{n}元/人·月",
+    "≤{n}万/年",
+    ">= {n} %(百分比)",
+    "{n}%/{lo}%（优/良）",
+    "±{s}%",
+    "偏差率±{s}%以内",
+    "提高{s}个百分点",
+    "较上年提高{s}%",
+    "次年{m}月底前",
+    "2024年1月-{m}月",
+    "{m}月份前",
+]
 
 
-def distinct_targets(count: int, seed: int = 7) -> list[str]:
+def distinct_targets(count: int, seed: int = 7, long_tail: bool = False) -> list[str]:
     rng = random.Random(seed)
     out: set[str] = set(PHRASES)
+    forms = FORMS + LONG_TAIL if long_tail else FORMS
     while len(out) < count:
         n = rng.randint(1, 100000)
-        form = rng.choice(FORMS)
+        form = rng.choice(forms)
         out.add(form.format(n=n, s=rng.randint(1, 9), lo=max(n - 10, 0), m=rng.randint(1, 12), d=rng.randint(1, 28)))
     return sorted(out)
 
@@ -55,8 +75,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--targets", type=int, default=20000, help="distinct targets")
     ap.add_argument("--repeat", type=int, default=10, help="times each target occurs in the cached run")
+    ap.add_argument("--long-tail", action="store_true", help="mix in the long tail of published forms")
     args = ap.parse_args(argv)
-    texts = distinct_targets(args.targets)
+    texts = distinct_targets(args.targets, long_tail=args.long_tail)
 
     t0 = time.perf_counter()
     parser = TargetParser(default_vocabulary())

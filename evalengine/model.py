@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from evalengine.language.predicates import Deadline, Predicate, Quantity
+from evalengine.language.predicates import Completion, Deadline, Predicate, Quantity
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Project:
 class Observation:
     """One indicator's 实际完成值, in whichever form the evaluator had it."""
 
-    value: Quantity | date | None = None
+    value: Quantity | date | Completion | None = None  # Completion: 已完成, 12月20日 … for a deadline
     completed: bool | None = None  # for deadlines: False means not completed (未完成)
     numerator: Decimal | None = None
     denominator: Decimal | None = None

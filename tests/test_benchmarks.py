@@ -24,6 +24,14 @@ def test_parse_benchmark_runs() -> None:
     assert figures["cold_per_s"] > 0 and figures["cached_per_s"] > 0
 
 
+def test_parse_benchmark_long_tail_forms_all_parse() -> None:
+    module = _load("parse")
+    texts = module.distinct_targets(300, long_tail=True)
+    parser = module.TargetParser(module.default_vocabulary())
+    kinds = {parser.parse_target_uncached(text).kind for text in texts}  # raises if any form fails
+    assert {"graded", "tolerance", "change"} <= kinds
+
+
 def test_score_benchmark_runs_and_agrees_with_its_baseline() -> None:
     figures = _load("score").main(["--indicators", "600", "--repeat", "1"])  # exits if engine and baseline disagree
     assert figures["engine_per_s"] > 0 and figures["project_indicators_per_s"] > 0

@@ -71,3 +71,9 @@ def test_gbk_target_file_needs_its_encoding(tmp_path: Path) -> None:
 
 def test_nothing_to_parse_is_a_usage_error() -> None:
     assert CliRunner().invoke(main, ["parse"]).exit_code == 2
+
+
+def test_text_output_shows_each_grade_on_one_line() -> None:
+    result = CliRunner().invoke(main, ["parse", "95%/90%（优/良）"])
+    assert result.exit_code == 0
+    assert result.stdout == "95%/90%（优/良）\tgraded grades=优≥95% 良≥90%\tcanonical=≥95%/≥90%(优/良)\n"

@@ -291,3 +291,84 @@ def _observe(text: str) -> Observation:
     value = parse_actual(text)
     assert isinstance(value, Quantity)
     return Observation(value=value, text=text)
+
+
+# -- issue 14: graded targets, tolerances and changes never reward a worse actual
+signed = st.decimals(min_value=Decimal(-1000), max_value=Decimal(1000), places=2)
+graded_targets = st.sampled_from(
+    [
+        "95%/90%/85%/80%（优/良/中/差）",
+        "≥10次/≥8次/≥6次（优/良/中）",
+        "≤1%/≤2%/≤3%（优/良/中）",
+        "100/90/80分(优/良/中)",
+    ]
+)
+grade_shares = st.lists(st.sampled_from(["0%", "20%", "50%", "60%", "80%", "90%", "100%"]), min_size=4, max_size=4)
+
+
+def _with_grades(pack: Pack, shares: list[str]) -> Pack:
+    ordered = sorted((Decimal(s[:-1]) / 100 for s in shares), reverse=True)  # validation keeps them falling
+    graded = tuple(zip("优良中差", ordered, strict=True))
+    return dataclasses.replace(pack, methods=dataclasses.replace(pack.methods, graded=graded))
+
+
+@settings(max_examples=300)
+@given(packs(deduct=False), grade_shares, graded_targets, amounts, amounts, weights)
+def test_graded_a_better_actual_never_scores_lower(
+    pack: Pack, shares: list[str], target: str, a: Decimal, b: Decimal, w: Decimal
+) -> None:
+    pack = _with_grades(pack, shares)
+    low, high = sorted([a, b])
+    s_low = _score(pack, target, w, Observation(value=Quantity(low, None)))
+    s_high = _score(pack, target, w, Observation(value=Quantity(high, None)))
+    assert 0 <= min(s_low, s_high) and max(s_low, s_high) <= w
+    if target.startswith("≤"):  # ceilings: less is better
+        assert s_low >= s_high
+    else:
+        assert s_low <= s_high
+
+
+@settings(max_examples=300)
+@given(
+    packs(deduct=False),
+    st.sampled_from(METHODS["tolerance"]),
+    st.sampled_from(["±5%", "偏差率±3%以内", "±2天", "±0%"]),
+    signed,
+    signed,
+    weights,
+)
+def test_tolerance_a_smaller_deviation_never_scores_lower(
+    pack: Pack, method: str, target: str, a: Decimal, b: Decimal, w: Decimal
+) -> None:
+    pack = dataclasses.replace(pack, methods=dataclasses.replace(pack.methods, tolerance=method))
+    near, far = sorted([a, b], key=abs)
+    s_near = _score(pack, target, w, Observation(value=Quantity(near, None)))
+    s_far = _score(pack, target, w, Observation(value=Quantity(far, None)))
+    assert 0 <= s_far <= s_near <= w
+
+
+@settings(max_examples=300)
+@given(
+    packs(deduct=False),
+    st.sampled_from(["提高3个百分点", "较上年提高5%", "比上年下降2%", "较上年增加100人", "下降不超过2%"]),
+    st.decimals(min_value=1, max_value=1000, places=2),
+    signed,
+    signed,
+    weights,
+)
+def test_change_a_better_change_never_scores_lower(
+    pack: Pack, target: str, baseline: Decimal, a: Decimal, b: Decimal, w: Decimal
+) -> None:
+    low, high = sorted([a, b])
+    unit = "%" if "百分点" in target else ("人" if "人" in target else None)
+
+    def score(value: Decimal) -> Decimal:
+        obs = Observation(value=Quantity(value, unit), baseline=Quantity(baseline, unit))
+        return _score(pack, target, w, obs)
+
+    s_low, s_high = score(low), score(high)
+    assert 0 <= min(s_low, s_high) and max(s_low, s_high) <= w
+    if "下降" in target and "不超过" not in target:  # a decrease is better the lower the value goes
+        assert s_low >= s_high
+    else:  # an increase, or 下降不超过2% (a ceiling on the decrease): a higher value never scores lower
+        assert s_low <= s_high

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -14,7 +17,18 @@ from hypothesis import strategies as st
 
 from evalengine.errors import TargetSyntaxError
 from evalengine.language.parser import parse_actual, parse_target
-from evalengine.language.predicates import Comparison, Deadline, Qualitative, Range, Reference, Trend
+from evalengine.language.predicates import (
+    Change,
+    Comparison,
+    Deadline,
+    Graded,
+    Qualitative,
+    Range,
+    Reference,
+    Tolerance,
+    Trend,
+)
+from evalengine.language.vocabulary import GRADES
 from evalengine.language.words import default_vocabulary
 
 VOCAB = default_vocabulary()
@@ -78,12 +92,16 @@ generated_targets = st.one_of(
 
 
 TRAILING = "。；;，,、 \t\r\n"  # what a target may end with and still be read (。 ； ， …)
-KINDS = (Comparison, Range, Deadline, Trend, Qualitative, Reference)
+KINDS = (Comparison, Range, Deadline, Trend, Qualitative, Reference, Graded, Tolerance, Change)
 # the messages the grammar's checks give, beside found "…" / ends too early / is empty
 SEMANTIC = re.compile(
     r"is not a unit$|cannot follow / in a compound unit|after the number contradicts|^the range mixes"
     r"|^the range starts above its end|^there is no month|^expected a whole number|is not a plausible year"
     r"|^there is no day|can only follow a deadline$"
+    r"|^the number is missing before |is written twice$|^the note \(.*\) does not repeat the unit |cannot take a number"
+    r"|cannot follow a year|^a tolerance |^the period ends |values for \d+ grades|^the grades|^write the change as"
+    r"|must be followed by a change|and a year cannot both be written|does not fit values|^a grade's value is missing"
+    r"|^expected a value such as 95% for "
 )
 
 
@@ -189,3 +207,85 @@ def test_month_end_deadlines_know_leap_years() -> None:
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
 def test_actual_dates_round_trip(day: date) -> None:
     assert parse_actual(str(day)) == day
+
+
+# -- issue 14: the open world of units, and graded targets
+STOPS = [w for w, _ in VOCAB.postfix] + ["前", "之前", "以前", "至", "到", "完成", "完工", "办结", "竣工", "底", "末"]
+KNOWN_UNITS = {u: (base, factor) for u, base, factor in VOCAB.units}
+
+
+def _plain_unit_word(word: str) -> bool:
+    """A word no other part of the grammar claims: no 以上 or 前 inside, no magnitude (万) in front, not 元元."""
+    half = len(word) // 2
+    doubled = len(word) % 2 == 0 and word[:half] == word[half:] and word[:half] in KNOWN_UNITS
+    return not any(s in word for s in STOPS) and not word.startswith(tuple(MAGNITUDES)) and not doubled
+
+
+cjk_words = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1, max_size=4).filter(
+    _plain_unit_word
+)
+
+
+@settings(max_examples=400)
+@given(st.sampled_from(SYMBOLS + COMPARATORS), numbers, space, cjk_words)
+def test_any_cjk_word_after_a_number_is_a_unit(symbol: str, number: Decimal, gap: str, word: str) -> None:
+    predicate = parse_target(f"{symbol}{format(number.normalize(), 'f')}{gap}{word}")
+    assert isinstance(predicate, Comparison) and predicate.quantity is not None
+    q = predicate.quantity
+    assert q.shown == word
+    if word in KNOWN_UNITS:  # a known unit converts to its base
+        base, factor = KNOWN_UNITS[word]
+        assert (q.unit, q.value, q.known) == (base, number * factor, True)
+    else:  # an open unit is itself, converted to nothing, and says so
+        assert (q.unit, q.value, q.known) == (word, number, False)
+        assert predicate.to_json()["unit_known"] is False
+    assert parse_target(predicate.canonical()) == predicate
+
+
+GRADE_LABELS = {grade: [label for label, g in VOCAB.grades if g == grade] for grade in GRADES}
+
+
+@st.composite
+def graded_texts(draw: st.DrawFn) -> tuple[str, list[str], list[int]]:
+    """A graded target as published: values split by /, grade labels in brackets, best grade first."""
+    picked = sorted(draw(st.sets(st.integers(0, 3), min_size=2, max_size=4)))
+    grades = [GRADES[i] for i in picked]
+    values = sorted(draw(st.lists(st.integers(0, 1000), min_size=len(grades), max_size=len(grades), unique=True)))
+    floors = draw(st.booleans())  # ≥ thresholds fall from 优 to 差; ≤ ceilings rise
+    if floors:
+        values.reverse()
+    unit = draw(st.sampled_from(["%", "分", "次", "万元", "只"]))
+    explicit = draw(st.booleans())
+    op = ("≥" if floors else "≤") if explicit else ""
+    sep = draw(st.sampled_from(["/", " / ", "／"]))
+    head = sep.join(f"{op}{v}{unit}" for v in values)
+    labels = draw(st.sampled_from(["/", "、", "／"])).join(draw(st.sampled_from(GRADE_LABELS[g])) for g in grades)
+    left, right = draw(st.sampled_from([("(", ")"), ("（", "）")]))
+    return f"{head}{draw(space)}{left}{labels}{right}", grades, values
+
+
+@settings(max_examples=300)
+@given(graded_texts())
+def test_graded_targets_read_their_grades_and_round_trip(case: tuple[str, list[str], list[int]]) -> None:
+    text, grades, values = case
+    predicate = parse_target(text)
+    assert isinstance(predicate, Graded)
+    assert [g.grade for g in predicate.grades] == grades
+    assert [g.quantity.value / g.quantity.scale for g in predicate.grades] == values
+    assert len({g.op for g in predicate.grades}) == 1
+    again = parse_target(predicate.canonical())
+    assert again == predicate and again.canonical() == predicate.canonical()
+
+
+def test_the_grammar_text_is_the_same_in_every_process() -> None:
+    """lark caches the parse tables under a hash of the grammar's text: a set's order must not leak into it."""
+    code = (
+        "import hashlib; from evalengine.language.parser import _grammar_text;"
+        "from evalengine.language.words import default_vocabulary;"
+        "print(hashlib.sha256(_grammar_text(default_vocabulary()).encode()).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        digests.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout)
+    assert len(digests) == 1 and "" not in digests

@@ -12,12 +12,16 @@ import click
 from evalengine.cli.app import main, user_errors
 from evalengine.errors import Location, TargetSyntaxError
 from evalengine.language.parser import parse_target
-from evalengine.language.predicates import Predicate, predicate_json
+from evalengine.language.predicates import SYMBOLS, Predicate, predicate_json
 from evalengine.sources.documents import read_text, refuse_control
 
 
 def _describe(predicate: Predicate) -> str:
     data = predicate.to_json()
+    if "grades" in data:  # 优≥95% 良≥90%
+        data["grades"] = " ".join(
+            f"{g['grade']}{SYMBOLS[g['op']]}{g['value']}{g['unit'] or ''}" for g in data["grades"]
+        )
     details = [f"{k}={v}" for k, v in data.items() if k != "kind" and v is not None]
     return f"{data['kind']} " + " ".join(details)
 

@@ -13,7 +13,16 @@ from typing import Any
 
 from evalengine.errors import InputError, Location, TargetSyntaxError
 from evalengine.language.parser import parse_actual, parse_target
-from evalengine.language.predicates import SYMBOLS, Comparison, Deadline, Predicate, Qualitative, Quantity, Reference
+from evalengine.language.predicates import (
+    SYMBOLS,
+    Comparison,
+    Completion,
+    Deadline,
+    Predicate,
+    Qualitative,
+    Quantity,
+    Reference,
+)
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Observation
 from evalengine.numbers import NumberRangeError, to_decimal
@@ -46,7 +55,6 @@ NOT_DONE = frozenset({"未完成", "没有完成", "未按期完成"})
 
 
 # Deadline actuals that say the work was done in time, without a date (the parser reads the dated forms).
-DONE = frozenset({"已完成", "按时完成", "如期完成", "按期完成", "已按时完成", "已如期完成", "已按期完成"})
 
 
 # Answers to a yes/no target (是否发生安全事故: 否): the other word of the pair does not meet it.
@@ -82,8 +90,6 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
         return Observation(na=True, text=text)
     if isinstance(predicate, Deadline) and norm in NOT_DONE:
         return Observation(completed=False, text=text)
-    if isinstance(predicate, Deadline) and norm in DONE:
-        return Observation(completed=True, text=text)
     if predicate.tiers != "never":
         tier = tier_label(norm, vocab)
         if tier is not None:
@@ -100,6 +106,11 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
                 hint="write 达成, 部分达成 or 未达成 (or 不适用)",
             )
     value, notes = _value(text, vocab, where)
+    if isinstance(predicate, Deadline):
+        if isinstance(value, Quantity) and value.unit == "月" and value.value in range(1, 13):
+            value = Completion(True, month=int(value.value), text=text)  # 7月: completed in July
+    elif isinstance(value, Completion):
+        raise InputError(f"{text!r} says when or whether work was done; this target needs a value such as 96%", where)
     return Observation(value=value, text=text, notes=notes)
 
 
@@ -114,7 +125,7 @@ def _answer(norm: str, predicate: Qualitative | Reference) -> str | None:
     return None
 
 
-def _value(text: str, vocab: Vocabulary, where: Location) -> tuple[Quantity | date, tuple[str, ...]]:
+def _value(text: str, vocab: Vocabulary, where: Location) -> tuple[Quantity | date | Completion, tuple[str, ...]]:
     """The value, read with the pack's words; a comparator written in it (≥90%) is read as the value, noted."""
     try:
         return parse_actual(text, vocab, where), ()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, cast
 
 from lark import Lark, Token, Transformer
@@ -20,25 +21,34 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from evalengine.errors import Location, TargetSyntaxError
 from evalengine.language.predicates import (
+    DIRECTIONS,
     SYMBOLS,
+    Change,
+    ChangeDirection,
     Comparison,
+    Completion,
     Deadline,
+    Grade,
+    Graded,
+    Op,
+    PlanDeadline,
     Predicate,
     Qualitative,
     Quantity,
     Range,
     Reference,
+    Tolerance,
     Trend,
     TrendKind,
     last_day,
 )
-from evalengine.language.vocabulary import Vocabulary
+from evalengine.language.vocabulary import GRADES, Vocabulary
 from evalengine.language.words import default_vocabulary
 from evalengine.limits import MAX_QUANTITY
 from evalengine.numbers import to_decimal
 from evalengine.resources import grammar_path
 
-Actual = Quantity | date
+Actual = Quantity | date | Completion
 
 
 # What each terminal is, in words an evaluator understands (for "expected ..." in errors).
@@ -67,6 +77,14 @@ _EXPECTED = {
     "COMMA": ",",
     "SLASH": "/",
     "REF_TEXT": "the standard referred to",
+    "TOL_WORD": "偏差率 …",
+    "CHANGE_BASE": "较上年 …",
+    "PLUS_MINUS": "±",
+    "NEXT_YEAR": "次年",
+    "MONTH_PART": "份",
+    "NOTE_OPEN": "(",
+    "LPAR": "(",
+    "RPAR": ")",
     "$END": "the end of the text",
 }
 
@@ -78,6 +96,19 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 _TRAILING = "。；;，,、 \t\r\n"
+
+
+_DOTTED_DATE = re.compile(r"\d{4}\.\d{1,2}\.\d{1,2}")
+
+
+# 实际完成值 of a deadline written in words
+_COMPLETIONS = {
+    **dict.fromkeys(
+        ["按时完成", "如期完成", "按期完成", "已按时完成", "已如期完成", "已按期完成", "按计划完成"], (True, True)
+    ),
+    **dict.fromkeys(["已完成", "完成", "已全部完成", "全部完成", "已办结", "已完工", "已竣工"], (True, False)),
+    **dict.fromkeys(["未完成", "没有完成", "未按期完成", "尚未完成"], (False, False)),
+}
 
 
 class _Truncated(Exception):
@@ -97,24 +128,64 @@ class _Semantic(Exception):
         self.message = message
 
 
-def _alternation(words: list[str]) -> str:
+def _escape(word: str) -> str:
+    return re.escape(word).replace("/", "\\/")
+
+
+def _alternation(words: list[str], hidden: dict[str, list[str]] | None = None) -> str:
+    """One regex matching any of `words`, longest first; a word in `hidden` is not read where it starts
+    one of the longer words listed for it (高 is not read at the start of 高于)."""
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "/(?:" + "|".join(re.escape(w).replace("/", "\\/") for w in ordered) + ")/"
+    parts = []
+    for w in ordered:
+        rests = (hidden or {}).get(w)
+        guard = f"(?!{'|'.join(_escape(r) for r in sorted(rests, key=lambda r: (-len(r), r)))})" if rests else ""
+        parts.append(_escape(w) + guard)
+    return "/(?:" + "|".join(parts) + ")/"
+
+
+_LETTER = r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+# Words that may follow a unit: an open unit stops before them (35只以上, 5万元至10万元, 30日内)
+_AFTER_UNIT = ("前", "之前", "以前", "至", "到", "完成", "完工", "办结", "竣工", "底", "末")
+
+
+def _hidden(words: list[str], longer: list[str]) -> dict[str, list[str]]:
+    """For each word, the rests of the longer words in `longer` that start with it."""
+    out: dict[str, list[str]] = {}
+    for w in words:
+        rests = [x[len(w) :] for x in longer if x != w and x.startswith(w)]
+        if rests:
+            out[w] = rests
+    return out
 
 
 def _grammar_text(vocab: Vocabulary) -> str:
     base = grammar_path().read_text(encoding="utf-8")
     units = [u for u, _, _ in vocab.units if u not in ("年", "月", "日")]
+    magnitudes = [w for w, _ in vocab.magnitudes]
+    phrases = [p for p, _, _ in vocab.phrases]
+    starters = [w for w, _ in vocab.comparators] + list(vocab.references) + list(vocab.tolerance)
+    starters += list(vocab.change_bases)
     generated = {
-        "CMP_WORD": [w for w, _ in vocab.comparators],
-        "POSTFIX_WORD": [w for w, _ in vocab.postfix],
-        "MAGNITUDE": [w for w, _ in vocab.magnitudes],
-        "UNIT": units,
-        "PHRASE": [p for p, _, _ in vocab.phrases],
-        "REF_WORD": list(vocab.references),
+        "CMP_WORD": _alternation([w for w, _ in vocab.comparators]),
+        "POSTFIX_WORD": _alternation([w for w, _ in vocab.postfix]),
+        # 千 is not a magnitude where it starts a unit: 千米, 千瓦
+        "MAGNITUDE": _alternation(magnitudes, _hidden(magnitudes, units)),
+        "PHRASE": _alternation(phrases, _hidden(phrases, starters)),
+        "REF_WORD": _alternation(list(vocab.references)),
+        "TOL_WORD": _alternation(list(vocab.tolerance) or ["偏差率"]),
+        "CHANGE_BASE": _alternation(list(vocab.change_bases) or ["较上年"]),
     }
+    # UNIT: the known units that are not plain letters (%, ‰, m2), else any run of letters that starts no
+    # word which may follow a unit. Lowest priority: every named word wins over it.
+    symbolic = [u for u in units if not re.fullmatch(f"{_LETTER}+", u) and not set(u) & set("/·・*×")]
+    # sorted by length, then text: the grammar's text must not vary between runs (it keys lark's cache)
+    stops = sorted({w for w, _ in vocab.postfix} | set(_AFTER_UNIT), key=lambda w: (-len(w), w))
+    run = f"(?:(?!{'|'.join(_escape(w) for w in stops)}){_LETTER})+"
+    unit = "/(?:" + "|".join([_escape(u) for u in sorted(symbolic, key=lambda u: (-len(u), u))] + [run]) + ")/"
     lines = [base]
-    lines += [f"{name}: {_alternation(words)}" for name, words in generated.items()]
+    lines += [f"{name}: {regex}" for name, regex in generated.items()]
+    lines.append(f"UNIT.-1: {unit}")
     return "\n".join(lines) + "\n"
 
 
@@ -155,6 +226,12 @@ class _Q:
         return _Q(q, self.pos, other.suffix, other.factor)
 
 
+def _in_unit_of(bare: Quantity, other: Quantity) -> Quantity:
+    """A bare number read in `other`'s unit as written."""
+    text = bare.text + other.shown
+    return Quantity(bare.value * other.scale, other.unit, text, other.scale, other.shown, other.unit_scale, other.known)
+
+
 class _Build(Transformer[Token, Any]):
     """Parse tree -> predicates. Errors are raised as _Semantic with a position."""
 
@@ -179,6 +256,8 @@ class _Build(Transformer[Token, Any]):
         text = str(number)
         factor = unit_scale = Decimal(1)
         unit: str | None = None
+        known = True
+        note = None
         for item in items[1:]:
             if item is None:
                 continue
@@ -186,43 +265,79 @@ class _Build(Transformer[Token, Any]):
                 factor *= item[1]
                 text += item[2]
             elif isinstance(item, tuple) and item[0] == "unit":
-                unit, unit_factor, unit_text = item[1], item[2], item[3]
+                unit, unit_factor, unit_text, known = item[1], item[2], item[3], item[4]
                 factor *= unit_factor
                 unit_scale = unit_factor
                 text += unit_text
+            elif isinstance(item, tuple) and item[0] == "note":
+                note = item
+        if note is not None:
+            _, n_factor, n_unit, n_scale, n_known, n_text, n_pos = note
+            if unit is None and factor == 1:  # 95(%), 404(万元): the note gives the unit
+                unit, factor, unit_scale, known = n_unit, n_factor, n_scale, n_known
+                text += n_text
+            elif (n_unit, n_factor) != (unit, factor if n_factor != 1 else unit_scale):
+                raise _Semantic(n_pos, f"the note ({n_text}) does not repeat the unit {text[len(str(number)) :]}")
         suffix = text[len(str(number)) :]
         if abs(value * factor) >= MAX_QUANTITY:  # the magnitude or unit took it out of exact arithmetic's reach
             raise _Semantic(number.start_pos, f"{text} is out of range: it must be smaller than 10^20 in its base unit")
-        return _Q(Quantity(value * factor, unit, text, factor, suffix, unit_scale), number.start_pos, suffix, factor)
+        q = Quantity(value * factor, unit, text, factor, suffix, unit_scale, known)
+        return _Q(q, number.start_pos, suffix, factor)
 
-    bracket_quantity = quantity
+    def bracket_quantity(self, items: list[Any]) -> _Q:
+        return self.quantity(items)
+
+    def unit_note(self, items: list[Any]) -> tuple[Any, ...]:
+        paren, mag, unit = items
+        factor = unit[2] * (mag[1] if mag else 1)
+        text = (mag[2] if mag else "") + unit[3]
+        return ("note", factor, unit[1], unit[2], unit[4], text, paren.start_pos)
 
     def magnitude(self, items: list[Token]) -> tuple[str, Decimal, str]:
         return ("mag", self.mags[str(items[0])], str(items[0]))
 
-    def unit(self, items: list[Token]) -> tuple[str, str, Decimal, str]:
+    def unit(self, items: list[Token]) -> tuple[str, str, Decimal, str, bool, int]:
+        """A unit, simple or compound (元/人·月): its base, its factor, as written, whether it is known."""
+        written = "".join(str(t) for t in items)
+        whole = self.units.get(written)
+        if whole is not None and len(items) > 1:  # 人/次 is a unit of its own (人次)
+            return ("unit", whole[0], whole[1], written, True, items[0].start_pos or 0)
         bases: list[str] = []
         factor = Decimal(1)
-        text = ""
+        known = True
         for tok in items:
             word = str(tok)
             if tok.type == "UNIT_JOIN":
-                bases.append("/" if word == "/" else "·")
-                text += word
+                # 元/人/月 and 元/人*月 are both 元/人·月: after the first /, every join multiplies
+                bases.append("/" if word == "/" and "/" not in bases else "·")
                 continue
-            if word not in self.units:
-                raise _Semantic(tok.start_pos, f"{word!r} is not a unit")
-            base, f = self.units[word]
+            spec = self.units.get(word)
+            if spec is None:
+                doubled = self._doubled(word)
+                if doubled:
+                    raise _Semantic((tok.start_pos or 0) + len(doubled), f"the unit {doubled} is written twice")
+                spec, known = (word, Decimal(1)), False  # an open unit: itself, converted to nothing
+            base, f = spec
             if bases and bases[-1] in "/·":
-                if f != 1:
-                    raise _Semantic(
-                        tok.start_pos, f"{word!r} cannot follow / in a compound unit; use its base {base!r}"
-                    )
+                if f != 1:  # 元/公里: a scaled unit after / stays as written (it converts to nothing)
+                    base = word
             else:
                 factor *= f
             bases.append(base)
-            text += word
-        return ("unit", "".join(bases), factor, text)
+        return ("unit", "".join(bases), factor, written, known, items[0].start_pos or 0)
+
+    def joined_unit(self, items: list[Token]) -> Token:
+        return Token.new_borrow_pos("UNIT", "".join(str(t) for t in items), items[0])
+
+    def per_unit(self, items: list[Token]) -> tuple[str, str, Decimal, str, bool, int]:
+        unit = self.unit(items)  # 万/年: the magnitude before it was folded into the value
+        return unit
+
+    def _doubled(self, word: str) -> str | None:
+        half = len(word) // 2
+        if len(word) % 2 == 0 and word[:half] == word[half:] and word[:half] in self.units:
+            return word[:half]
+        return None
 
     def signed_quantity(self, items: list[Any]) -> _Q:
         if items[0] is not None:
@@ -261,8 +376,13 @@ class _Build(Transformer[Token, Any]):
     def range_sep(self, items: list[Token]) -> Token:
         return items[0]
 
-    def range(self, items: list[Any]) -> Range:
+    def range(self, items: list[Any]) -> Range | Deadline:
         low, high = [i for i in items if isinstance(i, _Q)]
+        months = (low.suffix in ("", "月"), high.suffix == "月")
+        if all(months) and all(q.q.value == q.q.value.to_integral_value() for q in (low, high)):
+            first, last = int(low.q.value), int(high.q.value)  # 1-12月, 1月-12月: a period, not a range
+            if 1 <= first <= last <= 12:
+                return Deadline(last, start=first)
         if not low.suffix and high.suffix:  # 90-100% means 90%-100%
             low = low.adopt_unit(high)
         elif not high.suffix and low.suffix:
@@ -311,22 +431,97 @@ class _Build(Transformer[Token, Any]):
         year, month = self._year(items[0]), self._month(items[2])
         return Deadline(month, self._day(items[4], month, year), year)
 
-    def deadline(self, items: list[Any]) -> Deadline:
-        return items[0]  # type: ignore[no-any-return]
+    def by_month_lenient(self, items: list[Any]) -> Deadline:
+        # 9月前, 9月份前: the end of September, the reading evaluators use
+        deadline = Deadline(self._month(items[1]))
+        return self._next_year(items[0], deadline)
 
-    # -- phrases and references
+    def by_year_month(self, items: list[Any]) -> Deadline:
+        # 2025年12月, 2024年12月完成: that month's last day
+        return Deadline(self._month(items[2]), None, self._year(items[0]))
+
+    def by_year_phrase(self, items: list[Any]) -> Deadline:
+        # 2025年年底前, 2024年全年: a deadline phrase in a given year
+        year, word = self._year(items[0]), items[2]
+        kind, meaning = self.phrases[str(word)]
+        if kind != "deadline":
+            raise _Semantic(word.start_pos, f"{word} cannot follow a year; expected a deadline such as 年底前")
+        deadline = self._deadline_phrase(meaning)
+        return replace(deadline, year=year, start_year=year if deadline.start else None)
+
+    def period(self, items: list[Any]) -> Deadline:
+        # 2024年1月-12月, 2024年1月--2024年11月
+        year, first = self._year(items[0]), self._month(items[2])
+        end_year = self._year(items[5]) if items[5] is not None else year
+        last = self._month(items[7])
+        if (end_year, last) < (year, first):
+            raise _Semantic(items[7].start_pos, f"the period ends ({end_year}年{last}月) before it starts")
+        return Deadline(last, None, end_year, start=first, start_year=year)
+
+    def _next_year(self, tok: Token | None, deadline: Deadline) -> Deadline:
+        return replace(deadline, year_offset=1) if tok is not None else deadline
+
+    def deadline(self, items: list[Any]) -> Deadline:
+        deadline: Deadline = items[1]
+        if items[0] is not None and deadline.year is not None:
+            raise _Semantic(items[0].start_pos, f"{items[0]} and a year cannot both be written")
+        return self._next_year(items[0], deadline)
+
+    def _deadline_phrase(self, meaning: str) -> Deadline:
+        first, _, last = meaning.partition("-")
+        return Deadline(int(last), start=int(first)) if last else Deadline(int(first))
+
+    # -- phrases, tolerances and changes
     def phrase(self, items: list[Any]) -> Predicate:
-        word = str(items[0])
+        base, tok, finish = items
+        word = str(tok)
         kind, meaning = self.phrases[word]
-        if len(items) > 1 and items[1] is not None and kind != "deadline":
-            raise _Semantic(items[1].start_pos, f"{items[1]} can only follow a deadline")
+        if finish is not None and kind != "deadline":
+            raise _Semantic(finish.start_pos, f"{finish} can only follow a deadline")
+        if base is not None and kind != "trend":
+            raise _Semantic(tok.start_pos, f"{base} must be followed by a change such as 提高5%")
         if kind == "trend":
             return Trend(cast(TrendKind, meaning), word)
         if kind == "budget":
             return Comparison("<=", None, "budget", word)
         if kind == "deadline":
-            return Deadline(int(meaning))
+            return self._deadline_phrase(meaning)
+        if kind == "plan":
+            return PlanDeadline(12, text=word)
         return Qualitative(word, True)
+
+    def tolerance(self, items: list[Any]) -> Tolerance:
+        if len(items) == 5:
+            word, cmp, pm, q, post = items
+        else:
+            word, (cmp, pm, q, post) = None, items
+        for op in (cmp, post):
+            if op is not None and op[0] not in ("<=", "<"):
+                raise _Semantic(op[1], f"a tolerance is a bound on the deviation; {SYMBOLS[op[0]]} cannot bound it")
+        if q.q.value < 0:
+            raise _Semantic(q.pos, "a tolerance cannot be negative")
+        text = f"{word or ''}{'±' if pm is not None else ''}{q.q.text}"
+        return Tolerance(q.q, text)
+
+    def change(self, items: list[Any]) -> Change:
+        _, tok, cmp, q, post = items
+        word = str(tok)
+        kind, meaning = self.phrases[word]
+        if kind != "trend" or meaning not in ("increasing", "decreasing"):
+            raise _Semantic(q.pos, f"{word} cannot take a number; a change is written 提高5% or 下降2个百分点")
+        op: Op = ">="
+        if cmp is not None:
+            op = cast(Op, cmp[0])
+        if post is not None:
+            if cmp is not None and post[0] != cmp[0]:
+                raise _Semantic(post[1], f"{SYMBOLS[post[0]]} after the number contradicts {SYMBOLS[cmp[0]]} before it")
+            op = cast(Op, post[0])
+        if op == "=":
+            op = ">="
+        if q.q.value < 0:
+            raise _Semantic(q.pos, f"write the change as a positive number after {word}")
+        direction: ChangeDirection = "increase" if meaning == "increasing" else "decrease"
+        return Change(direction, op, q.q, word + q.q.text)
 
     def reference(self, items: list[Token]) -> Reference:
         return Reference(str(items[1]).strip(), str(items[0]))
@@ -344,6 +539,13 @@ class _Build(Transformer[Token, Any]):
 
     def cn_date(self, items: list[Token]) -> date:
         return self._date(items, 0, 2, 4)
+
+    def month_day(self, items: list[Token]) -> Completion:
+        month = self._month(items[0])
+        return Completion(True, month=month, day=self._day(items[2], month, None))
+
+    def year_month(self, items: list[Token]) -> Completion:
+        return Completion(True, month=self._month(items[2]), year=self._year(items[0]))
 
     def start(self, items: list[Any]) -> Any:
         return items[0]
@@ -368,6 +570,15 @@ class TargetParser:
             cache=True,  # lark keeps the LALR tables in the temp folder, keyed by the grammar's text
             propagate_positions=False,
         )
+        self.grades = {label: grade for label, grade in vocab.grades}
+        self.completions = {w: Completion(done, on_time) for w, (done, on_time) in _COMPLETIONS.items()}
+        mags = "|".join(_escape(w) for w, _ in sorted(vocab.magnitudes, key=lambda m: -len(m[0])))
+        units = "|".join(_escape(u) for u, _, _ in sorted(vocab.units, key=lambda u: -len(u[0])))
+        cmp = "|".join(_escape(w) for w, _ in vocab.comparators)
+        self._unit_alone = re.compile(
+            f"(?:[≥≤<>=]=?|{cmp})?\\s*(?P<unit>(?:{mags})?\\s*(?:{units})?)"
+            f"(?:{'|'.join(_escape(w) for w, _ in vocab.postfix)})?"
+        )
         self.target = lru_cache(maxsize=1 << 16)(self.parse_target_uncached)
         # actual values rarely repeat (96%, 2024-12-20 …): a small cache, so a province's batch cannot fill memory
         self.actual = lru_cache(maxsize=1 << 12)(self.parse_actual_uncached)
@@ -376,22 +587,97 @@ class TargetParser:
         """Parse a target without the cache (benchmarks measure both)."""
         norm, cols = _normalise(text)
         try:
-            result: Predicate = self._parse(norm, cols, text, "start")
+            graded = self._graded(norm, cols, text) if "/" in norm and norm.endswith(")") else None
+            result: Predicate = graded or self._parse(norm, cols, text, "start")
         except _Truncated as exc:
             raise exc.error from None  # 不低于 or 按 alone: a structured target cut short, never a phrase
         except TargetSyntaxError:
+            self._number_missing(norm, cols, text)
             if _CJK.search(norm) and not _FREE_PHRASE_BLOCKERS.search(norm):
                 return Qualitative(norm, False)
             raise
         return result
 
+    def _number_missing(self, norm: str, cols: list[int], text: str) -> None:
+        """公里, 万人, %, ≥万元: a unit or magnitude with no number is an error, never a phrase."""
+        match = self._unit_alone.fullmatch(norm)
+        if match and match.group("unit").strip():
+            pos = match.start("unit")
+            column = cols[pos] + 1
+            raise TargetSyntaxError(text, column, f"the number is missing before {match.group('unit').strip()}")
+
+    def _graded(self, norm: str, cols: list[int], text: str) -> Graded | None:
+        """95%/90%/85%/80%（优/良/中/差）: thresholds split by /, the grades' labels in brackets."""
+        open_at = norm.rfind("(")
+        labels = [label.strip() for label in re.split(r"[/、,]", norm[open_at + 1 : -1])]
+        if open_at <= 0 or len(labels) < 2 or not all(label in self.grades for label in labels):
+            return None
+        head = norm[:open_at].rstrip()
+        cuts = [0] + [m.end() for m in re.finditer(r"/(?=\s*[0-9≥≤<>=±-])", head)]
+        pieces = [
+            (start, head[start : end - 1] if end < len(head) + 1 else head[start:])
+            for start, end in zip(cuts, cuts[1:] + [len(head) + 1], strict=True)
+        ]
+        if len(pieces) != len(labels):
+            need = f"{len(labels)} grades need {len(labels)} values separated by /, found {len(pieces)}"
+            raise TargetSyntaxError(text, cols[open_at] + 1, need)
+        grades: list[Grade] = []
+        for (start, piece), label in zip(pieces, labels, strict=True):
+            lead = len(piece) - len(piece.lstrip())
+            part = piece.strip()
+            if not part:
+                raise TargetSyntaxError(text, cols[start] + 1, "a grade's value is missing")
+            found = self._parse(part, cols[start + lead : start + lead + len(part)], text, "start")
+            if not (isinstance(found, Comparison) and found.quantity is not None):
+                raise TargetSyntaxError(text, cols[start + lead] + 1, f"expected a value such as 95% for {label}")
+            grades.append(Grade(self.grades[label], found.op, found.quantity))
+        names = [g.grade for g in grades]
+        if len(set(names)) != len(names) or names != sorted(names, key=GRADES.index):
+            raise TargetSyntaxError(
+                text, cols[open_at] + 1, f"the grades must run from best to worst ({'/'.join(GRADES)})"
+            )
+        return Graded(self._grade_ops(grades, text, cols[0] + 1))
+
+    def _grade_ops(self, grades: list[Grade], text: str, column: int) -> tuple[Grade, ...]:
+        """Bare values take their direction from their order: falling values are floors (≥), rising ceilings (≤)."""
+        last = grades[-1].quantity
+        if last.unit:  # 95/90/85%（优/良/中）: a bare value is in the unit written last
+            grades = [g if g.quantity.unit else replace(g, quantity=_in_unit_of(g.quantity, last)) for g in grades]
+        values = [g.quantity.value for g in grades]
+        if len({g.quantity.unit for g in grades}) > 1:
+            raise TargetSyntaxError(text, column, "the grades' values mix units")
+        falling = all(a > b for a, b in pairwise(values))
+        rising = all(a < b for a, b in pairwise(values))
+        if not (falling or rising):
+            raise TargetSyntaxError(
+                text, column, "the grades' values must rise or fall from the best grade to the worst"
+            )
+        bare: Op = ">=" if falling else "<="
+        out = []
+        for g in grades:
+            op = bare if g.op == "=" else g.op
+            if DIRECTIONS[op] != DIRECTIONS[bare]:
+                raise TargetSyntaxError(
+                    text, column, f"{SYMBOLS[op]} does not fit values that {'fall' if falling else 'rise'}"
+                )
+            out.append(replace(g, op=op))
+        return tuple(out)
+
     def parse_actual_uncached(self, text: str) -> Actual:
         """Parse an actual value without the cache."""
         norm, cols = _normalise(text)
+        word = self.completions.get(norm)
+        if word is not None:
+            return replace(word, text=norm)
+        dotted = _DOTTED_DATE.fullmatch(norm)
+        if dotted:  # 2024.12.20: a decimal number would swallow 2024.12
+            norm = norm.replace(".", "-")
         try:
             result: Actual = self._parse(norm, cols, text, "actual_start")
         except _Truncated as exc:
             raise exc.error from None
+        if isinstance(result, Completion):
+            return replace(result, text=norm)
         return result
 
     def _parse(self, norm: str, cols: list[int], text: str, start: str) -> Any:
@@ -421,7 +707,7 @@ class TargetParser:
 def _expected(names: Iterable[str]) -> str:
     names = set(names)
     if "NUMBER" in names or "PLAIN_NUMBER" in names:
-        names -= {"DASH"}  # a minus sign is only ever the start of a number
+        names -= {"DASH", "PLUS_MINUS"}  # a sign is only ever the start of a number
     words = sorted({_EXPECTED.get(n, n) for n in names if not n.startswith("__")}, key=lambda w: (len(w) < 3, w))
     return ", ".join(words[:7]) if words else "nothing more"
 

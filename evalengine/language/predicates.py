@@ -52,6 +52,7 @@ class Quantity:
     scale: Decimal = field(default=Decimal(1), compare=False)  # written unit -> base unit (万元: 10000)
     shown: str = field(default="", compare=False)  # the unit as written (万元)
     unit_scale: Decimal = field(default=Decimal(1), compare=False)  # the written unit alone, no magnitude (元: 1)
+    known: bool = field(default=True, compare=False)  # False: a unit the vocabulary lacks (≥35匹), converted to nothing
 
     def __str__(self) -> str:
         return self.text or (plain(self.value) + (self.unit or ""))
@@ -138,6 +139,8 @@ class Comparison:
             assert self.quantity is not None
             out["value"] = plain(self.quantity.value)
             out["unit"] = self.quantity.unit
+            if not self.quantity.known:
+                out["unit_known"] = False
         out["direction"] = self.direction
         return out
 
@@ -162,7 +165,8 @@ class Range:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of `evalengine parse`."""
-        return {"kind": self.kind, "low": plain(self.low.value), "high": plain(self.high.value), "unit": self.high.unit}
+        out = {"kind": self.kind, "low": plain(self.low.value), "high": plain(self.high.value), "unit": self.high.unit}
+        return out if self.high.known else {**out, "unit_known": False}
 
 
 def last_day(year: int, month: int) -> int:
@@ -172,18 +176,24 @@ def last_day(year: int, month: int) -> int:
 
 @dataclass(frozen=True)
 class Deadline:
-    """12月底前 (month end), 6月30日前, 2024年12月31日前; the budget year fills a missing year."""
+    """12月底前 (month end), 6月30日前, 2024年12月31日前, 次年3月底前; the budget year fills a missing year.
+
+    A period (2024年全年, 1-12月) is a deadline at its end with the month it starts in (`start`).
+    """
 
     month: int
     day: int | None = None  # None: the end of the month
     year: int | None = None
+    year_offset: int = 0  # 次年3月底前: 1, the year after the budget year
+    start: int | None = None  # a period's first month (its first day is the start)
+    start_year: int | None = None
 
     kind: ClassVar[str] = "deadline"
     tiers: ClassVar[TierUse] = "never"
 
     def resolve(self, budget_year: int) -> date:
         """The due date in `budget_year` (a year written in the target wins)."""
-        year = self.year or budget_year
+        year = self.year or budget_year + self.year_offset
         return date(year, self.month, self.day or last_day(year, self.month))
 
     def meets(self, completed: date, budget_year: int) -> bool:
@@ -191,8 +201,12 @@ class Deadline:
         return completed <= self.resolve(budget_year)
 
     def canonical(self) -> str:
-        """The target as canonical text: 12月底前."""
-        head = f"{self.year}年" if self.year else ""
+        """The target as canonical text: 12月底前, 次年3月底前, 2024年1月-12月, 1-12月."""
+        head = f"{self.year}年" if self.year else ("次年" if self.year_offset == 1 else "")
+        if self.start is not None:
+            if self.start_year is not None and self.start_year != self.year:
+                return f"{self.start_year}年{self.start}月-{head}{self.month}月"
+            return f"{head}{self.start}月-{self.month}月" if self.year else f"{self.start}-{self.month}月"
         tail = f"{self.day}日前" if self.day else "底前"
         return f"{head}{self.month}月{tail}"
 
@@ -207,7 +221,66 @@ class Deadline:
         out: dict[str, Any] = {"kind": self.kind, "by": self.by()}
         if self.day is None:
             out["month_end"] = True
+        if self.year_offset:
+            out["year_offset"] = self.year_offset
+        if self.start is not None:
+            year = self.start_year or self.year
+            out["from"] = (f"{year:04d}-" if year else "") + f"{self.start:02d}-01"
         return out
+
+
+@dataclass(frozen=True)
+class PlanDeadline(Deadline):
+    """按时完成, 在计划时间内完成: a deadline against the project's own plan, the end of the budget year.
+
+    The evaluator may judge it in tiers, or give the completion date.
+    """
+
+    text: str = field(default="按时完成", compare=False)
+
+    tiers: ClassVar[TierUse] = "allowed"
+
+    def canonical(self) -> str:
+        """The phrase as written."""
+        return self.text
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`: a deadline with "plan": true."""
+        return {**super().to_json(), "plan": True}
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A deadline's actual in words or without a full date: 已完成, 按时完成, 未完成, 12月20日, 2024年12月, 7月.
+
+    `month` without `day` is some day of that month: on time when the deadline falls in that month or later.
+    """
+
+    done: bool
+    on_time: bool = False  # 按时完成 / 如期完成: the evaluator attests the deadline was kept
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    text: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return self.text or ("已完成" if self.done else "未完成")
+
+    def on_or_before(self, due: date, budget_year: int) -> bool | None:
+        """Whether the completion was no later than `due`; None when no date is known."""
+        if self.month is None:
+            return None
+        year = self.year or budget_year
+        if self.day is None:
+            return (year, self.month) <= (due.year, due.month)
+        return date(year, self.month, self.day) <= due
+
+    def when(self, budget_year: int) -> str | None:
+        """The completion date as ISO text (2024-12 for a month), or None."""
+        if self.month is None:
+            return None
+        year = self.year or budget_year
+        return f"{year:04d}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
 
 
 @dataclass(frozen=True)
@@ -288,7 +361,126 @@ class Reference:
         return {"kind": self.kind, "source": self.source}
 
 
-Predicate = Comparison | Range | Deadline | Trend | Qualitative | Reference
+@dataclass(frozen=True)
+class Grade:
+    """One step of a graded target: 优 at ≥95%."""
+
+    grade: str  # 优 / 良 / 中 / 差
+    op: Op
+    quantity: Quantity
+
+    def meets(self, actual: Decimal) -> bool:
+        """Whether `actual` (in the grade's unit) reaches this grade."""
+        return Comparison(self.op, self.quantity).meets(actual, self.quantity.value)
+
+
+@dataclass(frozen=True)
+class Graded:
+    """95%/90%/85%/80%（优/良/中/差）: scored by the best grade the actual reaches (best first)."""
+
+    grades: tuple[Grade, ...]
+
+    kind: ClassVar[str] = "graded"
+    tiers: ClassVar[TierUse] = "never"
+
+    @property
+    def unit(self) -> str | None:
+        """The unit every grade is in."""
+        return self.grades[0].quantity.unit
+
+    def reached(self, actual: Decimal) -> Grade | None:
+        """The best grade `actual` reaches, or None below them all."""
+        for grade in self.grades:
+            if grade.meets(actual):
+                return grade
+        return None
+
+    def canonical(self) -> str:
+        """The target as canonical text: ≥95%/≥90%（优/良）."""
+        values = "/".join(SYMBOLS[g.op] + str(g.quantity) for g in self.grades)
+        return f"{values}({'/'.join(g.grade for g in self.grades)})"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
+        grades = []
+        for g in self.grades:
+            item = {"grade": g.grade, "op": g.op, "value": plain(g.quantity.value), "unit": g.quantity.unit}
+            grades.append(item if g.quantity.known else {**item, "unit_known": False})
+        return {"kind": self.kind, "grades": grades}
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """±5%, 偏差率±5%以内: the deviation (the actual) must stay within ± value."""
+
+    quantity: Quantity
+    text: str = field(default="", compare=False)
+
+    kind: ClassVar[str] = "tolerance"
+    tiers: ClassVar[TierUse] = "never"
+
+    def meets(self, deviation: Decimal) -> bool:
+        """Whether |deviation| (in the tolerance's unit) is within the tolerance."""
+        return abs(deviation) <= self.quantity.value
+
+    def canonical(self) -> str:
+        """The target as canonical text: ±5%."""
+        return f"±{self.quantity}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
+        out = {"kind": self.kind, "value": plain(self.quantity.value), "unit": self.quantity.unit}
+        return out if self.quantity.known else {**out, "unit_known": False}
+
+
+ChangeDirection = Literal["increase", "decrease"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """提高3个百分点, 较上年提高5%, 比上年下降2%: a change against a baseline, usually last year's value.
+
+    `%` is relative to the baseline (relative=True); 个百分点 and other units are absolute differences.
+    """
+
+    direction: ChangeDirection
+    op: Op
+    quantity: Quantity
+    text: str = field(default="", compare=False)
+
+    kind: ClassVar[str] = "change"
+    tiers: ClassVar[TierUse] = "never"
+
+    @property
+    def relative(self) -> bool:
+        """A change in % is relative to the baseline; 个百分点 and other units are differences."""
+        return self.quantity.unit == "%"
+
+    def achieved(self, actual: Decimal, baseline: Decimal) -> Decimal:
+        """The change from `baseline` to `actual` in the target's unit, positive in the target's direction.
+
+        Raises ValueError for a relative change from a baseline of 0.
+        """
+        diff = actual - baseline if self.direction == "increase" else baseline - actual
+        if not self.relative:
+            return diff
+        if baseline == 0:
+            raise ValueError("a change in % cannot be taken from a baseline of 0")
+        return diff / abs(baseline) * 100
+
+    def canonical(self) -> str:
+        """The target as canonical text: 提高3个百分点, 下降≤2%."""
+        verb = "提高" if self.direction == "increase" else "下降"
+        return verb + ("" if self.op == ">=" else SYMBOLS[self.op]) + str(self.quantity)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `evalengine parse`."""
+        out: dict[str, Any] = {"kind": self.kind, "direction": self.direction, "op": self.op}
+        out.update(value=plain(self.quantity.value), unit=self.quantity.unit, relative=self.relative)
+        return out if self.quantity.known else {**out, "unit_known": False}
+
+
+Predicate = Comparison | Range | Deadline | Trend | Qualitative | Reference | Graded | Tolerance | Change
 
 
 def predicate_json(text: str, predicate: Predicate) -> dict[str, Any]:

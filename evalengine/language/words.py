@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from evalengine.errors import InputError, KeyPath
-from evalengine.language.vocabulary import OPS, SECTIONS, TIERS, TRENDS, Vocabulary
+from evalengine.language.vocabulary import GRADES, OPS, SECTIONS, TIERS, TRENDS, Vocabulary
 from evalengine.numbers import NumberRangeError, to_decimal
 from evalengine.resources import vocabulary_path
 from evalengine.sources.documents import Document, load_yaml
@@ -56,6 +56,9 @@ def extend(base: Vocabulary | None, doc: Document, data: Any, path: KeyPath = ()
     phrases = list(base.phrases) if base else []
     references = list(base.references) if base else []
     tiers = list(base.tiers) if base else []
+    grades = list(base.grades) if base else []
+    tolerance = list(base.tolerance) if base else []
+    change_bases = list(base.change_bases) if base else []
     for section, value in data.items():
         here = path + (section,)
         _choice(doc, section, SECTIONS, here)
@@ -83,10 +86,23 @@ def extend(base: Vocabulary | None, doc: Document, data: Any, path: KeyPath = ()
             phrases.extend((w, "budget", "budget") for w in _words(doc, value, here))
         elif section == "deadlines":
             for word, month in _mapping(doc, value, here).items():
-                m = str(month)
-                if not (m.isdigit() and 1 <= int(m) <= 12):
-                    raise InputError(f"expected a month 1-12, found {month!r}", doc.where(here + (word,)))
+                m = str(month).replace(" ", "")
+                months = m.split("-") if m.count("-") == 1 else [m]
+                if not all(x.isdigit() and 1 <= int(x) <= 12 for x in months) or int(months[0]) > int(months[-1]):
+                    raise InputError(
+                        f"expected a month 1-12 or a period such as 1-12, found {month!r}", doc.where(here + (word,))
+                    )
                 phrases.append((nfkc(word), "deadline", m))
+        elif section == "on_schedule":
+            phrases.extend((w, "plan", "plan") for w in _words(doc, value, here))
+        elif section == "grades":
+            for grade, words in _mapping(doc, value, here).items():
+                _choice(doc, grade, GRADES, here + (grade,))
+                grades.extend((w, grade) for w in _words(doc, words, here + (grade,)))
+        elif section == "tolerance":
+            tolerance.extend(_words(doc, value, here))
+        elif section == "change_bases":
+            change_bases.extend(_words(doc, value, here))
         elif section == "references":
             references.extend(_words(doc, value, here))
         elif section == "tiers":
@@ -101,13 +117,16 @@ def extend(base: Vocabulary | None, doc: Document, data: Any, path: KeyPath = ()
         tuple(dict.fromkeys(phrases)),
         tuple(dict.fromkeys(references)),
         tuple(dict.fromkeys(tiers)),
+        tuple(dict.fromkeys(grades)),
+        tuple(dict.fromkeys(tolerance)),
+        tuple(dict.fromkeys(change_bases)),
     )
     _check_unambiguous(vocab, doc, path)
     return vocab
 
 
 def _check_unambiguous(vocab: Vocabulary, doc: Document, path: KeyPath) -> None:
-    """A word may mean one thing, and a phrase may not hide a word that starts the same way."""
+    """A word may mean one thing (a phrase starting a longer word, 高 and 高于, is read where that word is not)."""
     meanings: dict[str, str] = {}
     for word, meaning in (
         [(w, f"comparator {op}") for w, op in vocab.comparators]
@@ -116,7 +135,7 @@ def _check_unambiguous(vocab: Vocabulary, doc: Document, path: KeyPath) -> None:
     ):
         if meanings.setdefault(word, meaning) != meaning:
             raise InputError(f"{word!r} is both a {meanings[word]} and a {meaning}", doc.where(path))
-    for table, what in ((vocab.postfix, "postfix word"), (vocab.tiers, "tier label")):
+    for table, what in ((vocab.postfix, "postfix word"), (vocab.tiers, "tier label"), (vocab.grades, "grade label")):
         seen: dict[str, str] = {}
         for word, meaning in table:
             if seen.setdefault(word, meaning) != meaning:
@@ -125,13 +144,6 @@ def _check_unambiguous(vocab: Vocabulary, doc: Document, path: KeyPath) -> None:
     for unit, base, factor in vocab.units:
         if bases.setdefault(unit, (base, factor)) != (base, factor):
             raise InputError(f"unit {unit!r} is defined twice differently", doc.where(path))
-    starters = [w for w, _ in vocab.comparators] + list(vocab.references)
-    for phrase, kind, _ in vocab.phrases:
-        for word in starters:
-            if word != phrase and word.startswith(phrase):
-                raise InputError(
-                    f"{kind} phrase {phrase!r} would hide the word {word!r}, which starts with it", doc.where(path)
-                )
 
 
 @cache

@@ -78,6 +78,12 @@ class Methods:
     bands: tuple[tuple[Band, Decimal], ...]  # 按偏离度分档: (miss as a share of the target, points as a share of w)
     deadline: DeadlineRules
     trend: TrendRules
+    tolerance: str = "ratio"  # ±5% outside the tolerance: ratio or binary
+    graded: tuple[tuple[str, Decimal], ...] = ()  # (grade, share of the weight): 优 100%, 良 80% …
+
+    def grade_share(self, grade: str) -> Decimal:
+        """The share of the weight a graded target's `grade` earns."""
+        return dict(self.graded)[grade]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from evalengine.language.vocabulary import TIERS
+from evalengine.language.vocabulary import GRADES, TIERS
 from evalengine.numbers import ROUNDING_MODES
 
 # How a shortfall is scored, by the target's direction. A menu, never code from the pack.
@@ -22,7 +22,9 @@ METHODS: Mapping[str, tuple[str, ...]] = {
     "reverse": ("ratio", "linear", "binary", "bands"),
     "equality": ("forward", "binary"),
     "range": ("ratio", "binary"),
+    "tolerance": ("ratio", "binary"),
 }
+GRADE_SHARES = (Decimal(1), Decimal("0.8"), Decimal("0.6"), Decimal(0))  # 优 良 中 差, unless a pack says otherwise
 OVER_ACTIONS = ("flag", "explain", "deduct")
 NA_MODES = ("rescale", "redistribute")
 SHARES = ("equal", "by_level2")
@@ -130,6 +132,20 @@ SCHEMA = Section(
                 "reverse": Key("choice", "≤ / < targets: ratio, linear, binary or bands", METHODS["reverse"]),
                 "equality": Key("choice", "= targets: like forward, or binary", METHODS["equality"]),
                 "range": Key("choice", "range targets outside their range: ratio or binary", METHODS["range"]),
+                "tolerance": Key(
+                    "choice",
+                    "±5% targets outside the tolerance: ratio (tolerance ÷ |deviation| × weight) or binary",
+                    METHODS["tolerance"],
+                    False,
+                    "ratio",
+                ),
+                "graded": Section(
+                    "graded targets (95%/90%/85%/80%（优/良/中/差）): the share of the weight each grade earns",
+                    {
+                        grade: Key("percent", f"the share earned by reaching {grade}", required=False, default=share)
+                        for grade, share in zip(GRADES, GRADE_SHARES, strict=True)
+                    },
+                ),
                 "bands": Key(
                     "bands", "deviation bands for the bands method (按偏离度分档)", required=False, default=()
                 ),

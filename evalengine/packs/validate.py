@@ -245,6 +245,8 @@ class _Validator:
                 bands=m["bands"],
                 deadline=DeadlineRules(m["deadline"]["late"], m["deadline"]["missed"]),
                 trend=TrendRules(m["trend"]["equal"], stable["达成"], stable["部分达成"]),
+                tolerance=m["tolerance"],
+                graded=tuple(m["graded"].items()),
             ),
             tiers=v["tiers"],
             over_achievement=OverAchievement(over["threshold"], over["action"], over["deduct"]),
@@ -272,6 +274,17 @@ class _Validator:
                 self.fail(("weights",), f"weights must sum to 100, but {parts} = {total}")
         if "bands" in (m.get("forward"), m.get("reverse")) and not m.get("bands"):
             self.fail(("methods", "bands"), "forward or reverse: bands needs methods.bands: a list of {miss:, points:}")
+        shares = list(m.get("graded", {}).items())
+        for (better, a), (worse, b) in pairwise(shares):
+            if b > a:
+                self.fail(
+                    ("methods", "graded", worse), f"{worse} earns {b:%} of the weight, more than {better}'s {a:%}"
+                )
+        for grade, share in shares:
+            if share > 1:
+                self.fail(
+                    ("methods", "graded", grade), f"a grade's share cannot exceed 100% of the weight, found {share:%}"
+                )
         threshold = over.get("threshold")
         if threshold is not None and threshold <= 1:
             self.fail(("over_achievement", "threshold"), "the over-achievement threshold must be above 100%")

@@ -597,7 +597,10 @@ def _unit_mismatch(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
             named = parse_actual(f"1{match.group(1).strip()}", ctx.pack.vocabulary)
         except TargetSyntaxError:
             continue  # (以民政局数据为准): brackets that hold no unit
-        if isinstance(named, Quantity) and named.unit is not None and named.unit != quantities[-1].unit:
+        # only a unit the language knows: an open unit in brackets is a note (以民政局数据为准), not a unit
+        if not (isinstance(named, Quantity) and named.unit is not None and named.known):
+            continue
+        if named.unit != quantities[-1].unit:
             yield Issue(
                 (*row.at, "target"),
                 f"指标名称标明单位“{match.group(1)}”，指标值 {row.target} 的单位却是“{quantities[-1].unit}”",

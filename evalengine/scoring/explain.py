@@ -136,6 +136,25 @@ def done(places: int, said: str, due: str, w: Decimal) -> str:
     return f"{said}（截止{due}），按期完成，得满分{fx(w, places)}"
 
 
+def attested(places: int, done: str, due: str, w: Decimal) -> str:
+    """按时完成（期限2024-12-31），得满分12.50"""
+    return f"{done}（期限{due}），得满分{fx(w, places)}"
+
+
+def done_by_year_end(places: int, done: str, due: str, w: Decimal) -> str:
+    """已完成，年末自评时已完成，不晚于2024-12-31，得满分12.50"""
+    return f"{done}，年末自评时已完成，不晚于{due}，得满分{fx(w, places)}"
+
+
+def graded(
+    places: int, top: Quantity, a: Decimal, reached: str, lowest: str, share: Decimal, w: Decimal, score: Decimal
+) -> str:
+    """实际92%，达到良（≥90%），80%×12.50=10.00; below every grade: 实际70%，未达到最低档≥80%，计0分"""
+    if not reached:
+        return f"实际{top.written(a, places)}，未达到最低档{lowest}，计0分"
+    return f"实际{top.written(a, places)}，达到{reached}，{plain(share * HUNDRED)}%×{fx(w, places)}={fx(score, places)}"
+
+
 def tier_default(places: int, head: str, tier: str, share: Decimal, w: Decimal, score: Decimal) -> str:
     """评价为部分达成，按70%×12.50=8.75"""
     return f"{head}{tier}，默认{plain(share * HUNDRED)}%×{fx(w, places)}={fx(score, places)}"

@@ -15,13 +15,17 @@ from typing import assert_never
 from evalengine.errors import InputError, ScoringError
 from evalengine.language.predicates import (
     SYMBOLS,
+    Change,
     Comparison,
+    Completion,
     Deadline,
+    Graded,
     Qualitative,
     Quantity,
     Range,
     Reference,
     TierName,
+    Tolerance,
     Trend,
     align,
 )
@@ -29,7 +33,7 @@ from evalengine.model import Execution, Finding, Indicator, Observation, Project
 from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
-from evalengine.scoring.measure import measure
+from evalengine.scoring.measure import Measured, measure, quantity
 from evalengine.scoring.methods import Rules, formula, new_shortfall, range_zero, zero
 from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_outcome
 
@@ -96,6 +100,12 @@ class IndicatorScorer:
                     outcome = self._trend(p, weight, obs)
                 case Qualitative() | Reference():
                     outcome = self._tiered(p, weight, obs)
+                case Graded():
+                    outcome = self._graded(p, weight, obs)
+                case Tolerance():
+                    outcome = self._tolerance(p, weight, obs)
+                case Change():
+                    outcome = self._change(p, weight, obs)
                 case _:
                     assert_never(p)
         except InputError as exc:
@@ -162,6 +172,10 @@ class IndicatorScorer:
         m = measure(p, obs, project, execution.spent, self.satisfied)
         if m is None:
             return None
+        return self._bounded(p, w, m)
+
+    def _bounded(self, p: Comparison, w: Decimal, m: Measured) -> Outcome:
+        """A measured actual against a bound in the direction of `p` (≥, ≤ or =)."""
         a, bound, head, label = m
         t = bound.value
         seen = (bound, a)
@@ -221,12 +235,106 @@ class IndicatorScorer:
             if obs.completed:  # 已完成, 按时完成: done, and said to be in time
                 return Outcome(w, "met", None, (explain.done, obs.text or "已完成", due.isoformat(), w), obs.text)
             return None
+        if isinstance(obs.value, Completion):
+            return self._completion(obs.value, due, w, year)
         if not isinstance(obs.value, date):
             raise InputError(f"expected the completion date (e.g. {due.isoformat()}), found {obs.value}")
         done = obs.value.isoformat()
         if p.meets(obs.value, year):
             return new_outcome((w, "met", None, (explain.on_time, done, due.isoformat(), w), done, False))
         return self._tier_outcome(deadline.late, None, w, f"{done}完成，晚于{due.isoformat()}，按", done)
+
+    def _completion(self, c: Completion, due: date, w: Decimal, year: int) -> Outcome:
+        """已完成, 按时完成, 未完成, 12月20日, 2024年12月, 7月 against the due date."""
+        deadline = self.pack.methods.deadline
+        text = str(c)
+        if not c.done:
+            return self._tier_outcome(deadline.missed, None, w, f"截止{due.isoformat()}未完成，按", text)
+        if c.on_time:
+            return Outcome(w, "met", None, (explain.attested, text, due.isoformat(), w), text)
+        on_time = c.on_or_before(due, year)
+        if on_time is None:  # 已完成 without a date: the self-evaluation is made at the year's end
+            if due >= date(year, 12, 31):
+                return Outcome(w, "met", None, (explain.done_by_year_end, text, due.isoformat(), w), text)
+            head = f"{text}但未注明完成时间，期限{due.isoformat()}早于年末，按逾期"
+            return self._tier_outcome(deadline.late, None, w, head, text)
+        when = c.when(year) or text
+        if on_time:
+            return Outcome(w, "met", None, (explain.on_time, when, due.isoformat(), w), text)
+        return self._tier_outcome(deadline.late, None, w, f"{when}完成，晚于{due.isoformat()}，按", text)
+
+    # -- graded targets, tolerances and changes
+    def _graded(self, p: Graded, w: Decimal, obs: Observation) -> Outcome | None:
+        top = p.grades[0].quantity
+        q = quantity(obs, top, self.satisfied)
+        if q is None:
+            return None
+        a = align(q, top.unit)
+        grade = p.reached(a)
+        share = self.pack.methods.grade_share(grade.grade) if grade else ZERO
+        score = self.r(share * w)
+        status: Status = "met" if score == w else ("partial" if score > 0 else "unmet")
+        bound = grade.quantity if grade else p.grades[-1].quantity
+        reached = f"{grade.grade}（{SYMBOLS[grade.op]}{grade.quantity}）" if grade else ""
+        lowest = f"{SYMBOLS[p.grades[-1].op]}{p.grades[-1].quantity}"
+        why = (explain.graded, top, a, reached, lowest, share, w, score)
+        return Outcome(score, status, None, why, (bound, a))
+
+    def _tolerance(self, p: Tolerance, w: Decimal, obs: Observation) -> Outcome | None:
+        bound = p.quantity
+        q = quantity(obs, bound, self.satisfied)
+        if q is None:
+            return None
+        deviation = align(q, bound.unit)
+        off, t = abs(deviation), bound.value
+        if p.meets(deviation):
+            return Outcome(
+                w, "met", None, (explain.met, "偏差", bound, off, "≤", "允许偏差±", t, w), (bound, deviation)
+            )
+        outcome = formula("tolerance", self.pack.methods.tolerance)(
+            new_shortfall((off, t, w, ">", bound, "偏差", "允许偏差±", p.canonical())), self.rules
+        )
+        return outcome._replace(seen=(bound, deviation))
+
+    def _change(self, p: Change, w: Decimal, obs: Observation) -> Outcome | None:
+        target = p.quantity
+        if obs.value is None:
+            if obs.baseline is not None:
+                raise InputError(f"{p.canonical()}: give the year's value beside its baseline")
+            if obs.tier is not None or obs.score is not None:
+                raise InputError(f"{p.canonical()} is judged on the numbers: give value and baseline, not a tier")
+            return None
+        if not isinstance(obs.value, Quantity):
+            raise InputError(f"expected a number, found {obs.value}")
+        bound = Comparison(p.op, target, text=p.canonical())
+        if obs.baseline is None:  # the value is the change achieved itself: 4个百分点, 6%
+            achieved = align(self._in_unit(obs.value, target), target.unit)
+            return self._bounded(bound, w, (achieved, target, "实际" + p.canonical()[:2], "目标"))
+        base_unit = "%" if target.unit == "百分点" else (None if p.relative else target.unit)
+        rate = target.unit == "百分点"
+        a = self._in_unit(obs.value, target, rate)
+        b = self._in_unit(obs.baseline, target, rate)
+        if a.unit != b.unit:
+            raise InputError(f"the value {obs.value} and the baseline {obs.baseline} are in different units")
+        if base_unit is not None and a.unit not in (base_unit, None):
+            raise InputError(f"{p.canonical()} needs values in {base_unit}, found {obs.value}")
+        try:
+            achieved = p.achieved(a.value, b.value)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        shown = obs.baseline if obs.baseline.unit else obs.value
+        places = self.pack.rounding.places
+        head = f"实际{shown.written(a.value, places)}，基线{shown.written(b.value, places)}，{p.canonical()[:2]}"
+        return self._bounded(bound, w, (achieved, target, head, "目标"))
+
+    @staticmethod
+    def _in_unit(value: Quantity, target: Quantity, rate: bool = False) -> Quantity:
+        """A bare number in the target's unit as written; for a change in 百分点, in %."""
+        if value.unit is not None:
+            return value
+        if rate:
+            return Quantity(value.value, "%")
+        return Quantity(value.value * (target.scale if value.scale == 1 else target.unit_scale), target.unit)
 
     def _trend(self, p: Trend, w: Decimal, obs: Observation) -> Outcome | None:
         if obs.value is None and obs.baseline is None:

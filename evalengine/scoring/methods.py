@@ -82,6 +82,7 @@ def short(score: Decimal, why: explain.Why, s: Shortfall, rules: Rules) -> Outco
 @method("forward", "binary")
 @method("reverse", "binary")
 @method("equality", "binary")
+@method("tolerance", "binary")
 def zero(s: Shortfall, rules: Rules) -> Outcome:
     """All or nothing: short of the target scores 0."""
     return short(ZERO, (explain.zero, s.head, s.bound, s.a, s.rel, s.label, s.t, "未达到"), s, rules)
@@ -135,6 +136,14 @@ def banded(s: Shortfall, rules: Rules) -> Outcome:
                 score, (explain.banded, *shown, rules.r(miss * HUNDRED), str(band), points, w, score), s, rules
             )
     return short(ZERO, (explain.banded, *shown, rules.r(miss * HUNDRED), "", ZERO, w, ZERO), s, rules)
+
+
+@method("tolerance", "ratio")
+def tolerance_ratio(s: Shortfall, rules: Rules) -> Outcome:
+    """Outside ±t: t ÷ |deviation| × weight."""
+    a, t, w = s.a, s.t, s.w
+    score = rules.r(t / a * w)
+    return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, t, a, w, score), s, rules)
 
 
 @method("range", "binary")

@@ -14,12 +14,16 @@ from typing import Literal, assert_never
 
 from evalengine.errors import InputError
 from evalengine.language.predicates import (
+    Change,
     Comparison,
+    Completion,
     Deadline,
+    Graded,
     Qualitative,
     Quantity,
     Range,
     Reference,
+    Tolerance,
     Trend,
     align,
     last_day,
@@ -27,7 +31,7 @@ from evalengine.language.predicates import (
 from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals
 from evalengine.numbers import HUNDRED, ONE, ZERO, fixed, plain, round_to
 from evalengine.packs.model import Pack
-from evalengine.scoring.measure import measure
+from evalengine.scoring.measure import measure, quantity
 from evalengine.text import nfkc
 
 Light = Literal["red", "yellow", "green", "blue"]  # 红 黄 绿 蓝 (ahead)
@@ -177,6 +181,13 @@ def indicator_light(
                 return made(obs.value.isoformat(), f"{due}前", None, "green" if on_time else "yellow", note)
             if obs.completed:  # 已完成, 按时完成
                 return made(obs.text or "已完成", f"{due}前", None, "green", "已按期完成")
+            if isinstance(obs.value, Completion) and obs.value.done:
+                kept = True if obs.value.on_time else obs.value.on_or_before(due, as_of.year)
+                if kept is not False:
+                    return made(str(obs.value), f"{due}前", None, "green", "已完成")
+                return made(str(obs.value), f"{due}前", None, "yellow", "逾期完成")
+            if obs.tier is not None:
+                return tiered()
             if as_of > due:
                 return made(obs.text or "未完成", f"{due}前", None, "red", "已过期限仍未完成")
             return made(obs.text or "未完成", f"{due}前", None, "green", "未到期限")
@@ -194,6 +205,52 @@ def indicator_light(
             return made(shown, f"基线{obs.baseline}", None, TIER_LIGHT[tier], note)
         case Comparison() | Range():
             return _quantity_light(p, obs, project, execution, pack, as_of, made)
+        case Graded():
+            q = quantity(obs, p.grades[0].quantity, pack.satisfaction.satisfied)
+            if q is None:
+                return made("", "", None, None, "缺少当前值")
+            a = align(q, p.unit)
+            grade = p.reached(a)
+            share = pack.methods.grade_share(grade.grade) if grade else ZERO
+            note = f"达到{grade.grade}" if grade else "未达到最低档"
+            shown = p.grades[0].quantity.written(a, pack.rounding.places)
+            return made(shown, p.canonical(), None, _light(share, pack), note)  # lit by the grade's share
+        case Tolerance():
+            q = quantity(obs, p.quantity, pack.satisfaction.satisfied)
+            if q is None:
+                return made("", "", None, None, "缺少当前值")
+            deviation = align(q, p.quantity.unit)
+            within = p.meets(deviation)
+            shown = p.quantity.written(deviation, pack.rounding.places)
+            return made(
+                shown,
+                p.canonical(),
+                None,
+                "green" if within else "red",
+                "偏差在允许范围内" if within else "偏差超出允许范围",
+            )
+        case Change():
+            if not isinstance(obs.value, Quantity):
+                return made("", "", None, None, "缺少当前值")
+            if obs.baseline is None:
+                achieved = align(
+                    obs.value if obs.value.unit else Quantity(obs.value.value, p.quantity.unit), p.quantity.unit
+                )
+            else:
+                a, b = align(obs.value, obs.baseline.unit), obs.baseline.value
+                try:
+                    achieved = p.achieved(a, b)
+                except ValueError as exc:
+                    raise InputError(str(exc)) from None
+            t = p.quantity.value
+            if Comparison(p.op, p.quantity).meets(achieved, t):
+                light: Light = "green"
+            elif p.op in ("<=", "<") or t <= 0:
+                light = "red"
+            else:
+                light = _light(max(achieved, ZERO) / t, pack)
+            shown = p.quantity.written(achieved, pack.rounding.places)
+            return made(shown, p.canonical(), None, light, f"已{p.canonical()[:2]}{shown}（按全年目标比较）")
         case _:
             assert_never(p)
 
