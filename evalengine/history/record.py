@@ -34,7 +34,7 @@ def engine_version() -> str:
 
 def pack_content(data: Any) -> str:
     """A pack's effective content (merged along extends:) as canonical JSON: what its hash is taken of."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)  # order matters (grades)
 
 
 def sha256(data: bytes) -> str:
