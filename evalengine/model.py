@@ -81,6 +81,7 @@ class Observation:
     tier: str | None = None  # 达成 / 部分达成 / 未达成
     score: Decimal | None = None  # the evaluator's score inside a tier's band
     baseline: Quantity | None = None  # for trends: usually last year's value
+    baseline_year: int | None = None  # the baseline was not written but taken from that year's recorded actual
     na: bool = False  # 不适用
     explanation: str | None = None  # 偏差原因分析及改进措施
     evidence: tuple[str, ...] = ()  # 佐证材料

@@ -10,11 +10,15 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location, ScoringError
 from evalengine.inputs.actuals import Job, load_job
-from evalengine.model import Finding, Project
+from evalengine.language.parser import parse_actual
+from evalengine.language.predicates import Quantity, uses_baseline
+from evalengine.model import Finding, Project, ProjectActuals
 from evalengine.scoring.engine import scorer_for
 from evalengine.scoring.monitor import MonitorCard, monitor_project
 from evalengine.scoring.results import Scorecard
@@ -25,12 +29,93 @@ from evalengine.text import nfkc
 Progress = Callable[[Iterable[tuple[Job, Project]]], Iterator[tuple[Job, Project]]]
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """An indicator's actual as recorded for an earlier year: the baseline of a trend or change target."""
+
+    year: int
+    value: Decimal  # in the base unit (元, not 万元)
+    unit: str | None
+    text: str  # as it was written or shown: 88%, 1.2万元
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A project's recorded total in an earlier year, for 同比."""
+
+    year: int
+    total: Decimal
+    grade: str
+
+
+class History(Protocol):
+    """Earlier years' results (evalengine.history's store is one): the pipeline reads, never writes."""
+
+    def baseline(self, code: str, indicator: str, year: int) -> Baseline | None:
+        """The actual recorded in `year` for project `code`'s indicator (its NFKC name), if a number."""
+        ...
+
+    def prior(self, code: str, year: int) -> Prior | None:
+        """Project `code`'s recorded total in `year`."""
+        ...
+
+
+HistoryFor = Callable[[Job], "History | None"]  # the history a job reads (a store per targets folder …)
+
+
 @dataclass
 class Scored:
     """One actuals file's job and the scorecards of its projects."""
 
     job: Job
     cards: list[Scorecard]
+    priors: dict[str, Prior | None] | None = None  # last year's totals by project code, when history was read
+
+
+def fill_baselines(job: Job, history: History | None) -> Job:
+    """`job` with every missing baseline that a target needs taken from the year before's recorded actual.
+
+    The one place baselines come from history: any predicate kind that says it `uses_baseline` is covered.
+    A baseline written in the actuals file wins; an indicator with no value (judged by its tier) needs none.
+    """
+    if history is None:
+        return job
+    last = job.year - 1
+    actuals = dict(job.actuals)
+    for project in job.targets.projects:
+        given = job.actuals[project.code]
+        filled = dict(given.indicators)
+        for ind in project.indicators:
+            key = nfkc(ind.name)
+            obs = filled.get(key)
+            if obs is None or obs.na or obs.baseline is not None or not isinstance(obs.value, Quantity):
+                continue
+            if not uses_baseline(ind.predicate):
+                continue
+            found = history.baseline(project.code, key.strip(), last)
+            if found is not None:
+                filled[key] = dataclasses.replace(obs, baseline=_quantity(found, job), baseline_year=found.year)
+        if filled != given.indicators:
+            actuals[project.code] = ProjectActuals(given.code, given.execution, filled)
+    return dataclasses.replace(job, actuals=actuals)
+
+
+def _quantity(found: Baseline, job: Job) -> Quantity:
+    """The recorded value as a Quantity, shown as it was written (88%, 1.2万元) when its text still reads so."""
+    try:
+        read = parse_actual(found.text, job.pack.vocabulary)
+    except EvalEngineError:
+        read = None
+    if isinstance(read, Quantity) and read.value == found.value and read.unit == found.unit:
+        return read
+    return Quantity(found.value, found.unit)
+
+
+def priors(job: Job, history: History | None) -> dict[str, Prior | None] | None:
+    """Each project's total of the year before, as recorded (None where it is not); None without history."""
+    if history is None:
+        return None
+    return {p.code: history.prior(p.code, job.year - 1) for p in job.targets.projects}
 
 
 def actuals_files(
@@ -129,8 +214,11 @@ def _score_one(job: Job, project: Project) -> Scorecard:
     return card
 
 
-def score_job(job: Job) -> list[Scorecard]:
-    """Every project of one job scored, in the targets file's order; every scoring error raised together."""
+def score_job(job: Job, history: History | None = None) -> list[Scorecard]:
+    """Every project of one job scored, in the targets file's order; every scoring error raised together.
+
+    With `history`, baselines missing from the actuals are filled from the year before (fill_baselines)."""
+    job = fill_baselines(job, history)
     cards: list[Scorecard] = []
     errors: list[EvalEngineError] = []
     for project in job.targets.projects:
@@ -153,13 +241,20 @@ def score_files(
     encoding: str | None = None,
     progress: Progress | None = None,
     targets: str | None = None,
+    history: HistoryFor | None = None,
 ) -> list[Scored]:
-    """Every project of every actuals file scored; every input and scoring error raised together."""
+    """Every project of every actuals file scored; every input and scoring error raised together.
+
+    With `history`, each job's missing baselines come from the year before and its projects carry that
+    year's totals (Scored.priors)."""
     jobs, errors = _load_jobs(paths, rules, encoding, targets)
     seen = _Seen()
     for job in jobs:
         seen.check(job, errors)
     _raise(errors)
+    stores = {id(job): history(job) if history else None for job in jobs}
+    jobs = [fill_baselines(job, stores[id(job)]) for job in jobs]
+    stores = {id(job): store for job, store in zip(jobs, stores.values(), strict=True)}
     work = [(job, project) for job in jobs for project in job.targets.projects]
     cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
     for job, project in progress(work) if progress else work:
@@ -168,7 +263,7 @@ def score_files(
         except ScoringError as exc:
             errors.append(exc)
     _raise(errors)
-    return [Scored(job, cards[id(job)]) for job in jobs]
+    return [Scored(job, cards[id(job)], priors(job, stores[id(job)])) for job in jobs]
 
 
 @dataclass
@@ -185,8 +280,10 @@ def monitor_files(
     rules: str | None = None,
     encoding: str | None = None,
     targets: str | None = None,
+    history: HistoryFor | None = None,
 ) -> list[Monitored]:
-    """In-year lights for every project of every actuals file, all input errors gathered first."""
+    """In-year lights for every project of every actuals file, all input errors gathered first; with
+    `history`, trends without a written baseline are judged against the year before's recorded actual."""
     loaded, errors = _load_jobs(paths, rules, encoding, targets)
     jobs = []
     for job in loaded:
@@ -205,6 +302,8 @@ def monitor_files(
         seen.check(job, errors)
     results = []
     for job in jobs:
+        if history is not None:
+            job = fill_baselines(job, history(job))
         cards = []
         for project in job.targets.projects:
             try:
@@ -223,8 +322,10 @@ def iter_scored(
     encoding: str | None = None,
     targets: str | None = None,
     note: Callable[[str], None] | None = None,
-) -> Iterator[tuple[Job, Scorecard]]:
-    """Score file after file, yielding each project as it is scored: memory holds one file at a time.
+    history: HistoryFor | None = None,
+) -> Iterator[Scored]:
+    """Score file after file, yielding each project as it is scored (a Scored of one card): memory holds
+    one file at a time.
 
     Each file is read and checked whole before its first project is yielded; an input error stops the
     stream there, with every error of that file. A folder's file that is not an actuals file is passed
@@ -240,5 +341,9 @@ def iter_scored(
         errors: list[EvalEngineError] = []
         seen.check(job, errors)
         _raise(errors)
+        store = history(job) if history is not None else None
+        job = fill_baselines(job, store)
+        before = priors(job, store)
         for card in score_job(job):
-            yield job, card
+            code = card.project.code
+            yield Scored(job, [card], None if before is None else {code: before[code]})

@@ -66,10 +66,21 @@ PACK = "extends: mof-2020\ntitle: 我的评分规则\n"  # the `my-pack.yaml` an
 TARGET_LINES = "≤404万元\n12月底之前完成\n只减不增\n≥95%\n"  # the `targets.txt` of one target a line
 
 
-def readme_commands() -> list[tuple[str, int]]:
-    """Each `evalengine …` command of the README's sh blocks, with the exit code its comment implies (0
-    unless it says `exit N`). `pip install … && evalengine …` runs its evalengine part."""
+HISTORY = "## History: every scored year kept"
+
+
+def history_section() -> str:
+    """The README's history section: its commands build on each other (record, then read)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return HISTORY + readme.split(HISTORY, 1)[1].split("\n## ", 1)[0]
+
+
+def readme_commands(history: bool = False) -> list[tuple[str, int]]:
+    """Each `evalengine …` command of the README's sh blocks, with the exit code its comment implies (0
+    unless it says `exit N`). `pip install … && evalengine …` runs its evalengine part. The history
+    section's commands are run apart, in order (`history=True` gives only them)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = history_section() if history else readme.replace(history_section(), "")
     out: list[tuple[str, int]] = []
     for block in re.findall(r"^```sh\n(.*?)^```$", readme, flags=re.S | re.M):
         for line in filter(None, (raw.strip() for raw in block.splitlines())):
@@ -142,3 +153,25 @@ def test_every_readme_command_runs(
         assert (root / args[args.index("-o") + 1]).is_file()
     if expected == 0 and "-o" not in args:
         assert result.stdout.strip(), f"{command} printed nothing"
+
+
+def test_the_readme_history_section_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record 2023, score 2024 with baselines from history, list, show, replay, export: in one workspace, in order."""
+    commands = readme_commands(history=True)
+    names = [shlex.split(c)[1:3] for c, _ in commands]
+    assert ["score", "examples/zunhua-2024/history/2023/actuals.yaml"] == names[0]
+    assert [n[1] for n in names[2:]] == ["list", "show", "replay", "export"]
+    root = workspace(tmp_path, [])
+    monkeypatch.chdir(root)
+    outputs = []
+    for command, expected in commands:
+        result = CliRunner().invoke(main, shlex.split(command)[1:])
+        assert result.exit_code == expected, f"{command}\n{result.output}"
+        assert "Traceback" not in result.output
+        outputs.append(result)
+    assert "recorded 2023" in outputs[0].stderr and "recorded 2024" in outputs[1].stderr
+    assert "基线取自2023年记录：4次" in outputs[1].stdout and "| 上年总分 | 同比 |" in outputs[1].stdout
+    assert "| 2023 |" in outputs[2].stdout and "| 2024 |" in outputs[2].stdout
+    assert "-2.76" in outputs[3].stdout
+    assert "12个项目，与记录完全一致。" in outputs[4].stdout
+    assert (root / "history.csv").is_file()

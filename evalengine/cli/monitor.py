@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
+from evalengine.cli.history import history_option
 from evalengine.cli.output import (
     FORMATS,
     _emit,
@@ -20,6 +21,7 @@ from evalengine.errors import EvalEngineError
 @click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", required=True, help="The monitoring date, e.g. 2024-06-30.")
 @report_options(FORMATS)
+@history_option("A history file (SQLite): trend targets without a baseline are judged against last year's record.")
 @user_errors
 def monitor(
     actuals: tuple[Path, ...],
@@ -30,6 +32,7 @@ def monitor(
     encoding: str | None,
     targets: str | None,
     template: Path | None,
+    history_path: Path | None,
 ) -> None:
     """In-year monitoring (绩效运行监控): spending against plan and targets against what was due by --as-of.
 
@@ -52,10 +55,14 @@ def monitor(
     files, passed_over = actuals_files(actuals, encoding)
     for note in passed_over:
         click.echo(f"note: {note}", err=True)
-    _emit(
-        build_monitor(monitor_files(files, when, rules, encoding, targets), when),
-        fmt,
-        output,
-        "monitor",
-        template,
-    )
+    stores = None
+    if history_path is not None:
+        from evalengine.history.record import Stores
+
+        stores = Stores(history_path, create=False)
+    try:
+        results = monitor_files(files, when, rules, encoding, targets, stores)
+    finally:
+        if stores is not None:
+            stores.close()
+    _emit(build_monitor(results, when), fmt, output, "monitor", template)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from evalengine.cli.app import main, user_errors
+from evalengine.cli.history import DEFAULT, history_option
 from evalengine.cli.output import (
     SCORE_FORMATS,
     _emit,
@@ -19,11 +22,24 @@ from evalengine.cli.output import (
 )
 from evalengine.text import count
 
+if TYPE_CHECKING:
+    from evalengine.history.record import Stores
+    from evalengine.pipeline import Scored
+
 
 @main.command()
 @click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @report_options(SCORE_FORMATS)
 @click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error (missing actual, explanation …).")
+@history_option(
+    "A history file (SQLite): missing baselines of trend targets come from last year's record, and the "
+    "report shows last year's total and 同比. With --record, the run is recorded into it."
+)
+@click.option(
+    "--record",
+    is_flag=True,
+    help=f"Record this run in the history file (--history, default {DEFAULT} beside the targets file).",
+)
 @user_errors
 def score(
     actuals: tuple[Path, ...],
@@ -34,6 +50,8 @@ def score(
     encoding: str | None,
     targets: str | None,
     template: Path | None,
+    history_path: Path | None,
+    record: bool,
 ) -> None:
     """Score the self-evaluation (绩效自评) in ACTUALS: actuals files, or directories holding them.
 
@@ -44,17 +62,45 @@ def score(
     from evalengine.reports.view import build
 
     fmt = _format_for(fmt, output, template=template)
-    if fmt == "ndjson":
-        _stream_ndjson(actuals, rules, encoding, output, strict, targets)
-        return
-    files, passed_over = actuals_files(actuals, encoding)
-    for note in passed_over:
-        click.echo(f"note: {note}", err=True)
-    results = score_files(files, rules, encoding, progress=_progress, targets=targets)
-    report = build(results)
-    _emit(report, fmt, output, "report", template)
+    stores = _stores(history_path, record)
+    try:
+        if fmt == "ndjson":
+            _stream_ndjson(actuals, rules, encoding, output, strict, targets, stores, record)
+            return
+        files, passed_over = actuals_files(actuals, encoding)
+        for note in passed_over:
+            click.echo(f"note: {note}", err=True)
+        results = score_files(files, rules, encoding, progress=_progress, targets=targets, history=stores)
+        report = build(results)
+        _emit(report, fmt, output, "report", template)
+        if record and stores is not None:
+            _record(stores, results, encoding)
+    finally:
+        if stores is not None:
+            stores.close()
     if strict:
         _strict_exit(report["summary"]["findings"]["error"])
+
+
+def _stores(path: Path | None, record: bool) -> Stores | None:
+    """The history files this run reads (and, with --record, writes): none unless asked for."""
+    if path is None and not record:
+        return None
+    from evalengine.history.record import Stores
+
+    return Stores(path, create=record)
+
+
+def _record(stores: Stores, results: Iterable[Scored], encoding: str | None) -> None:
+    from evalengine.history.record import record
+
+    for path, run_id, new, scored in record(stores, results, encoding):
+        job = scored.job
+        what = f"{job.year} {job.targets.department or job.path}"
+        if new:
+            click.echo(f"recorded {what} ({count(len(scored.cards), 'project')}) in {path} as run {run_id}", err=True)
+        else:
+            click.echo(f"{what}: already recorded in {path} as run {run_id} (same inputs); nothing added", err=True)
 
 
 def _stream_ndjson(
@@ -64,11 +110,14 @@ def _stream_ndjson(
     output: Path | None,
     strict: bool,
     targets: str | None = None,
+    stores: Stores | None = None,
+    record: bool = False,
 ) -> None:
     """Write each project as it is scored: memory stays flat however large the batch.
 
     With -o the lines go to a temporary file renamed into place at the end, so an input error midway
-    leaves nothing behind; on stdout an error ends the stream early with exit code 2.
+    leaves nothing behind; on stdout an error ends the stream early with exit code 2. With --record,
+    each file is recorded when its last project has been scored: memory holds one file's scorecards.
     """
     from evalengine.pipeline import iter_scored
     from evalengine.reports.ndjson import ndjson_lines
@@ -76,15 +125,18 @@ def _stream_ndjson(
     def note(text: str) -> None:
         click.echo(f"note: {text}", err=True)
 
+    stream = iter_scored(actuals, rules, encoding, targets, note, stores)
+    if record and stores is not None:
+        stream = _recording(stream, stores, encoding)
     errors = 0
     if output is None:
-        for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets, note)):
+        for line in ndjson_lines(stream):
             sys.stdout.write(line)
             if line.startswith('{"summary"'):
                 errors = json.loads(line)["summary"]["findings"]["error"]
     else:
         with atomic_file(output, "w") as handle:
-            for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets, note)):
+            for line in ndjson_lines(stream):
                 handle.write(line)
                 last = line
         summary = json.loads(last)["summary"]
@@ -93,6 +145,22 @@ def _stream_ndjson(
         click.echo(f"wrote {output} ({projects}, {count(errors, 'error finding')})", err=True)
     if strict:
         _strict_exit(errors)
+
+
+def _recording(stream: Iterator[Scored], stores: Stores, encoding: str | None) -> Iterator[Scored]:
+    """Pass the stream through, recording each file once all its projects have gone by."""
+    from evalengine.pipeline import Scored
+
+    job, cards = None, []
+    for scored in stream:
+        if scored.job is not job and job is not None:
+            _record(stores, [Scored(job, cards)], encoding)
+            cards = []
+        job = scored.job
+        cards += scored.cards
+        yield scored
+    if job is not None:
+        _record(stores, [Scored(job, cards)], encoding)
 
 
 def _strict_exit(errors: int) -> None:

@@ -24,6 +24,8 @@ TierName = Literal["达成", "部分达成", "未达成"]
 # How a target takes the evaluator's tier (达成 / 部分达成 / 未达成) when it is written as a word:
 # never (numbers and dates only), allowed (numbers, or a tier when they are not to hand), only.
 TierUse = Literal["never", "allowed", "only"]
+# Each predicate class also says, as `baseline: ClassVar[bool]`, whether it is judged against a baseline
+# (usually last year's value): the pipeline fills a missing baseline from history for exactly those kinds.
 
 SYMBOLS: dict[Op, str] = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 TREND_TEXT: dict[TrendKind, str] = {
@@ -109,6 +111,7 @@ class Comparison:
 
     kind: ClassVar[str] = "comparison"
     tiers: ClassVar[TierUse] = "never"
+    baseline: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "direction", DIRECTIONS[self.op])  # read for every indicator scored
@@ -154,6 +157,7 @@ class Range:
 
     kind: ClassVar[str] = "range"
     tiers: ClassVar[TierUse] = "never"
+    baseline: ClassVar[bool] = False
 
     def meets(self, actual: Decimal) -> bool:
         """Whether `actual` (in the range's unit) lies inside, ends included."""
@@ -190,6 +194,7 @@ class Deadline:
 
     kind: ClassVar[str] = "deadline"
     tiers: ClassVar[TierUse] = "never"
+    baseline: ClassVar[bool] = False
 
     def resolve(self, budget_year: int) -> date:
         """The due date in `budget_year` (a year written in the target wins)."""
@@ -292,6 +297,7 @@ class Trend:
 
     kind: ClassVar[str] = "trend"
     tiers: ClassVar[TierUse] = "allowed"
+    baseline: ClassVar[bool] = True
 
     def tier(self, actual: Decimal, baseline: Decimal, rules: TrendRules) -> TierName:
         """The tier `actual` earns against `baseline`, under a pack's `rules`."""
@@ -332,6 +338,7 @@ class Qualitative:
 
     kind: ClassVar[str] = "qualitative"
     tiers: ClassVar[TierUse] = "only"
+    baseline: ClassVar[bool] = False
 
     def canonical(self) -> str:
         """The phrase itself."""
@@ -351,6 +358,7 @@ class Reference:
 
     kind: ClassVar[str] = "reference"
     tiers: ClassVar[TierUse] = "only"
+    baseline: ClassVar[bool] = False
 
     def canonical(self) -> str:
         """The reference as written: 按 + its source."""
@@ -481,6 +489,11 @@ class Change:
 
 
 Predicate = Comparison | Range | Deadline | Trend | Qualitative | Reference | Graded | Tolerance | Change
+
+
+def uses_baseline(predicate: Predicate) -> bool:
+    """Whether `predicate` is judged against a baseline (只减不增, 持续提高 …), which history can supply."""
+    return predicate.baseline
 
 
 def predicate_json(text: str, predicate: Predicate) -> dict[str, Any]:

@@ -106,6 +106,21 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         # the evaluator's own words for the Word report, only where the actuals file gives them
         **({"narrative": job.narratives[project.code]} if project.code in job.narratives else {}),
         **({"signoff": job.signoffs[project.code]} if project.code in job.signoffs else {}),
+        **(_compared(card, scored) if scored.priors is not None else {}),
+    }
+
+
+def _compared(card: Scorecard, scored: Scored) -> dict[str, Any]:
+    """With history: last year's recorded total (上年得分) and the change (同比, in points), null when not found."""
+    assert scored.priors is not None
+    prior = scored.priors.get(card.project.code)
+    if prior is None:
+        return {"previous": None, "change": None}
+    places = scored.job.pack.rounding.total.places
+    change = card.total - prior.total
+    return {
+        "previous": {"year": prior.year, "total": fixed(prior.total, places), "grade": prior.grade},
+        "change": ("+" if change > 0 else "") + fixed(change, places),
     }
 
 
@@ -124,6 +139,7 @@ def build(results: list[Scored]) -> dict[str, Any]:
     packs = sorted({s.job.pack.name for s in results})
     years = sorted({s.job.year for s in results})
     departments = [s.job.targets.department for s in results if s.job.targets.department]
+    compared = sorted({s.job.year - 1 for s in results if s.priors is not None})
     return {
         "rules": packs[0] if len(packs) == 1 else "mixed",
         "rules_title": results[0].job.pack.title if len(packs) == 1 else "多套规则",
@@ -139,6 +155,7 @@ def build(results: list[Scored]) -> dict[str, Any]:
             "grades": {g: counts.get(g, 0) for g in grade_names},
             "findings": {"error": severities.get("error", 0), "warning": severities.get("warning", 0)},
         },
+        **({"history": {"compared_with": compared}} if compared else {}),
     }
 
 

@@ -53,6 +53,25 @@ def _line(ws: Worksheet, row: int, label: str, text: str, last: int = 8) -> None
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)
 
 
+def _compared(ws: Worksheet, report: dict[str, Any]) -> None:
+    """With history: 上年总分 and 同比 in two columns after the overview's own, blank where not recorded."""
+    for col, label in ((9, "上年总分"), (10, "同比")):
+        cell = ws.cell(row=2, column=col, value=label)
+        cell.fill, cell.font, cell.border, cell.alignment = HEAD, BOLD, BOX, CENTER
+        ws.column_dimensions[get_column_letter(col)].width = 10
+    for row, p in enumerate(report["projects"], start=3):
+        previous = p.get("previous")
+        _row_cells(ws, row, {9: _num(previous["total"]) if previous else "—", 10: _num(p.get("change")) or "—"})
+
+
+def _row_cells(ws: Worksheet, row: int, values: dict[int, Any]) -> None:
+    for col, value in values.items():
+        cell = ws.cell(row=row, column=col, value=value)
+        cell.border, cell.alignment = BOX, WRAP
+        if isinstance(value, Decimal):
+            cell.number_format = "0.00"
+
+
 def _num(text: str | None) -> Decimal | str:
     return Decimal(text) if text else ""
 
@@ -108,6 +127,8 @@ def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
             numbers=(3, 4, 5, 6),
         )
         row += 1
+    if report.get("history"):
+        _compared(ws, report)
     _row(
         ws,
         row,

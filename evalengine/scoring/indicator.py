@@ -351,6 +351,8 @@ class IndicatorScorer:
         if obs.tier is not None and obs.tier != tier:
             raise InputError(f"the tier given ({obs.tier}) contradicts the numbers, which give {tier}")
         head = f"实际{obs.baseline.written(a)}，基线{obs.baseline.written(b)}，{p.canonical()}："
+        if obs.baseline_year is not None:
+            head = f"基线取自{obs.baseline_year}年记录：{obs.baseline}；{head}"
         return self._tier_outcome(tier, obs.score, w, head, obs.baseline.written(a))
 
     def _tiered(self, p: Qualitative | Reference, w: Decimal, obs: Observation) -> Outcome | None:

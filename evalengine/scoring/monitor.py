@@ -201,6 +201,8 @@ def indicator_light(
             a = align(obs.value, obs.baseline.unit)
             tier = p.tier(a, obs.baseline.value, pack.methods.trend)
             note = f"{p.canonical()}：{tier}"
+            if obs.baseline_year is not None:
+                note = f"基线取自{obs.baseline_year}年记录：{obs.baseline}；{note}"
             shown = obs.baseline.written(a, pack.rounding.places)
             return made(shown, f"基线{obs.baseline}", None, TIER_LIGHT[tier], note)
         case Comparison() | Range():
