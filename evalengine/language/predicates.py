@@ -390,6 +390,7 @@ class Graded:
 
     kind: ClassVar[str] = "graded"
     tiers: ClassVar[TierUse] = "never"
+    baseline: ClassVar[bool] = False
 
     @property
     def unit(self) -> str | None:
@@ -426,6 +427,7 @@ class Tolerance:
 
     kind: ClassVar[str] = "tolerance"
     tiers: ClassVar[TierUse] = "never"
+    baseline: ClassVar[bool] = False
 
     def meets(self, deviation: Decimal) -> bool:
         """Whether |deviation| (in the tolerance's unit) is within the tolerance."""
@@ -458,6 +460,7 @@ class Change:
 
     kind: ClassVar[str] = "change"
     tiers: ClassVar[TierUse] = "never"
+    baseline: ClassVar[bool] = True
 
     @property
     def relative(self) -> bool:

@@ -325,6 +325,8 @@ class IndicatorScorer:
         shown = obs.baseline if obs.baseline.unit else obs.value
         places = self.pack.rounding.places
         head = f"实际{shown.written(a.value, places)}，基线{shown.written(b.value, places)}，{p.canonical()[:2]}"
+        if obs.baseline_year is not None:
+            head = f"基线取自{obs.baseline_year}年记录：{obs.baseline}；{head}"
         return self._bounded(bound, w, (achieved, target, head, "目标"))
 
     @staticmethod
