@@ -662,7 +662,7 @@ def _judge_total(
     year: int | None,
     pack: Pack,
 ) -> tuple[Check, Decimal | None, int]:
-    places = max(c.places, p.places)
+    places = p.places or c.places  # a total printed to fewer places than its scores is rounded; 100 is not 99.7
     check = Check(p.text, None)
     scored = [r for r in rows if r.audit is not None and r.audit.scored]
     applicable = [r for r in scored if r.audit is not None and r.audit.status != "na" and not r.score.na]
@@ -718,6 +718,7 @@ def _judge_total(
         rate = budget.rate
         capped = []
         for value in candidates:
+            capped.append(value)
             value = min(value, HUNDRED)
             capped.append(value)
             for band, cap in pack.caps:
