@@ -179,3 +179,10 @@ def test_a_folder_audits_its_tables_and_passes_over_other_files(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["summary"]["tables"] == 2
     assert "actuals.yaml: not a file of published tables" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["audit.docx", "audit.ndjson", "audit.pdf"])
+def test_an_output_format_audit_does_not_write_is_refused(name: str, tmp_path: Path) -> None:
+    out = tmp_path / name
+    result = run("audit", str(TABLES), "-o", str(out))
+    assert result.exit_code == 2 and not out.exists()

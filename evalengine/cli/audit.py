@@ -61,6 +61,8 @@ def audit(
     from evalengine.reports.formats import render_as
 
     fmt = _format_for(fmt, output, FORMATS)
+    if fmt not in FORMATS:  # an extension naming another command's format (.docx, .ndjson)
+        raise click.UsageError(f"audit writes {', '.join(FORMATS)}, not {fmt}")
     if year is not None and not 1900 <= year <= 2200:
         raise click.BadParameter(f"expected a year such as 2024, found {year}", param_hint="--year")
     override = load_pack(rules, Path.cwd()) if rules else None
