@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-Kind = Literal["report", "monitor", "review"]  # the self-evaluation (score), in-year monitoring, target review
+Kind = Literal["report", "monitor", "review", "audit"]  # self-evaluation (score), monitoring, target review, audit
 FORMATS = ("md", "html", "json", "xlsx", "docx")
 BINARY = ("xlsx", "docx")  # formats that are files, never printed to a terminal
 
@@ -31,6 +31,10 @@ def render_as(view: dict[str, Any], fmt: str, kind: Kind = "report", template: P
                 from evalengine.reports.review_xlsx import review_workbook_bytes
 
                 return review_workbook_bytes(view)
+            if kind == "audit":
+                from evalengine.reports.audit_xlsx import audit_workbook_bytes
+
+                return audit_workbook_bytes(view)
             return xlsx.workbook_bytes(view) if kind == "report" else xlsx.monitor_workbook_bytes(view)
         case "docx":
             from evalengine.reports.docx import docx_bytes  # docxtpl and lxml: only when asked for

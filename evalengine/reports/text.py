@@ -8,7 +8,10 @@ from typing import Any
 
 import jinja2
 
+from evalengine.audit.model import REASONS
 from evalengine.numbers import HUNDRED, ZERO, fixed, round_to
+from evalengine.reports.audit import MODE_ZH
+from evalengine.reports.audit import VERDICT_ZH as AUDIT_VERDICT_ZH
 from evalengine.reports.review import REVIEW_SEVERITY_ZH, VERDICT_ZH
 from evalengine.reports.view import (
     SEVERITY_ZH,
@@ -52,6 +55,7 @@ def _environment() -> jinja2.Environment:
     env.filters["lag"] = lag
     env.globals.update(SEVERITY_ZH=SEVERITY_ZH, STATUS_ZH=STATUS_ZH, LIGHT_ZH=LIGHT_ZH)
     env.globals.update(REVIEW_SEVERITY_ZH=REVIEW_SEVERITY_ZH, VERDICT_ZH=VERDICT_ZH)
+    env.globals.update(AUDIT_VERDICT_ZH=AUDIT_VERDICT_ZH, REASONS=REASONS, MODE_ZH=MODE_ZH)
     return env
 
 

@@ -1,0 +1,153 @@
+"""The 自评表 as published, read for auditing: a YAML/JSON file of tables, or an Excel 自评表 workbook.
+
+Both become one Document of the same shape (year, rules, department, tables: [{project, budget,
+indicators, total}]), every value located by line or cell, so one audit reads them all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from evalengine.errors import InputError, Location
+from evalengine.inputs.collect import Collector, need_mapping, need_year
+from evalengine.sources.dispatch import format_of
+from evalengine.sources.documents import Document, parse_json, parse_yaml, read_text
+from evalengine.text import nfkc
+
+FILE_KEYS = ("year", "rules", "department", "tables")
+
+
+TABLE_KEYS = ("project", "code", "department", "unit", "budget", "indicators", "total")
+
+
+BUDGET_KEYS = ("initial", "adjusted", "spent", "rate", "weight", "score", "explanation")
+
+
+# the target table's keys (language of targets files) plus what a published 自评表 prints beside them
+ROW_KEYS = (
+    "level1",
+    "level2",
+    "name",
+    "description",
+    "target",
+    "basis",
+    "weight",
+    "direction",
+    "operator",
+    "value",
+    "unit",
+    "actual",
+    "score",
+    "explanation",
+    "evidence",
+)
+
+
+@dataclass
+class AuditFile:
+    """One file of published tables: its document and what it says for all its tables."""
+
+    path: Path
+    doc: Document
+    year: int | None
+    rules: str | None
+    department: str
+    tables: list[tuple[str, int]] = field(default_factory=list)  # where each table's mapping is
+    notes: list[str] = field(default_factory=list)  # sheets passed over, and why
+
+
+def read_audit_file(path: Path, encoding: str | None = None, year: int | None = None) -> AuditFile:
+    """A file of published tables (YAML, JSON or an Excel 自评表). Only a file that holds no table at all,
+    or is not a mapping of tables, is an input error: one odd table is audited as far as it reads."""
+    if format_of(path) == "xlsx":
+        from evalengine.audit.workbook import read_workbook  # openpyxl: only when a workbook is read
+
+        doc, notes = read_workbook(path)
+    else:
+        text = read_text(path, encoding)
+        doc = parse_json(text, str(path)) if format_of(path) == "json" else parse_yaml(text, str(path))
+        notes = []
+    c = Collector(doc)
+    data = need_mapping(c, doc.data, (), "a file of published tables (year:, rules:, tables:)")
+    c.keys((), data, FILE_KEYS)
+    c.raise_if_any()
+    file_year = c.attempt(need_year, c, data.get("year"), ("year",))
+    c.raise_if_any()
+    if year is not None and file_year is not None and year != file_year:
+        raise InputError(f"--year {year} differs from the file's year {file_year}", c.where(("year",)))
+    tables = data.get("tables")
+    if not isinstance(tables, list) or not tables:
+        what = "no 自评表 sheet found (a sheet with 三级指标, 分值 and 得分 columns)" if not notes else notes[0]
+        if format_of(path) == "xlsx":
+            raise InputError(what, Location(str(path)))
+        raise InputError("tables: expected a list of published 自评表 tables", c.where(("tables",)))
+    rules = data.get("rules")
+    if rules is not None and not isinstance(rules, str):
+        raise InputError("rules: expected a built-in pack name or a path", c.where(("rules",)))
+    department = data.get("department")
+    department = "" if department is None or isinstance(department, (dict, list)) else str(department).strip()
+    return AuditFile(
+        path,
+        doc,
+        year or file_year,
+        rules,
+        department,
+        [("tables", i) for i in range(len(tables))],
+        notes,
+    )
+
+
+# --- printed numbers -------------------------------------------------------------------------------
+
+NA_WORDS = frozenset({"不适用", "na", "n/a"})
+EMPTY = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "*"})
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A number as a table prints it: its value, the decimals written, and the text shown back."""
+
+    value: Decimal | None  # None: the cell is empty
+    places: int = 0
+    text: str | None = None
+    na: bool = False  # 不适用
+
+
+def printed_number(value: Any, where: Location, what: str, unit: str = "分") -> Printed:
+    """A printed score or weight (20, 19.6, 19.60, 20分), an empty cell, or 不适用."""
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise InputError(f"{what}: expected a number, found {value!r}", where)
+        return Printed(None)
+    if isinstance(value, (dict, list)):
+        raise InputError(
+            f"{what}: expected a number, found a {'mapping' if isinstance(value, dict) else 'list'}", where
+        )
+    text = nfkc(str(value)).strip().replace(",", "")
+    if text in EMPTY:
+        return Printed(None)
+    if text.lower() in NA_WORDS:
+        return Printed(None, 0, "不适用", na=True)
+    number = text.removesuffix(unit).strip() if unit else text
+    if not _NUMBER.match(number):
+        raise InputError(f"{what}: expected a number such as 19.6, found {value!r}", where)
+    places = len(number.split(".", 1)[1]) if "." in number else 0
+    return Printed(Decimal(number), places, number)
+
+
+def printed_rate(value: Any, where: Location) -> Printed:
+    """执行率 as printed: 97%, 97.5％, or a bare 97 (the 执行率（%） column); the value is a fraction."""
+    if value is None:
+        return Printed(None)
+    text = nfkc(str(value)).strip() if not isinstance(value, (dict, list, bool)) else "?"
+    if text in EMPTY:
+        return Printed(None)
+    number = text.removesuffix("%").strip()
+    if not _NUMBER.match(number) or number.startswith("-"):
+        raise InputError(f"rate: expected a percentage such as 97%, found {value!r}", where)
+    return Printed(Decimal(number) / 100, 0, f"{number}%")
