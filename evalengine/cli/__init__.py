@@ -3,7 +3,7 @@
 Exit codes: 0 success, 1 findings (with --strict), 2 bad input (never a traceback).
 """
 
-from evalengine.cli import check, importing, init, monitor, parse, review, rules, score
+from evalengine.cli import check, importing, init, mappings, monitor, parse, review, rules, score
 from evalengine.cli.app import main
 
-__all__ = ["check", "importing", "init", "main", "monitor", "parse", "review", "rules", "score"]
+__all__ = ["check", "importing", "init", "main", "mappings", "monitor", "parse", "review", "rules", "score"]

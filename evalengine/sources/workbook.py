@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from evalengine.errors import InputError, KeyPath, Location, ReadError
 from evalengine.numbers import plain, to_decimal
 from evalengine.sources.documents import Document, remember_input
+from evalengine.sources.mapped import Grid
 
 SETTINGS = "设置"
 
@@ -131,3 +133,52 @@ def _merged_values(ws: Worksheet) -> dict[tuple[int, int], Any]:
             for c in range(rng.min_col, rng.max_col + 1):
                 out[(r, c)] = value
     return out
+
+
+def display(cell: Any) -> str | None:
+    """A cell's text as Excel shows it: 5 formatted 0.00 is 5.00, 0.3 formatted 0% is 30%, text as typed."""
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        text = _text(value) if not isinstance(value, str) else value.strip()
+        return text if text else None
+    number = to_decimal(repr(value))
+    fmt = cell.number_format or "General"
+    if fmt.endswith("%"):
+        number *= 100
+    places = re.search(r"0\.(0+)", fmt)
+    text = f"{number:.{len(places.group(1))}f}" if places else plain(number)
+    return text + ("%" if fmt.endswith("%") else "")
+
+
+def workbook_grids(path: Path) -> tuple[list[str], Callable[[list[str]], list[Grid]]]:
+    """A workbook's sheet names, and its sheets as grids of what each cell shows (merged cells repeated)."""
+
+    wb = _open(path)
+
+    def grids(names: list[str]) -> list[Grid]:
+        out = []
+        for name in names:
+            ws = wb[name]
+            merged: dict[tuple[int, int], str | None] = {}
+            for rng in ws.merged_cells.ranges:
+                top = display(ws.cell(row=rng.min_row, column=rng.min_col))
+                for r in range(rng.min_row, rng.max_row + 1):
+                    for c in range(rng.min_col, rng.max_col + 1):
+                        merged[(r, c)] = top
+            width = ws.max_column + 1
+            rows = [
+                [merged[(r, c)] if (r, c) in merged else display(ws.cell(row=r, column=c)) for c in range(1, width)]
+                for r in range(1, ws.max_row + 1)
+            ]
+            out.append(Grid(name, rows, _namer(name)))
+        return out
+
+    return list(wb.sheetnames), grids
+
+
+def _namer(sheet: str) -> Callable[[int, int], str]:
+    from openpyxl.utils import get_column_letter
+
+    return lambda r, c: f"{sheet}!{get_column_letter(c + 1)}{r + 1}"
