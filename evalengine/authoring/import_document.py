@@ -81,7 +81,7 @@ def import_blocks(blocks: list[Block], path: Path, mapping: Mapping | None = Non
             result.notes.append(f"{name}:{block.number}: page number {block.text} passed over ({block.place})")
         elif block.text not in ("预算项目绩效目标",):
             result.warnings.append(f"{name}:{block.number}: not placed ({block.place}): {block.text}")
-    projects: list[dict[str, Any]] = []
+    projects: list[dict[str, Any]] = result.data.setdefault("projects", [])
     for heading, tables in groups:
         if not tables:
             assert heading is not None
@@ -100,6 +100,7 @@ def import_blocks(blocks: list[Block], path: Path, mapping: Mapping | None = Non
             )
         projects += found
     data: dict[str, Any] = {}
+    projects = result.data.pop("projects")
     if department or result.data.get("department"):
         data["department"] = department or result.data["department"]
     data["unit"] = "万元"

@@ -60,8 +60,11 @@ def builtin_candidates() -> list[Mapping]:
 def import_tables(
     tables: list[Table], mapping: Mapping, file: str, result: Imported, *, keep_empty: bool = False
 ) -> list[dict[str, Any]]:
-    """Projects from mapped tables: a table a project, or a flat list grouped by its 项目编码 column."""
+    """Projects from mapped tables: a table a project, or a flat list grouped by its 项目编码 column.
+
+    They are located as the projects that follow those already in `result.data["projects"]`."""
     projects: list[dict[str, Any]] = []
+    first = len(result.data.get("projects") or [])
     for table in tables:
         for note in table.notes:
             result.notes.append(f"{Path(file).name} {note}")
@@ -90,11 +93,10 @@ def import_tables(
                         if row.values.get(f):
                             fields[f], cells[f] = row.values[f], row.cells[f]
                             break
-                _project(fields, cells, rows, table, mapping, file, result, projects, keep_empty)
+                _project(fields, cells, rows, table, mapping, file, result, projects, keep_empty, first)
         else:
-            _project(
-                dict(table.fields), dict(table.cells), table.rows, table, mapping, file, result, projects, keep_empty
-            )
+            fields, cells = dict(table.fields), dict(table.cells)
+            _project(fields, cells, table.rows, table, mapping, file, result, projects, keep_empty, first)
     return projects
 
 
@@ -112,9 +114,10 @@ def _project(
     result: Imported,
     projects: list[dict[str, Any]],
     keep_empty: bool,
+    first: int = 0,
 ) -> None:
     name = Path(file).name
-    at: KeyPath = ("projects", len(projects))
+    at: KeyPath = ("projects", first + len(projects))
     where = table.where
     located: dict[KeyPath, Location] = {at: _loc(file, cells.get("code") or cells.get("project") or where)}
     if fields.get("department"):

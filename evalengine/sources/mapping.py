@@ -235,8 +235,10 @@ def validate(doc: Document, name: str) -> Mapping:
     stop = e.texts(("stop",), data.get("stop", KEYS["stop"][1]), "texts") or ()
     columns, written = _columns(e, data.get("columns"))
     labels = _labels(e, data.get("labels") or {}, written)
-    fill = e.texts(("fill_down",), data.get("fill_down", KEYS["fill_down"][1]), "fields") or ()
-    for n, f in enumerate(fill):
+    fill: tuple[str, ...] = tuple(f for f in KEYS["fill_down"][1] if f in columns)  # the default: where mapped
+    if "fill_down" in data:
+        fill = e.texts(("fill_down",), data["fill_down"], "fields") or ()
+    for n, f in enumerate(fill if "fill_down" in data else ()):
         if f not in columns:
             e.add(("fill_down", n) if isinstance(data.get("fill_down"), list) else ("fill_down",),
                   f"fill_down: {f!r} is not one of this mapping's columns{did_you_mean(f, columns)}")  # fmt: skip
