@@ -1,4 +1,5 @@
-"""Where the data that ships with evalengine lives: grammar/ (with the vocabulary), rules/ (the packs) and templates/.
+"""Where the data that ships with evalengine lives: grammar/ (with the vocabulary), rules/ (the packs),
+templates/ and mappings/ (the layouts of provinces' tables).
 
 In a wheel they are installed inside the package; in a source checkout they sit beside it.
 """

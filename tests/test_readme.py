@@ -112,11 +112,33 @@ def workspace(tmp: Path, args: list[str]) -> Path:
     for arg in args:  # a folder of actuals files (city/, province/): the example's folder
         if arg.endswith("/") and not (root / arg).exists():
             shutil.copytree(ROOT / "examples" / "zunhua-2024", root / arg)
+    _tables(root, args)
     if "--encoding" in args:  # files saved in that encoding, as the README says
         encoding = args[args.index("--encoding") + 1]
         for path in root.glob("*.yaml"):
             path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
     return root
+
+
+def _tables(root: Path, args: list[str]) -> None:
+    """The tables `import` reads in the README: the bundled department's as PDF, Word and a province's
+    workbook (tests/fixtures/make_tables.py), and the README's own `my-province.yaml` mapping."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    import make_tables
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```yaml\n(# ([\w.-]+\.yaml)\n.*?)```", readme, flags=re.S):
+        (root / block[1]).write_text(block[0], encoding="utf-8")
+    if "targets.docx" in args or "budget.pdf" in args:
+        make_tables.department_docx(root / "targets.docx")
+    if "budget.pdf" in args:
+        if shutil.which("soffice") is None:
+            pytest.skip("LibreOffice (soffice) is not installed: no PDF to import")
+        (root / "budget.pdf").write_bytes(make_tables.to_pdf(root / "targets.docx", root).read_bytes())
+    if "province.xlsx" in args:
+        make_tables.split_target_workbook(root / "province.xlsx")
 
 
 def _expand(args: list[str], root: Path) -> list[str]:

@@ -498,7 +498,9 @@ def to_yaml(data: dict[str, Any], source: str, year: int | None = None) -> str:
         out.append("    indicators:")
         for i in p["indicators"]:
             fields = ", ".join(
-                f"{k}: {q(i[k])}" for k in ("level1", "level2", "name", "description", "target", "basis")
+                f"{k}: {q(i[k])}"
+                for k in ("level1", "level2", "name", "description", "target", "basis", "weight", "direction")
+                if k in i  # weight and direction only where the table prints them
             )
             out.append(f"      - {{{fields}}}")
     return "\n".join(out) + "\n"

@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from evalengine.authoring.import_text import Imported
 from evalengine.errors import KeyPath, Location
+from evalengine.sources.mapped import Grid
 from evalengine.sources.workbook import (
     _merged_values,
     _open,
@@ -141,3 +142,16 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
             }
         )
     return result
+
+
+def own_layout_fields(grids: list[Grid]) -> int:
+    """How many fields this layout's header row and labels find in the first sheet that has its header:
+    a built-in mapping is chosen over it only when it finds more."""
+    for grid in grids:
+        labels: set[str] = set()
+        for row in grid.rows:
+            found = {_HEADER[t] for t in row if t in _HEADER}
+            if {"level1", "name", "target"} <= found:
+                return len(found) + len(labels)
+            labels |= {_LABELS[t.replace(" ", "")] for t in row if t and t.replace(" ", "") in _LABELS}
+    return 0

@@ -20,7 +20,7 @@ class Table:
     warnings: tuple[str, ...] = ()
 
 
-TARGET_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".txt")
+TARGET_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".txt", ".pdf", ".docx")
 
 
 def read_table(path: Path, vocab: Vocabulary | None = None, encoding: str | None = None) -> Table:
@@ -30,12 +30,16 @@ def read_table(path: Path, vocab: Vocabulary | None = None, encoding: str | None
         return Table(parse_yaml(read_text(path, encoding), str(path)))
     if suffix == ".json":
         return Table(parse_json(read_text(path, encoding), str(path)))
-    if suffix == ".xlsx":
-        from evalengine.authoring.import_xlsx import import_xlsx  # openpyxl: only when a workbook is read
+    if suffix in (".xlsx", ".pdf", ".docx"):
+        from evalengine.authoring.importing import import_file  # openpyxl, pdfplumber: only when read
 
-        imported = import_xlsx(path, keep_empty=True)
+        imported = import_file(path, keep_empty=suffix == ".xlsx", vocab=vocab)
         doc = Document(imported.data, str(path), cells={k: v.cell for k, v in imported.where.items() if v.cell})
-        what = "an Excel 绩效目标表 (a sheet with a row naming 一级指标, 三级指标, 指标值)"
+        what = {
+            ".xlsx": "an Excel 绩效目标表 (a sheet with a row naming 一级指标, 三级指标, 指标值)",
+            ".pdf": "a PDF 绩效目标表 with ruled tables",
+            ".docx": "a Word 绩效目标表 with its tables as Word tables",
+        }[suffix]
     else:
         imported = import_text(read_text(path, encoding), vocab, source=str(path))
         doc = Document(imported.data, str(path), marks=_lines(imported))

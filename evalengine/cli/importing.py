@@ -11,7 +11,6 @@ import click
 from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import Year, _is_device, write_atomically
 from evalengine.errors import EvalEngineError
-from evalengine.sources.documents import read_text, refuse_control_lines
 from evalengine.text import count
 
 
@@ -34,16 +33,30 @@ from evalengine.text import count
 @click.option("--year", type=Year(), default=None, help="The budget year, written into the targets file.")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything could not be placed.")
 @click.option("--encoding", default=None, help="Encoding of SOURCE when it is not UTF-8 (e.g. gbk).")
+@click.option(
+    "--mapping",
+    default=None,
+    help="How the tables are laid out: a built-in mapping (evalengine mappings list) or a mapping file. "
+    "Default: for .xlsx the built-in mapping whose headers match; for .pdf/.docx budget-disclosure.",
+)
 @user_errors
 def import_(
-    source: Path, output: Path | None, fmt: str | None, year: int | None, strict: bool, encoding: str | None
+    source: Path,
+    output: Path | None,
+    fmt: str | None,
+    year: int | None,
+    strict: bool,
+    encoding: str | None,
+    mapping: str | None,
 ) -> None:
-    """Read published 绩效目标表 (text extracted from the PDF) into a targets file.
+    """Read published 绩效目标表 into a targets file: the PDF (or its extracted .txt), a Word document,
+    or an Excel workbook (each province's layout through a mapping).
 
-    Prints what it read and a located warning for every line it could not place.
+    Prints what it read and a located warning for every line, row or cell it could not place.
     Exit 0, 1 with --strict when anything was not placed, 2 when SOURCE cannot be read.
     """
-    from evalengine.authoring.import_text import import_text, to_yaml
+    from evalengine.authoring.import_text import to_yaml
+    from evalengine.authoring.importing import import_file
 
     if fmt is None and output is not None:
         fmt = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}.get(output.suffix.lower())
@@ -53,21 +66,25 @@ def import_(
                 "json (extensions .yaml .yml .json), or give --format"
             )
     fmt = fmt or "yaml"
-    if source.suffix.lower() == ".xlsx":
-        from evalengine.authoring.import_xlsx import import_xlsx
-
-        imported = import_xlsx(source)
-    else:
-        text = read_text(source, encoding)
-        refuse_control_lines(text, source, allowed="\f")  # pdftotext separates pages with a form feed
-        imported = import_text(text, source=source.name)
+    imported = import_file(source, mapping, encoding=encoding)
     data = imported.data
     if not data.get("projects"):
-        raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint="is this the PDF's text?")
+        hint = {
+            ".xlsx": "a sheet with a row naming 三级指标 and 指标值; for another layout give --mapping "
+            "(evalengine mappings list)",
+            ".pdf": "a PDF whose tables are ruled and whose text can be selected; give --mapping for another layout",
+            ".docx": "a Word document with its tables as Word tables; give --mapping for another layout",
+        }.get(source.suffix.lower(), "is this the PDF's text?")
+        raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint=hint)
     for project in data["projects"]:
         click.echo(f"read {project['code']} {project['name']}: {len(project['indicators'])} indicators", err=True)
     total = sum(len(p["indicators"]) for p in data["projects"])
-    click.echo(f"read {count(len(data['projects']), 'project')}, {count(total, 'indicator')}", err=True)
+    budget = _budget(data["projects"])
+    click.echo(
+        f"read {count(len(data['projects']), 'project')}, {count(total, 'indicator')}"
+        + (f", 预算数 {budget}{data.get('unit', '万元')} in all" if budget else ""),
+        err=True,
+    )
     for note in imported.notes:
         click.echo(f"note: {note}", err=True)
     for warning in imported.warnings:
@@ -84,3 +101,17 @@ def import_(
         n = len(imported.warnings)
         click.echo(f"strict: {n} warning{'' if n == 1 else 's'} (lines or rows not placed), exit 1", err=True)
         sys.exit(1)
+
+
+def _budget(projects: list[dict[str, object]]) -> str:
+    """The projects' 预算数 added up, as read; empty when one does not read as an amount."""
+    from evalengine.numbers import plain, to_decimal
+
+    total = to_decimal("0")
+    for project in projects:
+        budget = project.get("budget")
+        try:
+            total += to_decimal(str(budget.get("total") if isinstance(budget, dict) else budget))
+        except ValueError:
+            return ""
+    return plain(total)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from evalengine.limits import (
 )
 from evalengine.numbers import plain, to_decimal
 from evalengine.sources.documents import Document, control_character, open_regular
+from evalengine.sources.mapped import Grid
 
 SETTINGS = "设置"
 
@@ -259,3 +261,59 @@ def _merged_values(ws: Worksheet, cells: dict[tuple[int, int], Any]) -> dict[tup
             for c in range(rng.min_col, min(rng.max_col, last_col) + 1):
                 out[(r, c)] = value
     return out
+
+
+def display(cell: Any) -> str | None:
+    """A cell's text as Excel shows it: 5 formatted 0.00 is 5.00, 0.3 formatted 0% is 30%, text as typed."""
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        text = _text(value) if not isinstance(value, str) else value.strip()
+        return text if text else None
+    number = to_decimal(repr(value))
+    fmt = cell.number_format or "General"
+    if fmt.endswith("%"):
+        number *= 100
+    places = re.search(r"0\.(0+)", fmt)
+    text = f"{number:.{len(places.group(1))}f}" if places else plain(number)
+    return text + ("%" if fmt.endswith("%") else "")
+
+
+def workbook_grids(path: Path) -> tuple[list[str], Callable[[list[str]], list[Grid]]]:
+    """A workbook's sheet names, and its sheets as grids of what each cell shows (merged cells repeated)."""
+
+    wb = _open(path)
+
+    def grids(names: list[str]) -> list[Grid]:
+        out = []
+        for name in names:
+            ws = wb[name]
+            # the extent of the cells that hold values, within the caps: never max_row × max_column, which
+            # one stray value in XFD1048576 stretches to seventeen billion cells
+            used = used_cells(ws, path)
+            last_row = max((r for r, _ in used), default=0)
+            last_col = max((c for _, c in used), default=0)
+            merged: dict[tuple[int, int], str | None] = {}
+            for rng in ws.merged_cells.ranges:
+                top = display(ws.cell(row=rng.min_row, column=rng.min_col))
+                for r in range(rng.min_row, min(rng.max_row, last_row) + 1):
+                    for c in range(rng.min_col, min(rng.max_col, last_col) + 1):
+                        merged[(r, c)] = top
+            rows = [
+                [
+                    merged[(r, c)] if (r, c) in merged else display(ws.cell(row=r, column=c))
+                    for c in range(1, last_col + 1)
+                ]
+                for r in range(1, last_row + 1)
+            ]
+            out.append(Grid(name, rows, _namer(name)))
+        return out
+
+    return list(wb.sheetnames), grids
+
+
+def _namer(sheet: str) -> Callable[[int, int], str]:
+    from openpyxl.utils import get_column_letter
+
+    return lambda r, c: f"{sheet}!{get_column_letter(c + 1)}{r + 1}"
