@@ -123,7 +123,7 @@ def test_each_built_in_layout_gives_the_bundled_targets(layout: str, named: bool
 
 def test_evalengines_own_layout_is_still_read_as_before(tmp_path: Path) -> None:
     source = tmp_path / "own.xlsx"
-    from tests.hostile_generators import target_table
+    from hostile_generators import target_table
 
     target_table(source)
     result = run("import", str(source), "--format", "json")
