@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +13,6 @@ from evalengine.cli.output import (
     SCORE_FORMATS,
     _emit,
     _format_for,
-    _progress,
     atomic_file,
     report_options,
 )
@@ -24,6 +23,14 @@ from evalengine.text import count
 @click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @report_options(SCORE_FORMATS)
 @click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error (missing actual, explanation …).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Score the department files in this many processes (0: one per core). The output is the same.",
+)
 @user_errors
 def score(
     actuals: tuple[Path, ...],
@@ -34,65 +41,47 @@ def score(
     encoding: str | None,
     targets: str | None,
     template: Path | None,
+    jobs: int,
 ) -> None:
     """Score the self-evaluation (绩效自评) in ACTUALS: actuals files, or directories holding them.
 
-    Several files are scored together into one department or city overview.
+    Several files are scored together into one department or city overview, one file at a time:
+    JSON and NDJSON reports are written project by project, so memory stays flat.
     Exit 0 on success, 1 with --strict when a finding is an error, 2 on bad input.
     """
-    from evalengine.pipeline import actuals_files, score_files
-    from evalengine.reports.view import build
+    from evalengine.reports import batch
 
     fmt = _format_for(fmt, output, template=template)
-    if fmt == "ndjson":
-        _stream_ndjson(actuals, rules, encoding, output, strict, targets)
-        return
-    files, passed_over = actuals_files(actuals, encoding)
-    for note in passed_over:
-        click.echo(f"note: {note}", err=True)
-    results = score_files(files, rules, encoding, progress=_progress, targets=targets)
-    report = build(results)
-    _emit(report, fmt, output, "report", template)
-    if strict:
-        _strict_exit(report["summary"]["findings"]["error"])
-
-
-def _stream_ndjson(
-    actuals: tuple[Path, ...],
-    rules: str | None,
-    encoding: str | None,
-    output: Path | None,
-    strict: bool,
-    targets: str | None = None,
-) -> None:
-    """Write each project as it is scored: memory stays flat however large the batch.
-
-    With -o the lines go to a temporary file renamed into place at the end, so an input error midway
-    leaves nothing behind; on stdout an error ends the stream early with exit code 2.
-    """
-    from evalengine.pipeline import iter_scored
-    from evalengine.reports.ndjson import ndjson_lines
+    jobs = jobs or batch.default_jobs()
 
     def note(text: str) -> None:
         click.echo(f"note: {text}", err=True)
 
-    errors = 0
-    if output is None:
-        for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets, note)):
-            sys.stdout.write(line)
-            if line.startswith('{"summary"'):
-                errors = json.loads(line)["summary"]["findings"]["error"]
+    if fmt in ("json", "ndjson"):
+        if output is None:
+            stdout = sys.stdout.buffer
+            if fmt == "json":
+                summary = batch.write_json(stdout, actuals, rules, encoding, targets, note, jobs)
+            else:
+                summary = batch.write_ndjson(stdout, actuals, rules, encoding, targets, note, jobs, stream=True)
+        else:
+            with atomic_file(output, "wb") as handle:
+                if fmt == "json":
+                    summary = batch.write_json(handle, actuals, rules, encoding, targets, note, jobs)
+                else:
+                    summary = batch.write_ndjson(handle, actuals, rules, encoding, targets, note, jobs)
+            _wrote(output, summary)
     else:
-        with atomic_file(output, "w") as handle:
-            for line in ndjson_lines(iter_scored(actuals, rules, encoding, targets, note)):
-                handle.write(line)
-                last = line
-        summary = json.loads(last)["summary"]
-        errors = summary["findings"]["error"]
-        projects = count(summary["projects"], "project")
-        click.echo(f"wrote {output} ({projects}, {count(errors, 'error finding')})", err=True)
+        report = batch.build_report(actuals, rules, encoding, targets, note, jobs)
+        _emit(report, fmt, output, "report", template)
+        summary = report["summary"]
     if strict:
-        _strict_exit(errors)
+        _strict_exit(summary["findings"]["error"])
+
+
+def _wrote(output: Path, summary: dict[str, Any]) -> None:
+    projects = count(summary["projects"], "project")
+    click.echo(f"wrote {output} ({projects}, {count(summary['findings']['error'], 'error finding')})", err=True)
 
 
 def _strict_exit(errors: int) -> None:
