@@ -6,7 +6,10 @@
 2. scoring: indicators per second with explanations, beside a plain Decimal loop on the same data;
 3. end to end: `evalengine score DIR --format ndjson` on generated batches, wall time and peak memory
    (each in a fresh process, measured by the resource module), and the ratios between sizes;
-4. cold start: the bundled example end to end, beside `python -c "import yaml, jinja2, click, lark"`.
+4. cold start: the bundled example end to end, beside `python -c "import yaml, jinja2, click, lark"`;
+5. issue 19: one large JSON file with `--format json -o` beside the naive reference (benchmarks/naive.py),
+   large against small; peak memory of 50 department files against 10, for json and ndjson; --jobs 2
+   against --jobs 1 on the same batch.
 Nothing is asserted; tests run this at a tiny size to keep it working.
 """
 
@@ -69,6 +72,42 @@ def end_to_end(sizes: list[int], work: Path) -> list[tuple[int, float, int]]:
     return rows
 
 
+NAIVE = (
+    "import sys\nsys.path.insert(0, sys.argv[1])\nimport naive\nnaive.score(__import__('pathlib').Path(sys.argv[2]))\n"
+)
+
+
+def one_file(work: Path, small: int, large: int) -> dict[str, float]:
+    """One department file of `small` and of `large` projects, --format json -o, beside the naive loop."""
+    out: dict[str, float] = {}
+    for size in (small, large):
+        folder = work / f"one-{size}"
+        generate.generate(folder, 1, size)
+        actuals = str(folder / "dept-0001-actuals.json")
+        wall, peak = timed(
+            [sys.executable, "-c", PEAK, "score", actuals, "--format", "json", "-o", str(work / "o.json")]
+        )
+        out[f"wall_{size}"], out[f"peak_{size}"] = wall, peak
+    naive, _ = timed([sys.executable, "-c", NAIVE, str(HERE), str(work / f"one-{large}" / "dept-0001-actuals.json")])
+    out["naive"] = naive
+    return out
+
+
+def files_memory(work: Path, few: int, many: int, per: int) -> dict[str, float]:
+    """Peak memory (and wall) of `many` department files against `few`, for json and ndjson; and --jobs 2."""
+    out: dict[str, float] = {}
+    for n in (few, many):
+        batch = work / f"files-{n}"
+        generate.generate(batch, n, per)
+        for fmt in ("json", "ndjson"):
+            wall, peak = timed([sys.executable, "-c", PEAK, "score", str(batch), "-o", str(work / f"o.{fmt}")])
+            out[f"{fmt}_wall_{n}"], out[f"{fmt}_peak_{n}"] = wall, peak
+    batch = str(work / f"files-{few}")
+    out["jobs1"], _ = timed([sys.executable, "-c", PEAK, "score", batch, "-o", str(work / "j1.json"), "--jobs", "1"])
+    out["jobs2"], _ = timed([sys.executable, "-c", PEAK, "score", batch, "-o", str(work / "j2.json"), "--jobs", "2"])
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict[str, object]:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="projects per end-to-end run")
@@ -97,7 +136,40 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     whole = best_of(repeat, [sys.executable, "-m", "evalengine", "score", example])
     print(f"python -c 'import yaml, jinja2, click, lark'   {bare:6.3f} s")
     print(f"evalengine score <bundled example>            {whole:6.3f} s   = {whole / bare:.2f} x the bare import")
-    return {"parsing": parsing, "scoring": scoring, "end_to_end": rows, "cold": (bare, whole)}
+    print("\n== 5. issue 19: one large JSON file, many files, processes")
+    small, large = (50, 250) if args.quick else (2000, 10000)
+    few, many, per = (2, 6, 20) if args.quick else (10, 50, 1000)
+    with tempfile.TemporaryDirectory(prefix="evalengine-bench-") as tmp:
+        one = one_file(Path(tmp), small, large)
+        files = files_memory(Path(tmp), few, many, per)
+    e2e = one[f"wall_{large}"] / one["naive"]
+    growth = one[f"wall_{large}"] / one[f"wall_{small}"]
+    print(
+        f"{large} projects, one JSON file, --format json -o: {one[f'wall_{large}']:.2f} s, "
+        f"{one[f'peak_{large}'] / 1024:.0f} MiB peak; naive reference {one['naive']:.2f} s"
+    )
+    print(f"  end to end vs naive reference          {e2e:6.2f} x   (goal: within 3)")
+    print(f"  {large} vs {small} projects                {growth:6.2f} x   (goal: within 5.5)")
+    for fmt in ("json", "ndjson"):
+        ratio = files[f"{fmt}_peak_{many}"] / files[f"{fmt}_peak_{few}"]
+        print(
+            f"  peak memory, {many} vs {few} files of {per}, {fmt:6} {ratio:6.2f} x   (goal: within 1.5; "
+            f"{files[f'{fmt}_peak_{few}'] / 1024:.0f} → {files[f'{fmt}_peak_{many}'] / 1024:.0f} MiB, "
+            f"{files[f'{fmt}_wall_{many}']:.1f} s for {many * per} projects)"
+        )
+    print(
+        f"  --jobs 2 vs --jobs 1, {few} files          {files['jobs2'] / files['jobs1']:6.2f} x the time "
+        f"({files['jobs1']:.2f} s → {files['jobs2']:.2f} s)"
+    )
+    print(f"  scoring core vs plain Decimal loop     {scoring['ratio']:6.2f} x   (goal: at least 0.5)")
+    return {
+        "parsing": parsing,
+        "scoring": scoring,
+        "end_to_end": rows,
+        "cold": (bare, whole),
+        "one_file": one,
+        "files": files,
+    }
 
 
 if __name__ == "__main__":

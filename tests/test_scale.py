@@ -117,3 +117,4 @@ def test_run_benchmark_at_a_tiny_size() -> None:
     figures = _bench("run").main(["--quick", "--sizes", "40,80"])
     assert [row[0] for row in figures["end_to_end"]] == [40, 80]  # type: ignore[index]
     assert all(row[1] > 0 and row[2] > 0 for row in figures["end_to_end"])  # type: ignore[union-attr]
+    assert figures["one_file"]["naive"] > 0 and figures["files"]["jobs2"] > 0  # type: ignore[index]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -40,6 +39,14 @@ if TYPE_CHECKING:
     is_flag=True,
     help=f"Record this run in the history file (--history, default {DEFAULT} beside the targets file).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Score the department files in this many processes (0: one per core). The output is the same.",
+)
 @user_errors
 def score(
     actuals: tuple[Path, ...],
@@ -52,34 +59,86 @@ def score(
     template: Path | None,
     history_path: Path | None,
     record: bool,
+    jobs: int,
 ) -> None:
     """Score the self-evaluation (绩效自评) in ACTUALS: actuals files, or directories holding them.
 
-    Several files are scored together into one department or city overview.
+    Several files are scored together into one department or city overview, one file at a time:
+    JSON and NDJSON reports are written project by project, so memory stays flat.
     Exit 0 on success, 1 with --strict when a finding is an error, 2 on bad input.
+    """
+    from evalengine.reports import batch
+
+    fmt = _format_for(fmt, output, template=template)
+    if history_path is not None or record:
+        _score_with_history(actuals, rules, fmt, output, strict, encoding, targets, template, history_path, record)
+        return
+    jobs = jobs or batch.default_jobs()
+
+    def note(text: str) -> None:
+        click.echo(f"note: {text}", err=True)
+
+    if fmt in ("json", "ndjson"):
+        if output is None:
+            stdout = sys.stdout.buffer
+            if fmt == "json":
+                summary = batch.write_json(stdout, actuals, rules, encoding, targets, note, jobs)
+            else:
+                summary = batch.write_ndjson(stdout, actuals, rules, encoding, targets, note, jobs, stream=True)
+        else:
+            with atomic_file(output, "wb") as handle:
+                if fmt == "json":
+                    summary = batch.write_json(handle, actuals, rules, encoding, targets, note, jobs)
+                else:
+                    summary = batch.write_ndjson(handle, actuals, rules, encoding, targets, note, jobs)
+            _wrote(output, summary)
+    else:
+        report = batch.build_report(actuals, rules, encoding, targets, note, jobs)
+        _emit(report, fmt, output, "report", template)
+        summary = report["summary"]
+    if strict:
+        _strict_exit(summary["findings"]["error"])
+
+
+def _score_with_history(
+    actuals: tuple[Path, ...],
+    rules: str | None,
+    fmt: str,
+    output: Path | None,
+    strict: bool,
+    encoding: str | None,
+    targets: str | None,
+    template: Path | None,
+    history_path: Path | None,
+    record: bool,
+) -> None:
+    """score with --history or --record: baselines from last year, 同比, the run recorded.
+
+    It runs in one process and keeps each file's scored jobs whole (to record them), so --jobs does
+    not apply; NDJSON still streams one file at a time.
     """
     from evalengine.pipeline import actuals_files, score_files
     from evalengine.reports.view import build
 
-    fmt = _format_for(fmt, output, template=template)
     stores = _stores(history_path, record)
+    assert stores is not None
     try:
         if fmt == "ndjson":
-            _stream_ndjson(actuals, rules, encoding, output, strict, targets, stores, record)
-            return
-        files, passed_over = actuals_files(actuals, encoding)
-        for note in passed_over:
-            click.echo(f"note: {note}", err=True)
-        results = score_files(files, rules, encoding, progress=_progress, targets=targets, history=stores)
-        report = build(results)
-        _emit(report, fmt, output, "report", template)
-        if record and stores is not None:
-            _record(stores, results, encoding)
+            summary = _stream_ndjson(actuals, rules, encoding, output, targets, stores, record)
+        else:
+            files, passed_over = actuals_files(actuals, encoding)
+            for text in passed_over:
+                click.echo(f"note: {text}", err=True)
+            results = score_files(files, rules, encoding, progress=_progress, targets=targets, history=stores)
+            report = build(results)
+            _emit(report, fmt, output, "report", template)
+            if record:
+                _record(stores, results, encoding)
+            summary = report["summary"]
     finally:
-        if stores is not None:
-            stores.close()
+        stores.close()
     if strict:
-        _strict_exit(report["summary"]["findings"]["error"])
+        _strict_exit(summary["findings"]["error"])
 
 
 def _stores(path: Path | None, record: bool) -> Stores | None:
@@ -108,17 +167,15 @@ def _stream_ndjson(
     rules: str | None,
     encoding: str | None,
     output: Path | None,
-    strict: bool,
-    targets: str | None = None,
-    stores: Stores | None = None,
-    record: bool = False,
-) -> None:
-    """Write each project as it is scored: memory stays flat however large the batch.
+    targets: str | None,
+    stores: Stores,
+    record: bool,
+) -> dict[str, Any]:
+    """NDJSON with history, each project written as it is scored. With -o the lines go to a temporary
+    file renamed into place at the end; with --record, each file is recorded once its last project has
+    been scored (memory holds one file's scorecards). Returns the summary."""
+    import json
 
-    With -o the lines go to a temporary file renamed into place at the end, so an input error midway
-    leaves nothing behind; on stdout an error ends the stream early with exit code 2. With --record,
-    each file is recorded when its last project has been scored: memory holds one file's scorecards.
-    """
     from evalengine.pipeline import iter_scored
     from evalengine.reports.ndjson import ndjson_lines
 
@@ -126,25 +183,27 @@ def _stream_ndjson(
         click.echo(f"note: {text}", err=True)
 
     stream = iter_scored(actuals, rules, encoding, targets, note, stores)
-    if record and stores is not None:
+    if record:
         stream = _recording(stream, stores, encoding)
-    errors = 0
+    last = ""
     if output is None:
         for line in ndjson_lines(stream):
             sys.stdout.write(line)
-            if line.startswith('{"summary"'):
-                errors = json.loads(line)["summary"]["findings"]["error"]
+            last = line
     else:
         with atomic_file(output, "w") as handle:
             for line in ndjson_lines(stream):
                 handle.write(line)
                 last = line
-        summary = json.loads(last)["summary"]
-        errors = summary["findings"]["error"]
-        projects = count(summary["projects"], "project")
-        click.echo(f"wrote {output} ({projects}, {count(errors, 'error finding')})", err=True)
-    if strict:
-        _strict_exit(errors)
+    summary: dict[str, Any] = json.loads(last)["summary"]
+    if output is not None:
+        _wrote(output, summary)
+    return summary
+
+
+def _wrote(output: Path, summary: dict[str, Any]) -> None:
+    projects = count(summary["projects"], "project")
+    click.echo(f"wrote {output} ({projects}, {count(summary['findings']['error'], 'error finding')})", err=True)
 
 
 def _recording(stream: Iterator[Scored], stores: Stores, encoding: str | None) -> Iterator[Scored]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +21,10 @@ from evalengine.scoring.monitor import LIGHT_ZH
 
 
 def to_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    """The report as JSON, two spaces a level, non-ASCII as written (orjson's bytes, the json module's layout)."""
+    from evalengine.reports.encode import document
+
+    return document(report)
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|<>*_`[]"})

@@ -5,6 +5,7 @@ decimals; nothing here computes a score.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -127,35 +128,46 @@ def _compared(card: Scorecard, scored: Scored) -> dict[str, Any]:
 def build(results: list[Scored]) -> dict[str, Any]:
     """The whole report: every project, and the department (or city) overview."""
     projects = [project_view(card, scored) for scored in results for card in scored.cards]
-    cards = [card for scored in results for card in scored.cards]
-    budget = sum((c.execution.budget for c in cards), ZERO)
-    spent = sum((c.execution.spent for c in cards), ZERO)
-    weighted = sum((c.total * c.execution.budget for c in cards), ZERO)
-    grade_names: list[str] = []
+    summary = RunningSummary()
     for scored in results:
-        grade_names += [g for g, _ in scored.job.pack.grades if g not in grade_names]
-    counts = Counter(c.grade for c in cards)
-    severities = Counter(f.severity for c in cards for f in c.findings)
-    packs = sorted({s.job.pack.name for s in results})
-    years = sorted({s.job.year for s in results})
-    departments = [s.job.targets.department for s in results if s.job.targets.department]
-    compared = sorted({s.job.year - 1 for s in results if s.priors is not None})
+        summary.grades_of(scored.job)
+        for card in scored.cards:
+            summary.add(card, scored.job)
+    return assemble([Head.of(s.job, compared=s.priors is not None) for s in results], projects, summary)
+
+
+def assemble(heads: list[Head], projects: list[Any], summary: RunningSummary) -> dict[str, Any]:
+    """The report from its parts: the head of every file, the projects' entries, the summary."""
+    compared = sorted({h.year - 1 for h in heads if h.compared})  # history: last year's totals shown beside
+    history = {"history": {"compared_with": compared}} if compared else {}
+    return {**report_head(heads), "projects": projects, "summary": summary.view(), **history}
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the report's head needs of one actuals file (small, so a streamed run keeps it for every file)."""
+
+    rules: str
+    rules_title: str
+    year: int
+    department: str
+    compared: bool = False  # its projects were compared with last year's recorded run
+
+    @classmethod
+    def of(cls, job: Job, compared: bool = False) -> Head:
+        """The head of one job."""
+        return cls(job.pack.name, job.pack.title, job.year, job.targets.department, compared)
+
+
+def report_head(heads: list[Head]) -> dict[str, Any]:
+    """The keys before "projects": the rule pack (or "mixed"), the year, the departments in order."""
+    packs = sorted({h.rules for h in heads})
+    years = sorted({h.year for h in heads})
     return {
         "rules": packs[0] if len(packs) == 1 else "mixed",
-        "rules_title": results[0].job.pack.title if len(packs) == 1 else "多套规则",
+        "rules_title": heads[0].rules_title if len(packs) == 1 else "多套规则",
         "year": years[0] if len(years) == 1 else None,
-        "departments": list(dict.fromkeys(departments)),
-        "projects": projects,
-        "summary": {
-            "projects": len(cards),
-            "budget": _money(budget),
-            "spent": _money(spent),
-            "rate": _pct(spent / budget) if budget else None,
-            "average": fixed(round_to(weighted / budget, 2)) if budget else None,
-            "grades": {g: counts.get(g, 0) for g in grade_names},
-            "findings": {"error": severities.get("error", 0), "warning": severities.get("warning", 0)},
-        },
-        **({"history": {"compared_with": compared}} if compared else {}),
+        "departments": list(dict.fromkeys(h.department for h in heads if h.department)),
     }
 
 
@@ -258,8 +270,22 @@ class RunningSummary:
         self.spent += card.execution.spent
         self.weighted += card.total * card.execution.budget
         self.grades[card.grade] += 1
-        self.grade_names += [g for g, _ in job.pack.grades if g not in self.grade_names]
+        self.grades_of(job)
         self.severities.update(f.severity for f in card.findings)
+
+    def grades_of(self, job: Job) -> None:
+        """The grade names of a file's pack, listed in the summary even when no project earned them."""
+        self.grade_names += [g for g, _ in job.pack.grades if g not in self.grade_names]
+
+    def merge(self, other: RunningSummary) -> None:
+        """Add another file's summary (scored elsewhere, in another process): the same as adding its projects."""
+        self.projects += other.projects
+        self.budget += other.budget
+        self.spent += other.spent
+        self.weighted += other.weighted
+        self.grades.update(other.grades)
+        self.grade_names += [g for g in other.grade_names if g not in self.grade_names]
+        self.severities.update(other.severities)
 
     def view(self) -> dict[str, Any]:
         b = self.budget

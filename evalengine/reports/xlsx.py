@@ -7,12 +7,17 @@ the report; merged cells follow the printed 自评表 layout.
 from __future__ import annotations
 
 import re
+import weakref
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -50,7 +55,7 @@ def _line(ws: Worksheet, row: int, label: str, text: str, last: int = 8) -> None
     ws.cell(row=row, column=1, value=label).font = BOLD
     ws.cell(row=row, column=1).alignment = WRAP
     ws.cell(row=row, column=2, value=text).alignment = WRAP
-    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)
+    _merge(ws, start_row=row, start_column=2, end_row=row, end_column=last)
 
 
 def _compared(ws: Worksheet, report: dict[str, Any]) -> None:
@@ -86,22 +91,102 @@ def _sheet_name(index: int, name: str, used: set[str]) -> str:
     return candidate
 
 
-def _row(ws: Worksheet, row: int, values: list[Any], *, head: bool = False, numbers: tuple[int, ...] = ()) -> None:
-    for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+class _Styles:
+    """Each cell style of a workbook set through openpyxl once, then copied as its index array.
+
+    openpyxl looks every style object up by a deep hash on each assignment, and re-borders each cell
+    of a merged range the same way: that was nine tenths of writing a report workbook. The workbook
+    holds the same style table and the same bytes either way (tests/test_xlsx_speed.py compares them).
+    """
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[bool, bool], StyleArray] = {}
+        self.merges: dict[tuple[Any, ...], list[tuple[int, ...]]] = {}
+
+    def row_cell(self, cell: Any, head: bool, number: bool) -> None:
+        known = self.cells.get((head, number))
+        if known is not None:
+            cell._style = StyleArray(known)
+            return
         cell.border = BOX
         cell.alignment = CENTER if head else WRAP
         if head:
             cell.fill, cell.font = HEAD, BOLD
-        if col in numbers and isinstance(value, Decimal):
+        if number:
             cell.number_format = "0.00"
+        self.cells[(head, number)] = StyleArray(cell._style)
+
+    def merge(self, ws: Worksheet, found: CellRange) -> None:
+        """ws.merge_cells for `found`. A merge met before (the same size, the same styles at its first and
+        last cell) leaves the same style arrays on its cells: they are copied, not computed again."""
+        top, left, bottom, right = found.min_row, found.min_col, found.max_row, found.max_col
+        cells: dict[tuple[int, int], Any] = ws._cells  # openpyxl's own map: its cells' style arrays are read
+        start, end = cells.get((top, left)), cells.get((bottom, right))
+        key = (
+            bottom - top,
+            right - left,
+            tuple(start._style) if start is not None else None,
+            tuple(end._style) if end is not None else None,
+        )
+        known = self.merges.get(key)
+        if known is None or start is None:
+            ws.merge_cells(found.coord)
+            if start is not None:
+                self.merges[key] = [
+                    tuple(cells[(r, c)]._style) for r in range(top, bottom + 1) for c in range(left, right + 1)
+                ]
+            return
+        merged = MergedCellRange.__new__(MergedCellRange)
+        CellRange.__init__(merged, min_col=left, min_row=top, max_col=right, max_row=bottom)
+        merged.ws, merged.start_cell = ws, start
+        ws.merged_cells.ranges.add(merged)  # the layout never merges a range twice: no overlap to look for
+        styles = iter(known)
+        start._style = StyleArray(next(styles))
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                if r == top and c == left:
+                    continue
+                cell: Any = MergedCell(ws, row=r, column=c)
+                cell._style = StyleArray(next(styles))
+                cells[(r, c)] = cell
+
+
+_STYLES: weakref.WeakKeyDictionary[Workbook, _Styles] = weakref.WeakKeyDictionary()
+
+
+def _styles(ws: Worksheet) -> _Styles:
+    """The styles of the workbook `ws` belongs to (indexes into its own tables, so never shared)."""
+    book: Any = ws.parent
+    return _STYLES.setdefault(book, _Styles())
+
+
+def _row(ws: Worksheet, row: int, values: list[Any], *, head: bool = False, numbers: tuple[int, ...] = ()) -> None:
+    styles = _styles(ws)
+    for col, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=col, value=value)
+        styles.row_cell(cell, head, col in numbers and isinstance(value, Decimal))
+
+
+def _merge(ws: Worksheet, cells: str = "", **bounds: int) -> None:
+    """ws.merge_cells(cells or the bounds): the same cells and styles, faster (see _Styles)."""
+    found = (
+        CellRange(cells)
+        if cells
+        else CellRange(
+            min_row=bounds["start_row"],
+            min_col=bounds["start_column"],
+            max_row=bounds["end_row"],
+            max_col=bounds["end_column"],
+        )
+    )
+    _styles(ws).merge(ws, found)
 
 
 def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
     s = report["summary"]
     title = f"{'、'.join(report['departments'])} {report['year'] or ''}年度项目支出绩效自评总览"
     _row(ws, 1, [title, "", "", "", "", "", "", ""], head=True)
-    ws.merge_cells("A1:H1")
+    _merge(ws, "A1:H1")
     _row(
         ws,
         2,
@@ -155,11 +240,11 @@ def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
     findings = [(p, f) for p in report["projects"] for f in p["findings"]]
     if findings:
         _row(ws, row, ["问题清单", "项目名称", "问题", "", "", "", "", "代码"], head=True)
-        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
+        _merge(ws, start_row=row, start_column=3, end_row=row, end_column=7)
         for p, f in findings:
             row += 1
             _row(ws, row, [SEVERITY[f["severity"]], p["name"], f["message"], "", "", "", "", f["code"]])
-            ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
+            _merge(ws, start_row=row, start_column=3, end_row=row, end_column=7)
     for col, width in enumerate((24, 36, 14, 16, 12, 10, 10, 10), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A3"
@@ -207,7 +292,7 @@ def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
     _row(ws, 6, ["", "\n".join(p["goals"]), "", "", p["summary"] or "", "", "", ""])
     ws.row_dimensions[6].height = 48
     for cells in ("A1:H1", "B2:C2", "E2:F2", "A3:B4", "A5:A6", "B5:D5", "E5:H5", "B6:D6", "E6:H6"):
-        ws.merge_cells(cells)
+        _merge(ws, cells)
     _row(
         ws,
         7,
@@ -236,12 +321,12 @@ def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
         )
         last = i + 1 == len(indicators) or indicators[i + 1]["level1"] != ind["level1"]
         if last and row > start:
-            ws.merge_cells(start_row=start, start_column=1, end_row=row, end_column=1)
+            _merge(ws, start_row=start, start_column=1, end_row=row, end_column=1)
         if last:
             start = row + 1
         row += 1
     _row(ws, row, ["总分", "", "", "", "", Decimal(100), _num(p["total"]), f"等级：{p['grade']}"], numbers=(6, 7))
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    _merge(ws, start_row=row, start_column=1, end_row=row, end_column=5)
     ws.cell(row=row, column=7).font = BOLD
     row += 2
     parts = [f"预算执行率 {e['score']}/{e['weight']}"] + [
@@ -310,7 +395,7 @@ def monitor_workbook_bytes(report: dict[str, Any]) -> bytes:
     ]
     last = len(heads)
     _row(ws, 1, [title] + [""] * (last - 1), head=True)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    _merge(ws, start_row=1, start_column=1, end_row=1, end_column=last)
     _row(ws, 2, heads, head=True)
     r = 2
     for r, p in enumerate(report["projects"], start=3):

@@ -47,22 +47,40 @@ def actuals_files(paths: Iterable[Path], encoding: str | None = None) -> Iterato
     folder's files of a known format are read here to recognise them, so each is read once; one that
     is not an actuals file comes with a note saying so, and no document.
     """
+    for path, in_folder in candidates(paths):
+        if not in_folder:
+            yield path, None, ""
+            continue
+        doc, note = recognise(path, encoding)
+        yield path, doc, note
+
+
+def candidates(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Each file named, and each file of a known format in a named folder (True), in order, none read yet."""
     for path in paths:
         if not path.exists():
             raise InputError(f"no such file or directory: {path}", Location(str(path)))
         if not path.is_dir():
-            yield path, None, ""
+            yield path, False
             continue
         # a device or a pipe named like a data file is read, and so refused by name, never passed over
         for candidate in sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and not p.is_dir()):
-            if format_of(candidate) == "xlsx":
-                from evalengine.sources.workbook import is_form
+            yield candidate, True
 
-                if not is_form(candidate):
-                    yield candidate, None, f"{candidate}: not an actuals form (no 设置 sheet), passed over"
-                    continue
-            doc = read_document(candidate, encoding)
-            if is_actuals(doc):
-                yield candidate, doc, ""
-            else:
-                yield candidate, None, f"{candidate}: not an actuals file (no targets: and projects:), passed over"
+
+def recognise(candidate: Path, encoding: str | None = None) -> tuple[Document | None, str]:
+    """A folder's file read to tell whether it is an actuals file: its document, or a note saying why not."""
+    if format_of(candidate) == "xlsx":
+        from evalengine.sources.workbook import is_form
+
+        if not is_form(candidate):
+            return None, f"{candidate}: not an actuals form (no 设置 sheet), passed over"
+    doc = read_document(candidate, encoding)
+    if is_actuals(doc):
+        return doc, ""
+    return None, not_actuals(candidate)
+
+
+def not_actuals(candidate: Path) -> str:
+    """The note for a folder's YAML or JSON file that is not an actuals file (a targets file, say)."""
+    return f"{candidate}: not an actuals file (no targets: and projects:), passed over"

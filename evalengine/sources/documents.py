@@ -12,6 +12,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -45,6 +46,16 @@ def is_input(path: Path) -> bool:
     except OSError:
         return False
     return (st.st_dev, st.st_ino) in _INPUTS
+
+
+def inputs_read() -> frozenset[tuple[int, int]]:
+    """The files read so far in this run, as (device, inode): what a worker process hands back to the run."""
+    return frozenset(_INPUTS)
+
+
+def remember_inputs(files: Iterable[tuple[int, int]]) -> None:
+    """Note files another process of this run has read (`inputs_read` there)."""
+    _INPUTS.update(files)
 
 
 def forget_inputs() -> None:

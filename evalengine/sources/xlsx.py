@@ -10,6 +10,7 @@ import math
 import re
 import zipfile
 from datetime import datetime
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -75,12 +76,19 @@ def fit_rows(ws: Worksheet) -> None:
         width = sum(_width(ws, c) for c in range(merged.min_col, merged.max_col + 1))
         rows = merged.max_row - merged.min_row + 1
         spans[(merged.min_row, merged.min_col)] = width / rows  # a tall merge shares its lines between rows
+    # the cells of ws[number], without openpyxl recounting the sheet's columns for every row or building
+    # a style proxy for every cell: a missing cell is still created, as ws[number] creates it
+    columns = range(1, ws.max_column + 1)
+    book: Any = ws.parent
+    cells: dict[tuple[int, int], Any] = ws._cells
+    wraps = [bool(a.wrap_text) for a in book._alignments]
     for number in range(1, ws.max_row + 1):
         lines = 1
-        for cell in ws[number]:
-            if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
+        for c in columns:
+            cell: Any = cells.get((number, c)) or ws.cell(row=number, column=c)
+            if not isinstance(cell.value, str) or not (cell._style and wraps[cell._style.alignmentId]):
                 continue
-            width = spans.get((number, cell.column or 0), _width(ws, cell.column or 1))
+            width = spans.get((number, c), _width(ws, c))
             lines = max(lines, lines_needed(cell.value, width))
         current = ws.row_dimensions[number].height or 0
         if lines > 1 and lines * LINE_HEIGHT > current:

@@ -1,0 +1,305 @@
+"""A batch scored file by file, in this process or in N, and written as it goes.
+
+Each department file is read, scored and turned into its projects' report entries (a view, or its
+JSON bytes), then dropped: what stays for the whole run is the report's head (pack, year and
+department of each file), the running summary and the project codes met. With `jobs` above 1,
+worker processes score whole files and hand back their entries; the run takes them in the files'
+order, so the output is the same bytes whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from evalengine.errors import ErrorGroup, EvalEngineError, InputError
+from evalengine.inputs.actuals import load_job
+from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, score_job
+from evalengine.reports import encode
+from evalengine.reports.view import Head, RunningSummary, assemble, project_view
+from evalengine.sources import dispatch
+from evalengine.sources.documents import Document, inputs_read, remember_inputs
+
+Encoder = Callable[[dict[str, Any]], Any]  # a project's view to what the run keeps of it
+
+
+def json_entry(view: dict[str, Any]) -> bytes:
+    """A project as it stands in the JSON report's "projects" list (two levels deep)."""
+    return b"    " + encode.indented(view, 2)
+
+
+def ndjson_entry(view: dict[str, Any]) -> bytes:
+    return encode.line(view) + b"\n"
+
+
+def view_entry(view: dict[str, Any]) -> dict[str, Any]:
+    return view
+
+
+@dataclass
+class Part:
+    """What one file of the batch gives the run: its report entries and what the run keeps of it."""
+
+    path: Path
+    note: str = ""  # a folder's file passed over, and why
+    head: Head | None = None
+    targets: Path | None = None  # the targets file it read (resolved): never read again to recognise it
+    places: list[Place] = field(default_factory=list)
+    entries: list[Any] = field(default_factory=list)
+    summary: RunningSummary = field(default_factory=RunningSummary)
+    errors: list[EvalEngineError] = field(default_factory=list)
+    inputs: frozenset[tuple[int, int]] = frozenset()
+
+
+def _errors(exc: EvalEngineError) -> list[EvalEngineError]:
+    return list(exc.errors) if isinstance(exc, ErrorGroup) else [exc]
+
+
+def score_part(
+    path: Path,
+    doc: Document | None,
+    in_folder: bool,
+    rules: str | None,
+    encoding: str | None,
+    targets: str | None,
+    entry: Encoder,
+) -> Part:
+    """One file read (recognised first when it was found in a folder), scored and encoded."""
+    part = Part(path)
+    try:
+        if in_folder and doc is None:
+            doc, part.note = dispatch.recognise(path, encoding)
+            if part.note:
+                return part
+        job = load_job(path, rules, encoding, doc, targets)
+        part.head = Head.of(job)
+        part.targets = job.targets.path.resolve()
+        part.places = places(job)
+        cards = score_job(job)
+    except EvalEngineError as exc:
+        part.errors = _errors(exc)
+        return part
+    part.summary.grades_of(job)
+    scored = Scored(job, [])
+    for card in cards:
+        part.summary.add(card, job)
+        part.entries.append(entry(project_view(card, scored)))
+    return part
+
+
+def _in_worker(*args: Any) -> Part:
+    """score_part in a worker process: errors made portable, and the files it read handed back."""
+    with quiet_gc() as settle:
+        before = inputs_read()
+        part = score_part(*args)
+        part.errors = [_Carried(e) for e in part.errors]
+        part.inputs = inputs_read() - before
+        settle()
+    return part
+
+
+class _Carried(EvalEngineError):
+    """Carries an error out of a worker process. An error pickles by its constructor's arguments, which
+    differ between subclasses (TargetSyntaxError takes the text and column): this rebuilds the error's
+    own class from its state, so the run shows it exactly as a single process would."""
+
+    def __init__(self, exc: EvalEngineError):
+        super().__init__(exc.message, exc.location, exc.hint)
+        self.carried = exc
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        exc = self.carried
+        return (_rebuild, (type(exc), exc.args, dict(exc.__dict__)))
+
+
+def _rebuild(cls: type[EvalEngineError], args: tuple[Any, ...], state: dict[str, Any]) -> EvalEngineError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
+
+def parts(
+    paths: Iterable[Path],
+    rules: str | None,
+    encoding: str | None,
+    targets: str | None,
+    entry: Encoder,
+    jobs: int = 1,
+) -> Iterator[Part]:
+    """The batch's parts in the files' order, scored here (jobs 1) or in `jobs` worker processes.
+
+    A folder's file that an earlier actuals file of the run read as its targets is passed over
+    without being read again (a targets file is never an actuals file: its keys are refused there).
+    """
+    known: set[Path] = set()
+
+    def skip(path: Path, in_folder: bool) -> Part | None:
+        if in_folder and dispatch.format_of(path) != "xlsx" and path.resolve() in known:
+            return Part(path, note=dispatch.not_actuals(path))
+        return None
+
+    def learn(part: Part) -> Part:
+        if part.targets is not None:
+            known.add(part.targets)
+        return part
+
+    with quiet_gc() as settle:
+        if jobs <= 1:
+            for path, in_folder in dispatch.candidates(paths):
+                yield skip(path, in_folder) or learn(score_part(path, None, in_folder, rules, encoding, targets, entry))
+                settle()
+            return
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+        try:
+            window: deque[Future[Part] | Part] = deque()
+            for path, in_folder in dispatch.candidates(paths):
+                ready = skip(path, in_folder)
+                args = (path, None, in_folder, rules, encoding, targets, entry)
+                window.append(ready or pool.submit(_in_worker, *args))
+                while len(window) > 2 * jobs:
+                    yield _collect(window.popleft(), learn)
+            while window:
+                yield _collect(window.popleft(), learn)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(item: Future[Part] | Part, learn: Callable[[Part], Part]) -> Part:
+    part = item.result() if isinstance(item, Future) else item
+    remember_inputs(part.inputs)
+    return learn(part)
+
+
+@dataclass
+class Run:
+    """What a batch keeps for the whole run: heads, the summary, the codes met, every error."""
+
+    heads: list[Head] = field(default_factory=list)
+    summary: RunningSummary = field(default_factory=RunningSummary)
+    seen: Seen = field(default_factory=Seen)
+    errors: list[EvalEngineError] = field(default_factory=list)
+
+    def take(self, part: Part, note: Callable[[str], None] | None) -> bool:
+        """Account for one part; whether its entries belong in the report (no error in it or before it)."""
+        if part.note:
+            if note is not None:
+                note(part.note)
+            return False
+        errors = list(part.errors)
+        if part.head is not None and not errors:
+            self.seen.check_places(part.path, part.places, errors)
+        if errors:
+            self.errors += errors
+            return False
+        assert part.head is not None
+        self.heads.append(part.head)
+        self.summary.merge(part.summary)
+        return not self.errors
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise self.errors[0] if len(self.errors) == 1 else ErrorGroup(self.errors)
+        if not self.heads:
+            raise InputError("no actuals file given", hint="name an actuals file, or a directory holding them")
+
+    def report(self, projects: list[Any]) -> dict[str, Any]:
+        return assemble(self.heads, projects, self.summary)
+
+
+def write_json(
+    out: IO[bytes],
+    paths: Iterable[Path],
+    rules: str | None,
+    encoding: str | None,
+    targets: str | None,
+    note: Callable[[str], None] | None,
+    jobs: int = 1,
+) -> dict[str, Any]:
+    """The JSON report, project by project: entries go to a spool file as scored, the head and summary
+    (known at the end) around them. Every error of every file is raised before a byte reaches `out`.
+    Returns the summary."""
+    run = Run()
+    with tempfile.TemporaryFile() as spool:
+        first = True
+        for part in parts(paths, rules, encoding, targets, json_entry, jobs):
+            if run.take(part, note):
+                for chunk in part.entries:
+                    spool.write(chunk if first else b",\n" + chunk)
+                    first = False
+        run.raise_errors()
+        whole = encode.indented(run.report([]))
+        marker = b'\n  "projects": []'
+        at = whole.index(marker)
+        if first:
+            out.write(whole + b"\n")
+        else:
+            out.write(whole[:at] + b'\n  "projects": [\n')
+            spool.seek(0)
+            shutil.copyfileobj(spool, out, 1 << 20)
+            out.write(b"\n  ]" + whole[at + len(marker) :] + b"\n")
+    summary: dict[str, Any] = run.report([])["summary"]
+    return summary
+
+
+def write_ndjson(
+    out: IO[bytes],
+    paths: Iterable[Path],
+    rules: str | None,
+    encoding: str | None,
+    targets: str | None,
+    note: Callable[[str], None] | None,
+    jobs: int = 1,
+    stream: bool = False,
+) -> dict[str, Any]:
+    """One line per project, then the summary line. `stream` (standard output): a file's lines are written
+    once it is scored, and the first file with an error ends the run there; otherwise (a file renamed
+    into place at the end) every error of every file is gathered first. Returns the summary."""
+    run = Run()
+    for part in parts(paths, rules, encoding, targets, ndjson_entry, jobs):
+        if run.take(part, note):
+            out.writelines(part.entries)
+            if stream:
+                out.flush()
+        elif stream and run.errors:
+            break
+    run.raise_errors()
+    summary: dict[str, Any] = run.report([])["summary"]
+    out.write(encode.line({"summary": summary}) + b"\n")
+    return summary
+
+
+def build_report(
+    paths: Iterable[Path],
+    rules: str | None,
+    encoding: str | None,
+    targets: str | None,
+    note: Callable[[str], None] | None,
+    jobs: int = 1,
+) -> dict[str, Any]:
+    """The whole report view (for Markdown, HTML, Excel, Word), its projects scored file by file."""
+    run = Run()
+    projects: list[Any] = []
+    for part in parts(paths, rules, encoding, targets, view_entry, jobs):
+        if run.take(part, note):
+            projects += part.entries
+    run.raise_errors()
+    return run.report(projects)
+
+
+def default_jobs() -> int:
+    """The processes `--jobs 0` asks for: one per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

@@ -1,0 +1,59 @@
+"""JSON written fast and byte for byte as the json module writes it (`indent=2`, or one line for NDJSON).
+
+orjson writes the bytes; the json module remains the reference, and the fallback for what orjson
+refuses (an integer beyond 64 bits, a lone surrogate): the report view holds only strings, integers,
+booleans, None, lists and str-keyed dicts, where both write the same bytes (tests/test_encode.py
+compares them). Never used for reading: input JSON keeps the json module, whose hooks keep numbers
+as text and catch duplicate keys.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - a declared dependency; the json module gives the same bytes, slower
+    orjson = None  # type: ignore[assignment]
+
+_ITEM_BREAK = re.compile(rb",\n *")
+_BREAK = re.compile(rb"\n *")
+
+
+def _orjson(value: Any) -> bytes | None:
+    """orjson's indented bytes, or None where only the json module writes `value` (an integer beyond 64
+    bits, a lone surrogate, a key that is not a string). The view never holds a float, the one type
+    both write but differently (1e+16 against 1e16)."""
+    if orjson is None:
+        return None
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except (orjson.JSONEncodeError, TypeError):
+        return None
+
+
+def indented(value: Any, level: int = 0) -> bytes:
+    """`json.dumps(value, ensure_ascii=False, indent=2)` as UTF-8, its lines after the first indented by
+    `level` steps (a value nested `level` deep in a document)."""
+    out = _orjson(value)
+    if out is None:
+        out = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+    if level:  # a JSON string never holds a raw line break, so every break is the layout's
+        out = out.replace(b"\n", b"\n" + b"  " * level)
+    return out
+
+
+def line(value: Any) -> bytes:
+    """`json.dumps(value, ensure_ascii=False)` as UTF-8: one line, `, ` and `: ` between items."""
+    out = _orjson(value)
+    if out is None:
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    # the indented layout puts each item on a line of its own: join them back with json's separators
+    return _BREAK.sub(b"", _ITEM_BREAK.sub(b", ", out))
+
+
+def document(value: Any) -> str:
+    """A whole JSON report, as `to_json` has always written it (with the final newline)."""
+    return indented(value).decode("utf-8") + "\n"
