@@ -105,6 +105,28 @@ def test_a_percentage_typed_into_excel_is_read_as_shown(folder: Path) -> None:
     assert data["projects"][0]["indicators"][0]["actual"] == "90%"
 
 
+def test_percentage_rows_of_the_form_show_a_percent_and_read_back_as_shown(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    ws = wb[wb.sheetnames[1]]  # 见义勇为专项资金: ≥95%, ≥95%, 12月底前, ≥1万元, 积极向上, ≥80%
+    assert [ws.cell(row=r, column=5).number_format for r in range(5, 11)] == [
+        "0.00%",
+        "0.00%",
+        "General",
+        "General",
+        "General",
+        "0.00%",
+    ]
+    # what Excel stores when 96 is typed into a percent cell, and 96.5, and a count in a plain row
+    ws["E5"], ws["E6"], ws["E10"] = 0.96, 0.965, 0.92
+    ws["F6"] = "1人材料不全"
+    wb.save(folder / "filled.xlsx")
+    data = json.loads(run("score", "filled.xlsx", "--format", "json").stdout)
+    first = data["projects"][0]["indicators"]
+    assert [first[i]["actual"] for i in (0, 1, 5)] == ["96%", "96.5%", "92%"]
+    assert first[0]["score"] == "12.50" and first[5]["score"] == "10.00"
+
+
 def test_a_bad_cell_is_named_by_sheet_and_cell(folder: Path) -> None:
     run("init", "targets.yaml", "-o", "form.xlsx")
     _fill(folder / "form.xlsx", folder / "filled.xlsx", {5: "96人"})
