@@ -127,6 +127,22 @@ def test_percentage_rows_of_the_form_show_a_percent_and_read_back_as_shown(folde
     assert first[0]["score"] == "12.50" and first[5]["score"] == "10.00"
 
 
+def test_a_fraction_in_a_plain_cell_of_a_percentage_row_is_warned_by_sheet_and_cell(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    ws = wb[wb.sheetnames[1]]
+    ws["E5"], ws["E5"].number_format = 0.96, "General"  # a value pasted over the percent format
+    ws["E10"] = "0.92"  # typed as text
+    wb.save(folder / "filled.xlsx")
+    data = json.loads(run("score", "filled.xlsx", "--format", "json").stdout)
+    first = data["projects"][0]
+    warned = {f["indicator"]: f["message"] for f in first["findings"] if f["code"] == "looks-like-fraction"}
+    assert set(warned) == {"补助覆盖率(%)", "受益对象满意度(%)"}
+    assert "filled.xlsx 1.见义勇为专项资金!E5" in warned["补助覆盖率(%)"] and "是否应为96%" in warned["补助覆盖率(%)"]
+    assert "1.见义勇为专项资金!E10" in warned["受益对象满意度(%)"] and "是否应为92%" in warned["受益对象满意度(%)"]
+    assert [first["indicators"][i]["actual"] for i in (0, 5)] == ["0.96%", "0.92%"]  # scored as written
+
+
 def test_a_bad_cell_is_named_by_sheet_and_cell(folder: Path) -> None:
     run("init", "targets.yaml", "-o", "form.xlsx")
     _fill(folder / "form.xlsx", folder / "filled.xlsx", {5: "96人"})

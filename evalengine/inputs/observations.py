@@ -22,10 +22,11 @@ from evalengine.language.predicates import (
     Qualitative,
     Quantity,
     Reference,
+    percent_bounds,
 )
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Observation
-from evalengine.numbers import NumberRangeError, to_decimal
+from evalengine.numbers import NumberRangeError, plain, to_decimal
 from evalengine.text import did_you_mean, unknown_key
 
 OUTLOOKS = ("确定能", "有可能", "完全不可能")  # can the target still be met? (monitoring)
@@ -111,7 +112,37 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
             value = Completion(True, month=int(value.value), text=text)  # 7月: completed in July
     elif isinstance(value, Completion):
         raise InputError(f"{text!r} says when or whether work was done; this target needs a value such as 96%", where)
-    return Observation(value=value, text=text, notes=notes)
+    return Observation(value=value, text=text, notes=notes, warnings=_fraction(value, text, predicate, where))
+
+
+FRACTION_BELOW = Decimal("1.5")  # a bare number under this, against a target in %, may be a fraction (0.96)
+
+
+def _fraction(value: Any, text: str, predicate: Predicate, where: Location) -> tuple[tuple[str, str], ...]:
+    """A `looks-like-fraction` warning for a bare number such as 0.96 against a target in % (≥95%).
+
+    A bare number is read in the target's unit, so 0.96 is 0.96% and scores as written; but a share typed
+    as a fraction (or a percent cell read as General) meant 96%. Only when the number is also under a tenth
+    of the target's smallest bound: 0.5 against ≤1% (a 故障率) is a plausible 0.5%, and no warning.
+    """
+    if not isinstance(value, Quantity) or value.unit is not None or value.scale != 1:
+        return ()
+    bounds = percent_bounds(predicate)
+    if not bounds or not 0 < value.value < FRACTION_BELOW or value.value * 10 >= min(bounds):
+        return ()
+    message = (
+        f"实际完成值“{text.strip()}”未写%，按{plain(value.value)}%计；看起来是小数，"
+        f"是否应为{plain(value.value * 100)}%？（位置：{_place(where)}）"
+    )
+    return (("looks-like-fraction", message),)
+
+
+def _place(where: Location) -> str:
+    """Where a value was written, for a finding's message: the workbook's cell, or the file's line and key."""
+    if where.cell:
+        return f"{where.file} {where.cell}"
+    line = f" 第{where.line}行" if where.line is not None else ""
+    return f"{where.file}{line} {where.keypath or ''}".strip()
 
 
 def _answer(norm: str, predicate: Qualitative | Reference) -> str | None:
@@ -168,6 +199,7 @@ def need_mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary,
             completed=inner.completed,
             text=inner.text,
             notes=inner.notes,
+            warnings=inner.warnings,
         )
     for key in ("numerator", "denominator", "score"):
         if entry.get(key) is not None:
