@@ -235,6 +235,55 @@ def test_every_bad_value_of_a_filled_form_names_its_sheet_and_cell(
     assert f"[1.见义勇为专项资金!E{row}]" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("cell", "value", "message"),
+    [
+        ("F6", True, "偏差原因分析及改进措施 of 补助人员合规率（%）: a TRUE/FALSE value"),
+        ("G5", False, "佐证材料 of 补助覆盖率(%): a TRUE/FALSE value"),
+        ("F5", "#N/A", "the Excel error #N/A"),  # a lookup formula that found nothing
+        ("G9", "#REF!", "the Excel error #REF!"),
+        ("E5", "#DIV/0!", "the Excel error #DIV/0!"),
+        ("G2", True, "explanation (执行情况说明)"),
+        ("B3", "#VALUE!", "summary (实际完成情况)"),
+        ("E10", "满意40，较满意6，不满意1", "survey counts"),
+    ],
+)
+def test_every_cell_of_a_filled_form_is_named_by_its_own_cell(
+    folder: Path, cell: str, value: object, message: str
+) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    ws = wb.worksheets[1]
+    ws["E2"] = 4.85
+    ws[cell] = value  # a string such as #N/A is stored as an error cell, as Excel shows a failed formula
+    wb.save(folder / "filled.xlsx")
+    result = run("score", "filled.xlsx", "-o", "report.md")
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert f"filled.xlsx [1.见义勇为专项资金!{cell}]" in result.stderr and "Traceback" not in result.stderr
+    assert not (folder / "report.md").exists()
+
+
+def test_a_survey_in_the_form_says_to_give_the_rate_or_use_yaml(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    _fill(folder / "form.xlsx", folder / "filled.xlsx", {10: "满意：40 不满意：1"})
+    result = run("score", "filled.xlsx")
+    assert result.exit_code == 2 and "[1.见义勇为专项资金!E10]" in result.stderr
+    assert "satisfaction rate (such as 92%)" in result.stderr and "YAML or JSON actuals file" in result.stderr
+    _fill(folder / "form.xlsx", folder / "filled.xlsx", {10: "92%"})  # the rate is what the form takes
+    assert run("score", "filled.xlsx").exit_code == 0
+
+
+def test_bad_cells_of_a_form_are_reported_together(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    wb.worksheets[1]["F5"], wb.worksheets[1]["G6"], wb.worksheets[2]["E5"] = True, "#N/A", False
+    wb.save(folder / "filled.xlsx")
+    result = run("score", "filled.xlsx")
+    assert result.exit_code == 2 and "3 errors" in result.stderr
+    for cell in ("1.见义勇为专项资金!F5", "1.见义勇为专项资金!G6", "2.涉法涉诉信访救助资金!E5"):
+        assert f"[{cell}]" in result.stderr
+
+
 def test_forms_ask_for_the_summary_and_a_project_without_one_is_warned(folder: Path) -> None:
     run("init", "targets.yaml", "-o", "actuals.yaml")
     text = (folder / "actuals.yaml").read_text(encoding="utf-8")

@@ -502,3 +502,29 @@ def test_a_fraction_in_a_percent_row_is_scored_as_written_with_a_located_warning
 
 def test_a_percentage_written_with_its_sign_gets_no_fraction_warning() -> None:
     assert _fraction_findings(report_json(str(EXAMPLE / "actuals.yaml"))) == []
+
+
+def test_a_bad_explanation_or_evidence_names_its_own_line_and_key(example: Path) -> None:
+    path = example / "actuals.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "      补助人员合规率(%): {numerator: 19, denominator: 20, explanation: 1人材料不全，已补正}\n"
+    new = (
+        "      补助人员合规率(%):\n"
+        "        numerator: 19\n"
+        "        denominator: 20\n"
+        "        explanation: {原因: 1人材料不全}\n"
+        "        evidence: [名单.xlsx, {文件: 表彰决定.pdf}]\n"
+    )
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text.splitlines().index(old.rstrip("\n")) + 1
+    result = run("score", str(path))
+    key = "projects[0].indicators.补助人员合规率(%)"
+    assert result.exit_code == 2, result.stderr
+    assert f"actuals.yaml:{line + 3}:9 ({key}.explanation): explanation: expected text, found a mapping" in (
+        result.stderr
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("{原因: 1人材料不全}", "1人材料不全"), encoding="utf-8")
+    result = run("score", str(path))
+    assert result.exit_code == 2, result.stderr
+    assert f"actuals.yaml:{line + 4}:9 ({key}.evidence): evidence: expected a file name" in result.stderr
