@@ -85,6 +85,28 @@ def is_form(path: Path) -> bool:
         return True
 
 
+_CREATOR = re.compile(rb"<(?:\w+:)?creator\b[^>]*>\s*evalengine\s*</")
+
+
+def written_by_evalengine(path: Path) -> tuple[str | None, list[str]]:
+    """What a workbook evalengine wrote is, from its parts alone, and its sheets' titles: "form" (a
+    自评表 to fill: it has a 设置 sheet), "report" (evalengine is its creator, which Excel keeps on saving),
+    or None for any other workbook, or a file that is none."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(open_regular(path, MAX_WORKBOOK_BYTES))) as archive:
+            titles = list(_sheet_titles(archive).values())
+            if SETTINGS in titles:
+                return "form", titles
+            try:
+                core = archive.getinfo("docProps/core.xml")
+            except KeyError:
+                return None, titles
+            created = archive.read(core) if core.file_size <= MIB else b""
+    except (InputError, zipfile.BadZipFile):
+        return None, []
+    return ("report" if _CREATOR.search(created) else None), titles
+
+
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([^"]+)"')
 
 
