@@ -280,8 +280,11 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
             doc.cells[(*here, "indicators", name)] = f"{ws.title}!E{r}"
         project["indicators"] = indicators
         projects.append(project)
+    if len(errors) > MAX_ERRORS:
+        more = len(errors) - MAX_ERRORS
+        errors = [*errors[:MAX_ERRORS], InputError(f"and {more:,} more bad cells in {path}; fix these and run again")]
     if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors[:MAX_ERRORS])
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     data["projects"] = projects
     doc.data = data
     return doc
