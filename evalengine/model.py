@@ -89,6 +89,7 @@ class Observation:
     cause: str | None = None  # in-year monitoring: why a red light (偏差原因)
     outlook: str | None = None  # in-year monitoring: 确定能 / 有可能 / 完全不可能
     notes: tuple[str, ...] = ()  # how a value written loosely was read (≥90% read as 90%), for findings
+    warnings: tuple[tuple[str, str], ...] = ()  # (code, message) of other warnings about the value as written
 
 
 @dataclass(frozen=True)

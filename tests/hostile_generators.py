@@ -152,19 +152,20 @@ def workbook(
     targets: str = "targets.yaml",
 ) -> None:
     """A filled form (`kind: form`) or a target table (`kind: table`), then changed: `cells` set
-    (sheet!A1: value), `formats` (sheet!A1: number format), `merge` ranges written into the sheet's
-    XML as they are (openpyxl itself would take forever on A1:XFD1048576), `sheets` extra copies."""
+    (sheet!A1: value), `formats` (sheet!A1: number format), `sheets` extra copies of the main sheet as
+    changed, `merge` ranges written into the sheet's XML as they are (openpyxl itself would take forever
+    on A1:XFD1048576)."""
     wb = _form(targets) if kind == "form" else _target_table()
     main = wb.worksheets[1] if kind == "form" else wb.worksheets[0]
-    for _ in range(sheets):
-        copy = wb.copy_worksheet(main)
-        copy.title = f"{len(wb.worksheets)}.项目"
     for ref, value in (cells or {}).items():
         sheet, cell = ref.split("!")
         wb[sheet][cell] = value
     for ref, fmt in (formats or {}).items():
         sheet, cell = ref.split("!")
         wb[sheet][cell].number_format = fmt
+    for _ in range(sheets):  # copies of the main sheet as changed
+        copy = wb.copy_worksheet(main)
+        copy.title = f"{len(wb.worksheets)}.项目"
     buffer = io.BytesIO()
     wb.save(buffer)
     data = buffer.getvalue()

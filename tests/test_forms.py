@@ -105,6 +105,44 @@ def test_a_percentage_typed_into_excel_is_read_as_shown(folder: Path) -> None:
     assert data["projects"][0]["indicators"][0]["actual"] == "90%"
 
 
+def test_percentage_rows_of_the_form_show_a_percent_and_read_back_as_shown(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    ws = wb[wb.sheetnames[1]]  # 见义勇为专项资金: ≥95%, ≥95%, 12月底前, ≥1万元, 积极向上, ≥80%
+    assert [ws.cell(row=r, column=5).number_format for r in range(5, 11)] == [
+        "0.00%",
+        "0.00%",
+        "General",
+        "General",
+        "General",
+        "0.00%",
+    ]
+    # what Excel stores when 96 is typed into a percent cell, and 96.5, and a count in a plain row
+    ws["E5"], ws["E6"], ws["E10"] = 0.96, 0.965, 0.92
+    ws["F6"] = "1人材料不全"
+    wb.save(folder / "filled.xlsx")
+    data = json.loads(run("score", "filled.xlsx", "--format", "json").stdout)
+    first = data["projects"][0]["indicators"]
+    assert [first[i]["actual"] for i in (0, 1, 5)] == ["96%", "96.5%", "92%"]
+    assert first[0]["score"] == "12.50" and first[5]["score"] == "10.00"
+
+
+def test_a_fraction_in_a_plain_cell_of_a_percentage_row_is_warned_by_sheet_and_cell(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    ws = wb[wb.sheetnames[1]]
+    ws["E5"], ws["E5"].number_format = 0.96, "General"  # a value pasted over the percent format
+    ws["E10"] = "0.92"  # typed as text
+    wb.save(folder / "filled.xlsx")
+    data = json.loads(run("score", "filled.xlsx", "--format", "json").stdout)
+    first = data["projects"][0]
+    warned = {f["indicator"]: f["message"] for f in first["findings"] if f["code"] == "looks-like-fraction"}
+    assert set(warned) == {"补助覆盖率(%)", "受益对象满意度(%)"}
+    assert "filled.xlsx 1.见义勇为专项资金!E5" in warned["补助覆盖率(%)"] and "是否应为96%" in warned["补助覆盖率(%)"]
+    assert "1.见义勇为专项资金!E10" in warned["受益对象满意度(%)"] and "是否应为92%" in warned["受益对象满意度(%)"]
+    assert [first["indicators"][i]["actual"] for i in (0, 5)] == ["0.96%", "0.92%"]  # scored as written
+
+
 def test_a_bad_cell_is_named_by_sheet_and_cell(folder: Path) -> None:
     run("init", "targets.yaml", "-o", "form.xlsx")
     _fill(folder / "form.xlsx", folder / "filled.xlsx", {5: "96人"})
@@ -195,6 +233,55 @@ def test_every_bad_value_of_a_filled_form_names_its_sheet_and_cell(
     result = run("score", "filled.xlsx")
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert f"[1.见义勇为专项资金!E{row}]" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "message"),
+    [
+        ("F6", True, "偏差原因分析及改进措施 of 补助人员合规率（%）: a TRUE/FALSE value"),
+        ("G5", False, "佐证材料 of 补助覆盖率(%): a TRUE/FALSE value"),
+        ("F5", "#N/A", "the Excel error #N/A"),  # a lookup formula that found nothing
+        ("G9", "#REF!", "the Excel error #REF!"),
+        ("E5", "#DIV/0!", "the Excel error #DIV/0!"),
+        ("G2", True, "explanation (执行情况说明)"),
+        ("B3", "#VALUE!", "summary (实际完成情况)"),
+        ("E10", "满意40，较满意6，不满意1", "survey counts"),
+    ],
+)
+def test_every_cell_of_a_filled_form_is_named_by_its_own_cell(
+    folder: Path, cell: str, value: object, message: str
+) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    ws = wb.worksheets[1]
+    ws["E2"] = 4.85
+    ws[cell] = value  # a string such as #N/A is stored as an error cell, as Excel shows a failed formula
+    wb.save(folder / "filled.xlsx")
+    result = run("score", "filled.xlsx", "-o", "report.md")
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert f"filled.xlsx [1.见义勇为专项资金!{cell}]" in result.stderr and "Traceback" not in result.stderr
+    assert not (folder / "report.md").exists()
+
+
+def test_a_survey_in_the_form_says_to_give_the_rate_or_use_yaml(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    _fill(folder / "form.xlsx", folder / "filled.xlsx", {10: "满意：40 不满意：1"})
+    result = run("score", "filled.xlsx")
+    assert result.exit_code == 2 and "[1.见义勇为专项资金!E10]" in result.stderr
+    assert "satisfaction rate (such as 92%)" in result.stderr and "YAML or JSON actuals file" in result.stderr
+    _fill(folder / "form.xlsx", folder / "filled.xlsx", {10: "92%"})  # the rate is what the form takes
+    assert run("score", "filled.xlsx").exit_code == 0
+
+
+def test_bad_cells_of_a_form_are_reported_together(folder: Path) -> None:
+    run("init", "targets.yaml", "-o", "form.xlsx")
+    wb = openpyxl.load_workbook(folder / "form.xlsx")
+    wb.worksheets[1]["F5"], wb.worksheets[1]["G6"], wb.worksheets[2]["E5"] = True, "#N/A", False
+    wb.save(folder / "filled.xlsx")
+    result = run("score", "filled.xlsx")
+    assert result.exit_code == 2 and "3 errors" in result.stderr
+    for cell in ("1.见义勇为专项资金!F5", "1.见义勇为专项资金!G6", "2.涉法涉诉信访救助资金!E5"):
+        assert f"[{cell}]" in result.stderr
 
 
 def test_forms_ask_for_the_summary_and_a_project_without_one_is_warned(folder: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import yaml
 from click.testing import CliRunner
 from conftest import SEED, load_compliance
@@ -112,3 +113,61 @@ def test_unreadable_sources_exit_2(tmp_path: Path) -> None:
     gbk.write_bytes(seed_text().encode("gb18030"))
     assert CliRunner().invoke(main, ["import", str(gbk)]).exit_code == 2
     assert CliRunner().invoke(main, ["import", str(gbk), "--encoding", "gb18030", "--format", "json"]).exit_code == 0
+
+
+EXAMPLE_ACTUALS = EXAMPLE_TARGETS.parent / "actuals.yaml"
+
+
+def _import(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["import", *args])
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stderr
+
+
+def test_a_report_evalengine_wrote_is_not_imported_and_the_message_says_what_is_expected(tmp_path: Path) -> None:
+    runner = CliRunner()
+    report, lights = tmp_path / "report.xlsx", tmp_path / "lights.xlsx"
+    assert runner.invoke(main, ["score", str(EXAMPLE_ACTUALS), "-o", str(report)]).exit_code == 0
+    monitoring = EXAMPLE_TARGETS.parent / "monitoring" / "actuals-2024-06.yaml"
+    assert runner.invoke(main, ["monitor", str(monitoring), "--as-of", "2024-06-30", "-o", str(lights)]).exit_code == 0
+    for path, sheets in ((report, "总览, 1.见义勇为专项资金"), (lights, "总览, 指标, 问题")):
+        code, stderr = _import(str(path), "-o", str(tmp_path / "targets.yaml"))
+        assert code == 2 and f"{path.name}: this is a report evalengine wrote (sheets {sheets}" in stderr
+        assert "import reads a 绩效目标表" in stderr and "一级指标, 二级指标, 三级指标 and 指标值" in stderr
+        assert "is this the PDF's text" not in stderr and not (tmp_path / "targets.yaml").exists()
+
+
+def test_a_form_to_fill_is_scored_not_imported(tmp_path: Path) -> None:
+    form = tmp_path / "form.xlsx"
+    assert CliRunner().invoke(main, ["init", str(EXAMPLE_TARGETS), "-o", str(form)]).exit_code == 0
+    code, stderr = _import(str(form))  # it has every column of a target table: it imported with budgets of 0
+    assert code == 2 and "this is a 自评表 form to fill" in stderr and f"evalengine score {form}" in stderr
+
+
+def test_a_workbook_without_a_target_table_names_each_sheets_problem(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.xlsx"
+    openpyxl.Workbook().save(empty)
+    code, stderr = _import(str(empty))
+    assert code == 2 and "no 绩效目标表 found: no sheet has a header row naming 一级指标, 三级指标 and 指标值" in stderr
+    assert "empty.xlsx [Sheet]: no indicator table" in stderr and "import reads a 绩效目标表" in stderr
+    headless = tmp_path / "headless.xlsx"  # a table, but no 项目编码 or 项目名称 above it
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "表1"
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    ws.append(["产出指标", "数量指标", "覆盖率", "≥95%"])
+    wb.save(headless)
+    code, stderr = _import(str(headless))
+    assert code == 2 and "no sheet holds a project" in stderr
+    assert "headless.xlsx [表1]: the header block has no 项目编码 or 项目名称" in stderr
+
+
+def test_a_text_or_yaml_file_without_tables_says_what_import_reads(tmp_path: Path) -> None:
+    code, stderr = _import(str(EXAMPLE_TARGETS))
+    assert code == 2 and "expected the text of a published 绩效目标表" in stderr
+    assert "a YAML or JSON targets file needs no import" in stderr
+    text = tmp_path / "notes.txt"
+    text.write_text("会议纪要\n", encoding="utf-8")
+    code, stderr = _import(str(text))
+    assert code == 2 and "N.<项目名称>绩效目标表" in stderr and "pdftotext" in stderr

@@ -472,3 +472,59 @@ def test_counts_are_worded_in_the_singular_and_plural(example: Path) -> None:
     )
     result = run("score", str(example / "one.yaml"), "-o", str(example / "r.md"))
     assert result.exit_code == 0 and "(1 project, 6 error findings)" in result.stderr  # six actuals missing
+
+
+def _fraction_findings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for p in data["projects"] for f in p["findings"] if f["code"] == "looks-like-fraction"]
+
+
+def test_a_fraction_in_a_percent_row_is_scored_as_written_with_a_located_warning(example: Path) -> None:
+    path = example / "actuals.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "      补助覆盖率(%): 96%\n" in text
+    path.write_text(text.replace("      补助覆盖率(%): 96%\n", "      补助覆盖率(%): 0.96\n", 1), encoding="utf-8")
+    line = text.splitlines().index("      补助覆盖率(%): 96%") + 1
+    data = report_json(str(path))
+    (finding,) = _fraction_findings(data)
+    assert finding["severity"] == "warning" and finding["indicator"] == "补助覆盖率(%)"
+    assert "是否应为96%" in finding["message"] and "按0.96%计" in finding["message"]
+    assert f"actuals.yaml 第{line}行 projects[0].indicators.补助覆盖率(%)" in finding["message"]
+    first = data["projects"][0]["indicators"][0]
+    assert first["actual"] == "0.96%" and first["score"] == "0.13"  # as written: 0.96 ÷ 95 × 12.50
+    # the same file as JSON: no lines, so the file and the key
+    as_json = example / "actuals.json"
+    as_json.write_text(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str), encoding="utf-8")
+    (finding,) = _fraction_findings(report_json(str(as_json)))
+    assert "actuals.json projects[0].indicators.补助覆盖率(%)" in finding["message"]
+    # in every format the Markdown has
+    assert "looks-like-fraction" in run("score", str(path)).stdout
+
+
+def test_a_percentage_written_with_its_sign_gets_no_fraction_warning() -> None:
+    assert _fraction_findings(report_json(str(EXAMPLE / "actuals.yaml"))) == []
+
+
+def test_a_bad_explanation_or_evidence_names_its_own_line_and_key(example: Path) -> None:
+    path = example / "actuals.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "      补助人员合规率(%): {numerator: 19, denominator: 20, explanation: 1人材料不全，已补正}\n"
+    new = (
+        "      补助人员合规率(%):\n"
+        "        numerator: 19\n"
+        "        denominator: 20\n"
+        "        explanation: {原因: 1人材料不全}\n"
+        "        evidence: [名单.xlsx, {文件: 表彰决定.pdf}]\n"
+    )
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text.splitlines().index(old.rstrip("\n")) + 1
+    result = run("score", str(path))
+    key = "projects[0].indicators.补助人员合规率(%)"
+    assert result.exit_code == 2, result.stderr
+    assert f"actuals.yaml:{line + 3}:9 ({key}.explanation): explanation: expected text, found a mapping" in (
+        result.stderr
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("{原因: 1人材料不全}", "1人材料不全"), encoding="utf-8")
+    result = run("score", str(path))
+    assert result.exit_code == 2, result.stderr
+    assert f"actuals.yaml:{line + 4}:9 ({key}.evidence): evidence: expected a file name" in result.stderr

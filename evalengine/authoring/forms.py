@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evalengine.inputs.targets import TargetsFile
+from evalengine.language.predicates import percent_bounds
 from evalengine.sources.workbook import (
     COLUMNS,
     SETTINGS,
@@ -23,6 +24,11 @@ HEAD = PatternFill("solid", fgColor="DDE6F0")
 
 
 FILL = PatternFill("solid", fgColor="FFF7D6")
+
+
+# The 实际完成值 cell of a row whose target is a percentage: 96 typed shows as 96.00% (Excel stores 0.96, which
+# the reader takes back as 96%); two places, so that 96.5 does not show as 97% while it is read as 96.5%.
+PERCENT = "0.00%"
 
 
 # YAML reads these as line breaks (\x85 \u2028 \u2029) or refuses them; json.dumps leaves them raw
@@ -133,6 +139,8 @@ def init_xlsx(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
                 ws.cell(row=r, column=col).fill = FILL
             if ind.predicate.tiers != "never":  # a tier may be chosen: offer the drop-down
                 tiers.add(f"E{r}")
+            if percent_bounds(ind.predicate):
+                ws.cell(row=r, column=5).number_format = PERCENT
         for col, width in enumerate((12, 16, 26, 16, 16, 36, 20), start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         for row in ws.iter_rows(min_row=4, max_row=4 + len(p.indicators)):

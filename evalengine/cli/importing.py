@@ -10,7 +10,7 @@ import click
 
 from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import Year, _is_device, write_atomically
-from evalengine.errors import EvalEngineError
+from evalengine.errors import EvalEngineError, InputError, Location
 from evalengine.text import count
 
 
@@ -67,6 +67,8 @@ def import_(
             )
     fmt = fmt or "yaml"
     imported = import_file(source, mapping, encoding=encoding)
+    if source.suffix.lower() == ".xlsx":  # evalengine's own form or report, or no table at all: say so
+        _not_a_target_table(source, imported.data.get("projects"), imported.warnings)
     data = imported.data
     if not data.get("projects"):
         hint = {
@@ -74,8 +76,19 @@ def import_(
             "(evalengine mappings list)",
             ".pdf": "a PDF whose tables are ruled and whose text can be selected; give --mapping for another layout",
             ".docx": "a Word document with its tables as Word tables; give --mapping for another layout",
-        }.get(source.suffix.lower(), "is this the PDF's text?")
-        raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint=hint)
+        }.get(source.suffix.lower())
+        if hint is not None:
+            raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint=hint)
+        raise InputError(
+            "no project table found: expected the text of a published 绩效目标表, each table headed "
+            "N.<项目名称>绩效目标表 (1.见义勇为专项资金绩效目标表) with its 项目名称, 项目编码 and 预算数 and the "
+            "indicator rows 一级指标 / 二级指标 / 三级指标 / 指标值",
+            Location(str(source)),
+            hint="a YAML or JSON targets file needs no import: name it as targets: in the actuals file"
+            if source.suffix.lower() in (".yaml", ".yml", ".json")
+            else "extract the PDF's text with `pdftotext -layout tables.pdf tables.txt`, or import a table "
+            "(.pdf, .docx, .xlsx)",
+        )
     for project in data["projects"]:
         click.echo(f"read {project['code']} {project['name']}: {len(project['indicators'])} indicators", err=True)
     total = sum(len(p["indicators"]) for p in data["projects"])
@@ -115,3 +128,44 @@ def _budget(projects: list[dict[str, object]]) -> str:
         except ValueError:
             return ""
     return plain(total)
+
+
+TARGET_TABLE = (
+    "a 绩效目标表: one project a sheet, 项目名称, 项目编码 and 预算数 above a header row naming the columns "
+    "一级指标, 二级指标, 三级指标 and 指标值 (绩效指标描述, 指标值确定依据 and 分值 are read too)"
+)
+
+
+def _not_a_target_table(source: Path, projects: object, warnings: list[str]) -> None:
+    """Refuse a workbook that is not a 绩效目标表, saying what was expected: evalengine's own 自评表 form
+    (scored, not imported) or report, or a workbook in which no sheet holds a target table."""
+    from evalengine.sources.workbook import written_by_evalengine
+
+    kind, titles = written_by_evalengine(source)
+    where = Location(str(source))
+    sheets = ", ".join(titles[:3]) + (" …" if len(titles) > 3 else "")
+    if kind == "form":
+        raise InputError(
+            f"this is a 自评表 form to fill (it has a 设置 sheet, as `evalengine init` writes), not a "
+            f"绩效目标表; import reads {TARGET_TABLE}",
+            where,
+            hint=f"score a filled form with: evalengine score {source}",
+        )
+    if kind == "report":  # its 自评表 sheets look like tables, but it is what scoring wrote, never a source
+        raise InputError(
+            f"this is a report evalengine wrote (sheets {sheets}), not a 绩效目标表; import reads {TARGET_TABLE}",
+            where,
+            hint="import the 绩效目标表 the report was made from, or score its actuals file again",
+        )
+    if projects:
+        return
+    if not titles or (all("no indicator table" in w for w in warnings) and len(warnings) == len(titles)):
+        found = "no sheet has a header row naming 一级指标, 三级指标 and 指标值"
+    else:
+        found = "no sheet holds a project (see why below)"
+    reasons = "".join(f"\n  {w}" for w in warnings[:10]) + ("\n  …" if len(warnings) > 10 else "")
+    raise InputError(
+        f"no 绩效目标表 found: {found}; import reads {TARGET_TABLE}{reasons}",
+        where,
+        hint=f"a filled 自评表 form is scored, not imported: evalengine score {source}",
+    )

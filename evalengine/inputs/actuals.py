@@ -282,7 +282,9 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
         if key in observations:
             c.add(at, f"indicator {name!r} is given twice (names match after full-width/half-width folding)")
             continue
-        obs = c.attempt(observation, value, ind.predicate, pack.vocabulary, c.where(at))
+        # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
+        locate = lambda key, at=at: c.where((*at, key))  # noqa: E731
+        obs = c.attempt(observation, value, ind.predicate, pack.vocabulary, c.where(at), locate)
         if obs is not None:
             observations[key] = obs
     return ProjectActuals(project.code, execution, observations)

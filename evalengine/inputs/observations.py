@@ -7,6 +7,7 @@ numerator/denominator, survey, tier, score, baseline, na, completed, explanation
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,10 +23,11 @@ from evalengine.language.predicates import (
     Qualitative,
     Quantity,
     Reference,
+    percent_bounds,
 )
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.model import Observation
-from evalengine.numbers import NumberRangeError, to_decimal
+from evalengine.numbers import NumberRangeError, plain, to_decimal
 from evalengine.text import did_you_mean, unknown_key
 
 OUTLOOKS = ("确定能", "有可能", "完全不可能")  # can the target still be met? (monitoring)
@@ -73,12 +75,18 @@ def tier_label(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
-def observation(entry: Any, predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:
-    """Read `entry` for a target `predicate`; errors name `where` (file, line, key path)."""
+Locate = Callable[[str], Location]  # the place of one key of an entry: its own line, or its own cell
+
+
+def observation(
+    entry: Any, predicate: Predicate, vocab: Vocabulary, where: Location, locate: Locate | None = None
+) -> Observation:
+    """Read `entry` for a target `predicate`; errors name `where` (file, line, key path), or for a key of a
+    mapping entry `locate(key)` where given (a filled form's 偏差原因 is in a cell of its own)."""
     if entry is None or (isinstance(entry, str) and not entry.strip()):
         return Observation()
     if isinstance(entry, dict):
-        return need_mapping(entry, predicate, vocab, where)
+        return need_mapping(entry, predicate, vocab, where, locate)
     if isinstance(entry, (str, int)) and not isinstance(entry, bool):
         return _scalar(str(entry), predicate, vocab, where)
     raise InputError(f"expected a value such as 96% or a mapping, found {_kind(entry)}", where)
@@ -111,7 +119,37 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
             value = Completion(True, month=int(value.value), text=text)  # 7月: completed in July
     elif isinstance(value, Completion):
         raise InputError(f"{text!r} says when or whether work was done; this target needs a value such as 96%", where)
-    return Observation(value=value, text=text, notes=notes)
+    return Observation(value=value, text=text, notes=notes, warnings=_fraction(value, text, predicate, where))
+
+
+FRACTION_BELOW = Decimal("1.5")  # a bare number under this, against a target in %, may be a fraction (0.96)
+
+
+def _fraction(value: Any, text: str, predicate: Predicate, where: Location) -> tuple[tuple[str, str], ...]:
+    """A `looks-like-fraction` warning for a bare number such as 0.96 against a target in % (≥95%).
+
+    A bare number is read in the target's unit, so 0.96 is 0.96% and scores as written; but a share typed
+    as a fraction (or a percent cell read as General) meant 96%. Only when the number is also under a tenth
+    of the target's smallest bound: 0.5 against ≤1% (a 故障率) is a plausible 0.5%, and no warning.
+    """
+    if not isinstance(value, Quantity) or value.unit is not None or value.scale != 1:
+        return ()
+    bounds = percent_bounds(predicate)
+    if not bounds or not 0 < value.value < FRACTION_BELOW or value.value * 10 >= min(bounds):
+        return ()
+    message = (
+        f"实际完成值“{text.strip()}”未写%，按{plain(value.value)}%计；看起来是小数，"
+        f"是否应为{plain(value.value * 100)}%？（位置：{_place(where)}）"
+    )
+    return (("looks-like-fraction", message),)
+
+
+def _place(where: Location) -> str:
+    """Where a value was written, for a finding's message: the workbook's cell, or the file's line and key."""
+    if where.cell:
+        return f"{where.file} {where.cell}"
+    line = f" 第{where.line}行" if where.line is not None else ""
+    return f"{where.file}{line} {where.keypath or ''}".strip()
 
 
 def _answer(norm: str, predicate: Qualitative | Reference) -> str | None:
@@ -153,7 +191,12 @@ def _number(value: Any, where: Location, key: str) -> Decimal:
         raise InputError(f"{key}: expected a number, found {shown}", where) from None
 
 
-def need_mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:
+def need_mapping(
+    entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary, where: Location, locate: Locate | None = None
+) -> Observation:
+    def _at(where: Location, key: str) -> Location:
+        return locate(key) if locate is not None else _key(where, key)
+
     for key in entry:
         if key not in KEYS:
             message, hint = unknown_key(key, KEYS)
@@ -168,6 +211,7 @@ def need_mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary,
             completed=inner.completed,
             text=inner.text,
             notes=inner.notes,
+            warnings=inner.warnings,
         )
     for key in ("numerator", "denominator", "score"):
         if entry.get(key) is not None:
@@ -204,16 +248,15 @@ def need_mapping(entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary,
             if not isinstance(entry[key], bool):
                 raise InputError(f"{key}: expected true or false, found {entry[key]!r}", _at(where, key))
             fields[key] = entry[key] if key == "completed" else (entry[key] or fields.get("na", False))
-    if entry.get("explanation") is not None:
-        fields["explanation"] = str(entry["explanation"]).strip() or None
-    if entry.get("cause") is not None:
-        fields["cause"] = str(entry["cause"]).strip() or None
+    for key in ("explanation", "cause"):
+        if entry.get(key) is not None:
+            fields[key] = _words(entry[key], key, _at(where, key)) or None
     if entry.get("outlook") is not None:
         fields["outlook"] = outlook(entry["outlook"], _at(where, "outlook"))
     evidence = entry.get("evidence")
     if evidence is not None:
         items = evidence if isinstance(evidence, list) else [evidence]
-        fields["evidence"] = tuple(str(e) for e in items)
+        fields["evidence"] = tuple(w for e in items if (w := _words(e, "evidence", _at(where, "evidence"))))
     if "numerator" in fields and "text" not in fields:
         fields["text"] = f"{fields['numerator']}/{fields.get('denominator', '?')}"
     return Observation(**fields)
@@ -229,7 +272,18 @@ def outlook(value: Any, where: Location) -> str:
     return text
 
 
-def _at(where: Location, key: str) -> Location:
+def _words(value: Any, key: str, where: Location) -> str:
+    """Text the evaluator wrote (偏差原因, a 佐证材料's name): a scalar, never true/false, a mapping or a list."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, dict, list)):
+        found = {bool: "true/false", dict: "a mapping", list: "a list"}[type(value)]
+        shape = "a file name, or a list of them" if key == "evidence" else "text"
+        raise InputError(f"{key}: expected {shape}, found {found}", where)
+    return str(value).strip()
+
+
+def _key(where: Location, key: str) -> Location:
     base = where.path if isinstance(where.path, tuple) else ((where.path,) if where.path else ())
     return Location(where.file, where.line, where.column, (*base, key), where.cell)  # a workbook's cell stays
 

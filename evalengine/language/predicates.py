@@ -499,6 +499,23 @@ def uses_baseline(predicate: Predicate) -> bool:
     return predicate.baseline
 
 
+def percent_bounds(p: Predicate) -> tuple[Decimal, ...]:
+    """The values in % an actual is held against as written (≥95% gives 95; 90%-100% gives 90 and 100), or ()
+    when the target is not a percentage. A tolerance (±5%) or a change (提高5%) is not held against its value:
+    its actual is a deviation or a change, where a small number is as likely as a large one."""
+    match p:
+        case Comparison():
+            return (p.quantity.value,) if p.quantity is not None and p.quantity.unit == "%" else ()
+        case Range():
+            return (p.low.value, p.high.value) if p.high.unit == "%" else ()
+        case Graded():
+            return tuple(g.quantity.value for g in p.grades) if p.unit == "%" else ()
+        case Deadline() | Trend() | Qualitative() | Reference() | Tolerance() | Change():
+            return ()
+        case _:
+            assert_never(p)
+
+
 def predicate_json(text: str, predicate: Predicate) -> dict[str, Any]:
     """The public JSON form of a parsed target (see `evalengine parse --format json`)."""
     return {"input": text, **predicate.to_json(), "canonical": predicate.canonical()}

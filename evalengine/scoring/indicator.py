@@ -114,6 +114,8 @@ class IndicatorScorer:
             raise error from None
         for note in obs.notes:
             findings.append(Finding("warning", "actual-read-as", name, f"{name}：{note}"))
+        for code, message in obs.warnings:
+            findings.append(Finding("warning", code, name, f"{name}：{message}"))
         if outcome is None and not ind.scored:
             findings.append(Finding("warning", "missing-actual", name, f"{name}（其中项，不计分）缺少实际完成值"))
             why = (explain.text, "其中项，不计分；缺少实际完成值")

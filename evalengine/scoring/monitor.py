@@ -325,6 +325,8 @@ def monitor_project(project: Project, actuals: ProjectActuals, pack: Pack, as_of
             )
         if item.light is None and item.note != "不适用" and item.note not in NOT_DUE:
             findings.append(Finding("warning", "missing-actual", name, f"{name}{item.note}，未亮灯"))
+        for code, message in actuals.indicators.get(nfkc(name), _EMPTY).warnings:  # 0.96 against ≥95% …
+            findings.append(Finding("warning", code, name, f"{name}：{message}"))
     # A project's light is its worst indicator's, as monitoring practice has it; spending keeps a light of its own, and
     # decides only when no indicator has a light yet. Indicators not yet due do not count; 蓝 (ahead)
     # needs every due indicator ahead and none without a value.

@@ -13,8 +13,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evalengine.errors import InputError, KeyPath, Location, ReadError
+from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location, ReadError
 from evalengine.limits import (
+    MAX_ERRORS,
     MAX_SHEET_COLUMNS,
     MAX_SHEET_ROWS,
     MAX_SHEETS,
@@ -36,6 +37,14 @@ PLACEHOLDERS = {"", "—", "-", "－", "/", "*", "无", "——", "N/A", "n/a"}
 
 
 COLUMNS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施", "佐证材料")
+
+
+# What each filled column of an indicator row holds: (column, the key it is read into, its title in messages)
+FILLED = ((5, "value", "实际完成值"), (6, "explanation", "偏差原因分析及改进措施"), (7, "evidence", "佐证材料"))
+
+
+# 满意40、不满意1 typed into 实际完成值: answer counts, which the form has no columns for
+_SURVEY = re.compile(r"满意\s*[:：]?\s*\d")
 
 
 def _text(value: Any) -> str | None:
@@ -76,6 +85,28 @@ def is_form(path: Path) -> bool:
             return SETTINGS in _sheet_titles(archive).values() or not _sheet_titles(archive)
     except (InputError, zipfile.BadZipFile):
         return True
+
+
+_CREATOR = re.compile(rb"<(?:\w+:)?creator\b[^>]*>\s*evalengine\s*</")
+
+
+def written_by_evalengine(path: Path) -> tuple[str | None, list[str]]:
+    """What a workbook evalengine wrote is, from its parts alone, and its sheets' titles: "form" (a
+    自评表 to fill: it has a 设置 sheet), "report" (evalengine is its creator, which Excel keeps on saving),
+    or None for any other workbook, or a file that is none."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(open_regular(path, MAX_WORKBOOK_BYTES))) as archive:
+            titles = list(_sheet_titles(archive).values())
+            if SETTINGS in titles:
+                return "form", titles
+            try:
+                core = archive.getinfo("docProps/core.xml")
+            except KeyError:
+                return None, titles
+            created = archive.read(core) if core.file_size <= MIB else b""
+    except (InputError, zipfile.BadZipFile):
+        return None, []
+    return ("report" if _CREATOR.search(created) else None), titles
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([^"]+)"')
@@ -191,6 +222,7 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
     if rules:
         data["rules"] = rules
     projects: list[dict[str, Any]] = []
+    errors: list[EvalEngineError] = []  # every bad cell of the workbook, reported together
     for ws in wb.worksheets:
         if ws.title == SETTINGS:
             continue
@@ -206,48 +238,96 @@ def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None 
         doc.cells[(*here, "code")] = f"{ws.title}!B1"
         doc.cells[here] = f"{ws.title}!A1"
         execution: dict[str, Any] = {}
-        if _text(cells.get((2, 5))) is not None:
-            execution["spent"] = _text(cells.get((2, 5)))
-            doc.cells[(*here, "execution", "spent")] = f"{ws.title}!E2"
-        if _text(cells.get((2, 7))) is not None:
-            execution["explanation"] = _text(cells.get((2, 7)))
-            doc.cells[(*here, "execution", "explanation")] = f"{ws.title}!G2"
+        single: list[tuple[int, int, tuple[str, ...], str]] = [
+            (2, 5, ("execution", "spent"), "spent (全年执行数)"),
+            (2, 7, ("execution", "explanation"), "explanation (执行情况说明)"),
+        ]
+        if _text(cells.get((3, 1))) == "实际完成情况":
+            single.append((3, 2, ("summary",), "summary (实际完成情况)"))
+        for r, column, keys, title in single:
+            at = f"{ws.title}!{get_column_letter(column)}{r}"
+            try:
+                value = _checked(ws, cells, r, column, title)
+            except InputError as exc:
+                exc.location = Location(str(path), cell=at)
+                errors.append(exc)
+                continue
+            if value is not None:
+                (execution if keys[0] == "execution" else project)[keys[-1]] = value
+                doc.cells[(*here, *keys)] = at
         project["execution"] = execution
-        if _text(ws["A3"].value) == "实际完成情况" and _text(ws["B3"].value) is not None:
-            project["summary"] = _text(ws["B3"].value)
-            doc.cells[(*here, "summary")] = f"{ws.title}!B3"
         indicators: dict[str, Any] = {}
         for r in sorted({r for r, _ in cells if r >= 5}):
             name = _text(cells.get((r, 3)))
             if name is None:
                 continue
-            raw = cells.get((r, 5))
-            actual, explanation, evidence = (_text(cells.get((r, c))) for c in (5, 6, 7))
-            where = Location(str(path), cell=f"{ws.title}!E{r}")
-            if isinstance(raw, bool):
-                raise InputError(
-                    f"实际完成值 of {name}: a TRUE/FALSE value; write the actual, such as 96% or 达成", where
-                )
-            if isinstance(raw, (int, float)) and "%" in (ws.cell(row=r, column=5).number_format or ""):
-                # 96% typed into Excel is stored as 0.96 shown as a percentage: read what the evaluator saw
-                try:
-                    actual = f"{plain(to_decimal(repr(raw)) * 100)}%"
-                except ValueError as exc:
-                    raise InputError(f"实际完成值 of {name}: {exc}", where) from None
             entry: dict[str, Any] = {}
-            if actual is not None:
-                entry["value"] = actual
-            if explanation:
-                entry["explanation"] = explanation
-            if evidence:
-                entry["evidence"] = [e.strip() for e in re.split(r"[,，;；、\n]", evidence) if e.strip()]
+            for column, key, title in FILLED:
+                # every value is located by its own cell: 实际完成值 E, 偏差原因 F, 佐证材料 G
+                at = f"{ws.title}!{get_column_letter(column)}{r}"
+                doc.cells[(*here, "indicators", name, key)] = at
+                try:
+                    value = _filled(ws, cells, r, column, title, name)
+                except InputError as exc:
+                    exc.location = Location(str(path), cell=at)
+                    errors.append(exc)
+                    continue
+                if value is None:
+                    continue
+                if key == "evidence":
+                    entry[key] = [e.strip() for e in re.split(r"[,，;；、\n]", value) if e.strip()]
+                else:
+                    entry[key] = value
             indicators[name] = entry or None
             doc.cells[(*here, "indicators", name)] = f"{ws.title}!E{r}"
         project["indicators"] = indicators
         projects.append(project)
+    if len(errors) > MAX_ERRORS:
+        more = len(errors) - MAX_ERRORS
+        errors = [*errors[:MAX_ERRORS], InputError(f"and {more:,} more bad cells in {path}; fix these and run again")]
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     data["projects"] = projects
     doc.data = data
     return doc
+
+
+def _checked(ws: Worksheet, cells: dict[tuple[int, int], Any], r: int, column: int, what: str) -> str | None:
+    """A filled cell as text; an InputError (to be located at the cell) for TRUE/FALSE or an Excel error."""
+    raw = cells.get((r, column))
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise InputError(f"{what}: a TRUE/FALSE value; write the value itself (a number, a date or text)")
+    if ws.cell(row=r, column=column).data_type == "e":  # a formula that failed: #N/A, #REF!, #DIV/0! …
+        raise InputError(
+            f"{what}: the cell shows the Excel error {raw}",
+            hint="fix the formula, or type the value in (Paste Special → Values)",
+        )
+    return _text(raw)
+
+
+def _filled(ws: Worksheet, cells: dict[tuple[int, int], Any], r: int, column: int, title: str, name: str) -> str | None:
+    """One filled cell of indicator row `r` as text, read as the evaluator saw it; an InputError (to be
+    located at the cell) for a value that is no text or number, or survey counts."""
+    raw = cells.get((r, column))
+    text = _checked(ws, cells, r, column, f"{title} of {name}")
+    if column != 5 or text is None:
+        return text
+    if isinstance(raw, (int, float)) and "%" in (ws.cell(row=r, column=5).number_format or ""):
+        # 96% typed into Excel is stored as 0.96 shown as a percentage: read what the evaluator saw
+        try:
+            return f"{plain(to_decimal(repr(raw)) * 100)}%"
+        except ValueError as exc:
+            raise InputError(f"{title} of {name}: {exc}") from None
+    if _SURVEY.search(text):
+        raise InputError(
+            f"{title} of {name}: survey counts ({text}) cannot be given in the Excel form, which has no columns "
+            "for them",
+            hint="write the satisfaction rate (such as 92%), or give the counts as survey: {满意: 40, 不满意: 1} "
+            "in a YAML or JSON actuals file",
+        )
+    return text
 
 
 def _merged_values(ws: Worksheet, cells: dict[tuple[int, int], Any]) -> dict[tuple[int, int], Any]:
