@@ -220,13 +220,36 @@ def _overview(doc: DocumentObject, width: float) -> None:
         "{% for g, n in report.summary.grades.items() %}{{ g }} {{ n }} 个{{ '，' if not loop.last else '。' }}"
         "{% endfor %}",
     )
-    t = table(doc, _scaled((1.0, 5.6, 2.1, 2.1, 1.7, 1.5, 1.2, 1.2), width))
+    tag(doc, "{%p if report.history is defined %}")  # scored with a history file: 上年总分 and 同比 too
+    _overview_table(doc, width, compared=True)
+    tag(doc, "{%p else %}")
+    _overview_table(doc, width, compared=False)
+    tag(doc, "{%p endif %}")
+    heading(doc, "二、问题清单", 1)
+    para(
+        doc,
+        "错误 {{ report.summary.findings.error }} 条，提示 {{ report.summary.findings.warning }} 条"
+        "{{ '：' if report.summary.findings.error + report.summary.findings.warning else '。' }}",
+    )
+    tag(doc, "{%p for p in report.projects %}")
+    tag(doc, "{%p for f in p.findings %}")
+    para(doc, "【{{ SEVERITY_ZH[f.severity] }}】{{ p.name }}：{{ f.message }}（{{ f.code }}）")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+
+def _overview_table(doc: DocumentObject, width: float, *, compared: bool) -> None:
+    """The department's overview table; `compared`: with 上年总分 and 同比 (history) before 问题."""
+    history = ["上年总分", "同比"] if compared else []
+    widths = (1.0, 5.6, 2.1, 2.1, 1.7, 1.5, 1.2, *((1.5, 1.4) if compared else ()), 1.2)
+    t = table(doc, _scaled(widths, width))
     row(
         t,
-        ["序号", "项目名称", "预算数（万元）", "全年执行数（万元）", "执行率（%）", "总分", "等级", "问题"],
+        ["序号", "项目名称", "预算数（万元）", "全年执行数（万元）", "执行率（%）", "总分", "等级", *history, "问题"],
         head=True,
     )
     tag_row(t, "{%tr for p in report.projects %}")
+    previous = ["{{ p.previous.total if p.previous else '—' }}", "{{ p.change or '—' }}"] if compared else []
     row(
         t,
         [
@@ -237,9 +260,10 @@ def _overview(doc: DocumentObject, width: float) -> None:
             "{{ p.execution.rate }}",
             "{{ p.total }}",
             "{{ p.grade }}",
+            *previous,
             "{{ p.findings | length }}",
         ],
-        numbers=(2, 3, 4, 5, 7),
+        numbers=(2, 3, 4, 5, 7, 8, 9) if compared else (2, 3, 4, 5, 7),
     )
     tag_row(t, "{%tr endfor %}")
     total = row(
@@ -252,22 +276,12 @@ def _overview(doc: DocumentObject, width: float) -> None:
             "{{ report.summary.rate or '—' }}",
             "{{ report.summary.average or '—' }}",
             "加权平均",
+            *(["", ""] if compared else []),
             "",
         ],
         numbers=(2, 3, 4, 5),
     )
     merge(total, 0, 1)
-    heading(doc, "二、问题清单", 1)
-    para(
-        doc,
-        "错误 {{ report.summary.findings.error }} 条，提示 {{ report.summary.findings.warning }} 条"
-        "{{ '：' if report.summary.findings.error + report.summary.findings.warning else '。' }}",
-    )
-    tag(doc, "{%p for p in report.projects %}")
-    tag(doc, "{%p for f in p.findings %}")
-    para(doc, "【{{ SEVERITY_ZH[f.severity] }}】{{ p.name }}：{{ f.message }}（{{ f.code }}）")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endfor %}")
 
 
 def _project_report(doc: DocumentObject) -> None:
@@ -312,7 +326,9 @@ def _project_report(doc: DocumentObject) -> None:
         doc,
         "按照{{ report.rules_title }}评分，项目自评总分 {{ p.total }} 分，等级为“{{ p.grade }}”。"
         "其中预算执行率得分 {{ p.execution.score }} 分（分值 {{ p.execution.weight }} 分）"
-        "{% for l in p.level1 %}，{{ l.name }}得分 {{ l.score }} 分（分值 {{ l.weight }} 分）{% endfor %}。",
+        "{% for l in p.level1 %}，{{ l.name }}得分 {{ l.score }} 分（分值 {{ l.weight }} 分）{% endfor %}。"
+        "{% if p.previous is defined and p.previous %}上年（{{ p.previous.year }}年）总分 {{ p.previous.total }} 分，"
+        "同比 {{ p.change }} 分。{% endif %}",
     )
     heading(doc, "四、绩效指标完成情况分析", 1)
     heading(doc, "（一）预算执行情况", 2)
