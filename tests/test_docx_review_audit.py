@@ -184,6 +184,19 @@ def test_review_text_comes_out_as_written(tmp_path: Path) -> None:
     assert placeholder, "the table was built to trigger a placeholder finding"
 
 
+def test_a_files_own_findings_are_under_notes(tmp_path: Path) -> None:
+    targets = yaml.safe_load((EXAMPLE / "targets.yaml").read_text(encoding="utf-8"))
+    targets["projects"], targets["bogus"] = targets["projects"][:1], 1  # a key no table has: unreadable
+    path = tmp_path / "targets.yaml"
+    path.write_text(yaml.safe_dump(targets, allow_unicode=True), encoding="utf-8")
+    report = json_report(["review", str(path)])
+    (finding,) = report["tables"][0]["findings"]
+    text = paragraphs(docx_of(["review", str(path)], tmp_path))
+    at = text.index("四、说明")
+    assert text[at + 1] == f"【错误】{finding['message']}（{finding['code']}，{finding['location']['place']}）"
+    assert "四、说明" not in paragraphs(docx_of(REVIEW, tmp_path, name="example.docx"))  # only when there are any
+
+
 # ---- audit: the 复核 --------------------------------------------------------------------------------
 
 
