@@ -1,6 +1,7 @@
-"""Build the Word templates `templates/report.docx` and `templates/monitor.docx` from this readable source.
+"""Build the Word templates `templates/report.docx`, `monitor.docx`, `review.docx` and `audit.docx` from
+this readable source.
 
-    python templates/build_docx.py            # rebuild both, in place
+    python templates/build_docx.py            # rebuild all four, in place
     python templates/build_docx.py OUT_DIR    # build into another folder
 
 The templates are docxtpl documents: Jinja2 tags in the text of paragraphs and cells, rendered with
@@ -220,13 +221,36 @@ def _overview(doc: DocumentObject, width: float) -> None:
         "{% for g, n in report.summary.grades.items() %}{{ g }} {{ n }} 个{{ '，' if not loop.last else '。' }}"
         "{% endfor %}",
     )
-    t = table(doc, _scaled((1.0, 5.6, 2.1, 2.1, 1.7, 1.5, 1.2, 1.2), width))
+    tag(doc, "{%p if report.history is defined %}")  # scored with a history file: 上年总分 and 同比 too
+    _overview_table(doc, width, compared=True)
+    tag(doc, "{%p else %}")
+    _overview_table(doc, width, compared=False)
+    tag(doc, "{%p endif %}")
+    heading(doc, "二、问题清单", 1)
+    para(
+        doc,
+        "错误 {{ report.summary.findings.error }} 条，提示 {{ report.summary.findings.warning }} 条"
+        "{{ '：' if report.summary.findings.error + report.summary.findings.warning else '。' }}",
+    )
+    tag(doc, "{%p for p in report.projects %}")
+    tag(doc, "{%p for f in p.findings %}")
+    para(doc, "【{{ SEVERITY_ZH[f.severity] }}】{{ p.name }}：{{ f.message }}（{{ f.code }}）")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+
+def _overview_table(doc: DocumentObject, width: float, *, compared: bool) -> None:
+    """The department's overview table; `compared`: with 上年总分 and 同比 (history) before 问题."""
+    history = ["上年总分", "同比"] if compared else []
+    widths = (1.0, 5.6, 2.1, 2.1, 1.7, 1.5, 1.2, *((1.5, 1.4) if compared else ()), 1.2)
+    t = table(doc, _scaled(widths, width))
     row(
         t,
-        ["序号", "项目名称", "预算数（万元）", "全年执行数（万元）", "执行率（%）", "总分", "等级", "问题"],
+        ["序号", "项目名称", "预算数（万元）", "全年执行数（万元）", "执行率（%）", "总分", "等级", *history, "问题"],
         head=True,
     )
     tag_row(t, "{%tr for p in report.projects %}")
+    previous = ["{{ p.previous.total if p.previous else '—' }}", "{{ p.change or '—' }}"] if compared else []
     row(
         t,
         [
@@ -237,9 +261,10 @@ def _overview(doc: DocumentObject, width: float) -> None:
             "{{ p.execution.rate }}",
             "{{ p.total }}",
             "{{ p.grade }}",
+            *previous,
             "{{ p.findings | length }}",
         ],
-        numbers=(2, 3, 4, 5, 7),
+        numbers=(2, 3, 4, 5, 7, 8, 9) if compared else (2, 3, 4, 5, 7),
     )
     tag_row(t, "{%tr endfor %}")
     total = row(
@@ -252,22 +277,12 @@ def _overview(doc: DocumentObject, width: float) -> None:
             "{{ report.summary.rate or '—' }}",
             "{{ report.summary.average or '—' }}",
             "加权平均",
+            *(["", ""] if compared else []),
             "",
         ],
         numbers=(2, 3, 4, 5),
     )
     merge(total, 0, 1)
-    heading(doc, "二、问题清单", 1)
-    para(
-        doc,
-        "错误 {{ report.summary.findings.error }} 条，提示 {{ report.summary.findings.warning }} 条"
-        "{{ '：' if report.summary.findings.error + report.summary.findings.warning else '。' }}",
-    )
-    tag(doc, "{%p for p in report.projects %}")
-    tag(doc, "{%p for f in p.findings %}")
-    para(doc, "【{{ SEVERITY_ZH[f.severity] }}】{{ p.name }}：{{ f.message }}（{{ f.code }}）")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endfor %}")
 
 
 def _project_report(doc: DocumentObject) -> None:
@@ -312,7 +327,9 @@ def _project_report(doc: DocumentObject) -> None:
         doc,
         "按照{{ report.rules_title }}评分，项目自评总分 {{ p.total }} 分，等级为“{{ p.grade }}”。"
         "其中预算执行率得分 {{ p.execution.score }} 分（分值 {{ p.execution.weight }} 分）"
-        "{% for l in p.level1 %}，{{ l.name }}得分 {{ l.score }} 分（分值 {{ l.weight }} 分）{% endfor %}。",
+        "{% for l in p.level1 %}，{{ l.name }}得分 {{ l.score }} 分（分值 {{ l.weight }} 分）{% endfor %}。"
+        "{% if p.previous is defined and p.previous %}上年（{{ p.previous.year }}年）总分 {{ p.previous.total }} 分，"
+        "同比 {{ p.change }} 分。{% endif %}",
     )
     heading(doc, "四、绩效指标完成情况分析", 1)
     heading(doc, "（一）预算执行情况", 2)
@@ -554,6 +571,270 @@ def monitor_template() -> DocumentObject:
     return doc
 
 
+# ---- target review (绩效目标审核) -------------------------------------------------------------------
+
+REVIEW_SIGN_OFF = ("审核单位（盖章）：____________", "审核人：____________　　审核日期：____________")
+
+
+def review_template() -> DocumentObject:
+    """The 审核意见 a finance bureau sends back: the verdict per project, findings by code, each project's
+    findings with their places. The outline of templates/review.md.j2; A4 portrait, a letter."""
+    doc = Document()
+    _styles(doc)
+    width = _page(doc, landscape=False)
+    doc._body.clear_content()
+    year = "{{ (report.year ~ '年度') if report.year else '' }}"
+    doc.add_heading("{{ report.departments | join('、') }}" + year + "项目绩效目标审核意见", 0)
+    para(doc, "审核规则：{{ report.rules_title }}（{{ report.rules }}）", "Subtitle Center")
+    para(
+        doc,
+        "本次审核项目 {{ report.summary.projects }} 个，指标 {{ report.summary.indicators }} 个，其中定量指标 "
+        "{{ report.summary.quantified }} 个（{{ (report.summary.quantified_share ~ '%') "
+        "if report.summary.quantified_share else '—' }}）。审核意见："
+        "{% for v, n in report.summary.verdicts.items() %}{{ VERDICT_ZH[v] }} {{ n }} 个"
+        "{{ '，' if not loop.last else '；' }}{% endfor %}问题："
+        "{% for sev, n in report.summary.findings.items() %}{{ REVIEW_SEVERITY_ZH[sev] }} {{ n }} 条"
+        "{{ '，' if not loop.last else '。' }}{% endfor %}",
+    )
+    heading(doc, "一、审核结论", 1)
+    t = table(doc, _scaled((4.3, 4.0, 1.5, 1.0, 1.5, 0.95, 0.95, 0.95, 1.45), width))
+    row(
+        t,
+        ["项目编码", "项目名称", "预算数（万元）", "指标数", "定量指标占比（%）", "错误", "提示", "关注", "审核意见"],
+        head=True,
+    )
+    tag_row(t, "{%tr for p in report.projects %}")
+    row(
+        t,
+        [
+            "{{ p.code }}",
+            "{{ p.name }}",
+            "{{ p.budget or '—' }}",
+            "{{ p.indicators }}",
+            "{{ p.quantified_share or '—' }}",
+            "{{ p.counts.error }}",
+            "{{ p.counts.warning }}",
+            "{{ p.counts.notice }}",
+            "{{ VERDICT_ZH[p.verdict] }}",
+        ],
+        numbers=(2, 3, 4, 5, 6, 7),
+    )
+    tag_row(t, "{%tr endfor %}")
+    heading(doc, "二、问题分类统计", 1)
+    tag(doc, "{%p if report.summary.by_code %}")
+    t = table(doc, _scaled((7.0, 4.6, 1.6, 1.4), width))
+    row(t, ["问题", "代码", "级别", "条数"], head=True)
+    tag_row(t, "{%tr for c in report.summary.by_code %}")
+    row(t, ["{{ c.title }}", "{{ c.code }}", "{{ REVIEW_SEVERITY_ZH[c.severity] }}", "{{ c.count }}"], numbers=(3,))
+    tag_row(t, "{%tr endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "无。")
+    tag(doc, "{%p endif %}")
+    heading(doc, "三、各项目审核意见", 1)
+    tag(doc, "{%p for p in report.projects %}")
+    heading(
+        doc,
+        "{{ loop.index }}. {{ p.name or '（未填项目名称）' }}（{{ p.code or '未填编码' }}）："
+        "{{ VERDICT_ZH[p.verdict] }}",
+        2,
+    )
+    tag(doc, "{%p if report.summary.files != 1 %}")
+    para(doc, "文件：{{ p.file }}")
+    tag(doc, "{%p endif %}")
+    para(
+        doc,
+        "预算数 {{ p.budget or '—' }} 万元，指标 {{ p.indicators }} 个，其中定量指标 {{ p.quantified }} 个"
+        "（{{ (p.quantified_share ~ '%') if p.quantified_share else '—' }}）。",
+    )
+    tag(doc, "{%p if p.findings %}")
+    t = table(doc, _scaled((1.0, 1.0, 2.8, 6.2, 2.6, 3.0), width))
+    row(t, ["序号", "级别", "指标", "审核意见", "代码", "位置"], head=True)
+    tag_row(t, "{%tr for f in p.findings %}")
+    row(
+        t,
+        [
+            "{{ loop.index }}",
+            "{{ REVIEW_SEVERITY_ZH[f.severity] }}",
+            "{{ f.indicator or '' }}",
+            "{{ f.message }}",
+            "{{ f.code }}",
+            "{{ f.location.place or f.location.text }}",
+        ],
+        numbers=(0,),
+    )
+    tag_row(t, "{%tr endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "未发现问题。")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if report.tables | selectattr('notes') | list or report.tables | selectattr('findings') | list %}")
+    heading(doc, "四、说明", 1)
+    tag(doc, "{%p for t in report.tables %}")
+    tag(doc, "{%p for n in t.notes %}")
+    para(doc, "{{ t.file }}：{{ n }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for f in t.findings %}")
+    para(
+        doc,
+        "【{{ REVIEW_SEVERITY_ZH[f.severity] }}】{{ f.message }}"
+        "（{{ f.code }}，{{ f.location.place or f.location.text }}）",
+    )
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    para(doc, "")
+    for line in REVIEW_SIGN_OFF:
+        para(doc, line, "Normal")
+    return doc
+
+
+# ---- audit of published 自评表 (自评复核) -------------------------------------------------------------
+
+AUDIT_SIGN_OFF = "复核单位（盖章）：____________　　复核人：____________　　复核日期：____________"
+AUDIT_HEADS = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 表中得分 复算得分 结论 说明".split()
+AUDIT_WIDTHS = (2.0, 2.0, 3.6, 2.2, 2.2, 1.2, 1.4, 1.4, 2.4, 7.3)
+VERDICT = "{{{{ AUDIT_VERDICT_ZH[{0}.verdict] }}}}{{% for code in {0}.reasons %}} {{{{ code }}}}{{% endfor %}}"
+
+
+def audit_template() -> DocumentObject:
+    """The 复核 of published 自评表: tables by verdict, reasons, then every table row by row with its printed
+    and recomputed scores, 一级 and 二级 cells merged per group as the 自评表 prints them. The outline of
+    templates/audit.md.j2; A4 landscape, as wide as the 自评表 with two more columns."""
+    doc = Document()
+    _styles(doc)
+    width = _page(doc, landscape=True)
+    doc._body.clear_content()
+    doc.add_heading("{{ report.departments | join('、') }}项目支出绩效自评表复核", 0)
+    para(doc, "复核规则：{{ report.rules_title }}（{{ report.rules }}）", "Subtitle Center")
+    para(
+        doc,
+        "自评表 {{ report.summary.tables }} 张："
+        "{% for v, n in report.summary.verdicts.items() %}{{ AUDIT_VERDICT_ZH[v] }} {{ n }} 张"
+        "{{ '，' if not loop.last else '；' }}{% endfor %}各行："
+        "{% for v, n in report.summary.rows.items() %}{{ AUDIT_VERDICT_ZH[v] }} {{ n }} 行"
+        "{{ '，' if not loop.last else '。' }}{% endfor %}"
+        "{% if report.summary.average.tables %}平均总分：表中 {{ report.summary.average.printed }}，按规则复算 "
+        "{{ report.summary.average.recomputed }}（{{ report.summary.average.tables }} 张可复算）。{% endif %}",
+    )
+    heading(doc, "一、复核结论", 1)
+    t = table(doc, _scaled((6.0, 1.6, 3.0, 1.7, 1.7, 1.7, 1.4, 1.4), width))
+    row(t, ["项目", "结论", "取整", "表中总分", "得分合计", "复算总分", "不一致", "无法核对"], head=True)
+    tag_row(t, "{%tr for t in report.tables %}")
+    row(
+        t,
+        [
+            "{{ t.project or '（未填项目名称）' }}",
+            "{{ AUDIT_VERDICT_ZH[t.verdict] }}",
+            "{{ t.rounding.places }}位小数，{{ MODE_ZH[t.rounding.mode] }}",
+            "{{ t.total.printed or '—' }}",
+            "{{ t.total.sum_of_printed or '—' }}",
+            "{{ t.total.recomputed or '—' }}",
+            "{{ ([t.budget] + t.rows) | selectattr('verdict', 'equalto', 'inconsistent') | list | length }}",
+            "{{ ([t.budget] + t.rows) | selectattr('verdict', 'equalto', 'unchecked') | list | length }}",
+        ],
+        numbers=(3, 4, 5, 6, 7),
+    )
+    tag_row(t, "{%tr endfor %}")
+    heading(doc, "二、问题分类", 1)
+    tag(doc, "{%p if report.summary.reasons %}")
+    t = table(doc, _scaled((8.0, 4.0, 1.5), width / 2))
+    row(t, ["问题", "代码", "处数"], head=True)
+    tag_row(t, "{%tr for code, n in report.summary.reasons.items() %}")
+    row(t, ["{{ REASONS[code] }}", "{{ code }}", "{{ n }}"], numbers=(2,))
+    tag_row(t, "{%tr endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "未发现与评分规则不符之处。")
+    tag(doc, "{%p endif %}")
+    heading(doc, "三、逐表复核", 1)
+    tag(doc, "{%p for t in report.tables %}")
+    heading(
+        doc,
+        "{{ loop.index }}. {{ t.project or '（未填项目名称）' }}{{ ('（' ~ t.code ~ '）') if t.code else '' }}："
+        "{{ AUDIT_VERDICT_ZH[t.verdict] }}",
+        2,
+    )
+    para(
+        doc,
+        "{{ ('文件：' ~ t.file ~ '　') if report.tables | length != 1 else '' }}"
+        "取整：{{ t.rounding.places }}位小数，{{ MODE_ZH[t.rounding.mode] }}（与表中得分相符的行：四舍五入 "
+        "{{ t.rounding.agreeing.half_up }}，截尾 {{ t.rounding.agreeing.down }}）",
+    )
+    t = table(doc, _scaled(AUDIT_WIDTHS, width))
+    row(t, AUDIT_HEADS, head=True)
+    cells = row(
+        t,
+        [
+            "预算执行率",
+            "",
+            "",
+            "—",
+            "{{ t.budget.rate or '—' }}",
+            "{{ t.budget.weight or '—' }}",
+            "{{ t.budget.printed or '—' }}",
+            "{{ t.budget.recomputed or '—' }}",
+            VERDICT.format("t.budget"),
+            "{{ t.budget.explanation or '' }}",
+        ],
+        numbers=(5, 6, 7),
+    )
+    merge(cells, 0, 2)
+    tag_row(t, "{%tr for r in t.rows %}")
+    row(
+        t,
+        [
+            "{{ r.level1 }}{% vmerge loop.first or loop.previtem.level1 != r.level1 %}",
+            "{{ r.level2 }}{% vmerge loop.first or loop.previtem.level1 != r.level1 "
+            "or loop.previtem.level2 != r.level2 %}",
+            "{{ r.name }}",
+            "{{ r.target }}",
+            "{{ r.actual }}",
+            "{{ r.weight or '—' }}",
+            "{{ r.printed or '—' }}",
+            "{{ r.recomputed or '—' }}",
+            VERDICT.format("r"),
+            "{{ r.explanation or '' }}",
+        ],
+        numbers=(5, 6, 7),
+    )
+    tag_row(t, "{%tr endfor %}")
+    cells = row(
+        t,
+        [
+            "总分",
+            "",
+            "",
+            "",
+            "",
+            "{{ t.weights.printed or '—' }}",
+            "{{ t.total.printed or '—' }}",
+            "{{ t.total.recomputed or '—' }}",
+            VERDICT.format("t.total"),
+            "{{ t.total.explanation or '' }}",
+        ],
+        numbers=(5, 6, 7),
+    )
+    merge(cells, 0, 4)
+    tag(doc, "{%p if t.weights.reason %}")
+    para(doc, "{{ REASONS[t.weights.reason] }}（{{ t.weights.reason }}）：{{ t.weights.explanation }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if t.problems %}")
+    para(doc, "无法读取的内容：")
+    tag(doc, "{%p for p in t.problems %}")
+    para(doc, "{{ p.message }}（{{ p.place }}）")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if t.notes %}")
+    para(doc, "说明：")
+    tag(doc, "{%p for n in t.notes %}")
+    para(doc, "{{ n.message }}（{{ n.place }}）")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "")
+    para(doc, AUDIT_SIGN_OFF, "Normal")
+    return doc
+
+
 # ---- writing --------------------------------------------------------------------------------------
 
 
@@ -581,7 +862,12 @@ def _bytes(doc: DocumentObject) -> bytes:
     return out.getvalue()
 
 
-TEMPLATES = {"report.docx": report_template, "monitor.docx": monitor_template}
+TEMPLATES = {
+    "report.docx": report_template,
+    "monitor.docx": monitor_template,
+    "review.docx": review_template,
+    "audit.docx": audit_template,
+}
 
 
 def build(out_dir: Path = HERE) -> list[Path]:

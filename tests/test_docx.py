@@ -256,6 +256,50 @@ def test_the_bundled_json_has_no_narrative_keys(example: tuple[dict[str, Any], b
     assert not any("narrative" in p or "signoff" in p for p in report["projects"])
 
 
+# ---- history: 上年总分 and 同比 ------------------------------------------------------------------------
+
+
+def test_with_history_the_overview_gains_last_years_total_and_the_change(tmp_path: Path) -> None:
+    history = tmp_path / "h.sqlite"
+    recorded = run("score", str(EXAMPLE / "history" / "2023" / "actuals.yaml"), "--record", "--history", str(history))
+    assert recorded.exit_code == 0, recorded.output
+    args = ["score", str(EXAMPLE / "history" / "2024" / "actuals.yaml"), "--history", str(history)]
+    report = json_report(args)
+    data = docx_of(args, tmp_path)
+    overview = docx_tables(data)[0]
+    assert cells(overview[0])[-3:] == ["上年总分", "同比", "问题"]
+    assert [cells(r)[5:] for r in overview[1:-1]] == [
+        [p["total"], p["grade"], p["previous"]["total"] if p["previous"] else "—", p["change"] or "—",
+         str(len(p["findings"]))]
+        for p in report["projects"]
+    ]  # fmt: skip
+    assert any(p["change"] not in (None, "0.00") for p in report["projects"])  # a change to show
+    assert cells(overview[-1])[-3:] == ["", "", ""]  # the 合计 row has no 上年总分
+    text = text_of(data)
+    for p in report["projects"]:
+        if p["previous"]:
+            assert f"上年（{p['previous']['year']}年）总分 {p['previous']['total']} 分，同比 {p['change']} 分。" in text
+
+
+def test_without_history_the_overview_is_as_before(example: tuple[dict[str, Any], bytes]) -> None:
+    """No `previous`/`change` keys: the eight columns, no 同比 anywhere (the bytes are those of the template
+    without the history branch: measured when it was added)."""
+    report, data = example
+    overview = docx_tables(data)[0]
+    assert cells(overview[0]) == [
+        "序号",
+        "项目名称",
+        "预算数（万元）",
+        "全年执行数（万元）",
+        "执行率（%）",
+        "总分",
+        "等级",
+        "问题",
+    ]
+    assert len(overview) == len(report["projects"]) + 2
+    assert "同比" not in text_of(data) and "上年" not in text_of(data)
+
+
 # ---- reproducible -----------------------------------------------------------------------------------
 
 
@@ -280,7 +324,7 @@ def _build_module() -> Any:
 
 def test_the_committed_templates_are_a_fresh_build(tmp_path: Path) -> None:
     written = _build_module().build(tmp_path)  # into tmp_path: the committed files are only read
-    assert sorted(p.name for p in written) == ["monitor.docx", "report.docx"]
+    assert sorted(p.name for p in written) == ["audit.docx", "monitor.docx", "report.docx", "review.docx"]
     for fresh in written:
         with zipfile.ZipFile(fresh) as new, zipfile.ZipFile(ROOT / "templates" / fresh.name) as old:
             assert new.namelist() == old.namelist(), fresh.name

@@ -1,5 +1,6 @@
-"""The Word report opened by a real word processor: LibreOffice converts it to PDF, poppler renders the
-first pages to PNG, and every page is A4.
+"""The Word documents opened by a real word processor: LibreOffice converts the self-evaluation, the
+monitoring report, a target review and an audit to PDF, poppler renders the first pages to PNG, and
+every page is A4.
 
 Skipped where LibreOffice or poppler is missing, except when EVALENGINE_REQUIRE_LIBREOFFICE is set (as
 .ci/run does after installing Debian's libreoffice-writer and poppler-utils): there it is a failure.
@@ -45,8 +46,10 @@ def png_size(path: Path) -> tuple[int, int]:
     [
         (["score", str(EXAMPLE / "actuals.yaml")], 13 + 12, False),  # the overview, then a report and a 自评表 each
         (["monitor", str(EXAMPLE / "monitoring" / "actuals-2024-06.yaml"), "--as-of", "2024-06-30"], 2, True),
+        (["review", str(EXAMPLE / "targets.yaml")], 3, False),  # 12 projects' 审核意见, a letter
+        (["audit", str(EXAMPLE.parent / "audit" / "tables.yaml")], 2, True),  # two tables, as wide as the 自评表
     ],
-    ids=["score", "monitor"],
+    ids=["score", "monitor", "review", "audit"],
 )
 def test_libreoffice_prints_the_document_on_a4(args: list[str], pages: int, landscape: bool, tmp_path: Path) -> None:
     soffice, pdfinfo, pdftoppm = tools()
@@ -66,9 +69,12 @@ def test_libreoffice_prints_the_document_on_a4(args: list[str], pages: int, land
     expected = A4[::-1] if landscape else A4
     for width, height in sizes:
         assert abs(float(width) - expected[0]) < 2 and abs(float(height) - expected[1]) < 2, (width, height)
-    subprocess.run([pdftoppm, "-r", "36", "-png", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "page")], check=True)
+    first = min(pages, 3)
+    subprocess.run(
+        [pdftoppm, "-r", "36", "-png", "-f", "1", "-l", str(first), str(pdf), str(tmp_path / "page")], check=True
+    )
     rendered = sorted(tmp_path.glob("page-*.png"))
-    assert len(rendered) == 3
+    assert len(rendered) == first
     for png in rendered:  # 36 dpi: A4 is 298 × 421 pixels
         width, height = png_size(png)
         assert (width, height) == ((421, 298) if landscape else (298, 421)), (png.name, width, height)

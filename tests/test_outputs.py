@@ -72,6 +72,38 @@ def test_monitor_refuses_ndjson_and_unknown_extensions(folder: Path) -> None:
     assert not list(folder.glob("lights.*"))
 
 
+SEED = ROOT.parent / "shared" / "seeds" / "000_751714fef768bc2d.txt"
+TABLES = ROOT / "examples" / "audit" / "tables.yaml"
+
+
+@pytest.mark.parametrize(
+    ("args", "name", "formats"),
+    [
+        (["score", "actuals.yaml"], "report.yaml", "md, html, json, xlsx, docx, ndjson"),
+        (["monitor", "june.yaml", "--as-of", "2024-06-30"], "lights.yml", "md, html, json, xlsx, docx"),
+        (["review", "targets.yaml"], "review.ndjson", "md, html, json, xlsx, docx"),
+        (["audit", str(TABLES)], "audit.ndjson", "md, html, json, xlsx, docx"),
+        (["init", "targets.yaml"], "actuals.docx", "yaml, json, xlsx"),
+        (["import", "seed.txt"], "targets.xlsx", "yaml, json"),
+    ],
+    ids=["score", "monitor", "review", "audit", "init", "import"],
+)
+def test_an_extension_naming_a_format_the_command_does_not_write_is_a_usage_error(
+    folder: Path, args: list[str], name: str, formats: str
+) -> None:
+    """Every command that writes: the extension names a format (not an unknown one), just not this
+    command's; refused before anything is read, listing the command's own formats."""
+    shutil.copy(SEED, folder / "seed.txt")
+    result = run(*args, "-o", name)
+    assert result.exit_code == 2, result.output
+    fmt = {"yml": "yaml"}.get(name.rsplit(".", 1)[1], name.rsplit(".", 1)[1])
+    assert f"{name}: {args[0]} does not write {fmt}; its formats are {formats} (extensions" in result.stderr
+    assert "Traceback" not in result.output and not (folder / name).exists()
+    with_format = run(*args, "-o", name, "--format", "json")  # --format says what the extension cannot
+    assert with_format.exit_code == 0, with_format.output
+    assert (folder / name).read_text(encoding="utf-8").lstrip().startswith("{")
+
+
 def test_init_writes_a_json_form_that_scores(folder: Path) -> None:
     result = run("init", "targets.yaml", "-o", "form.json")
     assert result.exit_code == 0, result.output

@@ -12,7 +12,7 @@ from evalengine.cli.output import _format_for, write_atomically
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
 from evalengine.text import count
 
-FORMATS = ("md", "html", "json", "xlsx")  # docx: once templates/audit.docx is built
+FORMATS = ("md", "html", "json", "xlsx", "docx")
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
 
@@ -36,6 +36,12 @@ SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 @click.option("--year", type=int, default=None, help="The budget year, when the file does not say (deadlines).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any table is inconsistent.")
 @click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A Word template (.docx) of your own for docx output, with the documented variables.",
+)
 @user_errors
 def audit(
     tables: tuple[Path, ...],
@@ -45,6 +51,7 @@ def audit(
     year: int | None,
     strict: bool,
     encoding: str | None,
+    template: Path | None,
 ) -> None:
     """Audit published 自评表 (自评复核): recompute every printed score under the rules and say, row by
     row, where the table contradicts them.
@@ -60,9 +67,7 @@ def audit(
     from evalengine.reports.audit import build_audit
     from evalengine.reports.formats import render_as
 
-    fmt = _format_for(fmt, output, FORMATS)
-    if fmt not in FORMATS:  # an extension naming another command's format (.docx, .ndjson)
-        raise click.UsageError(f"audit writes {', '.join(FORMATS)}, not {fmt}")
+    fmt = _format_for(fmt, output, FORMATS, template, example="audit")
     if year is not None and not 1900 <= year <= 2200:
         raise click.BadParameter(f"expected a year such as 2024, found {year}", param_hint="--year")
     override = load_pack(rules, Path.cwd()) if rules else None
@@ -95,7 +100,7 @@ def audit(
     for note in notes:
         click.echo(f"note: {note}", err=True)
     report = build_audit(audited, notes)
-    data = render_as(report, fmt, "audit")
+    data = render_as(report, fmt, "audit", template)
     s = report["summary"]
     inconsistent = s["verdicts"]["inconsistent"]
     if output is not None:

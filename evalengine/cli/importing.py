@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.output import Year, _is_device, write_atomically
+from evalengine.cli.output import Year, _format_for, write_atomically
 from evalengine.errors import EvalEngineError, InputError, Location
 from evalengine.text import count
+
+TARGET_FORMATS = ("yaml", "json")
 
 
 @main.command("import")
@@ -26,7 +28,7 @@ from evalengine.text import count
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["yaml", "json"]),
+    type=click.Choice(TARGET_FORMATS),
     default=None,
     help="The targets file's format (default: from the -o file's extension, else yaml).",
 )
@@ -58,14 +60,7 @@ def import_(
     from evalengine.authoring.import_text import to_yaml
     from evalengine.authoring.importing import import_file
 
-    if fmt is None and output is not None:
-        fmt = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}.get(output.suffix.lower())
-        if fmt is None and not (output.suffix == "" and _is_device(output)):
-            raise click.UsageError(
-                f"{output.name}: cannot tell the targets file's format from its extension; the formats are yaml, "
-                "json (extensions .yaml .yml .json), or give --format"
-            )
-    fmt = fmt or "yaml"
+    fmt = _format_for(fmt, output, TARGET_FORMATS, what="the targets file's format", default="yaml", example="targets")
     imported = import_file(source, mapping, encoding=encoding)
     if source.suffix.lower() == ".xlsx":  # evalengine's own form or report, or no table at all: say so
         _not_a_target_table(source, imported.data.get("projects"), imported.warnings)

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.output import Year, _is_device, write_atomically
+from evalengine.cli.output import Year, _format_for, write_atomically
 
-FORM_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
+FORM_FORMATS = ("yaml", "json", "xlsx")
 
 
 @main.command()
@@ -24,7 +24,7 @@ FORM_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xls
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["yaml", "json", "xlsx"]),
+    type=click.Choice(FORM_FORMATS),
     default=None,
     help="The form's format (default: from the -o file's extension, else yaml).",
 )
@@ -45,7 +45,7 @@ def init(
     from evalengine.inputs.targets import load_targets
     from evalengine.packs.load import builtin_packs, load_pack, resolve
 
-    fmt = _form_format(fmt, output)
+    fmt = _format_for(fmt, output, FORM_FORMATS, what="the form's format", default="yaml", example="actuals")
     pack_path = resolve(rules, Path.cwd())
     pack = load_pack(pack_path)
     loaded = load_targets(targets, pack.vocabulary, encoding)
@@ -73,17 +73,3 @@ def _relative(path: Path, output: Path | None) -> str:
     if output is None:
         return str(path)
     return Path(os.path.relpath(path.resolve(), output.resolve().parent)).as_posix()
-
-
-def _form_format(fmt: str | None, output: Path | None) -> str:
-    if fmt is None and output is not None:
-        fmt = FORM_SUFFIXES.get(output.suffix.lower())
-        if fmt is None and not (output.suffix == "" and _is_device(output)):
-            raise click.UsageError(
-                f"{output.name}: cannot tell the form's format from its extension; the formats are yaml, json, "
-                "xlsx (extensions .yaml .yml .json .xlsx), or give --format"
-            )
-    fmt = fmt or "yaml"
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes a file: give -o actuals.xlsx")
-    return fmt

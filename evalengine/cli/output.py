@@ -220,30 +220,54 @@ SUFFIXES = {
 }
 
 
+EXTENSIONS = {**SUFFIXES, ".ndjson": "ndjson", ".yaml": "yaml", ".yml": "yaml"}  # every format a command writes
+
+
 def _format_for(
-    fmt: str | None, output: Path | None, formats: tuple[str, ...] = SCORE_FORMATS, template: Path | None = None
+    fmt: str | None,
+    output: Path | None,
+    formats: tuple[str, ...] = SCORE_FORMATS,
+    template: Path | None = None,
+    *,
+    what: str = "the report format",
+    default: str = "md",
+    example: str = "report",
 ) -> str:
-    """The report format: --format, else the -o file's extension, else md. An extension that names no
-    format is an error, never a silent Markdown file called report.pdf."""
+    """The output format: --format, else the -o file's extension, else `default`. An extension naming a
+    format this command does not write (`review -o x.ndjson`, `init -o x.docx`) is a usage error listing
+    the command's formats, and so is one that names no format: never a silent Markdown file called
+    report.pdf. `what` and `example` word the messages (the form's format, actuals.xlsx)."""
     if fmt is None and output is not None:
-        fmt = {**SUFFIXES, ".ndjson": "ndjson"}.get(output.suffix.lower())
-        if fmt == "ndjson" and fmt not in formats:
+        fmt = EXTENSIONS.get(output.suffix.lower())
+        known = " ".join(s for f in formats for s, g in EXTENSIONS.items() if g == f)
+        if fmt is not None and fmt not in formats:
+            command = _command()
+            if command == "monitor" and fmt == "ndjson":
+                raise click.UsageError(
+                    f"{output.name}: monitor writes md, html, json, xlsx or docx, not ndjson: it ranks the whole"
+                    " batch worst first, so there is nothing to stream (use .json)"
+                )
             raise click.UsageError(
-                f"{output.name}: monitor writes md, html, json, xlsx or docx, not ndjson: it ranks the whole batch"
-                " worst first, so there is nothing to stream (use .json)"
+                f"{output.name}: {command} does not write {fmt}; its formats are {', '.join(formats)} "
+                f"(extensions {known})"
             )
         if fmt is None and not (output.suffix == "" and _is_device(output)):
-            known = " ".join(s for s, f in {**SUFFIXES, ".ndjson": "ndjson"}.items() if f in formats)
             raise click.UsageError(
-                f"{output.name}: cannot tell the report format from its extension; the formats are "
+                f"{output.name}: cannot tell {what} from its extension; the formats are "
                 f"{', '.join(formats)} (extensions {known}), or give --format"
             )
-    fmt = fmt or ("docx" if template is not None and output is None else "md")
+    fmt = fmt or ("docx" if template is not None and output is None else default)
     if fmt in BINARY and output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: give -o report.{fmt}")
+        raise click.UsageError(f"--format {fmt} writes a file: give -o {example}.{fmt}")
     if template is not None and fmt != "docx":
-        raise click.UsageError(f"--template is a Word template: it needs docx output (-o report.docx), not {fmt}")
+        raise click.UsageError(f"--template is a Word template: it needs docx output (-o {example}.docx), not {fmt}")
     return fmt
+
+
+def _command() -> str:
+    """The name of the command being run (score, review, import), for messages."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.info_name if ctx is not None and ctx.info_name else "this command"
 
 
 def _is_device(path: Path) -> bool:

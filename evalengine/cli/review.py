@@ -12,7 +12,7 @@ from evalengine.cli.output import _emit, _format_for
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
 from evalengine.text import count
 
-FORMATS = ("md", "html", "json", "xlsx")  # docx: once templates/review.docx is built
+FORMATS = ("md", "html", "json", "xlsx", "docx")
 
 
 @main.command()
@@ -37,6 +37,12 @@ FORMATS = ("md", "html", "json", "xlsx")  # docx: once templates/review.docx is 
 @click.option("--year", type=int, default=None, help="The budget year, when the table does not say (deadlines).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error.")
 @click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A Word template (.docx) of your own for docx output, with the documented variables.",
+)
 @user_errors
 def review(
     targets: tuple[Path, ...],
@@ -46,6 +52,7 @@ def review(
     year: int | None,
     strict: bool,
     encoding: str | None,
+    template: Path | None,
 ) -> None:
     """Review 绩效目标表 before the year starts (绩效目标审核): funds, spending plan, indicators, targets.
 
@@ -59,7 +66,7 @@ def review(
     from evalengine.reports.review import build_review
     from evalengine.review.checks import review_table
 
-    fmt = _format_for(fmt, output, FORMATS)
+    fmt = _format_for(fmt, output, FORMATS, template, example="review")
     if year is not None and not 1900 <= year <= 2200:
         raise click.BadParameter(f"expected a year such as 2024, found {year}", param_hint="--year")
     pack = load_pack(rules or "mof-2020", Path.cwd())
@@ -86,7 +93,7 @@ def review(
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     report = build_review(tables, pack)
-    _emit(report, fmt, output, "review")
+    _emit(report, fmt, output, "review", template)
     n = report["summary"]["findings"]["error"]
     if strict and n:
         click.echo(f"strict: {count(n, 'error finding')}, exit 1", err=True)

@@ -1,10 +1,12 @@
-"""The report as a Word document: a docxtpl template (templates/report.docx, monitor.docx, or the user's
-own `--template`) rendered with the report view.
+"""The report as a Word document: a docxtpl template (templates/report.docx, monitor.docx, review.docx,
+audit.docx, or the user's own `--template`) rendered with the report view.
 
-The template sees `report` (the JSON contract, as the HTML report does), SEVERITY_ZH, STATUS_ZH and
-LIGHT_ZH, the `lag` filter and the `deviation` test (`{% if i is deviation %}`: an indicator scored
-below its weight). Every project also has `narrative` (overview, work, problems, suggestions) and
-`signoff` (preparer, phone, date, head), their values null where the actuals file gives none.
+The template sees `report` (the JSON contract, as the HTML report does), the names the HTML templates
+have (SEVERITY_ZH, STATUS_ZH, LIGHT_ZH; REVIEW_SEVERITY_ZH and VERDICT_ZH for a review;
+AUDIT_VERDICT_ZH, REASONS and MODE_ZH for an audit), the `lag` filter and the `deviation` test
+(`{% if i is deviation %}`: an indicator scored below its weight). In a self-evaluation or monitoring
+report every project also has `narrative` (overview, work, problems, suggestions) and `signoff`
+(preparer, phone, date, head), their values null where the actuals file gives none.
 
 Templates run in Jinja2's sandbox (a template from elsewhere calls no Python), every value is
 escaped for XML (`<2400元` and `&` come out as written), and a template error names the template, the
@@ -27,7 +29,11 @@ from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
+from evalengine.audit.model import REASONS
 from evalengine.errors import InputError, Location, ReadError
+from evalengine.reports.audit import MODE_ZH
+from evalengine.reports.audit import VERDICT_ZH as AUDIT_VERDICT_ZH
+from evalengine.reports.review import REVIEW_SEVERITY_ZH, VERDICT_ZH
 from evalengine.reports.text import lag
 from evalengine.reports.view import SEVERITY_ZH, STATUS_ZH
 from evalengine.resources import templates_dir
@@ -64,6 +70,8 @@ def _environment() -> SandboxedEnvironment:
     env.filters["lag"] = lag
     env.tests["deviation"] = _deviation
     env.globals.update(SEVERITY_ZH=SEVERITY_ZH, STATUS_ZH=STATUS_ZH, LIGHT_ZH=LIGHT_ZH)
+    env.globals.update(REVIEW_SEVERITY_ZH=REVIEW_SEVERITY_ZH, VERDICT_ZH=VERDICT_ZH)
+    env.globals.update(AUDIT_VERDICT_ZH=AUDIT_VERDICT_ZH, REASONS=REASONS, MODE_ZH=MODE_ZH)
     return env
 
 
@@ -104,7 +112,9 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         return str(super().render_xml_part(src_xml, part, context, jinja_env))
 
 
-def _context(view: dict[str, Any]) -> dict[str, Any]:
+def _context(view: dict[str, Any], kind: str) -> dict[str, Any]:
+    if kind not in ("report", "monitor"):  # a review's or an audit's projects have no evaluator's words
+        return {"report": view}
     report = copy.copy(view)
     report["projects"] = [
         {
@@ -180,7 +190,7 @@ def docx_bytes(view: dict[str, Any], kind: str = "report", template: Path | None
             f"not a Word document (.docx): {exc}", Location(str(path)), hint="save the template from Word as .docx"
         ) from None
     try:
-        doc.render(_context(view), _environment(), autoescape=True)
+        doc.render(_context(view, kind), _environment(), autoescape=True)
     except Exception as exc:  # a user's template may fail in any way Jinja2 can: name it, never a traceback
         raise _template_error(exc, path, doc) from None
     props = doc.docx.core_properties
