@@ -40,6 +40,12 @@ if TYPE_CHECKING:
     is_flag=True,
     help=f"Record this run in the history file (--history, default {DEFAULT} beside the targets file).",
 )
+@click.option(
+    "--mapping",
+    default=None,
+    help="The layout of a filled workbook or Word 自评表: a built-in mapping (evalengine mappings list) or a "
+    "mapping file. Default: the form's 设置 sheet, evalengine's own form, or the built-in mapping whose headers match.",
+)
 @user_errors
 def score(
     actuals: tuple[Path, ...],
@@ -52,6 +58,7 @@ def score(
     template: Path | None,
     history_path: Path | None,
     record: bool,
+    mapping: str | None,
 ) -> None:
     """Score the self-evaluation (绩效自评) in ACTUALS: actuals files, or directories holding them.
 
@@ -65,12 +72,14 @@ def score(
     stores = _stores(history_path, record)
     try:
         if fmt == "ndjson":
-            _stream_ndjson(actuals, rules, encoding, output, strict, targets, stores, record)
+            _stream_ndjson(actuals, rules, encoding, output, strict, targets, stores, record, mapping)
             return
-        files, passed_over = actuals_files(actuals, encoding)
+        files, passed_over = actuals_files(actuals, encoding, mapping)
         for note in passed_over:
             click.echo(f"note: {note}", err=True)
-        results = score_files(files, rules, encoding, progress=_progress, targets=targets, history=stores)
+        results = score_files(
+            files, rules, encoding, progress=_progress, targets=targets, history=stores, mapping=mapping, note=_note
+        )
         report = build(results)
         _emit(report, fmt, output, "report", template)
         if record and stores is not None:
@@ -80,6 +89,10 @@ def score(
             stores.close()
     if strict:
         _strict_exit(report["summary"]["findings"]["error"])
+
+
+def _note(text: str) -> None:
+    click.echo(f"note: {text}", err=True)
 
 
 def _stores(path: Path | None, record: bool) -> Stores | None:
@@ -112,6 +125,7 @@ def _stream_ndjson(
     targets: str | None = None,
     stores: Stores | None = None,
     record: bool = False,
+    mapping: str | None = None,
 ) -> None:
     """Write each project as it is scored: memory stays flat however large the batch.
 
@@ -125,7 +139,7 @@ def _stream_ndjson(
     def note(text: str) -> None:
         click.echo(f"note: {text}", err=True)
 
-    stream = iter_scored(actuals, rules, encoding, targets, note, stores)
+    stream = iter_scored(actuals, rules, encoding, targets, note, stores, mapping)
     if record and stores is not None:
         stream = _recording(stream, stores, encoding)
     errors = 0
