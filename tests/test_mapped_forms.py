@@ -12,7 +12,6 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
-from docx import Document
 
 from evalengine.cli.app import main
 
@@ -279,64 +278,6 @@ def test_a_form_with_its_own_mapping_file_names_it_relative_to_the_form(folder: 
 # --- the national 自评表 filled in Word -----------------------------------------------------------------
 
 
-def mof_2020_docx(path: Path, actuals: dict[str, str], *, spent: str = "4.85", code: bool = True) -> Path:
-    """The bundled department's 自评表 in the layout of 财预〔2020〕10号, a Word table a project, merged
-    cells as Word merges them (项目名称's value across, 一级指标 down), the first project filled."""
-    data = make_tables.targets()
-    document = Document()
-    for n, p in enumerate(data["projects"]):
-        document.add_paragraph("项目支出绩效自评表")
-        document.add_paragraph("（2024年度）")
-        rows = p["indicators"]
-        table = document.add_table(rows=9 + len(rows) + 1, cols=10)
-        cell = table.cell
-        cell(0, 0).text = "项目名称"
-        cell(0, 1).merge(cell(0, 4)).text = p["name"]
-        cell(0, 5).text = "项目编码" if code else ""
-        cell(0, 6).merge(cell(0, 9)).text = p["code"] if code else ""
-        cell(1, 0).text = "主管部门"
-        cell(1, 1).merge(cell(1, 9)).text = "130281001中共遵化市委政法委本级"
-        cell(2, 0).merge(cell(5, 0)).text = "项目资金（万元）"
-        for c, title in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), start=2):
-            cell(2, c).text = title
-        b = p["budget"]
-        for r, (label, amount) in enumerate(
-            (("年度资金总额", b["total"]), ("其中：当年财政拨款", b["fiscal"]), ("其他资金", b["other"])), start=3
-        ):
-            cell(r, 1).text = label
-            cell(r, 2).text = cell(r, 3).text = amount
-        if n == 0:
-            cell(3, 4).text = spent
-        cell(6, 0).merge(cell(7, 0)).text = "年度总体目标"
-        cell(6, 1).merge(cell(6, 4)).text = "预期目标"
-        cell(6, 5).merge(cell(6, 9)).text = "实际完成情况"
-        cell(7, 1).merge(cell(7, 4)).text = "\n".join(p.get("goals", []))
-        if n == 0:
-            cell(7, 5).merge(cell(7, 9)).text = "奖励金全部发放到位"
-        header = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 佐证材料".split()
-        cell(8, 0).text = "绩效指标"
-        for c, title in enumerate(header, start=1):
-            cell(8, c).text = title
-        for r, row in enumerate(rows, start=9):
-            for c, key in enumerate(("level1", "level2", "name", "target"), start=1):
-                cell(r, c).text = row[key]
-            if n == 0 and row["name"] in actuals:
-                cell(r, 5).text = actuals[row["name"]]
-                if row["name"] == "补助人员合规率（%）":
-                    cell(r, 8).text = "1人材料不全"
-        start = 9
-        for k in range(1, len(rows) + 1):  # 一级指标 merged down over its group
-            if k == len(rows) or rows[k]["level1"] != rows[start - 9]["level1"]:
-                if k + 9 - 1 > start:
-                    level1 = rows[start - 9]["level1"]
-                    cell(start, 1).merge(cell(k + 9 - 1, 1)).text = level1
-                start = k + 9
-        cell(8, 0).merge(cell(8 + len(rows), 0))
-        cell(9 + len(rows), 0).merge(cell(9 + len(rows), 6)).text = "总分"
-    document.save(str(path))
-    return path
-
-
 WORD = {
     "补助覆盖率(%)": "96%",
     "补助人员合规率（%）": "90%",
@@ -348,7 +289,7 @@ WORD = {
 
 
 def test_a_filled_word_self_evaluation_table_is_scored(folder: Path) -> None:
-    mof_2020_docx(folder / "自评表.docx", WORD)
+    make_tables.mof_2020_docx(folder / "自评表.docx", WORD)
     result = run("score", "自评表.docx", "--targets", "targets.yaml", "--format", "json")
     first = _first(result)
     assert first["total"] == "99.04" and first["summary"] == "奖励金全部发放到位"
@@ -358,14 +299,14 @@ def test_a_filled_word_self_evaluation_table_is_scored(folder: Path) -> None:
 
 
 def test_a_bad_value_in_a_word_table_names_the_table_row_and_column(folder: Path) -> None:
-    mof_2020_docx(folder / "自评表.docx", {**WORD, "补助覆盖率(%)": "96人"})
+    make_tables.mof_2020_docx(folder / "自评表.docx", {**WORD, "补助覆盖率(%)": "96人"})
     result = run("score", "自评表.docx", "--targets", "targets.yaml", "-o", "report.md")
     assert result.exit_code == 2 and "[table 1 row 10, column 6]" in result.stderr and "is in 人" in result.stderr
     assert not (folder / "report.md").exists()
 
 
 def test_a_word_table_without_code_is_matched_by_name(folder: Path) -> None:
-    mof_2020_docx(folder / "自评表.docx", WORD, code=False)
+    make_tables.mof_2020_docx(folder / "自评表.docx", WORD, code=False)
     first = _first(
         run("score", "自评表.docx", "--targets", "targets.yaml", "--mapping", "mof-2020", "--format", "json")
     )
@@ -376,3 +317,76 @@ def test_a_file_that_is_no_word_document_is_a_located_error(folder: Path) -> Non
     (folder / "fake.docx").write_text("not a zip", encoding="utf-8")
     result = run("score", "fake.docx", "--targets", "targets.yaml")
     assert result.exit_code == 2 and "cannot read fake.docx as a Word document" in result.stderr
+
+
+# --- audit: the national 自评表 published as a workbook or a Word document, read through the mapping -----
+
+WEIGHTS = {name: w for name, w in zip(WORD, ("12.5", "12.5", "12.5", "12.5", "30", "10"), strict=True)}
+# each row's score as computed by hand above: 96% ≥ 95% full marks; 90/95 × 12.5 = 11.84; on time; 1.2万 ≥ 1万
+SCORES = {name: s for name, s in zip(WORD, ("12.5", "11.84", "12.5", "12.5", "30", "10"), strict=True)}
+
+
+def published_workbook(path: Path, scores: dict[str, str]) -> Path:
+    """The national layout (tests/fixtures/make_tables.py) with the first project's results and scores printed."""
+    make_tables.mof_2020_workbook(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    ws["E6"], ws["G6"], ws["H6"] = 4.85, "97%", 9.7
+    for r in range(15, 21):
+        name = ws.cell(row=r, column=4).value
+        ws.cell(row=r, column=8, value=WORD[name])
+        ws.cell(row=r, column=9, value=float(WEIGHTS[name]))
+        ws.cell(row=r, column=10, value=float(scores[name]))
+    ws["J21"] = float(scores.get("总分", "99.04"))
+    wb.save(path)
+    return path
+
+
+def _audited(result: Result) -> dict[str, Any]:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_audit_reads_the_national_layout_through_its_mapping_as_by_its_headings(folder: Path) -> None:
+    published_workbook(folder / "pub.xlsx", SCORES)
+    mapped = _audited(run("audit", "pub.xlsx", "--mapping", "mof-2020", "--format", "json"))
+    headings = _audited(run("audit", "pub.xlsx", "--format", "json"))
+    first = mapped["tables"][0]
+    assert first["verdict"] == "consistent" and first["total"]["recomputed"] == "99.04"
+    assert first["budget"]["verdict"] == "consistent" and first["budget"]["recomputed"] == "9.70"
+    assert [r["verdict"] for r in first["rows"]] == ["consistent"] * 6
+    assert mapped["tables"][0]["rows"] == headings["tables"][0]["rows"] and mapped["summary"] == headings["summary"]
+
+
+def test_audit_through_a_mapping_flags_a_changed_score_on_its_row_and_cell(folder: Path) -> None:
+    published_workbook(folder / "pub.xlsx", {**SCORES, "补助覆盖率(%)": "10", "总分": "96.54"})
+    data = _audited(run("audit", "pub.xlsx", "--mapping", "mof-2020", "--format", "json"))
+    rows = data["tables"][0]["rows"]
+    assert rows[0]["verdict"] == "inconsistent" and rows[0]["reason"] == "met-docked"  # 96% met, yet 10 of 12.5
+    assert [r["verdict"] for r in rows[1:]] == ["consistent"] * 5
+    assert data["tables"][0]["total"]["verdict"] == "inconsistent"  # 96.54 printed, 99.04 recomputed
+    assert run("audit", "pub.xlsx", "--mapping", "mof-2020", "--strict").exit_code == 1
+
+
+def test_audit_reads_a_word_self_evaluation_table(folder: Path) -> None:
+    make_tables.mof_2020_docx(folder / "自评表.docx", WORD, scores=SCORES, weights=WEIGHTS)
+    result = run("audit", "自评表.docx", "--format", "json")
+    data = _audited(result)
+    first = data["tables"][0]
+    assert "read with the mapping mof-2020" in result.stderr
+    assert first["verdict"] == "consistent" and first["total"]["printed"] == "99.04"
+    assert first["budget"]["recomputed"] == "9.70" and data["summary"]["tables"] == 12
+    make_tables.mof_2020_docx(
+        folder / "changed.docx", WORD, scores={**SCORES, "补助人员合规率（%）": "12.5", "总分": "99.7"}, weights=WEIGHTS
+    )
+    rows = _audited(run("audit", "changed.docx", "--mapping", "mof-2020", "--format", "json"))["tables"][0]["rows"]
+    assert rows[1]["verdict"] == "inconsistent" and rows[1]["reason"] == "missed-full-marks"  # 90% of ≥95%: full marks
+
+
+def test_an_unreadable_value_in_a_word_table_is_located_and_the_rest_audited(folder: Path) -> None:
+    make_tables.mof_2020_docx(folder / "自评表.docx", WORD, scores={**SCORES, "工作完成时间": "十二"}, weights=WEIGHTS)
+    data = _audited(run("audit", "自评表.docx", "--format", "json"))
+    rows = data["tables"][0]["rows"]
+    assert rows[2]["verdict"] == "unchecked" and [r["verdict"] for r in rows[:2]] == ["consistent"] * 2
+    problems = " ".join(str(p) for p in data["tables"][0]["problems"])
+    assert "table 1 row 12, column 8" in problems

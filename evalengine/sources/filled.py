@@ -20,7 +20,7 @@ from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, 
 from evalengine.limits import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED, MIB
 from evalengine.sources.documents import Document, control_character, open_regular
 from evalengine.sources.mapped import Grid, Row, Table, match, read_tables
-from evalengine.sources.mapping import Mapping, builtin_mappings, load_mapping
+from evalengine.sources.mapping import PROJECT_FIELDS, Mapping, builtin_mappings, load_mapping
 from evalengine.text import nfkc
 
 SETTINGS = "设置"
@@ -77,7 +77,7 @@ def actuals_document(
     for grid in grids:
         for table in read_tables(grid, mapping):
             found_table = True
-            for fields, cells, rows in _groups(table):
+            for fields, cells, rows in groups(table):
                 _project(doc, projects, fields, cells, rows, table, file, errors)
     if not found_table:
         names = ", ".join(mapping.written.get(f, f) for f in ("name", "actual") if f in mapping.written)
@@ -93,10 +93,7 @@ def actuals_document(
     return doc
 
 
-PROJECT_KEYS = ("code", "project", "spent", "summary", "execution_explanation")
-
-
-def _groups(table: Table) -> list[tuple[dict[str, str], dict[str, str], list[Row]]]:
+def groups(table: Table) -> list[tuple[dict[str, str], dict[str, str], list[Row]]]:
     """A table's projects: the table itself, or a flat list's rows grouped by their 项目编码 (项目名称)."""
     if "code" not in table.columns and "project" not in table.columns:
         return [(dict(table.fields), dict(table.cells), table.rows)]
@@ -109,7 +106,7 @@ def _groups(table: Table) -> list[tuple[dict[str, str], dict[str, str], list[Row
     out = []
     for rows in groups.values():
         fields, cells = dict(table.fields), dict(table.cells)
-        for f in PROJECT_KEYS:
+        for f in PROJECT_FIELDS:
             for row in rows:
                 if row.values.get(f):
                     fields[f], cells[f] = row.values[f], row.cells[f]
@@ -269,7 +266,13 @@ def read_docx_actuals(path: Path, mapping: str | None = None) -> Document:
 
 
 def docx_grids(path: Path) -> list[Grid]:
-    """Every table of a Word document as a grid, merged cells (across and down) repeating their text.
+    """Every table of a Word document as a grid, merged cells (across and down) repeating their text."""
+    return docx_tables(path)[0]
+
+
+def docx_tables(path: Path) -> tuple[list[Grid], list[str]]:
+    """Every table of a Word document as a grid, merged cells (across and down) repeating their text, and
+    the text of its paragraphs outside the tables (a title such as （2024年度）).
 
     The file is read within the workbook caps: a regular file of at most 32 MiB, unpacking to at most
     64 MiB, a table of at most 5,000 rows and 64 columns; control characters in a cell are refused."""
@@ -313,7 +316,7 @@ def docx_grids(path: Path) -> list[Grid]:
                 texts.append(text or None)
             rows.append(texts)
         grids.append(Grid(f"table {n}", rows, _docx_cell(n)))
-    return grids
+    return grids, [p.text.strip() for p in document.paragraphs if p.text.strip()]
 
 
 def _docx_cell(n: int) -> Callable[[int, int], str]:
