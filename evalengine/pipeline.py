@@ -121,7 +121,7 @@ def priors(job: Job, history: History | None) -> dict[str, Prior | None] | None:
 
 
 def actuals_files(
-    paths: Iterable[Path], encoding: str | None = None
+    paths: Iterable[Path], encoding: str | None = None, mapping: str | None = None
 ) -> tuple[list[tuple[Path, Document | None]], list[str]]:
     """Expand folders into the actuals files inside them; say what was passed over and why.
 
@@ -129,7 +129,7 @@ def actuals_files(
     """
     files: list[tuple[Path, Document | None]] = []
     notes: list[str] = []
-    for path, doc, note in dispatch.actuals_files(paths, encoding):
+    for path, doc, note in dispatch.actuals_files(paths, encoding, mapping):
         if note:
             notes.append(note)
         else:
@@ -144,13 +144,20 @@ def _load_jobs(
     rules: str | None,
     encoding: str | None,
     targets: str | None = None,
+    mapping: str | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> tuple[list[Job], list[EvalEngineError]]:
-    """Every actuals file with what it names, and every error found on the way."""
+    """Every actuals file with what it names, and every error found on the way. `mapping` is the layout of
+    filled workbooks and Word tables; `note` hears how each was read (the mapping found by its headers)."""
     errors: list[EvalEngineError] = []
     jobs: list[Job] = []
     for item in paths:
         path, doc = item if isinstance(item, tuple) else (item, None)
         try:
+            doc = doc or dispatch.read_document(path, encoding, mapping)
+            for said in doc.notes:
+                if note is not None:
+                    note(said)
             jobs.append(load_job(path, rules, encoding, doc, targets))
         except ErrorGroup as group:
             errors.extend(group.errors)
@@ -259,12 +266,14 @@ def score_files(
     progress: Progress | None = None,
     targets: str | None = None,
     history: HistoryFor | None = None,
+    mapping: str | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> list[Scored]:
     """Every project of every actuals file scored; every input and scoring error raised together.
 
     With `history`, each job's missing baselines come from the year before and its projects carry that
     year's totals (Scored.priors)."""
-    jobs, errors = _load_jobs(paths, rules, encoding, targets)
+    jobs, errors = _load_jobs(paths, rules, encoding, targets, mapping, note)
     seen = _Seen()
     for job in jobs:
         seen.check(job, errors)
@@ -340,6 +349,7 @@ def iter_scored(
     targets: str | None = None,
     note: Callable[[str], None] | None = None,
     history: HistoryFor | None = None,
+    mapping: str | None = None,
 ) -> Iterator[Scored]:
     """Score file after file, yielding each project as it is scored (a Scored of one card): memory holds
     one file at a time.
@@ -349,11 +359,15 @@ def iter_scored(
     over and said through `note`.
     """
     seen = _Seen()
-    for path, doc, passed_over in dispatch.actuals_files(paths, encoding):
+    for path, doc, passed_over in dispatch.actuals_files(paths, encoding, mapping):
         if passed_over:
             if note is not None:
                 note(passed_over)
             continue
+        doc = doc or dispatch.read_document(path, encoding, mapping)
+        for said in doc.notes:
+            if note is not None:
+                note(said)
         job = load_job(path, rules, encoding, doc, targets)
         errors: list[EvalEngineError] = []
         seen.check(job, errors)

@@ -139,6 +139,15 @@ def _tables(root: Path, args: list[str]) -> None:
         (root / "budget.pdf").write_bytes(make_tables.to_pdf(root / "targets.docx", root).read_bytes())
     if "province.xlsx" in args:
         make_tables.split_target_workbook(root / "province.xlsx")
+    if "自评表.xlsx" in args:  # a department's own 自评表 in the national layout
+        make_tables.mof_2020_workbook(root / "自评表.xlsx")
+    if "自评表.docx" in args:
+        make_tables.mof_2020_docx(root / "自评表.docx", {"补助覆盖率(%)": "96%"})
+    if args[:2] == ["score", "form.xlsx"]:  # the form `init --mapping` wrote, the command before
+        made = CliRunner().invoke(
+            main, ["init", str(root / "targets.yaml"), "-o", str(root / "form.xlsx"), "--mapping", "mof-2020"]
+        )
+        assert made.exit_code == 0, made.output
 
 
 def _expand(args: list[str], root: Path) -> list[str]:

@@ -60,13 +60,20 @@ class AuditFile:
     notes: list[str] = field(default_factory=list)  # sheets passed over, and why
 
 
-def read_audit_file(path: Path, encoding: str | None = None, year: int | None = None) -> AuditFile:
-    """A file of published tables (YAML, JSON or an Excel 自评表). Only a file that holds no table at all,
-    or is not a mapping of tables, is an input error: one odd table is audited as far as it reads."""
-    if format_of(path) == "xlsx":
-        from evalengine.audit.workbook import read_workbook  # openpyxl: only when a workbook is read
+def read_audit_file(
+    path: Path, encoding: str | None = None, year: int | None = None, mapping: str | None = None
+) -> AuditFile:
+    """A file of published tables (YAML, JSON, an Excel or Word 自评表). Only a file that holds no table at
+    all, or is not a mapping of tables, is an input error: one odd table is audited as far as it reads.
 
-        doc, notes = read_workbook(path)
+    `mapping` (a built-in name or a path relative to the working folder) reads a workbook or Word
+    document in that layout; without it a workbook is read by its headings (the workbook `score` writes,
+    or an official layout printing them) and, when they find no table, through the built-in mapping whose
+    headers match; a Word document through the built-in mapping whose headers match."""
+    if format_of(path) in ("xlsx", "docx"):
+        from evalengine.audit.workbook import read_tables_file  # openpyxl, python-docx: only when read
+
+        doc, notes = read_tables_file(path, mapping)
     else:
         text = read_text(path, encoding)
         doc = parse_json(text, str(path)) if format_of(path) == "json" else parse_yaml(text, str(path))
@@ -82,7 +89,7 @@ def read_audit_file(path: Path, encoding: str | None = None, year: int | None = 
     tables = data.get("tables")
     if not isinstance(tables, list) or not tables:
         what = "no 自评表 sheet found (a sheet with 三级指标, 分值 and 得分 columns)" if not notes else notes[0]
-        if format_of(path) == "xlsx":
+        if format_of(path) in ("xlsx", "docx"):
             raise InputError(what, Location(str(path)))
         raise InputError("tables: expected a list of published 自评表 tables", c.where(("tables",)))
     rules = data.get("rules")

@@ -189,3 +189,31 @@ def _sheet(ws: Worksheet, n: int, cells: dict[KeyPath, str], path: Path) -> tupl
         rows.append({key: value for key, value in row.items() if value is not None})
     table["indicators"] = rows
     return year, table
+
+
+def read_tables_file(path: Path, mapping: str | None = None) -> tuple[Document, list[str]]:
+    """A workbook or Word document of 自评表: through `mapping` when given; a workbook by its headings,
+    else (no table found so) through the built-in mapping whose headers match; a Word document likewise."""
+    from evalengine.audit.mapped import read_mapped
+    from evalengine.sources.dispatch import format_of
+    from evalengine.sources.filled import best_mapping, docx_tables
+    from evalengine.sources.mapping import load_mapping
+    from evalengine.sources.workbook import workbook_grids
+
+    texts: list[str] = []
+    if format_of(path) == "docx":
+        grids, texts = docx_tables(path)
+    else:
+        if mapping is None:
+            doc, notes = read_workbook(path)
+            if doc.data["tables"]:
+                return doc, notes
+        names, grids_of = workbook_grids(path)
+        grids = grids_of([n for n in names if n not in ("设置", "说明", "填表说明")])
+    chosen = load_mapping(mapping, Path.cwd()) if mapping else best_mapping(grids, need="score")[0]
+    if chosen is None:
+        return Document({"tables": []}, str(path)), [
+            f"{path.name}: no 自评表 (no row naming 三级指标, 分值 and 得分) and no built-in mapping's layout"
+        ]
+    doc = read_mapped(grids, chosen, str(path), texts)
+    return doc, [f"{path.name}: read with the mapping {chosen.name} ({chosen.title})"]

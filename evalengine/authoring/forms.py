@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from evalengine.inputs.targets import TargetsFile
 from evalengine.language.predicates import percent_bounds
+from evalengine.model import Indicator, Project
+from evalengine.numbers import plain
+from evalengine.sources.mapping import PROJECT_FIELDS, Mapping
 from evalengine.sources.workbook import (
     COLUMNS,
     SETTINGS,
@@ -146,4 +151,230 @@ def init_xlsx(targets: TargetsFile, targets_ref: str, rules: str, year: int | No
         for row in ws.iter_rows(min_row=4, max_row=4 + len(p.indicators)):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
+    return finish(wb)
+
+
+# --- a form in a mapping's layout (init --mapping) ---------------------------------------------------
+
+SPLIT_TARGET = re.compile(r"^(≥|≤|>|<|＞|＜|=|≧|≦)?(\d+(?:\.\d+)?)(\D*)$")
+
+
+SPLIT = ("operator", "value", "unit")
+
+
+FILLED = ("actual", "explanation", "evidence")  # the indicator cells the evaluator fills
+
+
+FILLED_PROJECT = ("spent", "summary", "execution_explanation")  # the project's
+
+
+WIDTHS = {"name": 26, "description": 30, "target": 16, "basis": 20, "actual": 16, "explanation": 36, "evidence": 20}
+
+
+def split_target(target: str) -> tuple[str, str, str]:
+    """≥95% as (≥, 95, %); a target that does not recompose exactly (12月底前) stays whole in 指标值."""
+    m = SPLIT_TARGET.match(target)
+    if m and "".join(g or "" for g in m.groups()) == target and " " not in target:
+        return m.group(1) or "", m.group(2), m.group(3)
+    return "", target, ""
+
+
+def _amount(value: Decimal | None, mapping: Mapping) -> str | None:
+    if value is None:
+        return None
+    return format(value * 10000 if mapping.unit == "元" else value, "f")  # 5.00 stays 5.00
+
+
+def _project_values(targets: TargetsFile, p: Project, mapping: Mapping) -> dict[str, str | None]:
+    return {
+        "code": p.code,
+        "project": p.name,
+        "department": targets.department or None,
+        "budget": _amount(p.budget, mapping),
+        "fiscal": _amount(p.fiscal if p.fiscal is not None else p.budget, mapping),
+        "other": _amount(p.other if p.other is not None else Decimal(0), mapping),
+        "purpose": p.purpose or None,
+        "spending_plan": "；".join(f"{point.label}:{plain(point.share)}%" for point in p.spending_plan) or None,
+        "goals": "\n".join(f"{n}.{g}" for n, g in enumerate(p.goals, start=1)) or None,
+    }
+
+
+def _row_values(ind: Indicator, mapping: Mapping) -> dict[str, str | None]:
+    shown = ind.predicate.to_json()
+    direction = {"forward": "正向", "reverse": "反向"}.get(str(shown.get("direction", "")))
+    values: dict[str, str | None] = {
+        "level1": ind.level1,
+        "level2": ind.level2,
+        "name": ind.name,
+        "description": ind.description or None,
+        "target": ind.target,
+        "basis": ind.basis or None,
+        "weight": plain(ind.weight) if ind.weight is not None else None,
+        "direction": direction,
+    }
+    if "target" not in mapping.columns and "value" in mapping.columns:
+        operator, value, unit = split_target(ind.target)
+        values.update(operator=operator or None, value=value, unit=unit or None)
+    return values
+
+
+def _percent(ind: Indicator) -> bool:
+    shown = ind.predicate.to_json()
+    return shown.get("kind") in ("comparison", "range") and shown.get("unit") == "%"
+
+
+class _Sheet:
+    """A worksheet written top to bottom, every cell placed by (row, column)."""
+
+    def __init__(self, ws: Worksheet, width: int):
+        self.ws = ws
+        self.width = max(width, 2)
+        self.row = 1
+
+    def put(self, row: int, col: int, value: Any, *, bold: bool = False, fill: bool = False) -> Any:
+        cell = self.ws.cell(row=row, column=col, value=value)
+        if bold:
+            cell.font, cell.fill = Font(bold=True), HEAD
+        if fill:
+            cell.fill = FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        return cell
+
+    def span(self, row: int, first: int, last: int, rows: int = 1) -> None:
+        if last > first or rows > 1:
+            self.ws.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1, end_column=last)
+
+
+def _labels_block(s: _Sheet, mapping: Mapping, values: dict[str, str | None]) -> None:
+    """The project's labelled cells above the table, each where the mapping looks for it."""
+    fields = [f for f in mapping.labels if f not in mapping.columns]
+    for f in fields:  # right / last: the label, then its value across the rest of the row
+        label = mapping.labels[f]
+        if label.kind not in ("right", "last"):
+            continue
+        s.put(s.row, 1, mapping.written[f"label:{f}"], bold=True)
+        s.put(s.row, 2, values.get(f), fill=f in FILLED_PROJECT)
+        s.span(s.row, 2, s.width)
+        s.row += 1
+    grid = [f for f in fields if mapping.labels[f].kind == "grid"]
+    if grid:  # row labels down column A, column labels along the top: 年度资金总额 × 全年预算数
+        rows = list(dict.fromkeys(mapping.written[f"label:{f}"].split("|")[0] for f in grid))
+        cols = list(dict.fromkeys(mapping.written[f"label:{f}"].split("|")[1] for f in grid))
+        for k, col in enumerate(cols, start=2):
+            s.put(s.row, k, col, bold=True)
+        for k, row in enumerate(rows, start=1):
+            s.put(s.row + k, 1, row, bold=True)
+        for f in grid:
+            row, col = mapping.written[f"label:{f}"].split("|")
+            s.put(s.row + 1 + rows.index(row), 2 + cols.index(col), values.get(f), fill=f in FILLED_PROJECT)
+        s.row += 1 + len(rows)
+    below = [f for f in fields if mapping.labels[f].kind == "below"]
+    if below:  # side by side, each value under its label (预期目标 | 实际完成情况), just above the table
+        share = max(s.width // len(below), 1)
+        for k, f in enumerate(below):
+            first = 1 + k * share
+            last = s.width if k == len(below) - 1 else first + share - 1
+            s.put(s.row, first, mapping.written[f"label:{f}"], bold=True)
+            s.span(s.row, first, last)
+            s.put(s.row + 1, first, values.get(f), fill=f in FILLED_PROJECT)
+            s.span(s.row + 1, first, last)
+        s.row += 2
+
+
+def _header(s: _Sheet, mapping: Mapping, fields: list[str]) -> None:
+    """The header row (rows), each column named by its first alias; a split target grouped under 指标值."""
+    depth = mapping.header_rows
+    anchors = set(mapping.anchors)
+    grouped = depth > 1 and not any(a in anchors for f in SPLIT for a in mapping.columns.get(f, ()))
+    group = [k for k, f in enumerate(fields, start=1) if f in SPLIT] if grouped else []
+    for k, f in enumerate(fields, start=1):
+        if k in group:
+            s.put(s.row + depth - 1, k, mapping.written[f], bold=True)
+            continue
+        s.put(s.row, k, mapping.written[f], bold=True)
+        s.span(s.row, k, k, depth)
+    if group:
+        s.put(s.row, group[0], "指标值", bold=True)
+        s.span(s.row, group[0], group[-1], depth - 1)
+    s.row += depth
+
+
+def missing_places(mapping: Mapping) -> list[str]:
+    """What the evaluator fills that `mapping` has no place for (a form in its layout leaves it missing)."""
+    where = {**mapping.columns, **mapping.labels}
+    return [
+        what for f, what in (("spent", "全年执行数 (spent)"), ("summary", "实际完成情况 (summary)")) if f not in where
+    ]
+
+
+def init_mapped_xlsx(
+    targets: TargetsFile, targets_ref: str, rules: str, year: int | None, mapping: Mapping, mapping_ref: str
+) -> bytes:
+    """The 自评表 in `mapping`'s layout: the labelled cells above each table, the header its columns name,
+    the targets filled in, yellow cells to fill (实际完成值, 偏差原因, 佐证材料, 全年执行数, 实际完成情况),
+    percentages formatted as such and drop-downs for tiers; a 设置 sheet names the targets, rules, year
+    and the mapping, so that `evalengine score` reads it back through the same mapping."""
+    wb = Workbook()
+    settings = wb.active
+    assert settings is not None
+    settings.title = SETTINGS
+    for row, (key, value, note) in enumerate(
+        [
+            ("targets", targets_ref, "绩效目标表文件（相对本工作簿所在文件夹）"),
+            ("rules", rules, "评分规则"),
+            ("year", year or targets.year or "", "预算年度"),
+            ("mapping", mapping_ref, f"表样：{mapping.title}"),
+        ],
+        start=1,
+    ):
+        settings.cell(row=row, column=1, value=key).font = Font(bold=True)
+        settings.cell(row=row, column=2, value=value)
+        settings.cell(row=row, column=3, value=note)
+    settings.column_dimensions["B"].width = 30
+    flat = "code" in mapping.columns or "project" in mapping.columns
+    row_fields = [f for f in mapping.columns if flat or f not in PROJECT_FIELDS]
+    shown_year = year or targets.year
+    used = {SETTINGS}
+
+    def table(s: _Sheet, projects: list[Project]) -> None:
+        tiers = DataValidation(type="list", formula1=f'"{TIER_CHOICES}"', allow_blank=True)
+        s.ws.add_data_validation(tiers)
+        for p in projects:
+            project = _project_values(targets, p, mapping)
+            for n, ind in enumerate(p.indicators):
+                values = {**project, **_row_values(ind, mapping)} if flat else _row_values(ind, mapping)
+                for k, f in enumerate(row_fields, start=1):
+                    fill = f in FILLED or (f in FILLED_PROJECT and n == 0)
+                    cell = s.put(s.row, k, None if f in FILLED_PROJECT else values.get(f), fill=fill)
+                    if f == "actual":
+                        if _percent(ind):
+                            cell.number_format = "0.00%"
+                        if ind.predicate.tiers != "never":
+                            tiers.add(cell.coordinate)
+                s.row += 1
+        for k, f in enumerate(row_fields, start=1):
+            s.ws.column_dimensions[get_column_letter(k)].width = WIDTHS.get(f, 12)
+
+    def top(s: _Sheet) -> None:
+        s.put(1, 1, mapping.title, bold=True)
+        s.span(1, 1, s.width)
+        if shown_year:
+            s.put(2, 1, f"（{shown_year}年度）")
+            s.span(2, 1, s.width)
+        s.row = 3
+
+    if flat:
+        s = _Sheet(wb.create_sheet("自评表"), len(row_fields))
+        top(s)
+        _header(s, mapping, row_fields)
+        table(s, targets.projects)
+    else:
+        for n, p in enumerate(targets.projects, start=1):
+            s = _Sheet(wb.create_sheet(_sheet_title(n, p.name, used)), len(row_fields))
+            top(s)
+            _labels_block(s, mapping, _project_values(targets, p, mapping))
+            _header(s, mapping, row_fields)
+            table(s, [p])
+            if "总分" in mapping.stop:
+                s.put(s.row, 1, "总分", bold=True)
     return finish(wb)

@@ -42,6 +42,12 @@ SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
     default=None,
     help="A Word template (.docx) of your own for docx output, with the documented variables.",
 )
+@click.option(
+    "--mapping",
+    default=None,
+    help="The layout of the workbooks or Word 自评表: a built-in mapping (evalengine mappings list) or a mapping "
+    "file. Default: a workbook by its headings, else the built-in mapping whose headers match.",
+)
 @user_errors
 def audit(
     tables: tuple[Path, ...],
@@ -52,12 +58,14 @@ def audit(
     strict: bool,
     encoding: str | None,
     template: Path | None,
+    mapping: str | None,
 ) -> None:
     """Audit published 自评表 (自评复核): recompute every printed score under the rules and say, row by
     row, where the table contradicts them.
 
     TABLES are files of published tables (YAML or JSON with tables:), Excel 自评表 workbooks (the
-    one `evalengine score` writes, or the official layout filled in), or folders of them. Every row,
+    one `evalengine score` writes, or the official layout filled in), Word 自评表 (.docx, named one
+    by one), or folders of them. Every row,
     资金 row, weight sum and total gets a verdict (consistent, inconsistent, unchecked) and every
     inconsistency a reason code. Exit 0, 1 with --strict when a table is inconsistent, 2 on bad input.
     """
@@ -85,7 +93,7 @@ def audit(
             if in_folder and not _is_audit_file(path, encoding):
                 notes.append(f"{path}: not a file of published tables (no tables:), passed over")
                 continue
-            f = read_audit_file(path, encoding, year)
+            f = read_audit_file(path, encoding, year, mapping)
             notes += f.notes
             pack = override or load_pack(f.rules or "mof-2020", path.parent)
             audited += [(audit_table(f, at, pack), pack) for at in f.tables]

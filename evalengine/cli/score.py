@@ -47,6 +47,12 @@ if TYPE_CHECKING:
     show_default=True,
     help="Score the department files in this many processes (0: one per core). The output is the same.",
 )
+@click.option(
+    "--mapping",
+    default=None,
+    help="The layout of a filled workbook or Word 自评表: a built-in mapping (evalengine mappings list) or a "
+    "mapping file. Default: the form's 设置 sheet, evalengine's own form, or the built-in mapping whose headers match.",
+)
 @user_errors
 def score(
     actuals: tuple[Path, ...],
@@ -60,6 +66,7 @@ def score(
     history_path: Path | None,
     record: bool,
     jobs: int,
+    mapping: str | None,
 ) -> None:
     """Score the self-evaluation (绩效自评) in ACTUALS: actuals files, or directories holding them.
 
@@ -70,8 +77,11 @@ def score(
     from evalengine.reports import batch
 
     fmt = _format_for(fmt, output, template=template)
-    if history_path is not None or record:
-        _score_with_history(actuals, rules, fmt, output, strict, encoding, targets, template, history_path, record)
+    # filled workbooks and Word tables named on the command line take the whole-jobs path too: it says
+    # which layout read them (a note the streaming batch does not carry)
+    forms = any(path.suffix.lower() in (".xlsx", ".docx") for path in actuals)
+    if history_path is not None or record or mapping is not None or forms:
+        _score_whole(actuals, rules, fmt, output, strict, encoding, targets, template, history_path, record, mapping)
         return
     jobs = jobs or batch.default_jobs()
 
@@ -100,7 +110,7 @@ def score(
         _strict_exit(summary["findings"]["error"])
 
 
-def _score_with_history(
+def _score_whole(
     actuals: tuple[Path, ...],
     rules: str | None,
     fmt: str,
@@ -111,8 +121,10 @@ def _score_with_history(
     template: Path | None,
     history_path: Path | None,
     record: bool,
+    mapping: str | None,
 ) -> None:
-    """score with --history or --record: baselines from last year, 同比, the run recorded.
+    """score with --history, --record or --mapping: baselines from last year, 同比, the run recorded, forms
+    read through a mapping.
 
     It runs in one process and keeps each file's scored jobs whole (to record them), so --jobs does
     not apply; NDJSON still streams one file at a time.
@@ -121,24 +133,30 @@ def _score_with_history(
     from evalengine.reports.view import build
 
     stores = _stores(history_path, record)
-    assert stores is not None
     try:
         if fmt == "ndjson":
-            summary = _stream_ndjson(actuals, rules, encoding, output, targets, stores, record)
+            summary = _stream_ndjson(actuals, rules, encoding, output, targets, stores, record, mapping)
         else:
-            files, passed_over = actuals_files(actuals, encoding)
+            files, passed_over = actuals_files(actuals, encoding, mapping)
             for text in passed_over:
                 click.echo(f"note: {text}", err=True)
-            results = score_files(files, rules, encoding, progress=_progress, targets=targets, history=stores)
+            results = score_files(
+                files, rules, encoding, progress=_progress, targets=targets, history=stores, mapping=mapping, note=_note
+            )
             report = build(results)
             _emit(report, fmt, output, "report", template)
-            if record:
+            if record and stores is not None:
                 _record(stores, results, encoding)
             summary = report["summary"]
     finally:
-        stores.close()
+        if stores is not None:
+            stores.close()
     if strict:
         _strict_exit(summary["findings"]["error"])
+
+
+def _note(text: str) -> None:
+    click.echo(f"note: {text}", err=True)
 
 
 def _stores(path: Path | None, record: bool) -> Stores | None:
@@ -168,8 +186,9 @@ def _stream_ndjson(
     encoding: str | None,
     output: Path | None,
     targets: str | None,
-    stores: Stores,
+    stores: Stores | None,
     record: bool,
+    mapping: str | None = None,
 ) -> dict[str, Any]:
     """NDJSON with history, each project written as it is scored. With -o the lines go to a temporary
     file renamed into place at the end; with --record, each file is recorded once its last project has
@@ -182,8 +201,8 @@ def _stream_ndjson(
     def note(text: str) -> None:
         click.echo(f"note: {text}", err=True)
 
-    stream = iter_scored(actuals, rules, encoding, targets, note, stores)
-    if record:
+    stream = iter_scored(actuals, rules, encoding, targets, note, stores, mapping)
+    if record and stores is not None:
         stream = _recording(stream, stores, encoding)
     last = ""
     if output is None:

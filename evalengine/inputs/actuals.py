@@ -124,6 +124,20 @@ def load_job(
         c.keys(here, entry, ACTUAL_PROJECT_KEYS)
         code = nfkc(str(entry.get("code") or "")).strip()
         project = by_code.get(code)
+        if project is None and not code and entry.get("name"):  # a filled table without 项目编码: by 项目名称
+            named = nfkc(str(entry["name"])).strip()
+            found = [p for p in targets.projects if nfkc(p.name).strip() == named]
+            if len(found) != 1:
+                titles = [p.name for p in targets.projects]
+                c.add(
+                    (*here, "name"),
+                    f"no project named {named!r}{did_you_mean(named, titles)}"
+                    if not found
+                    else f"{len(found)} projects are named {named!r}: give the 项目编码",
+                    f"the targets file has: {', '.join(titles[:12])}{' …' if len(titles) > 12 else ''}",
+                )
+                continue
+            project, code = found[0], found[0].code
         if project is None:
             known = list(by_code)
             hint = f"the targets file has: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}"

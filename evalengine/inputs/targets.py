@@ -107,11 +107,11 @@ def read_project(
 
 
 def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> TargetsFile:
-    if format_of(path) == "xlsx":
+    if format_of(path) in ("xlsx", "docx"):
         raise InputError(
             "a targets file is YAML or JSON",
             Location(str(path)),
-            hint=f"read an Excel 绩效目标表 with: evalengine import {path}",
+            hint=f"read an Excel or Word 绩效目标表 with: evalengine import {path}",
         )
     doc = read_document(path, encoding)
     c = Collector(doc)

@@ -13,22 +13,32 @@ from typing import Literal
 from evalengine.errors import InputError, Location
 from evalengine.sources.documents import Document, parse_json, parse_yaml, read_text
 
-Format = Literal["yaml", "json", "xlsx"]
+Format = Literal["yaml", "json", "xlsx", "docx"]
+# the formats a folder is scanned for; a Word 自评表 (.docx) is read only when named (a folder holds reports)
 FORMATS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
 
 
 def format_of(path: Path) -> Format:
     """How `path` is read: by its suffix; any other name is read as YAML text."""
+    if path.suffix.lower() == ".docx":
+        return "docx"
     return FORMATS.get(path.suffix.lower(), "yaml")
 
 
-def read_document(path: Path, encoding: str | None = None) -> Document:
-    """The data of a YAML, JSON or Excel-form file, every value located (line, key path or cell)."""
+def read_document(path: Path, encoding: str | None = None, mapping: str | None = None) -> Document:
+    """The data of a YAML, JSON, Excel-form or Word 自评表 file, every value located (line, key path or cell).
+
+    `mapping` (a built-in name, or a path relative to the working folder) is the layout of a filled
+    workbook or Word table; without it a workbook's 设置 sheet names it, or the headers tell."""
     match format_of(path):
         case "xlsx":
-            from evalengine.sources.workbook import read_xlsx_actuals  # openpyxl: only when a workbook is read
+            from evalengine.sources.filled import read_workbook_actuals  # openpyxl: only when a workbook is read
 
-            return read_xlsx_actuals(path)
+            return read_workbook_actuals(path, mapping)
+        case "docx":
+            from evalengine.sources.filled import read_docx_actuals
+
+            return read_docx_actuals(path, mapping)
         case "json":
             return parse_json(read_text(path, encoding), str(path))
         case "yaml":
@@ -40,7 +50,9 @@ def is_actuals(doc: Document) -> bool:
     return isinstance(doc.data, dict) and "targets" in doc.data and "projects" in doc.data
 
 
-def actuals_files(paths: Iterable[Path], encoding: str | None = None) -> Iterator[tuple[Path, Document | None, str]]:
+def actuals_files(
+    paths: Iterable[Path], encoding: str | None = None, mapping: str | None = None
+) -> Iterator[tuple[Path, Document | None, str]]:
     """Each actuals file named, or found in a named folder, as (path, document or None, note).
 
     A file named on the command line is taken as it is (document None: read it when needed). A
@@ -51,7 +63,7 @@ def actuals_files(paths: Iterable[Path], encoding: str | None = None) -> Iterato
         if not in_folder:
             yield path, None, ""
             continue
-        doc, note = recognise(path, encoding)
+        doc, note = recognise(path, encoding, mapping)
         yield path, doc, note
 
 
@@ -68,14 +80,14 @@ def candidates(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             yield candidate, True
 
 
-def recognise(candidate: Path, encoding: str | None = None) -> tuple[Document | None, str]:
+def recognise(candidate: Path, encoding: str | None = None, mapping: str | None = None) -> tuple[Document | None, str]:
     """A folder's file read to tell whether it is an actuals file: its document, or a note saying why not."""
     if format_of(candidate) == "xlsx":
         from evalengine.sources.workbook import is_form
 
         if not is_form(candidate):
             return None, f"{candidate}: not an actuals form (no 设置 sheet), passed over"
-    doc = read_document(candidate, encoding)
+    doc = read_document(candidate, encoding, mapping)
     if is_actuals(doc):
         return doc, ""
     return None, not_actuals(candidate)

@@ -186,6 +186,7 @@ class Document:
     file: str
     marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     cells: dict[KeyPath, str] = field(default_factory=dict)  # for spreadsheets: the cell of each value
+    notes: list[str] = field(default_factory=list)  # what reading it decided (the mapping a form was read with)
 
     def where(self, path: KeyPath) -> Location:
         """The location of the value at `path`, or of its nearest ancestor that has one.

@@ -40,6 +40,7 @@ class Table:
     columns: dict[str, int] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    total: Row | None = None  # the stop row (总分) that ends it, read as a row: the printed total under 得分
 
 
 def header_columns(grid: Grid, r: int, mapping: Mapping) -> dict[str, int] | None:
@@ -168,6 +169,12 @@ def read_tables(grid: Grid, mapping: Mapping) -> list[Table]:
             continue
         if texts[0] in mapping.stop:
             table.notes.append(f"[{grid.cell_name(r, 0)}]: {texts[0]} ends the indicator table")
+            table.total = Row(
+                {f: _value(row[c] if c < len(row) else None, mapping) for f, c in columns.items()},
+                {f: grid.cell_name(r, c) for f, c in columns.items()},
+                grid.cell_name(r, 0),
+                [t.strip() for t in row if t and t.strip()],
+            )
             table, start = None, r + 1
             r += 1
             continue

@@ -35,6 +35,10 @@ PROJECT_FIELDS: dict[str, str] = {
     "spent": "全年执行数 (a filled 自评表)",
     "summary": "年度总体目标 实际完成情况 (a filled 自评表)",
     "execution_explanation": "执行情况说明 / the execution row's 偏差原因 (a filled 自评表)",
+    "initial_budget": "年初预算数 (a filled 自评表's 资金 row)",
+    "execution_weight": "the 资金 row's 分值 (a filled 自评表, for audit)",
+    "execution_rate": "the 资金 row's 执行率 (a filled 自评表, for audit)",
+    "execution_score": "the 资金 row's 得分 (a filled 自评表, for audit)",
 }
 
 

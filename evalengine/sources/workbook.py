@@ -205,9 +205,12 @@ def used_cells(ws: Worksheet, path: Path) -> dict[tuple[int, int], Any]:
     return out
 
 
-def read_xlsx_actuals(path: Path, targets: str | None = None, rules: str | None = None) -> Document:
-    """A filled 自评表 workbook as an actuals document, every value located by sheet and cell."""
-    wb = _open(path)
+def read_xlsx_actuals(
+    path: Path, targets: str | None = None, rules: str | None = None, wb: Workbook | None = None
+) -> Document:
+    """A filled 自评表 workbook as an actuals document, every value located by sheet and cell (`wb`: the
+    workbook already opened by `_open`)."""
+    wb = wb or _open(path)
     doc = Document({}, str(path))
     data: dict[str, Any] = {}
     if SETTINGS in wb.sheetnames:
@@ -360,10 +363,10 @@ def display(cell: Any) -> str | None:
     return text + ("%" if fmt.endswith("%") else "")
 
 
-def workbook_grids(path: Path) -> tuple[list[str], Callable[[list[str]], list[Grid]]]:
+def workbook_grids(path: Path, wb: Workbook | None = None) -> tuple[list[str], Callable[[list[str]], list[Grid]]]:
     """A workbook's sheet names, and its sheets as grids of what each cell shows (merged cells repeated)."""
 
-    wb = _open(path)
+    wb = wb or _open(path)
 
     def grids(names: list[str]) -> list[Grid]:
         out = []
