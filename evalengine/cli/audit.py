@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.output import _format_for, write_atomically
+from evalengine.cli.output import Year, _format_for, document_options, write_atomically
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
 from evalengine.text import count
 
@@ -19,29 +19,10 @@ SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 @main.command()
 @click.argument("tables", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--rules", default=None, help="Rule pack: a built-in name (mof-2020) or a YAML file. Overrides rules:.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Output format (default: md, or from the -o file's extension).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the audit here (atomically) instead of to stdout.",
-)
-@click.option("--year", type=int, default=None, help="The budget year, when the file does not say (deadlines).")
+@document_options(FORMATS, "audit")
+@click.option("--year", type=Year(), default=None, help="The budget year, when the file does not say (deadlines).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any table is inconsistent.")
 @click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")
-@click.option(
-    "--template",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A Word template (.docx) of your own for docx output, with the documented variables.",
-)
 @click.option(
     "--mapping",
     default=None,

@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 
 SCORE_FORMATS = (*FORMATS, "ndjson")
-__all__ = ["FORMATS", "SCORE_FORMATS", "atomic_file", "report_options", "write_atomically"]
+__all__ = ["FORMATS", "SCORE_FORMATS", "atomic_file", "document_options", "report_options", "write_atomically"]
 
 
 @contextlib.contextmanager
@@ -151,17 +151,12 @@ def _progress(items: Iterable[T]) -> Iterator[T]:
         yield from bar
 
 
-def report_options(formats: tuple[str, ...]) -> Callable[[F], F]:
-    """The options `score` and `monitor` share: rules, output format and file, input encoding."""
+def document_options(formats: tuple[str, ...], what: str = "report") -> Callable[[F], F]:
+    """How a command's document is written: --format, -o (atomically) and a Word --template."""
 
     def apply(func: F) -> F:
         for option in reversed(
             [
-                click.option(
-                    "--rules",
-                    default=None,
-                    help="Rule pack: a built-in name (mof-2020) or a YAML file. Overrides rules:.",
-                ),
                 click.option(
                     "--format",
                     "fmt",
@@ -174,24 +169,40 @@ def report_options(formats: tuple[str, ...]) -> Callable[[F], F]:
                     "--output",
                     type=click.Path(dir_okay=False, path_type=Path),
                     default=None,
-                    help="Write the report here (atomically) instead of to stdout.",
+                    help=f"Write the {what} here (atomically) instead of to stdout.",
                 ),
-                click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk)."),
                 click.option(
                     "--template",
                     type=click.Path(dir_okay=False, path_type=Path),
                     default=None,
                     help="A Word template (.docx) of your own for docx output, with the documented variables.",
                 ),
-                click.option(
-                    "--targets",
-                    default=None,
-                    help="The targets file (绩效目标表), overriding the actuals file's targets: (or an Excel form's).",
-                ),
             ]
         ):
             func = option(func)
         return func
+
+    return apply
+
+
+def report_options(formats: tuple[str, ...]) -> Callable[[F], F]:
+    """The options `score` and `monitor` share: rules, the document options, input encoding, targets."""
+
+    def apply(func: F) -> F:
+        func = click.option(
+            "--targets",
+            default=None,
+            help="The targets file (绩效目标表), overriding the actuals file's targets: (or an Excel form's).",
+        )(func)
+        func = click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")(
+            func
+        )
+        func = document_options(formats)(func)
+        return click.option(
+            "--rules",
+            default=None,
+            help="Rule pack: a built-in name (mof-2020) or a YAML file. Overrides rules:.",
+        )(func)
 
     return apply
 

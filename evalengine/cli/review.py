@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.output import _emit, _format_for
+from evalengine.cli.output import Year, _emit, _format_for, document_options
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
 from evalengine.text import count
 
@@ -20,29 +20,10 @@ FORMATS = ("md", "html", "json", "xlsx", "docx")
 @click.option(
     "--rules", default=None, help="Rule pack: a built-in name (mof-2020) or a YAML file; its review: section."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Output format (default: md, or from the -o file's extension).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the review here (atomically) instead of to stdout.",
-)
-@click.option("--year", type=int, default=None, help="The budget year, when the table does not say (deadlines).")
+@document_options(FORMATS, "review")
+@click.option("--year", type=Year(), default=None, help="The budget year, when the table does not say (deadlines).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error.")
 @click.option("--encoding", default=None, help="Encoding of the input files when not UTF-8 (e.g. gbk).")
-@click.option(
-    "--template",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A Word template (.docx) of your own for docx output, with the documented variables.",
-)
 @user_errors
 def review(
     targets: tuple[Path, ...],
