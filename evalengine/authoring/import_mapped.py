@@ -14,7 +14,7 @@ from typing import Any
 from evalengine.authoring.import_text import Imported
 from evalengine.errors import KeyPath, Location
 from evalengine.numbers import to_decimal
-from evalengine.sources.mapped import Grid, Row, Table, match, read_tables
+from evalengine.sources.mapped import Row, Table, choose_mapping, read_tables
 from evalengine.sources.mapping import Mapping, builtin_mappings, load_mapping
 from evalengine.text import nfkc
 
@@ -41,16 +41,6 @@ def sheets_to_read(names: list[str], mapping: Mapping) -> tuple[list[str], list[
         else:
             read.append(name)
     return read, passed
-
-
-def choose_mapping(grids: list[Grid], candidates: list[Mapping]) -> tuple[Mapping | None, list[str]]:
-    """The mapping whose header and labels find the most fields (the first on a tie), and what it found."""
-    best: tuple[int, Mapping | None, list[str]] = (0, None, [])
-    for mapping in candidates:
-        score, found = match(grids, mapping)
-        if score > best[0]:
-            best = (score, mapping, found)
-    return best[1], best[2]
 
 
 def builtin_candidates() -> list[Mapping]:

@@ -19,7 +19,7 @@ from typing import Any
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location, ReadError
 from evalengine.limits import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED, MIB
 from evalengine.sources.documents import Document, control_character, open_regular
-from evalengine.sources.mapped import Grid, Row, Table, match, read_tables
+from evalengine.sources.mapped import Grid, Row, Table, choose_mapping, read_tables
 from evalengine.sources.mapping import PROJECT_FIELDS, Mapping, builtin_mappings, load_mapping
 from evalengine.text import nfkc
 
@@ -35,15 +35,8 @@ EVIDENCE_SPLIT = re.compile(r"[,，;；、\n]")
 
 def best_mapping(grids: list[Grid], need: str = "actual") -> tuple[Mapping | None, list[str]]:
     """The built-in mapping with a `need` column whose header row and labels find the most fields."""
-    best: tuple[int, Mapping | None, list[str]] = (0, None, [])
-    for name in builtin_mappings():
-        mapping = load_mapping(name)
-        if need not in mapping.columns:
-            continue
-        score, found = match(grids, mapping)
-        if score > best[0]:
-            best = (score, mapping, found)
-    return best[1], best[2]
+    candidates = [load_mapping(name) for name in builtin_mappings()]
+    return choose_mapping(grids, [m for m in candidates if need in m.columns])
 
 
 def need_actuals(mapping: Mapping, where: Location) -> None:

@@ -80,6 +80,16 @@ def match(grids: list[Grid], mapping: Mapping) -> tuple[int, list[str]]:
     return 0, []
 
 
+def choose_mapping(grids: list[Grid], candidates: list[Mapping]) -> tuple[Mapping | None, list[str]]:
+    """The mapping whose header and labels find the most fields (the first on a tie), and what it found."""
+    best: tuple[int, Mapping | None, list[str]] = (0, None, [])
+    for mapping in candidates:
+        score, found = match(grids, mapping)
+        if score > best[0]:
+            best = (score, mapping, found)
+    return best[1], best[2]
+
+
 def _all_labels(mapping: Mapping) -> frozenset[str]:
     out: set[str] = set()
     for label in mapping.labels.values():
