@@ -8,6 +8,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from evalengine.i18n import _, ngettext
+
 KeyPath = tuple[str | int, ...]  # a YAML key path: ("projects", 0, "indicators")
 
 
@@ -43,7 +45,7 @@ class Location:
                     where += f":{self.column}"
             parts.append(where)
         elif self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(_("line {line}", line=self.line))
         if self.keypath:
             parts.append(f"({self.keypath})" if parts else self.keypath)
         return " ".join(parts)
@@ -61,7 +63,7 @@ class EvalEngineError(Exception):
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location and str(self.location) else self.message
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += "\n  " + _("hint: {hint}", hint=self.hint)
         return text
 
 
@@ -88,8 +90,8 @@ class ErrorGroup(EvalEngineError):
 
     def __init__(self, errors: list[EvalEngineError]):
         self.errors = errors
-        head = f"{len(errors)} errors" if len(errors) != 1 else "1 error"
-        super().__init__(head + ":\n" + "\n".join(f"- {e}" for e in errors))
+        head = ngettext("{n} error:", "{n} errors:", len(errors))
+        super().__init__(head + "\n" + "\n".join(f"- {e}" for e in errors))
 
     def __str__(self) -> str:
         return self.message
@@ -115,7 +117,13 @@ class TargetSyntaxError(InputError):
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location and str(self.location) else ""
-        return f'{where}cannot read "{self.text}" at column {self.column}: {self.message}\n{self.caret()}'
+        said = _(
+            'cannot read "{text}" at column {column}: {message}',
+            text=self.text,
+            column=self.column,
+            message=self.message,
+        )
+        return f"{where}{said}\n{self.caret()}"
 
 
 def keypath_text(path: KeyPath) -> str:

@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from evalengine.i18n import _
+
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # what a Chinese IME types for 2024
 
 
@@ -18,13 +20,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     # Chinese words are short: 大成 for 达成 shares one character of two, a ratio of exactly 0.5
     cutoff = 0.5 if _CJK.search(word) else 0.6
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return f" (did you mean {matches[0]!r}?)" if matches else ""
+    return _(" (did you mean {word!r}?)", word=matches[0]) if matches else ""
 
 
 def unknown_key(key: str, allowed: Iterable[str]) -> tuple[str, str]:
     """The message and hint for a key that is not one of `allowed`."""
     names = list(allowed)
-    return f"unknown key {key!r}{did_you_mean(key, names)}", f"allowed here: {', '.join(names)}"
+    message = _("unknown key {key!r}{suggestion}", key=key, suggestion=did_you_mean(key, names))
+    return message, _("allowed here: {keys}", keys=", ".join(names))
 
 
 @lru_cache(maxsize=1 << 12)  # indicator and level names repeat; project codes do not and must not pile up

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+# The suite reads messages in English unless a test asks for Chinese (--lang zh, or i18n.set_language);
+# the tests of both languages say so themselves. Users get Chinese by default.
+os.environ["EVALENGINE_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPLIANCE = Path(__file__).resolve().parent / "compliance"
