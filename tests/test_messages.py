@@ -131,7 +131,18 @@ def test_plurals_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ngettext(singular, plural, 3, **names) == chinese.format(n=3, **names)
 
 
-@pytest.mark.parametrize("args", [["--help"], ["score", "--help"], ["history", "list", "--help"]])
+def _command_paths(group: click.Group = main, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group of the command line, as the words that name it (() is evalengine itself)."""
+    paths = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*path, name))
+        else:
+            paths.append((*path, name))
+    return paths
+
+
+@pytest.mark.parametrize("args", [[*path, "--help"] for path in _command_paths()], ids=lambda a: " ".join(a[:-1]))
 def test_help_is_chinese_by_default_and_english_on_request(args: list[str]) -> None:
     unset = dict.fromkeys(("EVALENGINE_LANG", "LANG", "LC_ALL", "LC_MESSAGES"))
     zh = CliRunner().invoke(main, args, env=unset)
@@ -142,9 +153,18 @@ def test_help_is_chinese_by_default_and_english_on_request(args: list[str]) -> N
     assert "用法" in zh.output and "Usage:" not in zh.output and "Show this message" not in zh.output
     assert "Usage:" in en.output and "Show this message and exit." in en.output
     assert "--lang" in zh.output and "--lang" in en.output
-    # every line of Chinese help that says something has Chinese in it (option names and metavars aside)
-    prose = [line for line in zh.output.splitlines() if re.search(r"[a-z]{3,} [a-z]{3,} [a-z]{3,}", line)]
+    options = re.compile(r"^  (?:-\w, )?(--[\w-]+)", flags=re.M)  # each option's line in the options list
+    listed = [
+        options.findall(text.split(f"\n{heading}", 1)[1])
+        for text, heading in ((zh.output, "选项"), (en.output, "Options"))
+    ]
+    assert listed[0] == listed[1]  # the same options, in the same order
+    # every line of Chinese help that says something has Chinese in it (option names and metavars aside;
+    # the usage line is the command's syntax: `main history list [OPTIONS]`)
+    lines = [line for line in zh.output.splitlines() if not line.startswith("用法：")]
+    prose = [line for line in lines if re.search(r"[a-z]{3,} [a-z]{3,} [a-z]{3,}", line)]
     assert not prose, prose
+    assert CJK.search(zh.output.split("选项", 1)[0].split("\n", 1)[1]), zh.output  # the description is Chinese
 
 
 def test_click_errors_follow_the_language() -> None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from evalengine.errors import InputError, Location
+from evalengine.i18n import LANGUAGES, _, language, set_language
 from evalengine.inputs.observations import observation
 from evalengine.language.parser import parse_target
 from evalengine.model import Execution, Finding, Indicator, Project, ProjectActuals
@@ -39,7 +40,7 @@ def score_indicator(
     findings: list[Finding] = []
     weight = _dec(case.get("weight"))
     if weight is None:
-        raise InputError("an example needs weight:", where)
+        raise InputError(_("an example needs weight:"), where)
     result = Scorer(pack).indicator(indicator, weight, obs, project, execution, int(case.get("year", 2024)), findings)
     return result, findings
 
@@ -60,7 +61,7 @@ def score_project(pack: Pack, case: dict[str, Any], where: Location | None = Non
     for name, entry in (actuals.get("indicators") or {}).items():
         ind = by_name.get(nfkc(name))
         if ind is None:
-            raise InputError(f"the example's actuals name {name!r}, which is not one of its rows", where)
+            raise InputError(_("the example's actuals name {name!r}, which is not one of its rows", name=name), where)
         observations[nfkc(name)] = observation(entry, ind.predicate, pack.vocabulary, where)
     ex = actuals.get("execution") or {}
     execution = Execution(
@@ -73,13 +74,41 @@ def score_project(pack: Pack, case: dict[str, Any], where: Location | None = Non
     return scorer_for(pack).score(project, ProjectActuals("P", execution, observations), int(case.get("year", 2024)))
 
 
-def _expected_error(score: Callable[..., Any], pack: Pack, case: dict[str, Any], where: Location | None) -> list[str]:
-    """A case that must be refused: empty when it is, with the expected message."""
+def _refusal(score: Callable[..., Any], pack: Pack, case: dict[str, Any], where: Location | None) -> str | None:
+    """The error that refuses the case, or None when it scores."""
     try:
         score(pack, case, where)
     except InputError as exc:
-        return [] if str(case["error"]) in str(exc) else [f"expected the error {case['error']!r}, got: {exc}"]
-    return [f"expected the error {case['error']!r}, but it scored"]
+        return str(exc)
+    return None
+
+
+def _expected_error(score: Callable[..., Any], pack: Pack, case: dict[str, Any], where: Location | None) -> list[str]:
+    """A case that must be refused: empty when it is, with the expected message.
+
+    The expected message may be written in any language evalengine speaks (a pack's author writes
+    English or Chinese): a run in Chinese holds an example that expects the English, and the reverse."""
+    expected = str(case["error"])
+    said = _refusal(score, pack, case, where)
+    if said is None:
+        return [_("expected the error {error!r}, but it scored", error=case["error"])]
+    if expected in said:
+        return []
+    current = language()
+    try:
+        for lang in LANGUAGES:
+            if lang != current:
+                set_language(lang)
+                other = _refusal(score, pack, case, where)
+                if other is not None and expected in other:
+                    return []
+    finally:
+        set_language(current)
+    return [_("expected the error {error!r}, got: {got}", error=case["error"], got=said)]
+
+
+def _differs(key: str, expected: object, got: object) -> str:
+    return _("{key}: expected {expected}, got {got}", key=key, expected=expected, got=got)
 
 
 def check_indicator(
@@ -96,21 +125,21 @@ def check_indicator(
     problems = []
     if strict:
         case = {"tier": None, "findings": [], **case}
-        problems += [f"the case gives no {key}:" for key in ("score", "status") if key not in case]
+        problems += [_("the case gives no {key}:", key=key) for key in ("score", "status") if key not in case]
         if not result.trace:
-            problems.append("the score has no trace")
+            problems.append(_("the score has no trace"))
     if "score" in case and result.score != Decimal(str(case["score"])):
-        problems.append(f"score: expected {case['score']}, got {result.score}")
+        problems.append(_differs("score", case["score"], result.score))
     if "status" in case and result.status != case["status"]:
-        problems.append(f"status: expected {case['status']}, got {result.status}")
+        problems.append(_differs("status", case["status"], result.status))
     if "tier" in case and result.tier != case["tier"]:
-        problems.append(f"tier: expected {case['tier']}, got {result.tier}")
+        problems.append(_differs("tier", case["tier"], result.tier))
     if "trace" in case and result.trace != case["trace"]:  # by which rule: ≥ met, or = by ratio, read alike
-        problems.append(f"trace: expected {case['trace']}, got {result.trace}")
+        problems.append(_differs("trace", case["trace"], result.trace))
     if "findings" in case and sorted(f.code for f in findings) != sorted(case["findings"] or []):
-        problems.append(f"findings: expected {sorted(case['findings'] or [])}, got {sorted(f.code for f in findings)}")
+        problems.append(_differs("findings", sorted(case["findings"] or []), sorted(f.code for f in findings)))
     if problems:
-        problems.append(f"the engine's reasoning: {result.trace}")
+        problems.append(_("the engine's reasoning: {trace}", trace=result.trace))
     return problems
 
 
@@ -121,20 +150,20 @@ def check_project(pack: Pack, case: dict[str, Any], where: Location | None = Non
     expect = case.get("expect") or {}
     problems = []
     if "execution" in expect and card.execution.score != Decimal(str(expect["execution"])):
-        problems.append(f"execution: expected {expect['execution']}, got {card.execution.score}")
+        problems.append(_differs("execution", expect["execution"], card.execution.score))
     if "weights" in expect and [r.weight for r in card.indicators] != [Decimal(str(w)) for w in expect["weights"]]:
-        problems.append(f"weights: expected {expect['weights']}, got {[str(r.weight) for r in card.indicators]}")
+        problems.append(_differs("weights", expect["weights"], [str(r.weight) for r in card.indicators]))
     if "scores" in expect and [r.score for r in card.indicators] != [Decimal(str(s)) for s in expect["scores"]]:
-        problems.append(f"scores: expected {expect['scores']}, got {[str(r.score) for r in card.indicators]}")
+        problems.append(_differs("scores", expect["scores"], [str(r.score) for r in card.indicators]))
     if "total" in expect and card.total != Decimal(str(expect["total"])):
-        problems.append(f"total: expected {expect['total']}, got {card.total}")
+        problems.append(_differs("total", expect["total"], card.total))
     if "grade" in expect and card.grade != expect["grade"]:
-        problems.append(f"grade: expected {expect['grade']}, got {card.grade}")
+        problems.append(_differs("grade", expect["grade"], card.grade))
     if "findings" in expect and sorted({f.code for f in card.findings}) != sorted(expect["findings"] or []):
-        problems.append(
-            f"findings: expected {sorted(expect['findings'] or [])}, got {sorted({f.code for f in card.findings})}"
-        )
+        problems.append(_differs("findings", sorted(expect["findings"] or []), sorted({f.code for f in card.findings})))
     if problems:
-        problems += [f"the engine's reasoning: {r.indicator.name}: {r.trace}" for r in card.indicators]
-        problems += [f"the engine's reasoning: {n}" for n in card.notes]
+        problems += [
+            _("the engine's reasoning: {name}: {trace}", name=r.indicator.name, trace=r.trace) for r in card.indicators
+        ]
+        problems += [_("the engine's reasoning: {trace}", trace=n) for n in card.notes]
     return problems

@@ -24,6 +24,7 @@ from hypothesis.errors import NoSuchExample
 
 from evalengine.authoring.cases import check_indicator, check_project, score_indicator, score_project
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, ReadError
+from evalengine.i18n import N_, _
 from evalengine.limits import MAX_PACK_BYTES
 from evalengine.numbers import HUNDRED, ZERO, plain
 from evalengine.packs.load import _chain, load_pack, resolve
@@ -31,6 +32,10 @@ from evalengine.packs.model import Pack
 from evalengine.sources.documents import open_regular
 
 TIERS = ("达成", "部分达成", "未达成")
+
+
+# The names of the checks: English identifiers in JSON, each a message (N_) the text output translates
+READ, VALIDATION, EXAMPLES = N_("read"), N_("validation"), N_("examples")
 
 
 @dataclass
@@ -66,23 +71,23 @@ def check_pack(ref: str, seed: int = 0, examples_only: bool = False, max_example
     try:
         path = resolve(ref, Path.cwd())
         if not path.exists():
-            raise ReadError(f"no such pack file: {path}")
+            raise ReadError(_("no such pack file: {path}", path=path))
         if not path.is_file():
             open_regular(path, MAX_PACK_BYTES)  # a folder or a device: says which
     except (ReadError, InputError) as exc:
-        return PackReport(ref, ref, False, [Check("read", False, str(exc))])
+        return PackReport(ref, ref, False, [Check(READ, False, str(exc))])
     report = PackReport(ref, str(path))
     try:
         pack = load_pack(path)
     except ReadError as exc:
         report.readable = False
-        report.checks.append(Check("read", False, str(exc)))
+        report.checks.append(Check(READ, False, str(exc)))
         return report
     except ErrorGroup as group:
-        report.checks.append(Check("validation", False, str(group)))
+        report.checks.append(Check(VALIDATION, False, str(group)))
         return report
     except EvalEngineError as exc:
-        report.checks.append(Check("validation", False, str(exc)))
+        report.checks.append(Check(VALIDATION, False, str(exc)))
         return report
     report.pack = pack.name
     report.checks.append(_validation(pack, path))
@@ -98,10 +103,14 @@ def _validation(pack: Pack, path: Path) -> Check:
     chain = " → ".join(Path(doc.file).stem for doc in _chain(path))
     weights = " + ".join([plain(pack.weights.execution)] + [plain(w) for _, w in pack.weights.level1])
     return Check(
-        "validation",
+        VALIDATION,
         True,
-        f"weights {weights} = 100; grade and tier bands cover 0–100% without gaps or "
-        f"overlaps; extends chain ends: {chain}",
+        _(
+            "weights {weights} = 100; grade and tier bands cover 0–100% without gaps or overlaps; "
+            "extends chain ends: {chain}",
+            weights=weights,
+            chain=chain,
+        ),
     )
 
 
@@ -112,15 +121,15 @@ def _examples(pack: Pack) -> Check:
         try:
             problems = check_project(pack, case, where) if "rows" in case else check_indicator(pack, case, where)
         except EvalEngineError as exc:
-            problems = [f"cannot be scored: {exc}"]
+            problems = [_("cannot be scored: {error}", error=exc)]
         if problems:
             label = case.get("id") or case.get("target")
-            failures.append(f"{where}: example {label}:\n    " + "\n    ".join(problems))
+            head = _("{where}: example {label}:", where=where, label=label)
+            failures.append(head + "\n    " + "\n    ".join(problems))
     if failures:
-        return Check(
-            "examples", False, f"{len(failures)} of {len(pack.examples)} examples fail:\n" + "\n".join(failures)
-        )
-    return Check("examples", True, f"{len(pack.examples)} examples hold")
+        head = _("{failed} of {total} examples fail:", failed=len(failures), total=len(pack.examples))
+        return Check(EXAMPLES, False, head + "\n" + "\n".join(failures))
+    return Check(EXAMPLES, True, _("{n} examples hold", n=len(pack.examples)))
 
 
 def _search(strategy: st.SearchStrategy[Any], broken: Callable[[Any], bool], rng: random.Random, n: int) -> Any:
@@ -191,7 +200,7 @@ def _scan(pack: Pack) -> tuple[str, Decimal, str, Decimal, Decimal, Decimal] | N
 
 
 def better_never_scores_lower(pack: Pack, rng: random.Random, n: int) -> Check:
-    name = "a better actual never scores lower (forward, reverse, equality)"
+    name = N_("a better actual never scores lower (forward, reverse, equality)")
     plain_pack = _without_over(pack)
     # actuals as multiples of the target (0–300%), where every band boundary and threshold lives
     near = st.decimals(min_value=Decimal("0.5"), max_value=Decimal("1.5"), places=2)
@@ -210,39 +219,48 @@ def better_never_scores_lower(pack: Pack, rng: random.Random, n: int) -> Check:
 
     found = _scan(plain_pack) or _search(pairs, lambda p: scores(p)[3] > scores(p)[4], rng, n)
     if found is None:
-        return Check(name, True, f"held for {n} generated pairs")
+        return Check(name, True, _("held for {n} generated pairs", n=n))
     target, worse, better, s_worse, s_better = scores(found)
     w = found[5]
     return Check(
         name,
         False,
-        f"for target {target}, the worse actual {worse} scored {s_worse} but the better {better} scored {s_better}",
+        _(
+            "for target {target}, the worse actual {worse} scored {worse_score} but the better {better} scored "
+            "{better_score}",
+            target=target,
+            worse=worse,
+            worse_score=s_worse,
+            better=better,
+            better_score=s_better,
+        ),
         _paste(
             [_as_case(target, better, w, plain_pack), _as_case(target, worse, w, plain_pack)],
-            f"a worse actual scores higher under {pack.name}: set the scores these should get, then fix the pack",
+            _(
+                "a worse actual scores higher under {pack}: set the scores these should get, then fix the pack",
+                pack=pack.name,
+            ),
         ),
     )
 
 
 def deadlines_are_ordered(pack: Pack, rng: random.Random, n: int) -> Check:
-    name = "deadlines: on time ≥ late ≥ not completed"
+    name = N_("deadlines: on time ≥ late ≥ not completed")
     w = Decimal(10)
     on_time = score_indicator(pack, {"target": "12月底前", "actual": "2024-12-20", "weight": w})[0].score
     late = score_indicator(pack, {"target": "12月底前", "actual": "2025-01-10", "weight": w})[0].score
     missed = score_indicator(pack, {"target": "12月底前", "actual": "未完成", "weight": w})[0].score
+    said = _("on time {on_time}, late {late}, not completed {missed} of 10", on_time=on_time, late=late, missed=missed)
     if on_time >= late >= missed:
-        return Check(name, True, f"on time {on_time}, late {late}, not completed {missed} of 10")
+        return Check(name, True, said)
     cases = [_as_case("12月底前", a, w, pack) for a in ("2024-12-20", "2025-01-10", "未完成")]
     return Check(
-        name,
-        False,
-        f"on time {on_time}, late {late}, not completed {missed} of 10",
-        _paste(cases, "deadline tiers are out of order (methods.deadline.late / missed)"),
+        name, False, said, _paste(cases, _("deadline tiers are out of order (methods.deadline.late / missed)"))
     )
 
 
 def tiers_are_ordered(pack: Pack, rng: random.Random, n: int) -> Check:
-    name = "tiers: 达成 ≥ 部分达成 ≥ 未达成 (default points)"
+    name = N_("tiers: 达成 ≥ 部分达成 ≥ 未达成 (default points)")
     points = [pack.tier(t).default for t in TIERS]
     message = "，".join(f"{t} {plain(p * HUNDRED)}%" for t, p in zip(TIERS, points, strict=True))
     if points[0] >= points[1] >= points[2]:
@@ -251,7 +269,7 @@ def tiers_are_ordered(pack: Pack, rng: random.Random, n: int) -> Check:
         name,
         False,
         message,
-        _paste([_as_case("积极向上", t, Decimal(10), pack) for t in TIERS], "tier defaults are out of order"),
+        _paste([_as_case("积极向上", t, Decimal(10), pack) for t in TIERS], _("tier defaults are out of order")),
     )
 
 
@@ -307,7 +325,7 @@ def _actual_for(target: str) -> st.SearchStrategy[Any]:
 
 
 def totals_stay_in_bounds(pack: Pack, rng: random.Random, n: int) -> Check:
-    name = "every score lies in [0, weight], every total in [0, 100], and scoring is deterministic"
+    name = N_("every score lies in [0, weight], every total in [0, 100], and scoring is deterministic")
 
     def broken(case: dict[str, Any]) -> bool:
         card = score_project(pack, case)
@@ -319,14 +337,14 @@ def totals_stay_in_bounds(pack: Pack, rng: random.Random, n: int) -> Check:
 
     found = _search(_projects_for(pack), broken, rng, n)
     if found is None:
-        return Check(name, True, f"held for {n} generated projects")
+        return Check(name, True, _("held for {n} generated projects", n=n))
     card = score_project(pack, found)
     found["expect"] = {"total": str(card.total), "grade": card.grade}
     return Check(
         name,
         False,
-        f"a project scored a total of {card.total}",
-        _paste([found], "a project whose scores leave their bounds: set the expected total, then fix the pack"),
+        _("a project scored a total of {total}", total=card.total),
+        _paste([found], _("a project whose scores leave their bounds: set the expected total, then fix the pack")),
     )
 
 

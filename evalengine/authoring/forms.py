@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evalengine.i18n import _
 from evalengine.inputs.targets import TargetsFile
 from evalengine.language.predicates import percent_bounds
 from evalengine.model import Indicator, Project
@@ -57,8 +58,14 @@ def _c(text: Any) -> str:
 def init_yaml(targets: TargetsFile, targets_ref: str, rules: str, year: int | None) -> str:
     """An actuals file to fill: every project and indicator, each target shown as a comment."""
     out = [
-        f"# 实际完成情况 for {_c(targets_ref)}: write each actual after its colon (96%, 12000元, 2024-12-20, 达成 …).",
-        "# Or a mapping: {value: …, explanation: 偏差原因, evidence: [佐证材料]}; 不适用 if not applicable.",
+        _(
+            "# 实际完成情况 for {targets}: write each actual after its colon (96%, 12000元, 2024-12-20, 达成 …).",
+            targets=_c(targets_ref),
+        ),
+        _(
+            "# Or a mapping: {example}; 不适用 if not applicable.",
+            example="{value: …, explanation: 偏差原因, evidence: [佐证材料]}",
+        ),
         f"targets: {_q(targets_ref)}",
         f"rules: {_q(rules)}",
     ]

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from evalengine.authoring.import_mapped import import_tables
-from evalengine.authoring.import_text import PROJECT, UNIT_LINE, Imported, Line, _department_goals
+from evalengine.authoring.import_text import PROJECT, UNIT_LINE, Imported, Line, _department_goals, title_differs
 from evalengine.errors import InputError, Location
+from evalengine.i18n import N_, _
 from evalengine.limits import MAX_WORKBOOK_BYTES
 from evalengine.sources.documents import open_regular
 from evalengine.sources.mapped import Grid, read_tables
@@ -59,7 +60,7 @@ def import_blocks(blocks: list[Block], path: Path, mapping: Mapping | None = Non
         goals = _department_goals(lines, result, name) if any(b.text == "第一部分" for b in part_one) else {}
         if not goals:
             for b in part_one:
-                result.warnings.append(f"{name}:{b.number}: not placed ({b.place}): {b.text}")
+                result.warnings.append(_not_placed(name, b))
     else:
         part_one = [b for b in blocks[:split] if isinstance(b, Text)]
         goals = _department_goals([Line(b.number, b.text, False) for b in part_one], result, name)
@@ -80,26 +81,40 @@ def import_blocks(blocks: list[Block], path: Path, mapping: Mapping | None = Non
             department.setdefault("code", unit.group(1))
             department.setdefault("name", unit.group(2))
         elif block.text.isdigit() and len(block.text) <= 3:
-            result.notes.append(f"{name}:{block.number}: page number {block.text} passed over ({block.place})")
+            result.notes.append(
+                _(
+                    "{where}: page number {page} passed over ({place})",
+                    where=f"{name}:{block.number}",
+                    page=block.text,
+                    place=block.place,
+                )
+            )
         elif block.text not in ("预算项目绩效目标",):
-            result.warnings.append(f"{name}:{block.number}: not placed ({block.place}): {block.text}")
+            result.warnings.append(_not_placed(name, block))
     projects: list[dict[str, Any]] = result.data.setdefault("projects", [])
     for heading, tables in groups:
         if not tables:
             assert heading is not None
-            result.warnings.append(f"{name}:{heading.number}: {heading.text} has no table ({heading.place})")
+            result.warnings.append(
+                _(
+                    "{where}: {title} has no table ({place})",
+                    where=f"{name}:{heading.number}",
+                    title=heading.text,
+                    place=heading.place,
+                )
+            )
             continue
         grid = _stitch(tables)
         read = read_tables(grid, mapping)
         if not read:
-            result.warnings.append(f"{name} [{grid.cell_name(0, 0)}]: a table without a header row, not placed")
+            result.warnings.append(
+                _("{where}: a table without a header row, not placed", where=f"{name} [{grid.cell_name(0, 0)}]")
+            )
             continue
         found = import_tables(read, mapping, str(path), result)
         expected = PROJECT.match(heading.text) if heading else None
         if heading and expected and found and found[0]["name"] and found[0]["name"] != expected.group(2):
-            result.warnings.append(
-                f"{name}:{heading.number}: the title says {expected.group(2)} but 项目名称 says {found[0]['name']}"
-            )
+            result.warnings.append(title_differs(f"{name}:{heading.number}", expected.group(2), found[0]["name"]))
         projects += found
     data: dict[str, Any] = {}
     projects = result.data.pop("projects")
@@ -111,6 +126,13 @@ def import_blocks(blocks: list[Block], path: Path, mapping: Mapping | None = Non
     data["projects"] = projects
     result.data = data
     return result
+
+
+def _not_placed(name: str, block: Text) -> str:
+    # the place (page 3, paragraph 12) is part of the location: written the same in every language
+    return _(
+        "{where}: not placed ({place}): {text}", where=f"{name}:{block.number}", place=block.place, text=block.text
+    )
 
 
 def _stitch(tables: list[Rows]) -> Grid:
@@ -136,7 +158,9 @@ def import_docx(path: Path, mapping: Mapping | None = None) -> Imported:
     try:
         document = open_docx(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a file that is not a Word document
-        raise InputError(f"cannot read {path} as a Word document (.docx): {exc}", Location(str(path))) from None
+        raise InputError(
+            _("cannot read {path} as a Word document (.docx): {reason}", path=path, reason=exc), Location(str(path))
+        ) from None
     blocks: list[Block] = []
     paragraphs = tables = 0
     for child in document.element.body.iterchildren():
@@ -156,7 +180,7 @@ def import_docx(path: Path, mapping: Mapping | None = None) -> Imported:
     return import_blocks(blocks, path, mapping)
 
 
-PDF_MISSING = "reading PDF needs pdfplumber: pip install 'evalengine[pdf]'"
+PDF_MISSING = N_("reading PDF needs pdfplumber: pip install 'evalengine[pdf]'")
 
 
 def import_pdf(path: Path, mapping: Mapping | None = None) -> Imported:
@@ -165,13 +189,15 @@ def import_pdf(path: Path, mapping: Mapping | None = None) -> Imported:
         import pdfplumber
     except ImportError:
         raise InputError(
-            PDF_MISSING, Location(str(path)), hint="or extract the text (pdftotext) and import the .txt"
+            _(PDF_MISSING), Location(str(path)), hint=_("or extract the text (pdftotext) and import the .txt")
         ) from None
     data = open_regular(path, MAX_WORKBOOK_BYTES)  # a regular file of bounded size, never a device
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many kinds for a file that is not a PDF
-        raise InputError(f"cannot read {path} as a PDF: {exc}", Location(str(path))) from None
+        raise InputError(
+            _("cannot read {path} as a PDF: {reason}", path=path, reason=exc), Location(str(path))
+        ) from None
     blocks: list[tuple[int, float, Block]] = []
     lines = 0
     with pdf:

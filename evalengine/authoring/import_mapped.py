@@ -11,8 +11,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from evalengine.authoring.import_text import Imported
+from evalengine.authoring.import_text import Imported, no_name, no_target
 from evalengine.errors import KeyPath, Location
+from evalengine.i18n import _
 from evalengine.numbers import to_decimal
 from evalengine.sources.mapped import Row, Table, choose_mapping, read_tables
 from evalengine.sources.mapping import Mapping, builtin_mappings, load_mapping
@@ -121,10 +122,20 @@ def _project(
     if not code and title and not keep_empty:
         code = title
         result.warnings.append(
-            f"{name} [{cells.get('project', where)}]: no 项目编码; the 项目名称 {title} stands as the code"
+            _(
+                "{where}: no 项目编码; the 项目名称 {title} stands as the code",
+                where=f"{name} [{cells.get('project', where)}]",
+                title=title,
+            )
         )
     if not code and not keep_empty:
-        result.warnings.append(f"{name} [{where}]: a table without 项目编码 or 项目名称, not placed ({len(rows)} rows)")
+        result.warnings.append(
+            _(
+                "{where}: a table without 项目编码 or 项目名称, not placed ({n} rows)",
+                where=f"{name} [{where}]",
+                n=len(rows),
+            )
+        )
         return
     project: dict[str, Any] = {"code": code, "name": title}
     for f in ("code", "project"):
@@ -132,7 +143,9 @@ def _project(
             located[(*at, "name" if f == "project" else "code")] = _loc(file, cells[f])
     budget = _money(fields, cells, "budget", name, result) or ("" if keep_empty else "0")
     if "budget" not in fields and not keep_empty:
-        result.warnings.append(f"{name} [{where}]: {title or code}: no 预算数 found; written as 0")
+        result.warnings.append(
+            _("{where}: {project}: no 预算数 found; written as 0", where=f"{name} [{where}]", project=title or code)
+        )
     project["budget"] = {
         "total": budget,
         "fiscal": _money(fields, cells, "fiscal", name, result) or budget,
@@ -151,8 +164,11 @@ def _project(
             project["spending_plan"] = plan
         else:
             result.warnings.append(
-                f"{name} [{cells['spending_plan']}]: 资金支出计划 does not read as checkpoints and shares: "
-                f"{fields['spending_plan']}"
+                _(
+                    "{where}: 资金支出计划 does not read as checkpoints and shares: {text}",
+                    where=f"{name} [{cells['spending_plan']}]",
+                    text=fields["spending_plan"],
+                )
             )
     if fields.get("goals"):
         project["goals"] = _goals(fields["goals"])
@@ -167,7 +183,13 @@ def _project(
             located[(*row_at, key)] = _loc(file, cell)
         indicators.append(read)
     if not indicators and not keep_empty:
-        result.warnings.append(f"{name} [{where}]: {title or code}: no indicator row could be read; not placed")
+        result.warnings.append(
+            _(
+                "{where}: {project}: no indicator row could be read; not placed",
+                where=f"{name} [{where}]",
+                project=title or code,
+            )
+        )
         return
     project["indicators"] = indicators
     result.where.update(located)
@@ -182,7 +204,14 @@ def _money(fields: dict[str, str], cells: dict[str, str], f: str, name: str, res
     try:
         to_decimal(amount)
     except ValueError:
-        result.warnings.append(f"{name} [{cells[f]}]: {f}: {text!r} is not an amount; written as it is")
+        result.warnings.append(
+            _(
+                "{where}: {key}: {text!r} is not an amount; written as it is",
+                where=f"{name} [{cells[f]}]",
+                key=f,
+                text=text,
+            )
+        )
         return text
     return amount
 
@@ -217,19 +246,33 @@ def _row(row: Row, mapping: Mapping, name: str, result: Imported, keep_empty: bo
     if not target and (v.get("value") or operator):
         target = f"{operator}{v.get('value', '')}{v.get('unit', '')}".strip()
     if v.get("adjusted_target"):
+        at = f"{name} [{row.cells['adjusted_target']}]"
+        adjusted = v["adjusted_target"]
         result.notes.append(
-            f"{name} [{row.cells['adjusted_target']}]: {v.get('name', '')}: the adjusted target "
-            f"{v['adjusted_target']} is scored (the table's 指标值 was {target or 'empty'})"
+            _(
+                "{where}: {name}: the adjusted target {adjusted} is scored (the table's 指标值 was {target})",
+                where=at,
+                name=v.get("name", ""),
+                adjusted=adjusted,
+                target=target,
+            )
+            if target
+            else _(
+                "{where}: {name}: the adjusted target {adjusted} is scored (the table's 指标值 was empty)",
+                where=at,
+                name=v.get("name", ""),
+                adjusted=adjusted,
+            )
         )
         target = v["adjusted_target"]
     mapped = [x for x in v.values() if x]
     if not keep_empty:
         if not v.get("name"):
             if mapped or row.texts:
-                result.warnings.append(f"{name} [{row.where}]: a row without 三级指标, not placed: {row.texts}")
+                result.warnings.append(no_name(f"{name} [{row.where}]", row.texts))
             return None
         if not target:
-            result.warnings.append(f"{name} [{where}]: {v['name']} has no 指标值")
+            result.warnings.append(no_target(f"{name} [{where}]", v["name"]))
             return None
     out: dict[str, Any] = {
         "level1": v.get("level1", ""),
@@ -266,20 +309,35 @@ def import_workbook(path: Path, mapping: Mapping | None = None, keep_empty: bool
             return None  # evalengine's own layout reads it at least as well: keep reading it that way
         mapping = chosen
         result.notes.append(
-            f"read with the built-in mapping {mapping.name} ({mapping.title}): found {', '.join(found)}"
+            _(
+                "read with the built-in mapping {mapping} ({title}): found {fields}",
+                mapping=mapping.name,
+                title=mapping.title,
+                fields=", ".join(found),
+            )
         )
     read, passed = sheets_to_read(names, mapping)
     for sheet in passed:
         result.notes.append(
-            f"{path.name} [{sheet}]: sheet not read (the mapping {mapping.name} reads {', '.join(mapping.sheets)})"
+            _(
+                "{where}: sheet not read (the mapping {mapping} reads {sheets})",
+                where=f"{path.name} [{sheet}]",
+                mapping=mapping.name,
+                sheets=", ".join(mapping.sheets),
+            )
         )
     for grid in grids_of(read):
         tables = read_tables(grid, mapping)
         if not tables:
+            headers = ", ".join(mapping.written.get(f, f) for f in ("name", "target") if f in mapping.written)
             result.warnings.append(
-                f"{path.name} [{grid.name}]: no indicator table (no header row naming "
-                f"{', '.join(mapping.written.get(f, f) for f in ('name', 'target') if f in mapping.written)})"
+                _(
+                    "{where}: no indicator table (no header row naming {names})",
+                    where=f"{path.name} [{grid.name}]",
+                    names=headers,
+                )
             )
+            result.tableless += 1
             continue
         result.data["projects"] += import_tables(tables, mapping, str(path), result, keep_empty=keep_empty)
     if mapping.unit == "元":

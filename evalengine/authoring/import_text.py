@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evalengine.errors import KeyPath, Location, TargetSyntaxError
+from evalengine.i18n import _
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import Qualitative, Reference
 from evalengine.language.vocabulary import Vocabulary
@@ -109,6 +110,7 @@ class Imported:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     where: dict[KeyPath, Location] = field(default_factory=dict)  # projects[i] and their rows: line or cell
+    tableless: int = 0  # sheets with no indicator table (each also a warning): a workbook of none is no table
 
 
 def _lines(text: str) -> list[Line]:
@@ -130,7 +132,7 @@ def import_text(text: str, vocab: Vocabulary | None = None, source: str = "input
     result = Imported({})
     split = next((i for i, line in enumerate(lines) if line.text == "第二部分"), None)
     if split is None:
-        result.warnings.append(f"{source}: no 第二部分 (the project tables) found")
+        result.warnings.append(_("{where}: no 第二部分 (the project tables) found", where=source))
         split = len(lines)
     part_one = lines[:split]
     part_two = lines[split + 1 :]
@@ -140,7 +142,7 @@ def import_text(text: str, vocab: Vocabulary | None = None, source: str = "input
     starts = [i for i, line in enumerate(part_two) if PROJECT.match(line.text)]
     for line in part_two[: starts[0] if starts else len(part_two)]:
         if line.text not in ("预算项目绩效目标",):
-            result.warnings.append(f"{source}:{line.number}: not placed: {line.text}")
+            result.warnings.append(_("{where}: not placed: {text}", where=f"{source}:{line.number}", text=line.text))
     for n, start in enumerate(starts):
         block = part_two[start : starts[n + 1] if n + 1 < len(starts) else len(part_two)]
         at: KeyPath = ("projects", len(projects))
@@ -196,11 +198,13 @@ def _department_goals(lines: list[Line], result: Imported, source: str) -> dict[
             if field_name:
                 items[-1][field_name] += text
             else:
-                result.warnings.append(f"{source}:{line.number}: not placed in 分项绩效目标: {text}")
+                result.warnings.append(
+                    _("{where}: not placed in 分项绩效目标: {text}", where=f"{source}:{line.number}", text=text)
+                )
         elif section == "measures" and measures:
             measures[-1] += text
         else:
-            result.warnings.append(f"{source}:{line.number}: not placed: {text}")
+            result.warnings.append(_("{where}: not placed: {text}", where=f"{source}:{line.number}", text=text))
     out: dict[str, Any] = {}
     if overall:
         out["overall"] = "".join(overall)
@@ -252,7 +256,7 @@ def _project(
                 if title.startswith(name + line.text):
                     name += line.text
                 else:
-                    result.warnings.append(f"{source}:{line.number}: not placed in {title}: {line.text}")
+                    result.warnings.append(_not_placed_in(f"{source}:{line.number}", title, line.text))
             project["name"] = name
         elif text in ("预算规模及", "资金用途"):
             i += 1
@@ -276,7 +280,14 @@ def _project(
             labels = plan_text[0].split() if plan_text else []
             shares = plan_text[1].split() if len(plan_text) > 1 else []
             if len(labels) != len(shares):
-                result.warnings.append(f"{where}: the spending plan of {title} does not pair up: {plan_text}")
+                result.warnings.append(
+                    _(
+                        "{where}: the spending plan of {title} does not pair up: {plan}",
+                        where=where,
+                        title=title,
+                        plan=plan_text,
+                    )
+                )
             project["spending_plan"] = dict(zip(labels, shares, strict=False))
         elif text == "绩效目标":
             i += 1
@@ -288,7 +299,9 @@ def _project(
                 elif goals:
                     goals[-1] += line.text
                 else:
-                    result.warnings.append(f"{source}:{line.number}: not placed in 绩效目标: {line.text}")
+                    result.warnings.append(
+                        _("{where}: not placed in 绩效目标: {text}", where=f"{source}:{line.number}", text=line.text)
+                    )
             project["goals"] = goals
         elif text.startswith("一级指标"):
             i += 1
@@ -297,24 +310,47 @@ def _project(
             project["indicators"] = _rows(block[i:], result, source, vocab, (*at, "indicators"))
             i = len(block)
         else:
-            result.warnings.append(f"{source}:{block[i].number}: not placed in {title}: {text}")
+            result.warnings.append(_not_placed_in(f"{source}:{block[i].number}", title, text))
             i += 1
     if project.get("name") and project["name"] != title:
-        result.warnings.append(f"{where}: the title says {title} but 项目名称 says {project['name']}")
+        result.warnings.append(title_differs(where, title, project["name"]))
     missing = [k for k in ("code", "name", "budget", "indicators") if not project.get(k)]
     if missing:
-        result.warnings.append(f"{where}: {title}: could not read {', '.join(missing)}")
+        result.warnings.append(
+            _("{where}: {title}: could not read {keys}", where=where, title=title, keys=", ".join(missing))
+        )
         return None
     keys = ("code", "name", "budget", "purpose", "spending_plan", "goals", "indicators")
     ordered: dict[str, Any] = {key: project[key] for key in keys if key in project}
     return ordered
 
 
+def _not_placed_in(where: str, title: str, text: str) -> str:
+    return _("{where}: not placed in {title}: {text}", where=where, title=title, text=text)
+
+
+def title_differs(where: str, title: str, name: str) -> str:
+    """The warning for a table whose title and 项目名称 name different projects."""
+    return _("{where}: the title says {title} but 项目名称 says {name}", where=where, title=title, name=name)
+
+
+def no_name(where: str, cells: object) -> str:
+    """The warning for a row without 三级指标 (its cells' texts shown)."""
+    return _("{where}: a row without 三级指标, not placed: {cells}", where=where, cells=cells)
+
+
+def no_target(where: str, name: str) -> str:
+    """The warning for a row without 指标值."""
+    return _("{where}: {name} has no 指标值", where=where, name=name)
+
+
 def _fragments(lines: list[Line], result: Imported, source: str) -> list[Fragment]:
     out = []
     for line in lines:
         if line.text.isdigit() and len(line.text) <= 3:  # a page number between tables
-            result.notes.append(f"{source}:{line.number}: page number {line.text} passed over")
+            result.notes.append(
+                _("{where}: page number {page} passed over", where=f"{source}:{line.number}", page=line.text)
+            )
             continue
         for k, part in enumerate(line.text.split()):
             out.append(Fragment(part, line.number, k == 0, line.blank_before and k == 0))
@@ -350,7 +386,9 @@ def _rows(
         current.append(frags[k])
         k += 1
     for f in current:
-        result.warnings.append(f"{source}:{f.line}: not placed (after the last indicator row): {f.text}")
+        result.warnings.append(
+            _("{where}: not placed (after the last indicator row): {text}", where=f"{source}:{f.line}", text=f.text)
+        )
     out: list[dict[str, Any]] = []
     level1 = ""
     for row, basis in zip(rows, bases, strict=True):
@@ -390,7 +428,9 @@ def _row(
     else:
         level2, k = level2_at(0)
     if not level1 or not level2:
-        result.warnings.append(f"{source}:{line}: an indicator row without 一级/二级指标: {_join(row)}")
+        result.warnings.append(
+            _("{where}: an indicator row without 一级/二级指标: {row}", where=f"{source}:{line}", row=_join(row))
+        )
         return None
     rest = row[k:]
     target, cut = "", len(rest)
@@ -417,11 +457,19 @@ def _row(
     try:
         parse_target(target, vocab)
     except TargetSyntaxError as exc:
-        result.warnings.append(f"{source}:{rest[-1].line if rest else line}: 指标值 does not read: {exc.message}")
+        result.warnings.append(
+            _(
+                "{where}: 指标值 does not read: {message}",
+                where=f"{source}:{rest[-1].line if rest else line}",
+                message=exc.message,
+            )
+        )
     cells = rest[:cut]
     name, description = _name_and_description(cells, row[k - 1] if k else None)
     if not name:
-        result.warnings.append(f"{source}:{line}: no 三级指标 name in the row: {_join(row)}")
+        result.warnings.append(
+            _("{where}: no 三级指标 name in the row: {row}", where=f"{source}:{line}", row=_join(row))
+        )
     return {
         "level1": level1,
         "level2": level2,
@@ -459,8 +507,14 @@ def to_yaml(data: dict[str, Any], source: str, year: int | None = None) -> str:
     projects = data.get("projects", [])
     count = sum(len(p.get("indicators", [])) for p in projects)
     out = [
-        f"# 绩效目标表 imported by `evalengine import` from {source}: {len(projects)} projects, {count} indicators.",
-        "# Money is in 万元, as the tables print it.",
+        _(
+            "# 绩效目标表 imported by `evalengine import` from {source}: {projects} projects, "
+            "{indicator_count} indicators.",
+            source=source,
+            projects=len(projects),
+            indicator_count=count,
+        ),
+        _("# Money is in 万元, as the tables print it."),
     ]
     if "department" in data:
         d = data["department"]

@@ -7,8 +7,9 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from evalengine.authoring.import_text import Imported
+from evalengine.authoring.import_text import Imported, no_name, no_target
 from evalengine.errors import KeyPath, Location
+from evalengine.i18n import _
 from evalengine.sources.mapped import Grid
 from evalengine.sources.workbook import (
     _merged_values,
@@ -87,8 +88,12 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
                             located[(*at, "budget")] = label
         if header_row is None:
             result.warnings.append(
-                f"{path.name} [{ws.title}]: no indicator table (a row naming 一级指标, 三级指标, 指标值)"
+                _(
+                    "{where}: no indicator table (a row naming 一级指标, 三级指标, 指标值)",
+                    where=f"{path.name} [{ws.title}]",
+                )
             )
+            result.tableless += 1
             continue
         rows: list[dict[str, Any]] = []
         level1 = level2 = ""
@@ -106,12 +111,10 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
             if keep_empty:
                 pass
             elif not cell.get("name"):
-                result.warnings.append(
-                    f"{where}: a row without 三级指标, not placed: {[v for v in cell.values() if v]}"
-                )
+                result.warnings.append(no_name(where, [v for v in cell.values() if v]))
                 continue
             elif not cell.get("target"):
-                result.warnings.append(f"{where}: {cell['name']} has no 指标值")
+                result.warnings.append(no_target(where, cell["name"] or ""))
                 continue
             row = {
                 "level1": level1,
@@ -125,7 +128,9 @@ def import_xlsx(path: Path, keep_empty: bool = False) -> Imported:
                 row["weight"] = cell["weight"] or ""
             rows.append(row)
         if (not project.get("code") or not project.get("name")) and not keep_empty:
-            result.warnings.append(f"{path.name} [{ws.title}]: the header block has no 项目编码 or 项目名称")
+            result.warnings.append(
+                _("{where}: the header block has no 项目编码 or 项目名称", where=f"{path.name} [{ws.title}]")
+            )
             continue
         budget = project.get("budget") or ("" if keep_empty else "0")
         result.where.update(located)

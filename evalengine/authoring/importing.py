@@ -7,6 +7,7 @@ from pathlib import Path
 
 from evalengine.authoring.import_text import Imported, import_text
 from evalengine.errors import InputError, Location
+from evalengine.i18n import _
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.sources.documents import read_text, refuse_control_lines
 from evalengine.sources.mapping import load_mapping
@@ -50,12 +51,19 @@ def import_file(
         return import_docx(path, chosen)
     if suffix in (".doc", ".xls"):
         raise InputError(
-            f"{suffix} is the old binary format, which evalengine does not read",
+            _("{suffix} is the old binary format, which evalengine does not read", suffix=suffix),
             Location(str(path)),
-            hint=f"save it as {suffix}x (or: soffice --headless --convert-to {suffix[1:]}x {path.name})",
+            hint=_(
+                "save it as {suffix}x (or: soffice --headless --convert-to {format}x {name})",
+                suffix=suffix,
+                format=suffix[1:],
+                name=path.name,
+            ),
         )
     if chosen is not None:
-        raise InputError(f"--mapping applies to .xlsx, .docx and .pdf tables, not to {path.name}", Location(str(path)))
+        raise InputError(
+            _("--mapping applies to .xlsx, .docx and .pdf tables, not to {name}", name=path.name), Location(str(path))
+        )
     text = read_text(path, encoding)
     refuse_control_lines(text, path, allowed="\f")  # pdftotext separates pages with a form feed
     return import_text(text, vocab, source=source or path.name)

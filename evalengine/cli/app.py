@@ -124,8 +124,8 @@ class _Command(click.Command):
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
-        if option is not None:  # click words it once, in the language of the first run; keep the English
-            option.help = HELP_HELP
+        if option is not None:  # click words it once, in the language of the first run: word it for this run
+            option.help = _(HELP_HELP)
         return option
 
     def get_short_help_str(self, limit: int = 45) -> str:

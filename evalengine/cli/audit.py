@@ -10,7 +10,7 @@ import click
 from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import Year, _format_for, document_options, write_atomically
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
-from evalengine.text import count
+from evalengine.i18n import _, ngettext
 
 FORMATS = ("md", "html", "json", "xlsx", "docx")
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
@@ -58,12 +58,12 @@ def audit(
 
     fmt = _format_for(fmt, output, FORMATS, template, example="audit")
     if year is not None and not 1900 <= year <= 2200:
-        raise click.BadParameter(f"expected a year such as 2024, found {year}", param_hint="--year")
+        raise click.BadParameter(_("expected a year such as 2024, found {year}", year=year), param_hint="--year")
     override = load_pack(rules, Path.cwd()) if rules else None
     paths: list[tuple[Path, bool]] = []  # (file, found in a folder)
     for path in tables:
         if not path.exists():
-            raise InputError(f"no such file or directory: {path}", Location(str(path)))
+            raise InputError(_("no such file or directory: {path}", path=path), Location(str(path)))
         if path.is_dir():
             paths += [(p, True) for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() in SUFFIXES]
         else:
@@ -72,7 +72,7 @@ def audit(
     for path, in_folder in paths:
         try:
             if in_folder and not _is_audit_file(path, encoding):
-                notes.append(f"{path}: not a file of published tables (no tables:), passed over")
+                notes.append(_("{path}: not a file of published tables (no tables:), passed over", path=path))
                 continue
             f = read_audit_file(path, encoding, year, mapping)
             notes += f.notes
@@ -85,21 +85,33 @@ def audit(
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     if not audited:
-        raise InputError("no published table to audit in " + ", ".join(map(str, tables)))
+        raise InputError(_("no published table to audit in {paths}", paths=", ".join(map(str, tables))))
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(_("note: {note}", note=note), err=True)
     report = build_audit(audited, notes)
     data = render_as(report, fmt, "audit", template)
     s = report["summary"]
     inconsistent = s["verdicts"]["inconsistent"]
     if output is not None:
         write_atomically(output, data)
-        click.echo(f"wrote {output} ({count(s['tables'], 'table')}, {inconsistent} inconsistent)", err=True)
+        tables_written = ngettext("{n} table", "{n} tables", s["tables"])
+        click.echo(
+            _(
+                "wrote {output} ({tables}, {inconsistent} inconsistent)",
+                output=output,
+                tables=tables_written,
+                inconsistent=inconsistent,
+            ),
+            err=True,
+        )
     else:
         assert isinstance(data, str)
         click.echo(data, nl=False)
     if strict and inconsistent:
-        click.echo(f"strict: {count(inconsistent, 'inconsistent table')}, exit 1", err=True)
+        click.echo(
+            ngettext("strict: {n} inconsistent table, exit 1", "strict: {n} inconsistent tables, exit 1", inconsistent),
+            err=True,
+        )
         sys.exit(1)
 
 

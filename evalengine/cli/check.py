@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from evalengine.cli.app import main
+from evalengine.errors import display_width
+from evalengine.i18n import _
 
 
 @main.command()
@@ -28,21 +30,25 @@ def check(packs: tuple[str, ...], fmt: str, seed: int, examples_only: bool) -> N
     if fmt == "json":
         click.echo(json.dumps({"packs": [r.to_json() for r in reports]}, ensure_ascii=False, indent=2))
         for c in (c for r in reports for c in r.checks if _input_error(c)):
-            click.echo(f"error: {c.message}", err=True)
+            click.echo(_("error: {message}", message=c.message), err=True)
     else:
         for report in reports:
-            click.echo(f"{report.pack}  ({report.file})  {'ok' if report.ok else 'FAILED'}")
+            if report.ok:
+                click.echo(_("{pack}  ({file})  ok", pack=report.pack, file=report.file))
+            else:
+                click.echo(_("{pack}  ({file})  FAILED", pack=report.pack, file=report.file))
             for c in report.checks:
-                mark = "ok  " if c.ok else "FAIL"
+                mark = _("ok") if c.ok else _("FAIL")
+                mark += " " * max(4 - display_width(mark), 0)  # ok and FAIL line up, 通过 and 失败 too
                 first, *rest = c.message.splitlines() or [""]
                 err = _input_error(c)  # a pack that cannot be used is bad input: said on stderr
-                click.echo(f"  {mark}  {c.name}: {first}", err=err)
+                click.echo(_("  {mark}  {check}: {message}", mark=mark, check=_(c.name), message=first), err=err)
                 for line in rest:
-                    click.echo(f"        {line}", err=err)
+                    click.echo(" " * 8 + line, err=err)
                 if c.counterexample:
-                    click.echo("        counterexample, ready to paste into the pack:")
+                    click.echo(" " * 8 + _("counterexample, ready to paste into the pack:"))
                     for line in c.counterexample.splitlines():
-                        click.echo(f"          {line}")
+                        click.echo(" " * 10 + line)
     if not all(r.readable for r in reports):
         sys.exit(2)
     if not all(r.ok for r in reports):
@@ -50,4 +56,4 @@ def check(packs: tuple[str, ...], fmt: str, seed: int, examples_only: bool) -> N
 
 
 def _input_error(c: Any) -> bool:  # a Check; authoring.check imports hypothesis, too slow for every command
-    return not c.ok and c.name in ("read", "validation")
+    return not c.ok and c.name in ("read", "validation")  # authoring.check's READ and VALIDATION

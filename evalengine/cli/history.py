@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from evalengine.cli.app import F, main, user_errors
+from evalengine.i18n import N_, _
 
 if TYPE_CHECKING:
     from evalengine.history.store import Store
@@ -45,7 +46,7 @@ def _out(view: dict[str, Any], fmt: str, markdown: Callable[[dict[str, Any]], st
 
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", help="Output format.")
-WHERE = f"The history file (default: {DEFAULT} in the working folder)."
+WHERE = N_("The history file (default: evalengine-history.sqlite in the working folder).")  # names DEFAULT
 
 
 @main.group()
@@ -99,11 +100,13 @@ def history_replay(year: int, history_path: Path | None, department: str | None,
         results = replay(store, year, department)
         if not results:
             what = f"{department} {year}" if department else str(year)
-            raise InputError(f"nothing recorded for {what}", hint="evalengine history list shows what is recorded")
+            raise InputError(
+                _("nothing recorded for {what}", what=what), hint=_("evalengine history list shows what is recorded")
+            )
         view = replay_view(results, year)
     _out(view, fmt, replay_md)
     if view["differences"]:
-        click.echo(f"replay: {view['differences']} difference(s) from the record, exit 1", err=True)
+        click.echo(_("replay: {n} difference(s) from the record, exit 1", n=view["differences"]), err=True)
         sys.exit(1)
 
 
@@ -126,4 +129,4 @@ def history_export(history_path: Path | None, fmt: str, output: Path | None, eve
         click.echo(text, nl=False)
         return
     write_atomically(output, ("\ufeff" if fmt == "csv" else "") + text)  # the BOM tells Excel it is UTF-8
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_("wrote {output}", output=output), err=True)

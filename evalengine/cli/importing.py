@@ -11,7 +11,7 @@ import click
 from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import Year, _format_for, write_atomically
 from evalengine.errors import EvalEngineError, InputError, Location
-from evalengine.text import count
+from evalengine.i18n import N_, _, ngettext
 
 TARGET_FORMATS = ("yaml", "json")
 
@@ -60,43 +60,59 @@ def import_(
     from evalengine.authoring.import_text import to_yaml
     from evalengine.authoring.importing import import_file
 
-    fmt = _format_for(fmt, output, TARGET_FORMATS, what="the targets file's format", default="yaml", example="targets")
+    fmt = _format_for(
+        fmt, output, TARGET_FORMATS, what=N_("the targets file's format"), default="yaml", example="targets"
+    )
     imported = import_file(source, mapping, encoding=encoding)
     if source.suffix.lower() == ".xlsx":  # evalengine's own form or report, or no table at all: say so
-        _not_a_target_table(source, imported.data.get("projects"), imported.warnings)
+        _not_a_target_table(source, imported.data.get("projects"), imported.warnings, imported.tableless)
     data = imported.data
     if not data.get("projects"):
-        hint = {
-            ".xlsx": "a sheet with a row naming 三级指标 and 指标值; for another layout give --mapping "
-            "(evalengine mappings list)",
-            ".pdf": "a PDF whose tables are ruled and whose text can be selected; give --mapping for another layout",
-            ".docx": "a Word document with its tables as Word tables; give --mapping for another layout",
-        }.get(source.suffix.lower())
+        hint = NO_TABLE_HINTS.get(source.suffix.lower())
         if hint is not None:
-            raise EvalEngineError(f"{source}: no project table (N.…绩效目标表) found", hint=hint)
+            raise EvalEngineError(_("{source}: no project table (N.…绩效目标表) found", source=source), hint=_(hint))
         raise InputError(
-            "no project table found: expected the text of a published 绩效目标表, each table headed "
-            "N.<项目名称>绩效目标表 (1.见义勇为专项资金绩效目标表) with its 项目名称, 项目编码 and 预算数 and the "
-            "indicator rows 一级指标 / 二级指标 / 三级指标 / 指标值",
+            _(
+                "no project table found: expected the text of a published 绩效目标表, each table headed "
+                "N.<项目名称>绩效目标表 (1.见义勇为专项资金绩效目标表) with its 项目名称, 项目编码 and 预算数 and the "
+                "indicator rows 一级指标 / 二级指标 / 三级指标 / 指标值"
+            ),
             Location(str(source)),
-            hint="a YAML or JSON targets file needs no import: name it as targets: in the actuals file"
+            hint=_("a YAML or JSON targets file needs no import: name it as targets: in the actuals file")
             if source.suffix.lower() in (".yaml", ".yml", ".json")
-            else "extract the PDF's text with `pdftotext -layout tables.pdf tables.txt`, or import a table "
-            "(.pdf, .docx, .xlsx)",
+            else _(
+                "extract the PDF's text with `pdftotext -layout tables.pdf tables.txt`, or import a table "
+                "(.pdf, .docx, .xlsx)"
+            ),
         )
     for project in data["projects"]:
-        click.echo(f"read {project['code']} {project['name']}: {len(project['indicators'])} indicators", err=True)
+        said = _(
+            "read {code} {name}: {n} indicators",
+            code=project["code"],
+            name=project["name"],
+            n=len(project["indicators"]),
+        )
+        click.echo(said, err=True)
     total = sum(len(p["indicators"]) for p in data["projects"])
     budget = _budget(data["projects"])
-    click.echo(
-        f"read {count(len(data['projects']), 'project')}, {count(total, 'indicator')}"
-        + (f", 预算数 {budget}{data.get('unit', '万元')} in all" if budget else ""),
-        err=True,
-    )
+    projects = ngettext("{n} project", "{n} projects", len(data["projects"]))
+    indicators = ngettext("{n} indicator", "{n} indicators", total)
+    if budget:
+        unit = data.get("unit", "万元")
+        said = _(
+            "read {projects}, {indicator_count}, 预算数 {budget}{unit} in all",
+            projects=projects,
+            indicator_count=indicators,
+            budget=budget,
+            unit=unit,
+        )
+    else:
+        said = _("read {projects}, {indicator_count}", projects=projects, indicator_count=indicators)
+    click.echo(said, err=True)
     for note in imported.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(_("note: {note}", note=note), err=True)
     for warning in imported.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {warning}", warning=warning), err=True)
     if fmt == "json":
         text = json.dumps({**({"year": year} if year else {}), **data}, ensure_ascii=False, indent=2) + "\n"
     else:
@@ -106,8 +122,12 @@ def import_(
     else:
         click.echo(text, nl=False)
     if strict and imported.warnings:
-        n = len(imported.warnings)
-        click.echo(f"strict: {n} warning{'' if n == 1 else 's'} (lines or rows not placed), exit 1", err=True)
+        said = ngettext(
+            "strict: {n} warning (lines or rows not placed), exit 1",
+            "strict: {n} warnings (lines or rows not placed), exit 1",
+            len(imported.warnings),
+        )
+        click.echo(said, err=True)
         sys.exit(1)
 
 
@@ -125,13 +145,22 @@ def _budget(projects: list[dict[str, object]]) -> str:
     return plain(total)
 
 
-TARGET_TABLE = (
+NO_TABLE_HINTS = {
+    ".xlsx": N_(
+        "a sheet with a row naming 三级指标 and 指标值; for another layout give --mapping (evalengine mappings list)"
+    ),
+    ".pdf": N_("a PDF whose tables are ruled and whose text can be selected; give --mapping for another layout"),
+    ".docx": N_("a Word document with its tables as Word tables; give --mapping for another layout"),
+}
+
+
+TARGET_TABLE = N_(
     "a 绩效目标表: one project a sheet, 项目名称, 项目编码 and 预算数 above a header row naming the columns "
     "一级指标, 二级指标, 三级指标 and 指标值 (绩效指标描述, 指标值确定依据 and 分值 are read too)"
 )
 
 
-def _not_a_target_table(source: Path, projects: object, warnings: list[str]) -> None:
+def _not_a_target_table(source: Path, projects: object, warnings: list[str], tableless: int = 0) -> None:
     """Refuse a workbook that is not a 绩效目标表, saying what was expected: evalengine's own 自评表 form
     (scored, not imported) or report, or a workbook in which no sheet holds a target table."""
     from evalengine.sources.workbook import written_by_evalengine
@@ -139,28 +168,46 @@ def _not_a_target_table(source: Path, projects: object, warnings: list[str]) -> 
     kind, titles = written_by_evalengine(source)
     where = Location(str(source))
     sheets = ", ".join(titles[:3]) + (" …" if len(titles) > 3 else "")
+    expected = _(TARGET_TABLE)
     if kind == "form":
         raise InputError(
-            f"this is a 自评表 form to fill (it has a 设置 sheet, as `evalengine init` writes), not a "
-            f"绩效目标表; import reads {TARGET_TABLE}",
+            _(
+                "this is a 自评表 form to fill (it has a 设置 sheet, as `evalengine init` writes), not a "
+                "绩效目标表; import reads {expected}",
+                expected=expected,
+            ),
             where,
-            hint=f"score a filled form with: evalengine score {source}",
+            hint=_("score a filled form with: evalengine score {source}", source=source),
         )
     if kind == "report":  # its 自评表 sheets look like tables, but it is what scoring wrote, never a source
         raise InputError(
-            f"this is a report evalengine wrote (sheets {sheets}), not a 绩效目标表; import reads {TARGET_TABLE}",
+            _(
+                "this is a report evalengine wrote (sheets {sheets}), not a 绩效目标表; import reads {expected}",
+                sheets=sheets,
+                expected=expected,
+            ),
             where,
-            hint="import the 绩效目标表 the report was made from, or score its actuals file again",
+            hint=_("import the 绩效目标表 the report was made from, or score its actuals file again"),
         )
     if projects:
         return
-    if not titles or (all("no indicator table" in w for w in warnings) and len(warnings) == len(titles)):
-        found = "no sheet has a header row naming 一级指标, 三级指标 and 指标值"
-    else:
-        found = "no sheet holds a project (see why below)"
     reasons = "".join(f"\n  {w}" for w in warnings[:10]) + ("\n  …" if len(warnings) > 10 else "")
+    # every warning says a sheet has no indicator table (counted where said: the words follow the language)
+    if not titles or (tableless == len(warnings) == len(titles)):
+        message = _(
+            "no 绩效目标表 found: no sheet has a header row naming 一级指标, 三级指标 and 指标值; "
+            "import reads {expected}{reasons}",
+            expected=expected,
+            reasons=reasons,
+        )
+    else:
+        message = _(
+            "no 绩效目标表 found: no sheet holds a project (see why below); import reads {expected}{reasons}",
+            expected=expected,
+            reasons=reasons,
+        )
     raise InputError(
-        f"no 绩效目标表 found: {found}; import reads {TARGET_TABLE}{reasons}",
+        message,
         where,
-        hint=f"a filled 自评表 form is scored, not imported: evalengine score {source}",
+        hint=_("a filled 自评表 form is scored, not imported: evalengine score {source}", source=source),
     )

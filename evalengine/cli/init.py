@@ -9,6 +9,7 @@ import click
 from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import Year, _format_for, write_atomically
 from evalengine.errors import Location
+from evalengine.i18n import N_, _
 
 FORM_FORMATS = ("yaml", "json", "xlsx")
 
@@ -61,9 +62,9 @@ def init(
     from evalengine.sources.filled import need_actuals
     from evalengine.sources.mapping import builtin_mappings, load_mapping, resolve_mapping
 
-    fmt = _format_for(fmt, output, FORM_FORMATS, what="the form's format", default="yaml", example="actuals")
+    fmt = _format_for(fmt, output, FORM_FORMATS, what=N_("the form's format"), default="yaml", example="actuals")
     if mapping is not None and fmt != "xlsx":
-        raise click.UsageError(f"--mapping lays out an Excel form: give -o form.xlsx, not a {fmt} form")
+        raise click.UsageError(_("--mapping lays out an Excel form: give -o form.xlsx, not a {fmt} form", fmt=fmt))
     layout = None
     if mapping is not None:  # checked before the targets are read: a wrong layout is said first
         layout = load_mapping(mapping, Path.cwd())
@@ -93,10 +94,14 @@ def init(
         from evalengine.authoring.forms import missing_places
 
         for what in missing_places(layout):
-            click.echo(
-                f"note: the mapping {layout.name} has no place for {what}; it stays missing in the form", err=True
+            said = _(
+                "note: the mapping {mapping} has no place for {what}; it stays missing in the form",
+                mapping=layout.name,
+                what=what,
             )
-    click.echo(f"form for {len(loaded.projects)} projects, {count} indicators", err=True)
+            click.echo(said, err=True)
+    said = _("form for {projects} projects, {indicators} indicators", projects=len(loaded.projects), indicators=count)
+    click.echo(said, err=True)
 
 
 def _relative(path: Path, output: Path | None) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from evalengine.cli.app import main, user_errors
+from evalengine.i18n import _
 
 
 @main.group()
@@ -22,7 +23,7 @@ def mappings_list() -> None:
 
     for name in builtin_mappings():
         mapping = load_mapping(name)
-        click.echo(f"{name}\n  {mapping.title}\n  source: {mapping.source}")
+        click.echo(_("{name}\n  {title}\n  source: {source}", name=name, title=mapping.title, source=mapping.source))
 
 
 @mappings.command("show")
@@ -33,7 +34,7 @@ def mappings_show(mapping: str) -> None:
     from evalengine.sources.mapping import load_mapping
 
     loaded = load_mapping(mapping, Path.cwd())  # validated first: show only what reads
-    click.echo(f"# {loaded.name}: {loaded.title} ({loaded.file})")
+    click.echo(_("# {name}: {title} ({file})", name=loaded.name, title=loaded.title, file=loaded.file))
     click.echo(Path(loaded.file).read_text(encoding="utf-8"), nl=False)
 
 
@@ -54,11 +55,17 @@ def mappings_check(files: tuple[str, ...]) -> None:
         except EvalEngineError as exc:
             bad += 1
             errors = exc.errors if isinstance(exc, ErrorGroup) else [exc]
-            click.echo(f"{name}  FAILED", err=True)
+            click.echo(_("{name}  FAILED", name=name), err=True)
             for error in errors:
-                click.echo(f"  error: {error}", err=True)
+                click.echo("  " + _("error: {message}", message=error), err=True)
             continue
-        fields = ", ".join(mapping.columns)
-        click.echo(f"{name}  ok  ({mapping.title}; columns: {fields}; labels: {', '.join(mapping.labels) or 'none'})")
+        said = _(
+            "{name}  ok  ({title}; columns: {columns}; labels: {labels})",
+            name=name,
+            title=mapping.title,
+            columns=", ".join(mapping.columns),
+            labels=", ".join(mapping.labels) or _("none"),
+        )
+        click.echo(said)
     if bad:
         sys.exit(2)

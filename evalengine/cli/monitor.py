@@ -15,13 +15,14 @@ from evalengine.cli.output import (
     report_options,
 )
 from evalengine.errors import EvalEngineError
+from evalengine.i18n import N_, _
 
 
 @main.command()
 @click.argument("actuals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", required=True, help="The monitoring date, e.g. 2024-06-30.")
 @report_options(FORMATS)
-@history_option("A history file (SQLite): trend targets without a baseline are judged against last year's record.")
+@history_option(N_("A history file (SQLite): trend targets without a baseline are judged against last year's record."))
 @user_errors
 def monitor(
     actuals: tuple[Path, ...],
@@ -51,10 +52,12 @@ def monitor(
     except EvalEngineError as exc:
         raise click.BadParameter(str(exc), param_hint="--as-of") from None
     if not isinstance(when, date):
-        raise click.BadParameter(f"expected a date such as 2024-06-30, found {as_of!r}", param_hint="--as-of")
+        raise click.BadParameter(
+            _("expected a date such as 2024-06-30, found {value!r}", value=as_of), param_hint="--as-of"
+        )
     files, passed_over = actuals_files(actuals, encoding)
     for note in passed_over:
-        click.echo(f"note: {note}", err=True)
+        click.echo(_("note: {note}", note=note), err=True)
     stores = None
     if history_path is not None:
         from evalengine.history.record import Stores

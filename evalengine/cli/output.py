@@ -12,14 +12,23 @@ import click
 
 from evalengine.cli.app import F
 from evalengine.errors import Location, OutputError
+from evalengine.i18n import N_, _, ngettext
 from evalengine.reports.formats import BINARY, FORMATS, Kind, render_as
-from evalengine.text import FULL_WIDTH_DIGITS, count
+from evalengine.text import FULL_WIDTH_DIGITS
 
 T = TypeVar("T")
 
 
 SCORE_FORMATS = (*FORMATS, "ndjson")
-__all__ = ["FORMATS", "SCORE_FORMATS", "atomic_file", "document_options", "report_options", "write_atomically"]
+__all__ = [
+    "FORMATS",
+    "SCORE_FORMATS",
+    "atomic_file",
+    "document_options",
+    "report_options",
+    "write_atomically",
+    "wrote",
+]
 
 
 @contextlib.contextmanager
@@ -48,11 +57,15 @@ def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
                 yield handle
         return
     if st is not None and not stat.S_ISREG(st.st_mode):
-        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        message = (
+            _("cannot write the output here: it is a directory")
+            if stat.S_ISDIR(st.st_mode)
+            else _("cannot write the output here: it is not a regular file")
+        )
         raise OutputError(
-            f"cannot write the output here: it is {kind}",
+            message,
             Location(str(path)),
-            hint="name a file (report.md), or a character device such as /dev/null",
+            hint=_("name a file (report.md), or a character device such as /dev/null"),
         )
     _refuse_input(path, is_input)
     tmp: str | None = None
@@ -76,17 +89,17 @@ def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
 def _refuse_input(path: Path, is_input: Callable[[Path], bool]) -> None:
     if is_input(path):
         raise OutputError(
-            "refusing to write the output over one of this run's input files",
+            _("refusing to write the output over one of this run's input files"),
             Location(str(path)),
-            hint="name another output file with -o",
+            hint=_("name another output file with -o"),
         )
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or type(exc).__name__
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
-        reason = "a part of its folder path is a file, not a folder"
-    return OutputError(f"cannot write the output here: {reason}", Location(str(path)))
+        reason = _("a part of its folder path is a file, not a folder")
+    return OutputError(_("cannot write the output here: {reason}", reason=reason), Location(str(path)))
 
 
 @contextlib.contextmanager
@@ -132,7 +145,7 @@ class Year(click.ParamType):  # type: ignore[type-arg]  # generic in the stubs o
             value = str(value)
         text = str(value).strip().translate(FULL_WIDTH_DIGITS)  # ２０２４ from a Chinese IME is 2024
         if not (len(text) == 4 and text.isascii() and text.isdigit() and 1900 <= int(text) <= 2200):
-            self.fail(f"expected a year from 1900 to 2200 such as 2024, found {value!r}", param, ctx)
+            self.fail(_("expected a year from 1900 to 2200 such as 2024, found {value!r}", value=value), param, ctx)
         return int(text)
 
 
@@ -147,8 +160,16 @@ def _progress(items: Iterable[T]) -> Iterator[T]:
     if len(items) < 50 or not sys.stderr.isatty():
         yield from items
         return
-    with click.progressbar(items, label="scoring", file=sys.stderr) as bar:
+    with click.progressbar(items, label=_("scoring"), file=sys.stderr) as bar:
         yield from bar
+
+
+# -o's help by the document a command writes: whole sentences, each in the catalogue (translated when shown)
+OUTPUT_HELP = {
+    "report": N_("Write the report here (atomically) instead of to stdout."),
+    "audit": N_("Write the audit here (atomically) instead of to stdout."),
+    "review": N_("Write the review here (atomically) instead of to stdout."),
+}
 
 
 def document_options(formats: tuple[str, ...], what: str = "report") -> Callable[[F], F]:
@@ -169,7 +190,7 @@ def document_options(formats: tuple[str, ...], what: str = "report") -> Callable
                     "--output",
                     type=click.Path(dir_okay=False, path_type=Path),
                     default=None,
-                    help=f"Write the {what} here (atomically) instead of to stdout.",
+                    help=OUTPUT_HELP[what],
                 ),
                 click.option(
                     "--template",
@@ -212,12 +233,20 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, kind: Kind, tem
     data = render_as(report, fmt, kind, template)
     if output is not None:
         write_atomically(output, data)
-        errors = report["summary"]["findings"]["error"]
-        projects = count(report["summary"]["projects"], "project")
-        click.echo(f"wrote {output} ({projects}, {count(errors, 'error finding')})", err=True)
+        click.echo(wrote(output, report["summary"]), err=True)
     else:
         assert isinstance(data, str)
         click.echo(data, nl=False)
+
+
+def wrote(output: Path, summary: dict[str, Any]) -> str:
+    """The line that says a report was written: its file, projects and error findings."""
+    return _(
+        "wrote {output} ({projects}, {errors})",
+        output=output,
+        projects=ngettext("{n} project", "{n} projects", summary["projects"]),
+        errors=ngettext("{n} error finding", "{n} error findings", summary["findings"]["error"]),
+    )
 
 
 SUFFIXES = {
@@ -240,14 +269,15 @@ def _format_for(
     formats: tuple[str, ...] = SCORE_FORMATS,
     template: Path | None = None,
     *,
-    what: str = "the report format",
+    what: str = N_("the report format"),
     default: str = "md",
     example: str = "report",
 ) -> str:
     """The output format: --format, else the -o file's extension, else `default`. An extension naming a
     format this command does not write (`review -o x.ndjson`, `init -o x.docx`) is a usage error listing
     the command's formats, and so is one that names no format: never a silent Markdown file called
-    report.pdf. `what` and `example` word the messages (the form's format, actuals.xlsx)."""
+    report.pdf. `what` (a message marked with N_) and `example` word the messages (the form's format,
+    actuals.xlsx)."""
     if fmt is None and output is not None:
         fmt = EXTENSIONS.get(output.suffix.lower())
         known = " ".join(s for f in formats for s, g in EXTENSIONS.items() if g == f)
@@ -255,30 +285,51 @@ def _format_for(
             command = _command()
             if command == "monitor" and fmt == "ndjson":
                 raise click.UsageError(
-                    f"{output.name}: monitor writes md, html, json, xlsx or docx, not ndjson: it ranks the whole"
-                    " batch worst first, so there is nothing to stream (use .json)"
+                    _(
+                        "{name}: monitor writes md, html, json, xlsx or docx, not ndjson: it ranks the whole"
+                        " batch worst first, so there is nothing to stream (use .json)",
+                        name=output.name,
+                    )
                 )
             raise click.UsageError(
-                f"{output.name}: {command} does not write {fmt}; its formats are {', '.join(formats)} "
-                f"(extensions {known})"
+                _(
+                    "{name}: {command} does not write {fmt}; its formats are {formats} (extensions {extensions})",
+                    name=output.name,
+                    command=command,
+                    fmt=fmt,
+                    formats=", ".join(formats),
+                    extensions=known,
+                )
             )
         if fmt is None and not (output.suffix == "" and _is_device(output)):
             raise click.UsageError(
-                f"{output.name}: cannot tell {what} from its extension; the formats are "
-                f"{', '.join(formats)} (extensions {known}), or give --format"
+                _(
+                    "{name}: cannot tell {what} from its extension; the formats are {formats} (extensions "
+                    "{extensions}), or give --format",
+                    name=output.name,
+                    what=_(what),
+                    formats=", ".join(formats),
+                    extensions=known,
+                )
             )
     fmt = fmt or ("docx" if template is not None and output is None else default)
     if fmt in BINARY and output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: give -o {example}.{fmt}")
+        raise click.UsageError(_("--format {fmt} writes a file: give -o {example}.{fmt}", fmt=fmt, example=example))
     if template is not None and fmt != "docx":
-        raise click.UsageError(f"--template is a Word template: it needs docx output (-o {example}.docx), not {fmt}")
+        raise click.UsageError(
+            _(
+                "--template is a Word template: it needs docx output (-o {example}.docx), not {fmt}",
+                example=example,
+                fmt=fmt,
+            )
+        )
     return fmt
 
 
 def _command() -> str:
     """The name of the command being run (score, review, import), for messages."""
     ctx = click.get_current_context(silent=True)
-    return ctx.info_name if ctx is not None and ctx.info_name else "this command"
+    return ctx.info_name if ctx is not None and ctx.info_name else _("this command")
 
 
 def _is_device(path: Path) -> bool:

@@ -11,6 +11,7 @@ import click
 
 from evalengine.cli.app import main, user_errors
 from evalengine.errors import Location, TargetSyntaxError
+from evalengine.i18n import _
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import SYMBOLS, Predicate, predicate_json
 from evalengine.sources.documents import read_text, refuse_control
@@ -49,7 +50,7 @@ def parse(texts: tuple[str, ...], file: Path | None, fmt: str, encoding: str | N
             if raw.strip():
                 items.append((raw.strip(), number))
     if not items:
-        raise click.UsageError("give at least one TEXT, or --file FILE")
+        raise click.UsageError(_("give at least one TEXT, or --file FILE"))
     for text, line in items:
         refuse_control(text, Location(str(file), line) if line is not None else Location(path="TEXT"), "the target")
     vocab = None
@@ -68,13 +69,14 @@ def parse(texts: tuple[str, ...], file: Path | None, fmt: str, encoding: str | N
                 error = {"message": exc.message, "column": exc.column}
                 click.echo(json.dumps({"input": text, **where, "error": error}, ensure_ascii=False))
             else:
-                prefix = f"{file}:{line}: " if line is not None else ""
-                click.echo(f"{prefix}{exc}", err=True)
+                prefix = f"{file}:{line}: " if line is not None else ""  # the location, the same in every language
+                click.echo(prefix + str(exc), err=True)
             continue
         if fmt == "json":
             out = predicate_json(text, predicate)
             click.echo(json.dumps({**out, **where} if where else out, ensure_ascii=False))
         else:
-            click.echo(f"{text}\t{_describe(predicate)}\tcanonical={predicate.canonical()}")
+            # tab-separated fields for scripts: the predicate's own terms (kind, op=…), not prose
+            click.echo("\t".join((text, _describe(predicate), f"canonical={predicate.canonical()}")))
     if failed:
         sys.exit(2)

@@ -10,7 +10,7 @@ import click
 from evalengine.cli.app import main, user_errors
 from evalengine.cli.output import Year, _emit, _format_for, document_options
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location
-from evalengine.text import count
+from evalengine.i18n import _, ngettext
 
 FORMATS = ("md", "html", "json", "xlsx", "docx")
 
@@ -49,19 +49,19 @@ def review(
 
     fmt = _format_for(fmt, output, FORMATS, template, example="review")
     if year is not None and not 1900 <= year <= 2200:
-        raise click.BadParameter(f"expected a year such as 2024, found {year}", param_hint="--year")
+        raise click.BadParameter(_("expected a year such as 2024, found {year}", year=year), param_hint="--year")
     pack = load_pack(rules or "mof-2020", Path.cwd())
     paths: list[Path] = []
     for path in targets:
         if not path.exists():
-            raise InputError(f"no such file or directory: {path}", Location(str(path)))
+            raise InputError(_("no such file or directory: {path}", path=path), Location(str(path)))
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TARGET_SUFFIXES)
             paths += [p for p in found if not _is_actuals(p, encoding)]
         else:
             paths.append(path)
     if not paths:
-        raise InputError("no target table to review in " + ", ".join(map(str, targets)))
+        raise InputError(_("no target table to review in {paths}", paths=", ".join(map(str, targets))))
     tables, errors = [], []
     for path in paths:
         try:
@@ -77,7 +77,7 @@ def review(
     _emit(report, fmt, output, "review", template)
     n = report["summary"]["findings"]["error"]
     if strict and n:
-        click.echo(f"strict: {count(n, 'error finding')}, exit 1", err=True)
+        click.echo(ngettext("strict: {n} error finding, exit 1", "strict: {n} error findings, exit 1", n), err=True)
         sys.exit(1)
 
 
@@ -89,6 +89,8 @@ def _is_actuals(path: Path, encoding: str | None) -> bool:
     if READABLE.get(path.suffix.lower()) not in ("yaml", "json"):
         return False
     if is_actuals(read_document(path, encoding)):
-        click.echo(f"note: {path}: an actuals file, not a target table, passed over", err=True)
+        click.echo(
+            _("note: {note}", note=_("{path}: an actuals file, not a target table, passed over", path=path)), err=True
+        )
         return True
     return False

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from evalengine.cli.app import main, user_errors
+from evalengine.i18n import _
 
 
 @main.group()
@@ -24,7 +25,7 @@ def rules_list() -> None:
 
     for name in builtin_packs():
         pack = load_pack(name)
-        click.echo(f"{name}\n  {pack.title}\n  source: {pack.source}")
+        click.echo(_("{name}\n  {title}\n  source: {source}", name=name, title=pack.title, source=pack.source))
 
 
 @rules.command("show")
@@ -35,7 +36,7 @@ def rules_show(pack: str) -> None:
     from evalengine.packs.load import load_pack, resolve
 
     loaded = load_pack(resolve(pack, Path.cwd()))
-    click.echo(f"# {loaded.name}: {loaded.title}")
+    click.echo(_("# {name}: {title}", name=loaded.name, title=loaded.title))
     for line in _annotated(loaded.data, loaded.origins, ()):
         click.echo(line)
 

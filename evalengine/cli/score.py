@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from evalengine.cli.app import main, user_errors
-from evalengine.cli.history import DEFAULT, history_option
+from evalengine.cli.history import history_option
 from evalengine.cli.output import (
     SCORE_FORMATS,
     _emit,
@@ -18,8 +18,9 @@ from evalengine.cli.output import (
     _progress,
     atomic_file,
     report_options,
+    wrote,
 )
-from evalengine.text import count
+from evalengine.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from evalengine.history.record import Stores
@@ -31,13 +32,16 @@ if TYPE_CHECKING:
 @report_options(SCORE_FORMATS)
 @click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error (missing actual, explanation …).")
 @history_option(
-    "A history file (SQLite): missing baselines of trend targets come from last year's record, and the "
-    "report shows last year's total and 同比. With --record, the run is recorded into it."
+    N_(
+        "A history file (SQLite): missing baselines of trend targets come from last year's record, and the "
+        "report shows last year's total and 同比. With --record, the run is recorded into it."
+    )
 )
 @click.option(
     "--record",
     is_flag=True,
-    help=f"Record this run in the history file (--history, default {DEFAULT} beside the targets file).",
+    # a literal, not built from history.DEFAULT: help is a message id (tests/test_cli_messages.py: they agree)
+    help="Record this run in the history file (--history, default evalengine-history.sqlite beside the targets file).",
 )
 @click.option(
     "--jobs",
@@ -86,7 +90,7 @@ def score(
     jobs = jobs or batch.default_jobs()
 
     def note(text: str) -> None:
-        click.echo(f"note: {text}", err=True)
+        click.echo(_("note: {note}", note=text), err=True)
 
     if fmt in ("json", "ndjson"):
         if output is None:
@@ -139,7 +143,7 @@ def _score_whole(
         else:
             files, passed_over = actuals_files(actuals, encoding, mapping)
             for text in passed_over:
-                click.echo(f"note: {text}", err=True)
+                click.echo(_("note: {note}", note=text), err=True)
             results = score_files(
                 files, rules, encoding, progress=_progress, targets=targets, history=stores, mapping=mapping, note=_note
             )
@@ -156,7 +160,7 @@ def _score_whole(
 
 
 def _note(text: str) -> None:
-    click.echo(f"note: {text}", err=True)
+    click.echo(_("note: {note}", note=text), err=True)
 
 
 def _stores(path: Path | None, record: bool) -> Stores | None:
@@ -175,9 +179,22 @@ def _record(stores: Stores, results: Iterable[Scored], encoding: str | None) -> 
         job = scored.job
         what = f"{job.year} {job.targets.department or job.path}"
         if new:
-            click.echo(f"recorded {what} ({count(len(scored.cards), 'project')}) in {path} as run {run_id}", err=True)
+            projects = ngettext("{n} project", "{n} projects", len(scored.cards))
+            message = _(
+                "recorded {what} ({projects}) in {path} as run {run_id}",
+                what=what,
+                projects=projects,
+                path=path,
+                run_id=run_id,
+            )
         else:
-            click.echo(f"{what}: already recorded in {path} as run {run_id} (same inputs); nothing added", err=True)
+            message = _(
+                "{what}: already recorded in {path} as run {run_id} (same inputs); nothing added",
+                what=what,
+                path=path,
+                run_id=run_id,
+            )
+        click.echo(message, err=True)
 
 
 def _stream_ndjson(
@@ -199,7 +216,7 @@ def _stream_ndjson(
     from evalengine.reports.ndjson import ndjson_lines
 
     def note(text: str) -> None:
-        click.echo(f"note: {text}", err=True)
+        click.echo(_("note: {note}", note=text), err=True)
 
     stream = iter_scored(actuals, rules, encoding, targets, note, stores, mapping)
     if record and stores is not None:
@@ -221,8 +238,7 @@ def _stream_ndjson(
 
 
 def _wrote(output: Path, summary: dict[str, Any]) -> None:
-    projects = count(summary["projects"], "project")
-    click.echo(f"wrote {output} ({projects}, {count(summary['findings']['error'], 'error finding')})", err=True)
+    click.echo(wrote(output, summary), err=True)
 
 
 def _recording(stream: Iterator[Scored], stores: Stores, encoding: str | None) -> Iterator[Scored]:
@@ -244,5 +260,7 @@ def _recording(stream: Iterator[Scored], stores: Stores, encoding: str | None) -
 def _strict_exit(errors: int) -> None:
     """--strict: exit 1 when any finding is an error, saying how many (the report itself may be in a file)."""
     if errors:
-        click.echo(f"strict: {count(errors, 'error finding')}, exit 1", err=True)
+        click.echo(
+            ngettext("strict: {n} error finding, exit 1", "strict: {n} error findings, exit 1", errors), err=True
+        )
         sys.exit(1)
