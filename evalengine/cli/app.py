@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 findings (with --strict), 2 bad input (never a tracebac
 
 from __future__ import annotations
 
+import errno
 import functools
 import inspect
 import io
@@ -196,6 +197,30 @@ class _Main(_Group):
         return result
 
 
+# The system's reasons for a failed write, as glibc words them, in the catalogue: a Chinese run says them in
+# Chinese. A reason worded otherwise (another system, another errno) is shown as the system gives it.
+_OS_REASONS = {
+    errno.ENOSPC: N_("No space left on device"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EPIPE: N_("Broken pipe"),
+    errno.EIO: N_("Input/output error"),
+    errno.EFBIG: N_("File too large"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in the run's language where the catalogue has its words."""
+    said = exc.strerror or type(exc).__name__
+    known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    return _(known) if known == said else said
+
+
 def _stdout_failed(exc: OSError) -> NoReturn:
     """Writing the report to standard output failed (`> /dev/full`): say so and exit 2."""
     import os
@@ -206,7 +231,7 @@ def _stdout_failed(exc: OSError) -> NoReturn:
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         pass
     where = f"{exc.filename}" if exc.filename else _("standard output")
-    message = _("cannot write to {where}: {reason}", where=where, reason=exc.strerror or exc)
+    message = _("cannot write to {where}: {reason}", where=where, reason=os_reason(exc) if exc.strerror else exc)
     click.echo(_("error: {message}", message=message), err=True)
     sys.exit(2)
 

@@ -10,7 +10,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from evalengine.cli.app import F
+from evalengine.cli.app import F, os_reason
 from evalengine.errors import Location, OutputError
 from evalengine.i18n import N_, _, ngettext
 from evalengine.reports.formats import BINARY, FORMATS, Kind, render_as
@@ -96,7 +96,7 @@ def _refuse_input(path: Path, is_input: Callable[[Path], bool]) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:
-    reason = exc.strerror or type(exc).__name__
+    reason = os_reason(exc)
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
         reason = _("a part of its folder path is a file, not a folder")
     return OutputError(_("cannot write the output here: {reason}", reason=reason), Location(str(path)))
