@@ -71,8 +71,18 @@ def test_the_bundled_example_is_the_importers_output(tmp_path: Path) -> None:
     assert "read 12 projects, 72 indicators" in result.stderr
     assert out.read_text(encoding="utf-8") == EXAMPLE_TARGETS.read_text(encoding="utf-8"), (
         "examples/zunhua-2024/targets.yaml drifted from the importer: regenerate it with "
-        "evalengine import ../shared/seeds/000_751714fef768bc2d.txt --year 2024 -o examples/zunhua-2024/targets.yaml"
+        "evalengine import ../shared/seeds/000_751714fef768bc2d.txt --year 2024 --lang en "
+        "-o examples/zunhua-2024/targets.yaml"  # its header comment is in English, as the suite runs
     )
+
+
+def test_the_imported_file_says_where_it_came_from_in_the_language(tmp_path: Path) -> None:
+    out = tmp_path / "targets.yaml"
+    result = CliRunner().invoke(main, ["import", str(SEED), "--year", "2024", "-o", str(out), "--lang", "zh"])
+    assert result.exit_code == 0 and "已读取 12 个项目，72 个指标" in result.stderr
+    chinese, english = out.read_text(encoding="utf-8"), EXAMPLE_TARGETS.read_text(encoding="utf-8")
+    assert chinese.startswith(f"# 由 `evalengine import` 从 {SEED.name} 导入的绩效目标表：12 个项目，72 个指标。\n")
+    assert chinese.split("\n", 2)[2] == english.split("\n", 2)[2]  # the comments differ, the data does not
 
 
 def test_json_output_has_the_same_content_as_yaml() -> None:
