@@ -78,7 +78,12 @@ def cap(c: Collector, items: Any, path: KeyPath, limit: int, what: str) -> None:
     """Refuse a list or mapping longer than any real table has: the message says the cap."""
     if isinstance(items, (list, dict)) and len(items) > limit:
         raise InputError(
-            _("{n:,} {what}: evalengine reads at most {limit:,} in one file", n=len(items), what=what, limit=limit),
+            _(
+                "{n} {what}: evalengine reads at most {limit} in one file",
+                n=f"{len(items):,}",
+                what=what,
+                limit=f"{limit:,}",
+            ),
             c.where(path),
         )
 
@@ -115,10 +120,10 @@ def money(value: Any, where: Location, what: str) -> Decimal:
     if parsed.value >= MAX_AMOUNT * WAN:
         raise InputError(
             _(
-                "{what}: {value} is out of range: an amount is below {limit:,} 万元",
+                "{what}: {value} is out of range: an amount is below {limit} 万元",
                 what=what,
                 value=value,
-                limit=MAX_AMOUNT,
+                limit=f"{MAX_AMOUNT:,}",
             ),
             where,
         )

@@ -128,8 +128,16 @@ def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
         try:
             return data.decode(name).lstrip("\ufeff")
         except LookupError as exc:  # base64 and the like are codecs, not text encodings
+            codec = f"{name!r} is not a text encoding; use codecs.decode() to handle arbitrary codecs"
             raise ReadError(
-                _("cannot decode as {encoding}: {reason}", encoding=encoding, reason=exc),
+                _(
+                    "cannot decode as {encoding}: {name!r} is not a text encoding; use codecs.decode() to handle "
+                    "arbitrary codecs",
+                    encoding=encoding,
+                    name=name,
+                )
+                if str(exc) == codec
+                else _("cannot decode as {encoding}: {reason}", encoding=encoding, reason=exc),
                 Location(str(path)),
                 hint=_("try utf-8 or gbk"),
             ) from None
@@ -243,6 +251,57 @@ class Document:
         return Location(self.file, line, column, path or None)
 
 
+# What the YAML and JSON readers say, in their words: marked here so that the catalogue translates them
+# (any other text of theirs is given back unchanged); braces are doubled, as in every message
+LIBRARY_WORDS = (
+    N_("could not find expected ':'"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}}'"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected <document start>"),
+    N_("did not find expected key"),
+    N_("found a tab character that violates indentation"),
+    N_("found character that cannot start any token"),
+    N_("found undefined alias"),
+    N_("found unexpected end of stream"),
+    N_("found unknown directive name"),
+    N_("found unknown escape character"),
+    N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"),
+    N_("exceeded maximum nesting depth"),
+    N_("control characters are not allowed"),
+    N_("special characters are not allowed"),
+    N_("invalid leading UTF-8 octet"),
+    N_("incomplete UTF-8 octet sequence"),
+    N_("while parsing a block collection"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a quoted scalar"),
+    N_("while scanning a directive"),
+    N_("while scanning a plain scalar"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a simple key"),
+    N_("while scanning for the next token"),
+    N_("Expecting ':' delimiter"),
+    N_("Expecting ',' delimiter"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting value"),
+    N_("Extra data"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
+)
+
+
+def library_words(text: str) -> str:
+    """What the YAML or JSON reader said, in the language of the run when the catalogue has it."""
+    escaped = text.replace("{", "{{").replace("}", "}}")
+    said = _(escaped)
+    return text if said == escaped else said.format()
+
+
 def parse_yaml(text: str, file: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -252,7 +311,7 @@ def parse_yaml(text: str, file: str) -> Document:
         column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or _("malformed YAML")
         raise ReadError(
-            _("malformed YAML: {problem}", problem=problem),
+            _("malformed YAML: {problem}", problem=library_words(problem)),
             Location(file, line, column),
             hint=_("check indentation and that every 'key: value' has a space after the colon"),
         ) from None
@@ -264,7 +323,11 @@ def parse_yaml(text: str, file: str) -> Document:
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         raise ReadError(
-            _("malformed YAML: the character {what} is not allowed: {reason}", what=what, reason=exc.reason),
+            _(
+                "malformed YAML: the character {what} is not allowed: {reason}",
+                what=what,
+                reason=library_words(exc.reason),
+            ),
             Location(file, line, column),
         ) from None
     except yaml.YAMLError as exc:
@@ -298,7 +361,9 @@ def parse_json(text: str, file: str) -> Document:
     try:
         data = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raise ReadError(_("malformed JSON: {reason}", reason=exc.msg), Location(file, exc.lineno, exc.colno)) from None
+        raise ReadError(
+            _("malformed JSON: {reason}", reason=library_words(exc.msg)), Location(file, exc.lineno, exc.colno)
+        ) from None
     except RecursionError:
         raise ReadError(_too_deep(), Location(file)) from None
     except _Constant as exc:

@@ -298,8 +298,8 @@ def docx_tables(path: Path) -> tuple[list[Grid], list[str]]:
     if unpacked > MAX_WORKBOOK_UNPACKED:
         raise ReadError(
             _(
-                "the document unpacks to {size:.0f} MiB; evalengine reads at most {limit} MiB",
-                size=unpacked / MIB,
+                "the document unpacks to {size} MiB; evalengine reads at most {limit} MiB",
+                size=f"{unpacked / MIB:.0f}",
                 limit=MAX_WORKBOOK_UNPACKED // MIB,
             ),
             Location(str(path)),
@@ -316,12 +316,12 @@ def docx_tables(path: Path) -> tuple[list[Grid], list[str]]:
         if len(table.rows) > MAX_SHEET_ROWS or len(table.columns) > MAX_SHEET_COLUMNS:
             raise InputError(
                 _(
-                    "table {n} has {rows:,} rows and {columns} columns; evalengine reads at most {max_rows:,} rows "
+                    "table {n} has {rows} rows and {columns} columns; evalengine reads at most {max_rows} rows "
                     "of {max_columns} columns",
                     n=n,
-                    rows=len(table.rows),
+                    rows=f"{len(table.rows):,}",
                     columns=len(table.columns),
-                    max_rows=MAX_SHEET_ROWS,
+                    max_rows=f"{MAX_SHEET_ROWS:,}",
                     max_columns=MAX_SHEET_COLUMNS,
                 ),
                 Location(str(path), cell=f"table {n}"),

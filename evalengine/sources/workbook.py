@@ -132,9 +132,9 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
     if unpacked > MAX_WORKBOOK_UNPACKED:
         raise ReadError(
             _(
-                "the workbook unpacks to {size:.0f} MiB; evalengine reads at most {limit} MiB "
+                "the workbook unpacks to {size} MiB; evalengine reads at most {limit} MiB "
                 "(a 自评表 takes well under 1 MiB)",
-                size=unpacked / MIB,
+                size=f"{unpacked / MIB:.0f}",
                 limit=MAX_WORKBOOK_UNPACKED // MIB,
             ),
             Location(str(path)),
@@ -142,7 +142,8 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
     titles = _sheet_titles(archive)
     if len(titles) > MAX_SHEETS:
         raise ReadError(
-            _("{n:,} sheets: evalengine reads at most {limit:,}", n=len(titles), limit=MAX_SHEETS), Location(str(path))
+            _("{n} sheets: evalengine reads at most {limit}", n=f"{len(titles):,}", limit=f"{MAX_SHEETS:,}"),
+            Location(str(path)),
         )
     for name in archive.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
@@ -152,12 +153,12 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
         if cells > MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:  # a bound on openpyxl's work, counted at C speed
             raise InputError(
                 _(
-                    "the sheet holds {cells:,} cells; evalengine reads at most {rows:,} rows of {columns} columns "
-                    "({limit:,} cells)",
-                    cells=cells,
-                    rows=MAX_SHEET_ROWS,
+                    "the sheet holds {cells} cells; evalengine reads at most {rows} rows of {columns} columns "
+                    "({limit} cells)",
+                    cells=f"{cells:,}",
+                    rows=f"{MAX_SHEET_ROWS:,}",
                     columns=MAX_SHEET_COLUMNS,
-                    limit=MAX_SHEET_ROWS * MAX_SHEET_COLUMNS,
+                    limit=f"{MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:,}",
                 ),
                 Location(str(path), cell=titles.get(name, name)),
             )
@@ -173,10 +174,10 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
             if (max_row or 0) > MAX_SHEET_ROWS or (max_col or 0) > MAX_SHEET_COLUMNS:
                 raise InputError(
                     _(
-                        "the merged range {text} reaches beyond the {rows:,} rows and {columns} columns "
+                        "the merged range {text} reaches beyond the {rows} rows and {columns} columns "
                         "(A to {last}) evalengine reads",
                         text=text,
-                        rows=MAX_SHEET_ROWS,
+                        rows=f"{MAX_SHEET_ROWS:,}",
                         columns=MAX_SHEET_COLUMNS,
                         last=get_column_letter(MAX_SHEET_COLUMNS),
                     ),
@@ -214,9 +215,8 @@ def used_cells(ws: Worksheet, path: Path) -> dict[tuple[int, int], Any]:
         if row > MAX_SHEET_ROWS or column > MAX_SHEET_COLUMNS:
             raise InputError(
                 _(
-                    "a value beyond the {rows:,} rows and {columns} columns (A to {last}) evalengine reads "
-                    "from a sheet",
-                    rows=MAX_SHEET_ROWS,
+                    "a value beyond the {rows} rows and {columns} columns (A to {last}) evalengine reads from a sheet",
+                    rows=f"{MAX_SHEET_ROWS:,}",
                     columns=MAX_SHEET_COLUMNS,
                     last=get_column_letter(MAX_SHEET_COLUMNS),
                 ),
@@ -317,7 +317,7 @@ def read_xlsx_actuals(
         more = len(errors) - MAX_ERRORS
         errors = [
             *errors[:MAX_ERRORS],
-            InputError(_("and {more:,} more bad cells in {path}; fix these and run again", more=more, path=path)),
+            InputError(_("and {more} more bad cells in {path}; fix these and run again", more=f"{more:,}", path=path)),
         ]
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
