@@ -223,7 +223,7 @@ def _history(c: Collector, items: list[Any], path: KeyPath) -> tuple[tuple[date,
     for i, item in enumerate(items):
         here = (*path, i)
         if not isinstance(item, dict) or set(item) != {"date", "amount"}:
-            raise InputError(_("expected {{date: 2024-06-30, amount: 2.5}}"), c.where(here))
+            raise InputError(_("expected {example}", example="{date: 2024-06-30, amount: 2.5}"), c.where(here))
         when = parse_actual(str(item["date"]), location=c.where((*here, "date")))
         if not isinstance(when, date):
             raise InputError(
@@ -268,7 +268,7 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
     ex = entry.get("execution") or {}
     ex_path = (*here, "execution")
     if not isinstance(ex, dict):
-        raise InputError(_("execution: expected {{spent: …}}"), c.where(ex_path))
+        raise InputError(_("execution: expected {example}", example="{spent: …}"), c.where(ex_path))
     c.keys(ex_path, ex, EXECUTION_KEYS)
     amounts: dict[str, Decimal | None] = {}
     history: tuple[tuple[date, Decimal], ...] = ()

@@ -232,7 +232,8 @@ def need_mapping(
         survey = entry["survey"]
         if not isinstance(survey, dict) or not survey:
             raise InputError(
-                _("survey: expected answer counts, e.g. {{满意: 40, 较满意: 6, 不满意: 1}}"), _at(where, "survey")
+                _("survey: expected answer counts, e.g. {example}", example="{满意: 40, 较满意: 6, 不满意: 1}"),
+                _at(where, "survey"),
             )
         counts = tuple((str(k), _number(v, _at(where, "survey"), f"survey.{k}")) for k, v in survey.items())
         if any(n < 0 for _, n in counts):

@@ -122,7 +122,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
     if isinstance(department, str):
         department = {"name": department}
     if not isinstance(department, dict):
-        c.add(("department",), _("department: expected {{code: …, name: …}}"))
+        c.add(("department",), _("department: expected {example}", example="{code: …, name: …}"))
         department = {}
     year = c.attempt(need_year, c, data.get("year"), ("year",))
     projects: list[Project] = []
@@ -175,7 +175,10 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
     if not isinstance(shares, dict):
         c.add(
             (*path, "spending_plan"),
-            _("spending_plan: expected checkpoints with cumulative shares, {{6月底: 50%, 12月底: 100%}}"),
+            _(
+                "spending_plan: expected checkpoints with cumulative shares, {example}",
+                example="{6月底: 50%, 12月底: 100%}",
+            ),
         )
         shares = {}
     for label, share in shares.items():
@@ -289,7 +292,7 @@ def _weights(c: Collector, value: Any, path: KeyPath, labels: _Labels) -> TableW
     level2 = [(*block, points) for block, (points, _) in labels.points.items() if len(block) == 2]
     execution = None
     if value is not None:
-        data = need_mapping(c, value, path, _("weights: {{execution: 20, level1: {{产出指标: 60, …}}}}"))
+        data = need_mapping(c, value, path, "weights: {execution: 20, level1: {产出指标: 60, …}}")
         c.keys(path, data, WEIGHTS_KEYS)
         if data.get("execution") is not None:
             execution = c.attempt(_points, data["execution"], c.where((*path, "execution")), "execution")

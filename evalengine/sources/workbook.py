@@ -364,8 +364,9 @@ def _filled(ws: Worksheet, cells: dict[tuple[int, int], Any], r: int, column: in
                 text=text,
             ),
             hint=_(
-                "write the satisfaction rate (such as 92%), or give the counts as survey: {{满意: 40, 不满意: 1}} "
-                "in a YAML or JSON actuals file"
+                "write the satisfaction rate (such as 92%), or give the counts as survey: {example} "
+                "in a YAML or JSON actuals file",
+                example="{满意: 40, 不满意: 1}",
             ),
         )
     return text
