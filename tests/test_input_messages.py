@@ -93,6 +93,13 @@ CASES = [
         "应为累计比例",
     ),
     (
+        "a spending plan that is no mapping (an example in braces, written once)",
+        {"targets": TARGETS.replace("budget: 5\n", "budget: 5\n    spending_plan: 6月底\n")},
+        ["targets.yaml:7:5 (projects[0].spending_plan)"],
+        "spending_plan: expected checkpoints with cumulative shares, {6月底: 50%, 12月底: 100%}\n",
+        "资金支出计划的各时间点及累计比例，如 {6月底: 50%, 12月底: 100%}\n",
+    ),
+    (
         "a tier that is none",
         {"actuals": ACTUALS.replace("覆盖率: 96%", "覆盖率: {value: 96%, tier: 大成}")},
         ["actuals.yaml:7:25 (projects[0].indicators.覆盖率.tier)"],
