@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from evalengine import i18n
 from evalengine.cli.app import main
 
 TARGETS = """\
@@ -34,6 +36,13 @@ projects:
     indicators:
       覆盖率: 96%
 """
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A run in Chinese leaves the language chosen; the tests after these read English (conftest)."""
+    yield
+    i18n.set_language(None)
 
 
 def run(folder: Path, lang: str, *args: str) -> Result:
