@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
+from evalengine.i18n import _
 from evalengine.limits import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_SCALE, MAX_SIGNIFICANT_DIGITS
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
@@ -38,17 +39,29 @@ def to_decimal(text: str, limit: Decimal = MAX_NUMBER) -> Decimal:
     """
     bare = text.replace(",", "")
     if not _PLAIN.fullmatch(bare):
-        raise ValueError(f"not a number: {text[:40]!r}")
-    short = text if len(text) <= 24 else f"{text[:12]}…{text[-6:]} ({len(text)} characters)"
+        raise ValueError(_("not a number: {text!r}", text=text[:40]))
+    short = (
+        text if len(text) <= 24 else _("{head}…{tail} ({n} characters)", head=text[:12], tail=text[-6:], n=len(text))
+    )
     if len(bare) > MAX_NUMBER_CHARACTERS:
-        raise NumberRangeError(f"{short} is too long: a number has at most {MAX_SIGNIFICANT_DIGITS} significant digits")
+        raise NumberRangeError(
+            _(
+                "{number} is too long: a number has at most {digits} significant digits",
+                number=short,
+                digits=MAX_SIGNIFICANT_DIGITS,
+            )
+        )
     value = Decimal(bare)
     if len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
-        raise NumberRangeError(f"{short} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
+        raise NumberRangeError(
+            _("{number} has more than {digits} significant digits", number=short, digits=MAX_SIGNIFICANT_DIGITS)
+        )
     if abs(value) >= limit:
-        raise NumberRangeError(f"{short} is out of range: it must be smaller than {_power(limit)}")
+        raise NumberRangeError(
+            _("{number} is out of range: it must be smaller than {limit}", number=short, limit=_power(limit))
+        )
     if value and (value.adjusted() < -MAX_SCALE or int(value.normalize().as_tuple().exponent) < -MAX_SCALE):
-        raise NumberRangeError(f"{short} has more than {MAX_SCALE} decimal places")
+        raise NumberRangeError(_("{number} has more than {places} decimal places", number=short, places=MAX_SCALE))
     return value
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from evalengine.i18n import _
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -17,7 +19,7 @@ def data_dir(name: str) -> Path:
     for candidate in (_HERE / name, _HERE.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"evalengine is installed without its {name}/ directory")
+    raise FileNotFoundError(_("evalengine is installed without its {name}/ directory", name=name))
 
 
 def grammar_path() -> Path:

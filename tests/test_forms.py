@@ -138,8 +138,9 @@ def test_a_fraction_in_a_plain_cell_of_a_percentage_row_is_warned_by_sheet_and_c
     first = data["projects"][0]
     warned = {f["indicator"]: f["message"] for f in first["findings"] if f["code"] == "looks-like-fraction"}
     assert set(warned) == {"补助覆盖率(%)", "受益对象满意度(%)"}
-    assert "filled.xlsx 1.见义勇为专项资金!E5" in warned["补助覆盖率(%)"] and "是否应为96%" in warned["补助覆盖率(%)"]
-    assert "1.见义勇为专项资金!E10" in warned["受益对象满意度(%)"] and "是否应为92%" in warned["受益对象满意度(%)"]
+    assert "(at filled.xlsx 1.见义勇为专项资金!E5)" in warned["补助覆盖率(%)"]
+    assert "was 96% meant?" in warned["补助覆盖率(%)"]
+    assert "1.见义勇为专项资金!E10" in warned["受益对象满意度(%)"] and "was 92% meant?" in warned["受益对象满意度(%)"]
     assert [first["indicators"][i]["actual"] for i in (0, 5)] == ["0.96%", "0.92%"]  # scored as written
 
 

@@ -487,8 +487,8 @@ def test_a_fraction_in_a_percent_row_is_scored_as_written_with_a_located_warning
     data = report_json(str(path))
     (finding,) = _fraction_findings(data)
     assert finding["severity"] == "warning" and finding["indicator"] == "补助覆盖率(%)"
-    assert "是否应为96%" in finding["message"] and "按0.96%计" in finding["message"]
-    assert f"actuals.yaml 第{line}行 projects[0].indicators.补助覆盖率(%)" in finding["message"]
+    assert "was 96% meant?" in finding["message"] and "read as 0.96%" in finding["message"]
+    assert f"actuals.yaml line {line} projects[0].indicators.补助覆盖率(%)" in finding["message"]
     first = data["projects"][0]["indicators"][0]
     assert first["actual"] == "0.96%" and first["score"] == "0.13"  # as written: 0.96 ÷ 95 × 12.50
     # the same file as JSON: no lines, so the file and the key

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evalengine.errors import InputError, KeyPath, Location
+from evalengine.i18n import _
 from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_year
 from evalengine.inputs.observations import observation, outlook
 from evalengine.inputs.targets import (
@@ -73,7 +74,7 @@ def load_job(
     the targets (`targets_override` replaces the file's, relative to the working folder). All errors together."""
     doc = doc or read_document(path, encoding)
     c = Collector(doc)
-    data = need_mapping(c, doc.data, (), "an actuals file (targets:, year:, projects:)")
+    data = need_mapping(c, doc.data, (), _("an actuals file (targets:, year:, projects:)"))
     c.keys((), data, ACTUALS_KEYS)
     base = path.parent
     pack_ref = rules or data.get("rules") or "mof-2020"
@@ -82,7 +83,7 @@ def load_job(
     targets_ref = targets_override or data.get("targets")
     if not isinstance(targets_ref, str) or not targets_ref.strip():
         raise InputError(
-            "targets: name the targets file (绩效目标表), e.g. targets: targets.yaml (or --targets)",
+            _("targets: name the targets file (绩效目标表), e.g. targets: targets.yaml (or --targets)"),
             c.where(("targets",)),
         )
     targets_path = Path(targets_ref) if targets_override else base / targets_ref
@@ -92,18 +93,21 @@ def load_job(
         except InputError as exc:
             if targets_override:
                 exc.message = f"--targets: {exc.message}"
-                exc.hint = exc.hint or "the path is relative to the working folder"
-            elif exc.message.startswith("file not found"):
-                exc.message = f"targets {exc.message}"
-                exc.hint = "the path is relative to the actuals file"
+                exc.hint = exc.hint or _("the path is relative to the working folder")
+            elif exc.message == _("file not found: {path}", path=targets_path):
+                exc.message = _("targets file not found: {path}", path=targets_path)
+                exc.hint = _("the path is relative to the actuals file")
             raise
     targets = load_targets(targets_path, pack.vocabulary, encoding)
     year = c.attempt(need_year, c, data.get("year"), ("year",))
     if year and targets.year and year != targets.year:
-        c.add(("year",), f"year {year} differs from the targets file's year {targets.year}")
+        c.add(
+            ("year",),
+            _("year {year} differs from the targets file's year {targets_year}", year=year, targets_year=targets.year),
+        )
     year = year or targets.year
     if year is None:
-        c.add(("year",), "year: give the budget year (it resolves deadlines such as 12月底前)")
+        c.add(("year",), _("year: give the budget year (it resolves deadlines such as 12月底前)"))
     signoff = _texts(c, data, (), "signoff", SIGNOFF_KEYS)
     narratives: dict[str, dict[str, str]] = {}
     signoffs: dict[str, dict[str, str]] = {}
@@ -113,13 +117,13 @@ def load_job(
     where: dict[tuple[str, str], Location] = {}
     entries = data.get("projects")
     if not isinstance(entries, list):
-        c.add(("projects",), "projects: expected a list of projects with their actual results")
+        c.add(("projects",), _("projects: expected a list of projects with their actual results"))
         entries = []
-    cap(c, entries, ("projects",), MAX_PROJECTS, "projects")
+    cap(c, entries, ("projects",), MAX_PROJECTS, _("projects"))
     for i, entry in enumerate(entries):
         here: KeyPath = ("projects", i)
         if not isinstance(entry, dict):
-            c.add(here, "expected a project (code:, execution:, indicators:)")
+            c.add(here, _("expected a project (code:, execution:, indicators:)"))
             continue
         c.keys(here, entry, ACTUAL_PROJECT_KEYS)
         code = nfkc(str(entry.get("code") or "")).strip()
@@ -131,28 +135,39 @@ def load_job(
                 titles = [p.name for p in targets.projects]
                 c.add(
                     (*here, "name"),
-                    f"no project named {named!r}{did_you_mean(named, titles)}"
+                    _("no project named {name!r}{suggestion}", name=named, suggestion=did_you_mean(named, titles))
                     if not found
-                    else f"{len(found)} projects are named {named!r}: give the 项目编码",
-                    f"the targets file has: {', '.join(titles[:12])}{' …' if len(titles) > 12 else ''}",
+                    else _("{n} projects are named {name!r}: give the 项目编码", n=len(found), name=named),
+                    _(
+                        "the targets file has: {names}",
+                        names=", ".join(titles[:12]) + (" …" if len(titles) > 12 else ""),
+                    ),
                 )
                 continue
             project, code = found[0], found[0].code
         if project is None:
             known = list(by_code)
-            hint = f"the targets file has: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}"
+            hint = _("the targets file has: {names}", names=", ".join(known[:12]) + (" …" if len(known) > 12 else ""))
             c.add(
                 (*here, "code"),
-                f"unknown project code {code!r}{did_you_mean(code, known)}"
+                _("unknown project code {code!r}{suggestion}", code=code, suggestion=did_you_mean(code, known))
                 if code
-                else "missing code: (the project's 项目编码)",
+                else _("missing code: (the project's 项目编码)"),
                 hint,
             )
             continue
         if (code, "") in where:
             first = where[(code, "")]
-            at = f"line {first.line}" if first.line is not None else str(first)
-            c.add((*here, "code"), f"project {code} appears twice in this file; first at {at} ({first.keypath})")
+            at = _("line {line}", line=first.line) if first.line is not None else str(first)
+            c.add(
+                (*here, "code"),
+                _(
+                    "project {code} appears twice in this file; first at {at} ({keypath})",
+                    code=code,
+                    at=at,
+                    keypath=first.keypath,
+                ),
+            )
             continue
         where[(code, "")] = c.where(here)
         names = entry.get("indicators") or {}
@@ -184,14 +199,19 @@ def _texts(c: Collector, parent: dict[str, Any], at: KeyPath, name: str, allowed
     if value is None:
         return {}
     if not isinstance(value, dict):
-        c.add(path, f"{name}: expected a mapping with any of {', '.join(allowed)}")
+        c.add(path, _("{name}: expected a mapping with any of {keys}", name=name, keys=", ".join(allowed)))
         return {}
     c.keys(path, value, allowed)
     out: dict[str, str] = {}
     for key in allowed:
         text = value.get(key)
         if isinstance(text, (dict, list)):
-            c.add((*path, key), f"{key}: expected text, found a {'mapping' if isinstance(text, dict) else 'list'}")
+            c.add(
+                (*path, key),
+                _("{key}: expected text, found a mapping", key=key)
+                if isinstance(text, dict)
+                else _("{key}: expected text, found a list", key=key),
+            )
         elif text is not None and str(text).strip():
             out[key] = str(text).strip()
     return out
@@ -203,16 +223,18 @@ def _history(c: Collector, items: list[Any], path: KeyPath) -> tuple[tuple[date,
     for i, item in enumerate(items):
         here = (*path, i)
         if not isinstance(item, dict) or set(item) != {"date", "amount"}:
-            raise InputError("expected {date: 2024-06-30, amount: 2.5}", c.where(here))
+            raise InputError(_("expected {example}", example="{date: 2024-06-30, amount: 2.5}"), c.where(here))
         when = parse_actual(str(item["date"]), location=c.where((*here, "date")))
         if not isinstance(when, date):
-            raise InputError(f"date: expected a date such as 2024-06-30, found {item['date']!r}", c.where(here))
+            raise InputError(
+                _("date: expected a date such as 2024-06-30, found {date!r}", date=item["date"]), c.where(here)
+            )
         amount = money(item["amount"], c.where((*here, "amount")), "amount")
         if out and (when <= out[-1][0] or amount < out[-1][1]):
-            raise InputError("cumulative amounts must come in date order and never fall", c.where(here))
+            raise InputError(_("cumulative amounts must come in date order and never fall"), c.where(here))
         out.append((when, amount))
     if not out:
-        raise InputError("spent: the list of dated amounts is empty", c.where(path))
+        raise InputError(_("spent: the list of dated amounts is empty"), c.where(path))
     return tuple(out)
 
 
@@ -224,9 +246,9 @@ def _rate(value: Any, where: Location) -> Decimal:
             raise ValueError
         rate = to_decimal(text[:-1]) / HUNDRED
     except ValueError:
-        raise InputError(f"rate: expected a percentage such as 76%, found {value!r}", where) from None
+        raise InputError(_("rate: expected a percentage such as 76%, found {value!r}", value=value), where) from None
     if rate < 0:
-        raise InputError(f"rate: an execution rate cannot be negative, found {value!r}", where)
+        raise InputError(_("rate: an execution rate cannot be negative, found {value!r}", value=value), where)
     return rate
 
 
@@ -246,7 +268,7 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
     ex = entry.get("execution") or {}
     ex_path = (*here, "execution")
     if not isinstance(ex, dict):
-        raise InputError("execution: expected {spent: …}", c.where(ex_path))
+        raise InputError(_("execution: expected {example}", example="{spent: …}"), c.where(ex_path))
     c.keys(ex_path, ex, EXECUTION_KEYS)
     amounts: dict[str, Decimal | None] = {}
     history: tuple[tuple[date, Decimal], ...] = ()
@@ -259,7 +281,7 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
         amount = amounts[key]
         # 年初预算数 may be 0 (a project funded during the year); the budget a rate divides by may not
         if amount is not None and (amount < 0 or (key in ("budget", "adjusted_budget") and amount == 0)):
-            c.add((*ex_path, key), f"{key}: {value} is not a usable amount; it must be above 0")
+            c.add((*ex_path, key), _("{key}: {value} is not a usable amount; it must be above 0", key=key, value=value))
     rate = c.attempt(_rate, ex["rate"], c.where((*ex_path, "rate"))) if ex.get("rate") is not None else None
     outlook_value = c.attempt(outlook, ex["outlook"], c.where((*ex_path, "outlook"))) if ex.get("outlook") else None
     execution = Execution(
@@ -278,9 +300,12 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
     items = entry.get("indicators") or {}
     if not isinstance(items, dict):
         raise InputError(
-            f"indicators: expected name: actual lines, found {'a list' if isinstance(items, list) else repr(items)}",
+            _(
+                "indicators: expected name: actual lines, found {found}",
+                found=_("a list") if isinstance(items, list) else repr(items),
+            ),
             c.where((*here, "indicators")),
-            hint="write each indicator as 补助覆盖率(%): 96%, not as a list item (- …)",
+            hint=_("write each indicator as 补助覆盖率(%): 96%, not as a list item (- …)"),
         )
     for name, value in items.items():
         at: KeyPath = (*here, "indicators", name)
@@ -289,12 +314,19 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
         if ind is None:
             c.add(
                 at,
-                f"project {project.code} has no indicator {name!r}{did_you_mean(key, list(by_name))}",
-                f"its indicators: {', '.join(i.name for i in project.indicators)}",
+                _(
+                    "project {code} has no indicator {name!r}{suggestion}",
+                    code=project.code,
+                    name=name,
+                    suggestion=did_you_mean(key, list(by_name)),
+                ),
+                _("its indicators: {names}", names=", ".join(i.name for i in project.indicators)),
             )
             continue
         if key in observations:
-            c.add(at, f"indicator {name!r} is given twice (names match after full-width/half-width folding)")
+            c.add(
+                at, _("indicator {name!r} is given twice (names match after full-width/half-width folding)", name=name)
+            )
             continue
         # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
         locate = lambda key, at=at: c.where((*at, key))  # noqa: E731

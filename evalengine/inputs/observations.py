@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from evalengine.errors import InputError, Location, TargetSyntaxError
+from evalengine.i18n import _
 from evalengine.language.parser import parse_actual, parse_target
 from evalengine.language.predicates import (
     SYMBOLS,
@@ -89,7 +90,7 @@ def observation(
         return need_mapping(entry, predicate, vocab, where, locate)
     if isinstance(entry, (str, int)) and not isinstance(entry, bool):
         return _scalar(str(entry), predicate, vocab, where)
-    raise InputError(f"expected a value such as 96% or a mapping, found {_kind(entry)}", where)
+    raise InputError(_("expected a value such as 96% or a mapping, found {found}", found=_kind(entry)), where)
 
 
 def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:
@@ -109,16 +110,18 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
         if predicate.tiers == "only":
             labels = sorted({label for label, _ in vocab.tiers})
             raise InputError(
-                f"{text!r} is not a tier{did_you_mean(norm, labels)}",
+                _("{text!r} is not a tier{suggestion}", text=text, suggestion=did_you_mean(norm, labels)),
                 where,
-                hint="write 达成, 部分达成 or 未达成 (or 不适用)",
+                hint=_("write 达成, 部分达成 or 未达成 (or 不适用)"),
             )
     value, notes = _value(text, vocab, where)
     if isinstance(predicate, Deadline):
         if isinstance(value, Quantity) and value.unit == "月" and value.value in range(1, 13):
             value = Completion(True, month=int(value.value), text=text)  # 7月: completed in July
     elif isinstance(value, Completion):
-        raise InputError(f"{text!r} says when or whether work was done; this target needs a value such as 96%", where)
+        raise InputError(
+            _("{text!r} says when or whether work was done; this target needs a value such as 96%", text=text), where
+        )
     return Observation(value=value, text=text, notes=notes, warnings=_fraction(value, text, predicate, where))
 
 
@@ -137,9 +140,13 @@ def _fraction(value: Any, text: str, predicate: Predicate, where: Location) -> t
     bounds = percent_bounds(predicate)
     if not bounds or not 0 < value.value < FRACTION_BELOW or value.value * 10 >= min(bounds):
         return ()
-    message = (
-        f"实际完成值“{text.strip()}”未写%，按{plain(value.value)}%计；看起来是小数，"
-        f"是否应为{plain(value.value * 100)}%？（位置：{_place(where)}）"
+    message = _(
+        "the actual value {text!r} has no %, so it is read as {value}%; it looks like a fraction: "
+        "was {percent}% meant? (at {place})",
+        text=text.strip(),
+        value=plain(value.value),
+        percent=plain(value.value * 100),
+        place=_place(where),
     )
     return (("looks-like-fraction", message),)
 
@@ -148,8 +155,8 @@ def _place(where: Location) -> str:
     """Where a value was written, for a finding's message: the workbook's cell, or the file's line and key."""
     if where.cell:
         return f"{where.file} {where.cell}"
-    line = f" 第{where.line}行" if where.line is not None else ""
-    return f"{where.file}{line} {where.keypath or ''}".strip()
+    head = _("{file} line {line}", file=where.file, line=where.line) if where.line is not None else where.file
+    return f"{head} {where.keypath or ''}".strip()
 
 
 def _answer(norm: str, predicate: Qualitative | Reference) -> str | None:
@@ -175,7 +182,12 @@ def _value(text: str, vocab: Vocabulary, where: Location) -> tuple[Quantity | da
         if not isinstance(written, Comparison) or written.quantity is None:
             raise
         shown = str(written.quantity)
-        note = f"实际完成值“{text.strip()}”含比较符号{SYMBOLS[written.op]}，按{shown}计"
+        note = _(
+            "the actual value {text!r} holds the comparison {symbol}: it is read as {shown}",
+            text=text.strip(),
+            symbol=SYMBOLS[written.op],
+            shown=shown,
+        )
         return written.quantity, (note,)
 
 
@@ -185,10 +197,10 @@ def _number(value: Any, where: Location, key: str) -> Decimal:
             raise ValueError
         return to_decimal(unicodedata.normalize("NFKC", str(value)).strip())
     except NumberRangeError as exc:
-        raise InputError(f"{key}: {exc}", where) from None
+        raise InputError(_("{key}: {reason}", key=key, reason=exc), where) from None
     except ValueError:
         shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:30]}…"
-        raise InputError(f"{key}: expected a number, found {shown}", where) from None
+        raise InputError(_("{key}: expected a number, found {found}", key=key, found=shown), where) from None
 
 
 def need_mapping(
@@ -220,11 +232,12 @@ def need_mapping(
         survey = entry["survey"]
         if not isinstance(survey, dict) or not survey:
             raise InputError(
-                "survey: expected answer counts, e.g. {满意: 40, 较满意: 6, 不满意: 1}", _at(where, "survey")
+                _("survey: expected answer counts, e.g. {example}", example="{满意: 40, 较满意: 6, 不满意: 1}"),
+                _at(where, "survey"),
             )
         counts = tuple((str(k), _number(v, _at(where, "survey"), f"survey.{k}")) for k, v in survey.items())
         if any(n < 0 for _, n in counts):
-            raise InputError("survey: counts cannot be negative", _at(where, "survey"))
+            raise InputError(_("survey: counts cannot be negative"), _at(where, "survey"))
         fields["survey"] = counts
         fields.setdefault("text", "、".join(f"{k}{v}" for k, v in survey.items()))
     if entry.get("tier") is not None:
@@ -232,21 +245,27 @@ def need_mapping(
         if tier is None:
             labels = sorted({label for label, _ in vocab.tiers})
             raise InputError(
-                f"tier: {entry['tier']!r} is not a tier{did_you_mean(str(entry['tier']), labels)}",
+                _(
+                    "tier: {tier!r} is not a tier{suggestion}",
+                    tier=entry["tier"],
+                    suggestion=did_you_mean(str(entry["tier"]), labels),
+                ),
                 _at(where, "tier"),
-                hint="write 达成, 部分达成 or 未达成",
+                hint=_("write 达成, 部分达成 or 未达成"),
             )
         fields["tier"] = tier
     if entry.get("baseline") is not None:
         base, notes = _value(str(entry["baseline"]), vocab, _at(where, "baseline"))
         fields["notes"] = (*fields.get("notes", ()), *notes)
         if not isinstance(base, Quantity):
-            raise InputError("baseline: expected a number such as 5次", _at(where, "baseline"))
+            raise InputError(_("baseline: expected a number such as 5次"), _at(where, "baseline"))
         fields["baseline"] = base
     for key in ("na", "completed"):
         if entry.get(key) is not None:
             if not isinstance(entry[key], bool):
-                raise InputError(f"{key}: expected true or false, found {entry[key]!r}", _at(where, key))
+                raise InputError(
+                    _("{key}: expected true or false, found {value!r}", key=key, value=entry[key]), _at(where, key)
+                )
             fields[key] = entry[key] if key == "completed" else (entry[key] or fields.get("na", False))
     for key in ("explanation", "cause"):
         if entry.get(key) is not None:
@@ -267,7 +286,13 @@ def outlook(value: Any, where: Location) -> str:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if text not in OUTLOOKS:
         raise InputError(
-            f"outlook: expected one of {' / '.join(OUTLOOKS)}, found {value!r}{did_you_mean(text, OUTLOOKS)}", where
+            _(
+                "outlook: expected one of {choices}, found {value!r}{suggestion}",
+                choices=" / ".join(OUTLOOKS),
+                value=value,
+                suggestion=did_you_mean(text, OUTLOOKS),
+            ),
+            where,
         )
     return text
 
@@ -277,9 +302,9 @@ def _words(value: Any, key: str, where: Location) -> str:
     if value is None:
         return ""
     if isinstance(value, (bool, dict, list)):
-        found = {bool: "true/false", dict: "a mapping", list: "a list"}[type(value)]
-        shape = "a file name, or a list of them" if key == "evidence" else "text"
-        raise InputError(f"{key}: expected {shape}, found {found}", where)
+        found = {bool: "true/false", dict: _("a mapping"), list: _("a list")}[type(value)]
+        shape = _("a file name, or a list of them") if key == "evidence" else _("text")
+        raise InputError(_("{key}: expected {shape}, found {found}", key=key, shape=shape, found=found), where)
     return str(value).strip()
 
 
@@ -289,4 +314,4 @@ def _key(where: Location, key: str) -> Location:
 
 
 def _kind(value: Any) -> str:
-    return "a list" if isinstance(value, list) else repr(value)
+    return _("a list") if isinstance(value, list) else repr(value)

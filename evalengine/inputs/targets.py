@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from evalengine.errors import EvalEngineError, InputError, KeyPath, Location, TargetSyntaxError
+from evalengine.i18n import _
 from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_text, need_year
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import DIRECTIONS, Comparison, Deadline, Op, Predicate, Qualitative
@@ -109,19 +110,19 @@ def read_project(
 def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> TargetsFile:
     if format_of(path) in ("xlsx", "docx"):
         raise InputError(
-            "a targets file is YAML or JSON",
+            _("a targets file is YAML or JSON"),
             Location(str(path)),
-            hint=f"read an Excel or Word 绩效目标表 with: evalengine import {path}",
+            hint=_("read an Excel or Word 绩效目标表 with: evalengine import {path}", path=path),
         )
     doc = read_document(path, encoding)
     c = Collector(doc)
-    data = need_mapping(c, doc.data, (), "a targets file")
+    data = need_mapping(c, doc.data, (), _("a targets file"))
     c.keys((), data, TARGETS_KEYS)
     department = data.get("department") or {}
     if isinstance(department, str):
         department = {"name": department}
     if not isinstance(department, dict):
-        c.add(("department",), "department: expected {code: …, name: …}")
+        c.add(("department",), _("department: expected {example}", example="{code: …, name: …}"))
         department = {}
     year = c.attempt(need_year, c, data.get("year"), ("year",))
     projects: list[Project] = []
@@ -129,9 +130,9 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
     notices: list[Notice] = []
     entries = data.get("projects")
     if not isinstance(entries, list) or not entries:
-        c.add(("projects",), "projects: expected a list of the department's projects")
+        c.add(("projects",), _("projects: expected a list of the department's projects"))
         entries = []
-    cap(c, entries, ("projects",), MAX_PROJECTS, "projects")
+    cap(c, entries, ("projects",), MAX_PROJECTS, _("projects"))
     for i, entry in enumerate(entries):
         project = c.attempt(_project, c, entry, ("projects", i), vocab, notices)
         if project is None:
@@ -139,8 +140,8 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
         if project.code in where:
             c.add(
                 ("projects", i, "code"),
-                f"project code {project.code} appears twice",
-                f"first at line {where[project.code].line}",
+                _("project code {code} appears twice", code=project.code),
+                _("first at line {line}", line=where[project.code].line),
             )
             continue
         where[project.code] = c.where(("projects", i))
@@ -150,7 +151,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
 
 
 def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice]) -> Project:
-    data = need_mapping(c, entry, path, "a project")
+    data = need_mapping(c, entry, path, _("a project"))
     c.keys(path, data, PROJECT_KEYS)
     code = nfkc(need_text(c, data, "code", path))
     name = need_text(c, data, "name", path)
@@ -166,13 +167,18 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         total_path = (*path, "budget")
     total = money(budget, c.where(total_path), "budget")
     if total <= 0:
-        raise InputError(f"budget: a project's 预算数 must be above 0, found {budget}", c.where(total_path))
+        raise InputError(
+            _("budget: a project's 预算数 must be above 0, found {budget}", budget=budget), c.where(total_path)
+        )
     plan = []
     shares = data.get("spending_plan") or {}
     if not isinstance(shares, dict):
         c.add(
             (*path, "spending_plan"),
-            "spending_plan: expected checkpoints with cumulative shares, {6月底: 50%, 12月底: 100%}",
+            _(
+                "spending_plan: expected checkpoints with cumulative shares, {example}",
+                example="{6月底: 50%, 12月底: 100%}",
+            ),
         )
         shares = {}
     for label, share in shares.items():
@@ -182,17 +188,23 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
                 raise ValueError
             value = to_decimal(text[:-1], MAX_POINTS + 1)
         except NumberRangeError as exc:
-            c.add((*path, "spending_plan", label), f"{exc} (a cumulative share is 0% to 100%)")
+            c.add((*path, "spending_plan", label), _("{reason} (a cumulative share is 0% to 100%)", reason=exc))
             continue
         except ValueError:
-            c.add((*path, "spending_plan", label), f"expected a cumulative share such as 30%, found {share!r}")
+            c.add(
+                (*path, "spending_plan", label),
+                _("expected a cumulative share such as 30%, found {share!r}", share=share),
+            )
             continue
         try:
             when = parse_target(f"{nfkc(str(label)).strip()}前", vocab)
         except TargetSyntaxError:
             when = None
         if not isinstance(when, Deadline):
-            c.add((*path, "spending_plan", label), f"spending plan checkpoint {label!r} is not a date such as 6月底")
+            c.add(
+                (*path, "spending_plan", label),
+                _("spending plan checkpoint {label!r} is not a date such as 6月底", label=label),
+            )
             continue
         plan.append(PlanPoint(str(label), value, when))
     goals = data.get("goals") or []
@@ -200,10 +212,10 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
     seen: dict[str, int] = {}
     items = data.get("indicators")
     if not isinstance(items, list) or not items:
-        raise InputError("indicators: expected the project's list of indicators", c.where((*path, "indicators")))
+        raise InputError(_("indicators: expected the project's list of indicators"), c.where((*path, "indicators")))
     mine: list[Notice] = []
     labels = _Labels(c)
-    cap(c, items, (*path, "indicators"), MAX_INDICATORS, "indicators in one project")
+    cap(c, items, (*path, "indicators"), MAX_INDICATORS, _("indicators in one project"))
     for j, item in enumerate(items):
         here: KeyPath = (*path, "indicators", j)
         read = c.attempt(_indicator, c, item, here, vocab, mine)
@@ -216,8 +228,8 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         if key in seen:
             c.add(
                 (*path, "indicators", j, "name"),
-                f"indicator {ind.name!r} appears twice in project {code}",
-                "indicator names must differ within a project: actuals are matched by name",
+                _("indicator {name!r} appears twice in project {code}", name=ind.name, code=code),
+                _("indicator names must differ within a project: actuals are matched by name"),
             )
             continue
         seen[key] = j
@@ -254,8 +266,24 @@ class _Labels:
         first = self.points.setdefault(block, (points, path))
         if first[0] != points:
             line = self.c.where(first[1]).line
-            at = f" at line {line}" if line is not None else ""
-            self.c.add(path, f"{block[-1]} is labelled {plain(first[0])}分{at} and {plain(points)}分 here")
+            block_name, first_points, here_points = block[-1], plain(first[0]), plain(points)
+            self.c.add(
+                path,
+                _(
+                    "{block} is labelled {first}分 at line {line} and {points}分 here",
+                    block=block_name,
+                    first=first_points,
+                    line=line,
+                    points=here_points,
+                )
+                if line is not None
+                else _(
+                    "{block} is labelled {first}分 and {points}分 here",
+                    block=block_name,
+                    first=first_points,
+                    points=here_points,
+                ),
+            )
 
 
 def _weights(c: Collector, value: Any, path: KeyPath, labels: _Labels) -> TableWeights:
@@ -270,7 +298,7 @@ def _weights(c: Collector, value: Any, path: KeyPath, labels: _Labels) -> TableW
             execution = c.attempt(_points, data["execution"], c.where((*path, "execution")), "execution")
         blocks = data.get("level1") or {}
         if not isinstance(blocks, dict):
-            c.add((*path, "level1"), "level1: expected block: points lines (产出指标: 60)")
+            c.add((*path, "level1"), _("level1: expected block: points lines (产出指标: 60)"))
             blocks = {}
         for name, points in blocks.items():
             at: KeyPath = (*path, "level1", name)
@@ -279,7 +307,15 @@ def _weights(c: Collector, value: Any, path: KeyPath, labels: _Labels) -> TableW
             if weight is None:
                 continue
             if level1.get(block, weight) != weight:
-                c.add(at, f"{block} weighs {plain(weight)} here but its label says {plain(level1[block])}分")
+                c.add(
+                    at,
+                    _(
+                        "{block} weighs {weight} here but its label says {label}分",
+                        block=block,
+                        weight=plain(weight),
+                        label=plain(level1[block]),
+                    ),
+                )
             level1[block] = weight
     return TableWeights(execution, tuple(level1.items()), tuple(level2))
 
@@ -290,11 +326,15 @@ def _points(value: Any, where: Location, what: str) -> Decimal:
             raise ValueError
         points = to_decimal(nfkc(str(value)).strip().removesuffix("分"), MAX_POINTS + 1)
     except NumberRangeError as exc:
-        raise InputError(f"{what}: {exc}; points are at most {MAX_POINTS}", where) from None
+        raise InputError(
+            _("{what}: {reason}; points are at most {limit}", what=what, reason=exc, limit=MAX_POINTS), where
+        ) from None
     except ValueError:
-        raise InputError(f"{what}: expected points such as 20, found {value!r}", where) from None
+        raise InputError(
+            _("{what}: expected points such as 20, found {value!r}", what=what, value=value), where
+        ) from None
     if points < 0:
-        raise InputError(f"{what}: points cannot be negative, found {value!r}", where)
+        raise InputError(_("{what}: points cannot be negative, found {value!r}", what=what, value=value), where)
     return points
 
 
@@ -314,7 +354,11 @@ def _sub_rows(c: Collector, rows: list[tuple[Indicator, KeyPath]], notices: list
             out.append(ind)
             continue
         if ind.weight is not None:
-            message = f"{ind.name}是其中项，不计分，所填分值{plain(ind.weight)}不计入"
+            message = _(
+                "{name} is a 其中 row and carries no score: its weight of {weight} is not counted",
+                name=ind.name,
+                weight=plain(ind.weight),
+            )
             notices.append(Notice(Finding("warning", "sub-row-weight", ind.name, message), c.where((*path, "weight"))))
         out.append(dataclasses.replace(ind, weight=None, scored=False))
     return out
@@ -325,18 +369,18 @@ def _target(c: Collector, data: dict[str, Any], path: KeyPath) -> tuple[str, Key
     split = [key for key in ("operator", "value", "unit") if data.get(key) not in (None, "")]
     if not split:
         if isinstance(data.get("target"), (dict, list)):
-            raise InputError("target: expected text such as ≥95%", c.where((*path, "target")))
+            raise InputError(_("target: expected text such as ≥95%"), c.where((*path, "target")))
         return str(data.get("target") or ""), (*path, "target")
     if data.get("target") not in (None, ""):
         raise InputError(
-            f"give target: or operator/value/unit, not both (found {', '.join(split)} beside target)",
+            _("give target: or operator/value/unit, not both (found {keys} beside target)", keys=", ".join(split)),
             c.where((*path, split[0])),
         )
     if data.get("value") in (None, ""):
-        raise InputError("value: a target split into operator, value and unit needs its value", c.where(path))
+        raise InputError(_("value: a target split into operator, value and unit needs its value"), c.where(path))
     for key in split:
         if isinstance(data[key], (dict, list)):
-            raise InputError(f"{key}: expected text", c.where((*path, key)))
+            raise InputError(_("{key}: expected text", key=key), c.where((*path, key)))
     return "".join(nfkc(str(data.get(key) or "")).strip() for key in ("operator", "value", "unit")), (*path, "value")
 
 
@@ -350,13 +394,21 @@ def _directed(
     op = DIRECTIONS_WRITTEN.get(nfkc(str(written)).strip())
     if op is None:
         choices = ", ".join(DIRECTIONS_WRITTEN)
-        raise InputError(f"direction: expected one of {choices}, found {written!r}", c.where((*path, "direction")))
+        raise InputError(
+            _("direction: expected one of {choices}, found {written!r}", choices=choices, written=written),
+            c.where((*path, "direction")),
+        )
     if not isinstance(p, Comparison) or p.quantity is None:
         return p  # deadlines, ranges and phrases carry their own sense
     if p.op == "=" and not nfkc(target).lstrip().startswith("="):
         return dataclasses.replace(p, op=op)
     if p.op != "=" and DIRECTIONS[p.op] != DIRECTIONS[op]:
-        message = f"{name}的指标性质为{written}，与指标值{target}的方向相反，按指标值评价"
+        message = _(
+            "the direction of {name} is {written}, against its target {target}: it is scored by the target",
+            name=name,
+            written=written,
+            target=target,
+        )
         notices.append(Notice(Finding("warning", "direction-conflict", name, message), c.where((*path, "direction"))))
     return p
 
@@ -365,7 +417,7 @@ def _indicator(
     c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice]
 ) -> tuple[Indicator, Decimal | None, Decimal | None]:
     """One row, and the points its level-1 and level-2 labels print."""
-    data = need_mapping(c, entry, path, "an indicator")
+    data = need_mapping(c, entry, path, _("an indicator"))
     c.keys(path, data, INDICATOR_KEYS)
     name = need_text(c, data, "name", path)
     level1, points1 = split_label(need_text(c, data, "level1", path))
@@ -374,7 +426,7 @@ def _indicator(
     predicate: Predicate
     if nfkc(target).strip() in PLACEHOLDERS:
         predicate, target = Qualitative(nfkc(name).strip(), False), ""
-        message = f"{name}的指标值为空，以指标名称作为定性目标评价"
+        message = _("the target of {name} is empty: the indicator's name is scored as a qualitative target", name=name)
         notices.append(Notice(Finding("warning", "empty-target", name, message), c.where(target_path)))
     else:
         predicate = parse_target(target, vocab, c.where(target_path))

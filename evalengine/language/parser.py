@@ -20,6 +20,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from evalengine.errors import Location, TargetSyntaxError
+from evalengine.i18n import N_, _
 from evalengine.language.predicates import (
     DIRECTIONS,
     SYMBOLS,
@@ -53,14 +54,14 @@ Actual = Quantity | date | Completion
 
 # What each terminal is, in words an evaluator understands (for "expected ..." in errors).
 _EXPECTED = {
-    "NUMBER": "a number",
-    "PLAIN_NUMBER": "a number",
-    "UNIT": "a unit (%, 元, 人, 次 …)",
+    "NUMBER": N_("a number"),
+    "PLAIN_NUMBER": N_("a number"),
+    "UNIT": N_("a unit (%, 元, 人, 次 …)"),
     "MAGNITUDE": "万/千/亿",
-    "CMP_SYMBOL": "a comparison (≥ ≤ > < =)",
-    "CMP_WORD": "a comparison word (不低于 …)",
+    "CMP_SYMBOL": N_("a comparison (≥ ≤ > < =)"),
+    "CMP_WORD": N_("a comparison word (不低于 …)"),
     "POSTFIX_WORD": "以上/以内/以下",
-    "PHRASE": "a known phrase",
+    "PHRASE": N_("a known phrase"),
     "REF_WORD": "按…",
     "DASH": "-",
     "TILDE": "~",
@@ -76,7 +77,7 @@ _EXPECTED = {
     "RSQB": "]",
     "COMMA": ",",
     "SLASH": "/",
-    "REF_TEXT": "the standard referred to",
+    "REF_TEXT": N_("the standard referred to"),
     "TOL_WORD": "偏差率 …",
     "CHANGE_BASE": "较上年 …",
     "PLUS_MINUS": "±",
@@ -85,7 +86,7 @@ _EXPECTED = {
     "NOTE_OPEN": "(",
     "LPAR": "(",
     "RPAR": ")",
-    "$END": "the end of the text",
+    "$END": N_("the end of the text"),
 }
 
 
@@ -272,15 +273,25 @@ class _Build(Transformer[Token, Any]):
             elif isinstance(item, tuple) and item[0] == "note":
                 note = item
         if note is not None:
-            _, n_factor, n_unit, n_scale, n_known, n_text, n_pos = note
+            _note, n_factor, n_unit, n_scale, n_known, n_text, n_pos = note
             if unit is None and factor == 1:  # 95(%), 404(万元): the note gives the unit
                 unit, factor, unit_scale, known = n_unit, n_factor, n_scale, n_known
                 text += n_text
             elif (n_unit, n_factor) != (unit, factor if n_factor != 1 else unit_scale):
-                raise _Semantic(n_pos, f"the note ({n_text}) does not repeat the unit {text[len(str(number)) :]}")
+                raise _Semantic(
+                    n_pos,
+                    _(
+                        "the note ({note}) does not repeat the unit {unit}",
+                        note=n_text,
+                        unit=text[len(str(number)) :],
+                    ),
+                )
         suffix = text[len(str(number)) :]
         if abs(value * factor) >= MAX_QUANTITY:  # the magnitude or unit took it out of exact arithmetic's reach
-            raise _Semantic(number.start_pos, f"{text} is out of range: it must be smaller than 10^20 in its base unit")
+            raise _Semantic(
+                number.start_pos,
+                _("{number} is out of range: it must be smaller than 10^20 in its base unit", number=text),
+            )
         q = Quantity(value * factor, unit, text, factor, suffix, unit_scale, known)
         return _Q(q, number.start_pos, suffix, factor)
 
@@ -315,7 +326,9 @@ class _Build(Transformer[Token, Any]):
             if spec is None:
                 doubled = self._doubled(word)
                 if doubled:
-                    raise _Semantic((tok.start_pos or 0) + len(doubled), f"the unit {doubled} is written twice")
+                    raise _Semantic(
+                        (tok.start_pos or 0) + len(doubled), _("the unit {unit} is written twice", unit=doubled)
+                    )
                 spec, known = (word, Decimal(1)), False  # an open unit: itself, converted to nothing
             base, f = spec
             if bases and bases[-1] in "/·":
@@ -358,11 +371,18 @@ class _Build(Transformer[Token, Any]):
         return self.post[str(items[0])], items[0].start_pos
 
     def prefixed(self, items: list[Any]) -> Comparison:
-        (op, _), q = items[0], items[1].q
+        (op, _pos), q = items[0], items[1].q
         if len(items) > 2 and items[2] is not None:
             post, pos = items[2]
             if op != post:
-                raise _Semantic(pos, f"{SYMBOLS[post]} after the number contradicts {SYMBOLS[op]} before it")
+                raise _Semantic(
+                    pos,
+                    _(
+                        "{after} after the number contradicts {before} before it",
+                        after=SYMBOLS[post],
+                        before=SYMBOLS[op],
+                    ),
+                )
         return Comparison(op, q)
 
     def postfixed(self, items: list[Any]) -> Comparison:
@@ -388,33 +408,42 @@ class _Build(Transformer[Token, Any]):
         elif not high.suffix and low.suffix:
             high = high.adopt_unit(low)
         if low.q.unit != high.q.unit:
-            raise _Semantic(high.pos, f"the range mixes {low.q.unit or 'no unit'} and {high.q.unit or 'no unit'}")
+            raise _Semantic(
+                high.pos,
+                _(
+                    "the range mixes {first} and {second}",
+                    first=low.q.unit or _("no unit"),
+                    second=high.q.unit or _("no unit"),
+                ),
+            )
         if low.q.value > high.q.value:
-            raise _Semantic(low.pos, f"the range starts above its end ({low.q.text} > {high.q.text})")
+            raise _Semantic(
+                low.pos, _("the range starts above its end ({low} > {high})", low=low.q.text, high=high.q.text)
+            )
         return Range(low.q, high.q)
 
     # -- deadlines
     def _month(self, tok: Token) -> int:
         month = int(self._whole(tok))
         if not 1 <= month <= 12:
-            raise _Semantic(tok.start_pos, f"there is no month {tok}")
+            raise _Semantic(tok.start_pos, _("there is no month {month}", month=tok))
         return month
 
     def _whole(self, tok: Token) -> str:
         if not str(tok).isdigit():
-            raise _Semantic(tok.start_pos, f"expected a whole number, found {tok}")
+            raise _Semantic(tok.start_pos, _("expected a whole number, found {found}", found=tok))
         return str(tok)
 
     def _year(self, tok: Token) -> int:
         year = int(self._whole(tok))
         if not 1900 <= year <= 2200:
-            raise _Semantic(tok.start_pos, f"{tok} is not a plausible year")
+            raise _Semantic(tok.start_pos, _("{year} is not a plausible year", year=tok))
         return year
 
     def _day(self, tok: Token, month: int, year: int | None) -> int:
         day = int(self._whole(tok))
         if not 1 <= day <= last_day(year or 2024, month):
-            raise _Semantic(tok.start_pos, f"there is no day {day} in month {month}")
+            raise _Semantic(tok.start_pos, _("there is no day {day} in month {month}", day=day, month=month))
         return day
 
     def by_month_end(self, items: list[Any]) -> Deadline:
@@ -445,7 +474,9 @@ class _Build(Transformer[Token, Any]):
         year, word = self._year(items[0]), items[2]
         kind, meaning = self.phrases[str(word)]
         if kind != "deadline":
-            raise _Semantic(word.start_pos, f"{word} cannot follow a year; expected a deadline such as 年底前")
+            raise _Semantic(
+                word.start_pos, _("{word} cannot follow a year; expected a deadline such as 年底前", word=word)
+            )
         deadline = self._deadline_phrase(meaning)
         return replace(deadline, year=year, start_year=year if deadline.start else None)
 
@@ -455,7 +486,9 @@ class _Build(Transformer[Token, Any]):
         end_year = self._year(items[5]) if items[5] is not None else year
         last = self._month(items[7])
         if (end_year, last) < (year, first):
-            raise _Semantic(items[7].start_pos, f"the period ends ({end_year}年{last}月) before it starts")
+            raise _Semantic(
+                items[7].start_pos, _("the period ends ({year}年{month}月) before it starts", year=end_year, month=last)
+            )
         return Deadline(last, None, end_year, start=first, start_year=year)
 
     def _next_year(self, tok: Token | None, deadline: Deadline) -> Deadline:
@@ -464,7 +497,7 @@ class _Build(Transformer[Token, Any]):
     def deadline(self, items: list[Any]) -> Deadline:
         deadline: Deadline = items[1]
         if items[0] is not None and deadline.year is not None:
-            raise _Semantic(items[0].start_pos, f"{items[0]} and a year cannot both be written")
+            raise _Semantic(items[0].start_pos, _("{word} and a year cannot both be written", word=items[0]))
         return self._next_year(items[0], deadline)
 
     def _deadline_phrase(self, meaning: str) -> Deadline:
@@ -477,9 +510,9 @@ class _Build(Transformer[Token, Any]):
         word = str(tok)
         kind, meaning = self.phrases[word]
         if finish is not None and kind != "deadline":
-            raise _Semantic(finish.start_pos, f"{finish} can only follow a deadline")
+            raise _Semantic(finish.start_pos, _("{word} can only follow a deadline", word=finish))
         if base is not None and kind != "trend":
-            raise _Semantic(tok.start_pos, f"{base} must be followed by a change such as 提高5%")
+            raise _Semantic(tok.start_pos, _("{word} must be followed by a change such as 提高5%", word=base))
         if kind == "trend":
             return Trend(cast(TrendKind, meaning), word)
         if kind == "budget":
@@ -497,29 +530,40 @@ class _Build(Transformer[Token, Any]):
             word, (cmp, pm, q, post) = None, items
         for op in (cmp, post):
             if op is not None and op[0] not in ("<=", "<"):
-                raise _Semantic(op[1], f"a tolerance is a bound on the deviation; {SYMBOLS[op[0]]} cannot bound it")
+                raise _Semantic(
+                    op[1], _("a tolerance is a bound on the deviation; {symbol} cannot bound it", symbol=SYMBOLS[op[0]])
+                )
         if q.q.value < 0:
-            raise _Semantic(q.pos, "a tolerance cannot be negative")
+            raise _Semantic(q.pos, _("a tolerance cannot be negative"))
         text = f"{word or ''}{'±' if pm is not None else ''}{q.q.text}"
         return Tolerance(q.q, text)
 
     def change(self, items: list[Any]) -> Change:
-        _, tok, cmp, q, post = items
+        _base, tok, cmp, q, post = items
         word = str(tok)
         kind, meaning = self.phrases[word]
         if kind != "trend" or meaning not in ("increasing", "decreasing"):
-            raise _Semantic(q.pos, f"{word} cannot take a number; a change is written 提高5% or 下降2个百分点")
+            raise _Semantic(
+                q.pos, _("{word} cannot take a number; a change is written 提高5% or 下降2个百分点", word=word)
+            )
         op: Op = ">="
         if cmp is not None:
             op = cast(Op, cmp[0])
         if post is not None:
             if cmp is not None and post[0] != cmp[0]:
-                raise _Semantic(post[1], f"{SYMBOLS[post[0]]} after the number contradicts {SYMBOLS[cmp[0]]} before it")
+                raise _Semantic(
+                    post[1],
+                    _(
+                        "{after} after the number contradicts {before} before it",
+                        after=SYMBOLS[post[0]],
+                        before=SYMBOLS[cmp[0]],
+                    ),
+                )
             op = cast(Op, post[0])
         if op == "=":
             op = ">="
         if q.q.value < 0:
-            raise _Semantic(q.pos, f"write the change as a positive number after {word}")
+            raise _Semantic(q.pos, _("write the change as a positive number after {word}", word=word))
         direction: ChangeDirection = "increase" if meaning == "increasing" else "decrease"
         return Change(direction, op, q.q, word + q.q.text)
 
@@ -604,7 +648,9 @@ class TargetParser:
         if match and match.group("unit").strip():
             pos = match.start("unit")
             column = cols[pos] + 1
-            raise TargetSyntaxError(text, column, f"the number is missing before {match.group('unit').strip()}")
+            raise TargetSyntaxError(
+                text, column, _("the number is missing before {unit}", unit=match.group("unit").strip())
+            )
 
     def _graded(self, norm: str, cols: list[int], text: str) -> Graded | None:
         """95%/90%/85%/80%（优/良/中/差）: thresholds split by /, the grades' labels in brackets."""
@@ -619,22 +665,24 @@ class TargetParser:
             for start, end in zip(cuts, cuts[1:] + [len(head) + 1], strict=True)
         ]
         if len(pieces) != len(labels):
-            need = f"{len(labels)} grades need {len(labels)} values separated by /, found {len(pieces)}"
+            need = _("{n} grades need {n} values separated by /, found {found}", n=len(labels), found=len(pieces))
             raise TargetSyntaxError(text, cols[open_at] + 1, need)
         grades: list[Grade] = []
         for (start, piece), label in zip(pieces, labels, strict=True):
             lead = len(piece) - len(piece.lstrip())
             part = piece.strip()
             if not part:
-                raise TargetSyntaxError(text, cols[start] + 1, "a grade's value is missing")
+                raise TargetSyntaxError(text, cols[start] + 1, _("a grade's value is missing"))
             found = self._parse(part, cols[start + lead : start + lead + len(part)], text, "start")
             if not (isinstance(found, Comparison) and found.quantity is not None):
-                raise TargetSyntaxError(text, cols[start + lead] + 1, f"expected a value such as 95% for {label}")
+                raise TargetSyntaxError(
+                    text, cols[start + lead] + 1, _("expected a value such as 95% for {grade}", grade=label)
+                )
             grades.append(Grade(self.grades[label], found.op, found.quantity))
         names = [g.grade for g in grades]
         if len(set(names)) != len(names) or names != sorted(names, key=GRADES.index):
             raise TargetSyntaxError(
-                text, cols[open_at] + 1, f"the grades must run from best to worst ({'/'.join(GRADES)})"
+                text, cols[open_at] + 1, _("the grades must run from best to worst ({grades})", grades="/".join(GRADES))
             )
         return Graded(self._grade_ops(grades, text, cols[0] + 1))
 
@@ -645,12 +693,12 @@ class TargetParser:
             grades = [g if g.quantity.unit else replace(g, quantity=_in_unit_of(g.quantity, last)) for g in grades]
         values = [g.quantity.value for g in grades]
         if len({g.quantity.unit for g in grades}) > 1:
-            raise TargetSyntaxError(text, column, "the grades' values mix units")
+            raise TargetSyntaxError(text, column, _("the grades' values mix units"))
         falling = all(a > b for a, b in pairwise(values))
         rising = all(a < b for a, b in pairwise(values))
         if not (falling or rising):
             raise TargetSyntaxError(
-                text, column, "the grades' values must rise or fall from the best grade to the worst"
+                text, column, _("the grades' values must rise or fall from the best grade to the worst")
             )
         bare: Op = ">=" if falling else "<="
         out = []
@@ -658,7 +706,11 @@ class TargetParser:
             op = bare if g.op == "=" else g.op
             if DIRECTIONS[op] != DIRECTIONS[bare]:
                 raise TargetSyntaxError(
-                    text, column, f"{SYMBOLS[op]} does not fit values that {'fall' if falling else 'rise'}"
+                    text,
+                    column,
+                    _("{symbol} does not fit values that fall", symbol=SYMBOLS[op])
+                    if falling
+                    else _("{symbol} does not fit values that rise", symbol=SYMBOLS[op]),
                 )
             out.append(replace(g, op=op))
         return tuple(out)
@@ -682,8 +734,12 @@ class TargetParser:
 
     def _parse(self, norm: str, cols: list[int], text: str, start: str) -> Any:
         if not norm:
-            example = "a target such as ≥95%" if start == "start" else "a value such as 96% or 2024-12-20"
-            raise TargetSyntaxError(text, 1, f"the text is empty; expected {example}")
+            message = (
+                _("the text is empty; expected a target such as ≥95%")
+                if start == "start"
+                else _("the text is empty; expected a value such as 96% or 2024-12-20")
+            )
+            raise TargetSyntaxError(text, 1, message)
 
         def column(pos: int) -> int:
             return cols[pos] + 1 if pos < len(cols) else len(text.rstrip(_TRAILING)) + 1
@@ -709,7 +765,7 @@ def _expected(names: Iterable[str]) -> str:
     if "NUMBER" in names or "PLAIN_NUMBER" in names:
         names -= {"DASH", "PLUS_MINUS"}  # a sign is only ever the start of a number
     words = sorted({_EXPECTED.get(n, n) for n in names if not n.startswith("__")}, key=lambda w: (len(w) < 3, w))
-    return ", ".join(words[:7]) if words else "nothing more"
+    return ", ".join(_(w) for w in words[:7]) if words else _("nothing more")
 
 
 def _accepted(exc: UnexpectedToken) -> set[str]:
@@ -724,20 +780,26 @@ def _syntax_error(exc: UnexpectedInput, norm: str, text: str, column: Any) -> Ta
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         return TargetSyntaxError(
-            text, column(pos), f'found "{norm[pos]}", expected {_expected(set(exc.allowed or ()))}'
+            text,
+            column(pos),
+            _('found "{found}", expected {expected}', found=norm[pos], expected=_expected(set(exc.allowed or ()))),
         )
     if isinstance(exc, UnexpectedEOF):
         return TargetSyntaxError(
-            text, column(len(norm)), f"the text ends too early; expected {_expected(exc.expected)}"
+            text, column(len(norm)), _("the text ends too early; expected {expected}", expected=_expected(exc.expected))
         )
     assert isinstance(exc, UnexpectedToken)
     tok = exc.token
     expected = _expected(_accepted(exc))
     if tok.type == "$END":
-        return TargetSyntaxError(text, column(len(norm)), f"the text ends too early; expected {expected}")
+        return TargetSyntaxError(
+            text, column(len(norm)), _("the text ends too early; expected {expected}", expected=expected)
+        )
     pos = tok.start_pos or 0
     found = norm[pos] if tok.type == "REF_TEXT" else str(tok)  # REF_TEXT swallows the rest of the line
-    return TargetSyntaxError(text, column(pos), f'found "{found}", expected {expected}')
+    return TargetSyntaxError(
+        text, column(pos), _('found "{found}", expected {expected}', found=found, expected=expected)
+    )
 
 
 _PARSERS: dict[Vocabulary, TargetParser] = {}  # by value: packs with the same words share a parser

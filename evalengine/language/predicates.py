@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal, assert_never
 
 from evalengine.errors import InputError
+from evalengine.i18n import _
 from evalengine.numbers import plain, round_to
 
 Op = Literal[">=", "<=", ">", "<", "="]
@@ -83,8 +84,15 @@ def align(actual: Quantity, target_unit: str | None) -> Decimal:
     if actual.unit is None or actual.unit == target_unit:
         return actual.value
     raise UnitMismatch(
-        f"actual {actual} is in {actual.unit}, but the target is in {target_unit or 'no unit'}",
-        hint=f"write the actual in {target_unit}" if target_unit else "write the actual without a unit",
+        _(
+            "actual {actual} is in {unit}, but the target is in {target_unit}",
+            actual=actual,
+            unit=actual.unit,
+            target_unit=target_unit,
+        )
+        if target_unit
+        else _("actual {actual} is in {unit}, but the target is in no unit", actual=actual, unit=actual.unit),
+        hint=_("write the actual in {unit}", unit=target_unit) if target_unit else _("write the actual without a unit"),
     )
 
 
@@ -476,7 +484,7 @@ class Change:
         if not self.relative:
             return diff
         if baseline == 0:
-            raise ValueError("a change in % cannot be taken from a baseline of 0")
+            raise ValueError(_("a change in % cannot be taken from a baseline of 0"))
         return diff / abs(baseline) * 100
 
     def canonical(self) -> str:

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from evalengine.errors import InputError, KeyPath
+from evalengine.i18n import N_, _
 from evalengine.language.vocabulary import GRADES, OPS, SECTIONS, TIERS, TRENDS, Vocabulary
 from evalengine.numbers import NumberRangeError, to_decimal
 from evalengine.resources import vocabulary_path
@@ -16,13 +17,13 @@ from evalengine.text import did_you_mean, nfkc
 
 def _words(doc: Document, value: Any, path: KeyPath) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise InputError("expected a list of words", doc.where(path))
+        raise InputError(_("expected a list of words"), doc.where(path))
     return [nfkc(v.strip()) for v in value]
 
 
 def _mapping(doc: Document, value: Any, path: KeyPath) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InputError("expected a mapping", doc.where(path))
+        raise InputError(_("expected a mapping"), doc.where(path))
     return value
 
 
@@ -32,16 +33,22 @@ def _number(doc: Document, value: Any, path: KeyPath) -> Decimal:
     except NumberRangeError as exc:
         raise InputError(str(exc), doc.where(path)) from None
     except ValueError:
-        raise InputError(f"expected a number, found {value!r}", doc.where(path)) from None
+        raise InputError(_("expected a number, found {value!r}", value=value), doc.where(path)) from None
     if result <= 0:
-        raise InputError(f"expected a positive number, found {value!r}", doc.where(path))
+        raise InputError(_("expected a positive number, found {value!r}", value=value), doc.where(path))
     return result
 
 
 def _choice(doc: Document, key: str, allowed: tuple[str, ...], path: KeyPath) -> str:
     if key not in allowed:
         raise InputError(
-            f"unknown key {key!r}; expected one of {', '.join(allowed)}{did_you_mean(key, allowed)}", doc.where(path)
+            _(
+                "unknown key {key!r}; expected one of {choices}{suggestion}",
+                key=key,
+                choices=", ".join(allowed),
+                suggestion=did_you_mean(key, allowed),
+            ),
+            doc.where(path),
         )
     return key
 
@@ -74,7 +81,7 @@ def extend(base: Vocabulary | None, doc: Document, data: Any, path: KeyPath = ()
             for unit, spec in _mapping(doc, value, here).items():
                 where = here + (unit,)
                 if not (isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], str)):
-                    raise InputError("expected [base unit, factor], e.g. [元, 1]", doc.where(where))
+                    raise InputError(_("expected [base unit, factor], e.g. [元, 1]"), doc.where(where))
                 units.append((nfkc(unit), nfkc(spec[0]), _number(doc, spec[1], where + (1,))))
         elif section == "trends":
             for trend, words in _mapping(doc, value, here).items():
@@ -90,7 +97,8 @@ def extend(base: Vocabulary | None, doc: Document, data: Any, path: KeyPath = ()
                 months = m.split("-") if m.count("-") == 1 else [m]
                 if not all(x.isdigit() and 1 <= int(x) <= 12 for x in months) or int(months[0]) > int(months[-1]):
                     raise InputError(
-                        f"expected a month 1-12 or a period such as 1-12, found {month!r}", doc.where(here + (word,))
+                        _("expected a month 1-12 or a period such as 1-12, found {month!r}", month=month),
+                        doc.where(here + (word,)),
                     )
                 phrases.append((nfkc(word), "deadline", m))
         elif section == "on_schedule":
@@ -129,21 +137,28 @@ def _check_unambiguous(vocab: Vocabulary, doc: Document, path: KeyPath) -> None:
     """A word may mean one thing (a phrase starting a longer word, 高 and 高于, is read where that word is not)."""
     meanings: dict[str, str] = {}
     for word, meaning in (
-        [(w, f"comparator {op}") for w, op in vocab.comparators]
-        + [(p, f"{kind} phrase") for p, kind, _ in vocab.phrases]
-        + [(r, "reference word") for r in vocab.references]
+        [(w, _("comparator {op}", op=op)) for w, op in vocab.comparators]
+        + [(p, _("{kind} phrase", kind=kind)) for p, kind, _meaning in vocab.phrases]
+        + [(r, _("reference word")) for r in vocab.references]
     ):
         if meanings.setdefault(word, meaning) != meaning:
-            raise InputError(f"{word!r} is both a {meanings[word]} and a {meaning}", doc.where(path))
-    for table, what in ((vocab.postfix, "postfix word"), (vocab.tiers, "tier label"), (vocab.grades, "grade label")):
+            raise InputError(
+                _("{word!r} is both a {first} and a {second}", word=word, first=meanings[word], second=meaning),
+                doc.where(path),
+            )
+    for table, what in (
+        (vocab.postfix, N_("postfix word {word!r} has two meanings: {first} and {second}")),
+        (vocab.tiers, N_("tier label {word!r} has two meanings: {first} and {second}")),
+        (vocab.grades, N_("grade label {word!r} has two meanings: {first} and {second}")),
+    ):
         seen: dict[str, str] = {}
         for word, meaning in table:
             if seen.setdefault(word, meaning) != meaning:
-                raise InputError(f"{what} {word!r} has two meanings: {seen[word]} and {meaning}", doc.where(path))
+                raise InputError(_(what, word=word, first=seen[word], second=meaning), doc.where(path))
     bases: dict[str, tuple[str, Decimal]] = {}
     for unit, base, factor in vocab.units:
         if bases.setdefault(unit, (base, factor)) != (base, factor):
-            raise InputError(f"unit {unit!r} is defined twice differently", doc.where(path))
+            raise InputError(_("unit {unit!r} is defined twice differently", unit=unit), doc.where(path))
 
 
 @cache

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from evalengine.errors import InputError, Location
+from evalengine.i18n import _
 from evalengine.sources.documents import Document, parse_json, parse_yaml, read_text
 
 Format = Literal["yaml", "json", "xlsx", "docx"]
@@ -71,7 +72,7 @@ def candidates(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """Each file named, and each file of a known format in a named folder (True), in order, none read yet."""
     for path in paths:
         if not path.exists():
-            raise InputError(f"no such file or directory: {path}", Location(str(path)))
+            raise InputError(_("no such file or directory: {path}", path=path), Location(str(path)))
         if not path.is_dir():
             yield path, False
             continue
@@ -86,7 +87,7 @@ def recognise(candidate: Path, encoding: str | None = None, mapping: str | None 
         from evalengine.sources.workbook import is_form
 
         if not is_form(candidate):
-            return None, f"{candidate}: not an actuals form (no 设置 sheet), passed over"
+            return None, _("{path}: not an actuals form (no 设置 sheet), passed over", path=candidate)
     doc = read_document(candidate, encoding, mapping)
     if is_actuals(doc):
         return doc, ""
@@ -95,4 +96,4 @@ def recognise(candidate: Path, encoding: str | None = None, mapping: str | None 
 
 def not_actuals(candidate: Path) -> str:
     """The note for a folder's YAML or JSON file that is not an actuals file (a targets file, say)."""
-    return f"{candidate}: not an actuals file (no targets: and projects:), passed over"
+    return _("{path}: not an actuals file (no targets: and projects:), passed over", path=candidate)

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from evalengine.errors import InputError, KeyPath, Location, ReadError, keypath_text
+from evalengine.i18n import N_, _
 from evalengine.limits import MAX_DEPTH, MAX_TEXT_BYTES, MIB
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -73,28 +74,38 @@ def open_regular(path: Path, limit: int, where: Location | None = None) -> bytes
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ReadError(f"file not found: {path}", loc) from None
+        raise ReadError(_("file not found: {path}", path=path), loc) from None
     except OSError as exc:
-        raise ReadError(f"cannot read {path}: {exc.strerror}", loc) from None
+        raise ReadError(_("cannot read {path}: {reason}", path=path, reason=exc.strerror), loc) from None
     if stat.S_ISDIR(info.st_mode):
-        raise ReadError(f"expected a file, found a directory: {path}", loc)
+        raise ReadError(_("expected a file, found a directory: {path}", path=path), loc)
     if not stat.S_ISREG(info.st_mode):
-        raise ReadError(f"{path} is not a regular file (a device, a pipe or a socket); give a file", loc)
+        raise ReadError(_("{path} is not a regular file (a device, a pipe or a socket); give a file", path=path), loc)
     if info.st_size > limit:
-        raise ReadError(f"{path} is {_size(info.st_size)}; evalengine reads files of at most {_size(limit)}", loc)
+        raise ReadError(
+            _(
+                "{path} is {size}; evalengine reads files of at most {limit}",
+                path=path,
+                size=_size(info.st_size),
+                limit=_size(limit),
+            ),
+            loc,
+        )
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise ReadError(f"cannot read {path}: {exc.strerror}", loc) from None
+        raise ReadError(_("cannot read {path}: {reason}", path=path, reason=exc.strerror), loc) from None
     if len(data) > limit:  # it grew while we looked
-        raise ReadError(f"{path} is larger than {_size(limit)}, the most evalengine reads", loc)
+        raise ReadError(
+            _("{path} is larger than {limit}, the most evalengine reads", path=path, limit=_size(limit)), loc
+        )
     remember_input(path)
     return data
 
 
 def _size(n: int) -> str:
-    return f"{n / MIB:.1f} MiB" if n >= MIB else f"{n} bytes"
+    return f"{n / MIB:.1f} MiB" if n >= MIB else _("{n} bytes", n=n)
 
 
 # GB18030 is the superset Windows and Excel actually write under the name GBK (cp936): a file that
@@ -109,19 +120,35 @@ def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
         try:
             name = codecs.lookup(encoding).name
         except LookupError:
-            raise ReadError(f"unknown encoding {encoding!r}", Location(str(path)), hint="try utf-8 or gbk") from None
+            raise ReadError(
+                _("unknown encoding {encoding!r}", encoding=encoding), Location(str(path)), hint=_("try utf-8 or gbk")
+            ) from None
         if name in _GB_FAMILY:
             name = "gb18030"
         try:
             return data.decode(name).lstrip("\ufeff")
         except LookupError as exc:  # base64 and the like are codecs, not text encodings
+            codec = f"{name!r} is not a text encoding; use codecs.decode() to handle arbitrary codecs"
             raise ReadError(
-                f"cannot decode as {encoding}: {exc}", Location(str(path)), hint="try utf-8 or gbk"
+                _(
+                    "cannot decode as {encoding}: {name!r} is not a text encoding; use codecs.decode() to handle "
+                    "arbitrary codecs",
+                    encoding=encoding,
+                    name=name,
+                )
+                if str(exc) == codec
+                else _("cannot decode as {encoding}: {reason}", encoding=encoding, reason=exc),
+                Location(str(path)),
+                hint=_("try utf-8 or gbk"),
             ) from None
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise ReadError(
-                f"cannot decode as {encoding}: byte {data[exc.start : exc.start + 1]!r} is not {encoding}",
+                _(
+                    "cannot decode as {encoding}: byte {byte!r} is not {encoding}",
+                    encoding=encoding,
+                    byte=data[exc.start : exc.start + 1],
+                ),
                 Location(str(path), line),
             ) from None
     try:
@@ -130,10 +157,11 @@ def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
         line = data[: exc.start].count(b"\n") + 1
         looks_gbk = _decodes(data, "gb18030")
         raise ReadError(
-            "file is not UTF-8"
-            + (" (it looks like GBK/GB18030, as Excel and Notepad save on a Chinese Windows)" if looks_gbk else ""),
+            _("file is not UTF-8 (it looks like GBK/GB18030, as Excel and Notepad save on a Chinese Windows)")
+            if looks_gbk
+            else _("file is not UTF-8"),
             Location(str(path), line),
-            hint="save the file as UTF-8, or pass --encoding gbk",
+            hint=_("save the file as UTF-8, or pass --encoding gbk"),
         ) from None
 
 
@@ -160,14 +188,28 @@ def refuse_control_lines(text: str, path: Path, allowed: str = "") -> None:
             refuse_control(line.translate({ord(ch): " " for ch in allowed}), Location(str(path), number), "the line")
 
 
+# what refuse_control says, by the `what` its callers name (any other `what` gets the last, with its words)
+_HOLDS_CONTROL = {
+    "text": N_("text holds the control character {bad}, column {column}"),
+    "the line": N_("the line holds the control character {bad}, column {column}"),
+    "a key": N_("a key holds the control character {bad}, column {column}"),
+    "the target": N_("the target holds the control character {bad}, column {column}"),
+}
+
+
+CONTROL_HINT = N_("control characters are never part of a name, target or explanation: delete it")
+
+
 def refuse_control(text: str, where: Location, what: str = "text") -> None:
     bad = control_character(text)
     if bad is not None:
-        raise InputError(
-            f"{what} holds the control character {bad}, column {_CONTROL.search(text).start() + 1}",  # type: ignore[union-attr]
-            where,
-            hint="control characters are never part of a name, target or explanation: delete it",
+        column = _CONTROL.search(text).start() + 1  # type: ignore[union-attr]
+        message = (
+            _(_HOLDS_CONTROL[what], bad=bad, column=column)
+            if what in _HOLDS_CONTROL
+            else _("{what} holds the control character {bad}, column {column}", what=what, bad=bad, column=column)
         )
+        raise InputError(message, where, hint=_(CONTROL_HINT))
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -209,6 +251,57 @@ class Document:
         return Location(self.file, line, column, path or None)
 
 
+# What the YAML and JSON readers say, in their words: marked here so that the catalogue translates them
+# (any other text of theirs is given back unchanged); braces are doubled, as in every message
+LIBRARY_WORDS = (
+    N_("could not find expected ':'"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}}'"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected <document start>"),
+    N_("did not find expected key"),
+    N_("found a tab character that violates indentation"),
+    N_("found character that cannot start any token"),
+    N_("found undefined alias"),
+    N_("found unexpected end of stream"),
+    N_("found unknown directive name"),
+    N_("found unknown escape character"),
+    N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"),
+    N_("exceeded maximum nesting depth"),
+    N_("control characters are not allowed"),
+    N_("special characters are not allowed"),
+    N_("invalid leading UTF-8 octet"),
+    N_("incomplete UTF-8 octet sequence"),
+    N_("while parsing a block collection"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a quoted scalar"),
+    N_("while scanning a directive"),
+    N_("while scanning a plain scalar"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a simple key"),
+    N_("while scanning for the next token"),
+    N_("Expecting ':' delimiter"),
+    N_("Expecting ',' delimiter"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting value"),
+    N_("Extra data"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
+)
+
+
+def library_words(text: str) -> str:
+    """What the YAML or JSON reader said, in the language of the run when the catalogue has it."""
+    escaped = text.replace("{", "{{").replace("}", "}}")
+    said = _(escaped)
+    return text if said == escaped else said.format()
+
+
 def parse_yaml(text: str, file: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -216,11 +309,11 @@ def parse_yaml(text: str, file: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        problem = exc.problem or exc.context or "malformed YAML"
+        problem = exc.problem or exc.context or _("malformed YAML")
         raise ReadError(
-            f"malformed YAML: {problem}",
+            _("malformed YAML: {problem}", problem=library_words(problem)),
             Location(file, line, column),
-            hint="check indentation and that every 'key: value' has a space after the colon",
+            hint=_("check indentation and that every 'key: value' has a space after the colon"),
         ) from None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses: located from its position
         at = exc.position
@@ -230,10 +323,15 @@ def parse_yaml(text: str, file: str) -> Document:
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         raise ReadError(
-            f"malformed YAML: the character {what} is not allowed: {exc.reason}", Location(file, line, column)
+            _(
+                "malformed YAML: the character {what} is not allowed: {reason}",
+                what=what,
+                reason=library_words(exc.reason),
+            ),
+            Location(file, line, column),
         ) from None
     except yaml.YAMLError as exc:
-        raise ReadError(f"malformed YAML: {exc}", Location(file)) from None
+        raise ReadError(_("malformed YAML: {problem}", problem=exc), Location(file)) from None
     doc = Document(None, file)
     doc.data = _build(node, (), doc, set()) if node is not None else None
     return doc
@@ -255,18 +353,22 @@ def parse_json(text: str, file: str) -> Document:
         if len(out) != len(items):  # only then look for the key that repeats
             seen: set[str] = set()
             key = next(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-            raise InputError(f"duplicate key {key!r}", Location(file), hint="each key may appear once in an object")
+            raise InputError(
+                _("duplicate key {key!r}", key=key), Location(file), hint=_("each key may appear once in an object")
+            )
         return out
 
     try:
         data = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raise ReadError(f"malformed JSON: {exc.msg}", Location(file, exc.lineno, exc.colno)) from None
+        raise ReadError(
+            _("malformed JSON: {reason}", reason=library_words(exc.msg)), Location(file, exc.lineno, exc.colno)
+        ) from None
     except RecursionError:
         raise ReadError(_too_deep(), Location(file)) from None
     except _Constant as exc:
         raise ReadError(
-            f"{exc.name} is not a number evalengine accepts", Location(file, *_constant_at(text, exc.name))
+            _("{name} is not a number evalengine accepts", name=exc.name), Location(file, *_constant_at(text, exc.name))
         ) from None
     _check_json(text, data, file)
     return Document(data, file)
@@ -295,7 +397,7 @@ def _constant_at(text: str, name: str) -> tuple[int | None, int | None]:
 
 
 def _too_deep() -> str:
-    return f"the file nests mappings and lists deeper than {MAX_DEPTH} levels, the most evalengine reads"
+    return _("the file nests mappings and lists deeper than {depth} levels, the most evalengine reads", depth=MAX_DEPTH)
 
 
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # the unrolled loop: one step per run of plain text
@@ -347,9 +449,9 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document, seen: set[int]) -> Any
         # into billions of values (the YAML bomb), and every value has the one position an error can name
         line, column = doc.marks.get(path) or doc.marks.get(path[:-1]) or (None, None)
         raise ReadError(
-            "YAML aliases (*name) are not supported; write the value out",
+            _("YAML aliases (*name) are not supported; write the value out"),
             Location(doc.file, line, column, path or None),
-            hint="anchors and aliases repeat a value by reference; evalengine reads each value where it is written",
+            hint=_("anchors and aliases repeat a value by reference; evalengine reads each value where it is written"),
         )
     seen.add(id(node))
     doc.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -357,22 +459,22 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document, seen: set[int]) -> Any
         raise ReadError(_too_deep(), doc.where(path))
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
         raise InputError(
-            f"unsupported YAML tag {node.tag}; tags are never executed, write plain values", doc.where(path)
+            _("unsupported YAML tag {tag}; tags are never executed, write plain values", tag=node.tag), doc.where(path)
         )
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError("a key must be plain text", doc.where(path))
+                raise InputError(_("a key must be plain text"), doc.where(path))
             key = str(key_node.value)
             if key == "<<":
-                raise InputError("YAML merge keys (<<) are not supported; write the keys out", doc.where(path))
+                raise InputError(_("YAML merge keys (<<) are not supported; write the keys out"), doc.where(path))
             line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in out:
                 raise InputError(
-                    f"duplicate key {key!r}",
+                    _("duplicate key {key!r}", key=key),
                     Location(doc.file, line, column, keypath_text(path + (key,))),
-                    hint="each key may appear once in a mapping",
+                    hint=_("each key may appear once in a mapping"),
                 )
             if _CONTROL.search(key):
                 refuse_control(key, Location(doc.file, line, column, (*path, key)), "a key")
@@ -390,7 +492,7 @@ def _build(node: yaml.Node, path: KeyPath, doc: Document, seen: set[int]) -> Any
         return _BOOL[node.value.lower()]
     if tag not in ("str", "int", "float", "timestamp"):
         raise InputError(
-            f"unsupported YAML tag {node.tag}; tags are never executed, write plain values", doc.where(path)
+            _("unsupported YAML tag {tag}; tags are never executed, write plain values", tag=node.tag), doc.where(path)
         )
     if _CONTROL.search(node.value):  # located only when found: where() is not free for every scalar
         refuse_control(node.value, doc.where(path))

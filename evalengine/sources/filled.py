@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location, ReadError
+from evalengine.i18n import _
 from evalengine.limits import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED, MIB
-from evalengine.sources.documents import Document, control_character, open_regular
+from evalengine.sources.documents import CONTROL_HINT, Document, control_character, open_regular
 from evalengine.sources.mapped import Grid, Row, Table, choose_mapping, read_tables
 from evalengine.sources.mapping import PROJECT_FIELDS, Mapping, builtin_mappings, load_mapping
 from evalengine.text import nfkc
@@ -43,9 +44,14 @@ def need_actuals(mapping: Mapping, where: Location) -> None:
     """A mapping that lays out targets only has no place for the year's results."""
     if "actual" not in mapping.columns:
         raise InputError(
-            f"the mapping {mapping.name} has no 实际完成值 column (actual): it lays out target tables only",
+            _(
+                "the mapping {name} has no 实际完成值 column (actual): it lays out target tables only",
+                name=mapping.name,
+            ),
             where,
-            hint="give a mapping with an actual: column, such as mof-2020 or split-target (evalengine mappings list)",
+            hint=_(
+                "give a mapping with an actual: column, such as mof-2020 or split-target (evalengine mappings list)"
+            ),
         )
 
 
@@ -75,9 +81,13 @@ def actuals_document(
     if not found_table:
         names = ", ".join(mapping.written.get(f, f) for f in ("name", "actual") if f in mapping.written)
         raise InputError(
-            f"no table in the layout of the mapping {mapping.name} (no header row naming {names})",
+            _(
+                "no table in the layout of the mapping {name} (no header row naming {names})",
+                name=mapping.name,
+                names=names,
+            ),
             Location(file),
-            hint="give the mapping of the form's layout with --mapping (evalengine mappings list)",
+            hint=_("give the mapping of the form's layout with --mapping (evalengine mappings list)"),
         )
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
@@ -129,9 +139,9 @@ def _project(
     else:
         errors.append(
             InputError(
-                "a table without 项目编码 or 项目名称: its project cannot be told",
+                _("a table without 项目编码 or 项目名称: its project cannot be told"),
                 Location(file, cell=table.where),
-                hint="fill in the 项目编码 (or 项目名称) of the table as the targets file writes it",
+                hint=_("fill in the 项目编码 (or 项目名称) of the table as the targets file writes it"),
             )
         )
         return
@@ -157,7 +167,7 @@ def _project(
         if key in seen:
             errors.append(
                 InputError(
-                    f"indicator {name!r} is given twice in this table; first at {seen[key]}",
+                    _("indicator {name!r} is given twice in this table; first at {first}", name=name, first=seen[key]),
                     Location(file, path=at, cell=cell),
                 )
             )
@@ -210,15 +220,19 @@ def read_workbook_actuals(path: Path, mapping: str | None = None) -> Document:
     if chosen is None:
         if SETTINGS in wb.sheetnames or _own_layout(wb, sheets, path):
             return read_xlsx_actuals(path, wb=wb)
-        _, grids_of = workbook_grids(path, wb=wb)
-        chosen, _ = best_mapping(grids_of(sheets))
+        _names, grids_of = workbook_grids(path, wb=wb)
+        chosen, _found = best_mapping(grids_of(sheets))
         if chosen is None:
             raise InputError(
-                "neither evalengine's form (A1 reads 项目编码, a 设置 sheet) nor the layout of a built-in mapping "
-                "with a 实际完成值 column",
+                _(
+                    "neither evalengine's form (A1 reads 项目编码, a 设置 sheet) nor the layout of a built-in mapping "
+                    "with a 实际完成值 column"
+                ),
                 Location(str(path)),
-                hint="give the layout with --mapping (evalengine mappings list), or write a form with "
-                "evalengine init targets.yaml -o form.xlsx",
+                hint=_(
+                    "give the layout with --mapping (evalengine mappings list), or write a form with "
+                    "evalengine init targets.yaml -o form.xlsx"
+                ),
             )
     from fnmatch import fnmatchcase
 
@@ -227,9 +241,11 @@ def read_workbook_actuals(path: Path, mapping: str | None = None) -> Document:
         for s in sheets
         if any(fnmatchcase(s, p) for p in chosen.sheets) and not any(fnmatchcase(s, p) for p in chosen.skip_sheets)
     ]
-    _, grids_of = workbook_grids(path, wb=wb)
+    _names, grids_of = workbook_grids(path, wb=wb)
     doc = actuals_document(grids_of(read), chosen, str(path), settings, settings_cells)
-    doc.notes.append(f"{path.name}: read with the mapping {chosen.name} ({chosen.title})")
+    doc.notes.append(
+        _("{file}: read with the mapping {mapping} ({title})", file=path.name, mapping=chosen.name, title=chosen.title)
+    )
     return doc
 
 
@@ -246,15 +262,17 @@ def read_docx_actuals(path: Path, mapping: str | None = None) -> Document:
     grids = docx_grids(path)
     chosen = _mapping(mapping, Path.cwd(), Location(str(path)))
     if chosen is None:
-        chosen, _ = best_mapping(grids)
+        chosen, _found = best_mapping(grids)
         if chosen is None:
             raise InputError(
-                "no table in the layout of a built-in mapping with a 实际完成值 column (such as mof-2020)",
+                _("no table in the layout of a built-in mapping with a 实际完成值 column (such as mof-2020)"),
                 Location(str(path)),
-                hint="give the table's layout with --mapping (evalengine mappings list)",
+                hint=_("give the table's layout with --mapping (evalengine mappings list)"),
             )
     doc = actuals_document(grids, chosen, str(path))
-    doc.notes.append(f"{path.name}: read with the mapping {chosen.name} ({chosen.title})")
+    doc.notes.append(
+        _("{file}: read with the mapping {mapping} ({title})", file=path.name, mapping=chosen.name, title=chosen.title)
+    )
     return doc
 
 
@@ -276,24 +294,36 @@ def docx_tables(path: Path) -> tuple[list[Grid], list[str]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
     except zipfile.BadZipFile:
-        raise ReadError(f"cannot read {path} as a Word document (.docx)", Location(str(path))) from None
+        raise ReadError(_("cannot read {path} as a Word document (.docx)", path=path), Location(str(path))) from None
     if unpacked > MAX_WORKBOOK_UNPACKED:
         raise ReadError(
-            f"the document unpacks to {unpacked / MIB:.0f} MiB; evalengine reads at most "
-            f"{MAX_WORKBOOK_UNPACKED // MIB} MiB",
+            _(
+                "the document unpacks to {size} MiB; evalengine reads at most {limit} MiB",
+                size=f"{unpacked / MIB:.0f}",
+                limit=MAX_WORKBOOK_UNPACKED // MIB,
+            ),
             Location(str(path)),
         )
     try:
         document = open_docx(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a file that is not a Word document
-        raise ReadError(f"cannot read {path} as a Word document (.docx): {exc}", Location(str(path))) from None
+        raise ReadError(
+            _("cannot read {path} as a Word document (.docx): {reason}", path=path, reason=exc), Location(str(path))
+        ) from None
     grids: list[Grid] = []
     for n, table in enumerate(document.tables, start=1):
         rows: list[list[str | None]] = []
         if len(table.rows) > MAX_SHEET_ROWS or len(table.columns) > MAX_SHEET_COLUMNS:
             raise InputError(
-                f"table {n} has {len(table.rows):,} rows and {len(table.columns)} columns; evalengine reads "
-                f"at most {MAX_SHEET_ROWS:,} rows of {MAX_SHEET_COLUMNS} columns",
+                _(
+                    "table {n} has {rows} rows and {columns} columns; evalengine reads at most {max_rows} rows "
+                    "of {max_columns} columns",
+                    n=n,
+                    rows=f"{len(table.rows):,}",
+                    columns=len(table.columns),
+                    max_rows=f"{MAX_SHEET_ROWS:,}",
+                    max_columns=MAX_SHEET_COLUMNS,
+                ),
                 Location(str(path), cell=f"table {n}"),
             )
         for r, row in enumerate(table.rows):
@@ -302,9 +332,9 @@ def docx_tables(path: Path) -> tuple[list[Grid], list[str]]:
                 text = cell.text.strip()
                 if (bad := control_character(text)) is not None:
                     raise InputError(
-                        f"the cell holds the control character {bad}",
+                        _("the cell holds the control character {bad}", bad=bad),
                         Location(str(path), cell=_docx_cell(n)(r, c)),
-                        hint="control characters are never part of a name, target or explanation: delete it",
+                        hint=_(CONTROL_HINT),
                     )
                 texts.append(text or None)
             rows.append(texts)

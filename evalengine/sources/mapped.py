@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from evalengine.i18n import _
 from evalengine.sources.mapping import Label, Mapping, norm
 
 
@@ -178,7 +179,7 @@ def read_tables(grid: Grid, mapping: Mapping) -> list[Table]:
             r += mapping.header_rows
             continue
         if texts[0] in mapping.stop:
-            table.notes.append(f"[{grid.cell_name(r, 0)}]: {texts[0]} ends the indicator table")
+            table.notes.append(_("[{cell}]: {text} ends the indicator table", cell=grid.cell_name(r, 0), text=texts[0]))
             table.total = Row(
                 {f: _value(row[c] if c < len(row) else None, mapping) for f, c in columns.items()},
                 {f: grid.cell_name(r, c) for f, c in columns.items()},
@@ -199,7 +200,7 @@ def read_tables(grid: Grid, mapping: Mapping) -> list[Table]:
                     last.values[f] = join_lines(f"{last.values.get(f, '')}\n{text}")
             last.texts += [t.strip() for t in row if t and t.strip()]
             table.notes.append(
-                f"[{grid.cell_name(r, 0)}]: a row broken by the page goes on here; joined to the row above"
+                _("[{cell}]: a row broken by the page goes on here; joined to the row above", cell=grid.cell_name(r, 0))
             )
             r += 1
             continue

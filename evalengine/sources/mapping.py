@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location
+from evalengine.i18n import N_, _
 from evalengine.resources import data_dir
 from evalengine.sources.documents import Document, load_yaml
 from evalengine.text import did_you_mean, nfkc, unknown_key
@@ -72,7 +73,7 @@ PLACEHOLDERS = ("—", "——", "-", "－", "/", "*", "\\", "无", "N/A", "n/a"
 # Every key of a mapping file: (kind, default, meaning). Validation walks this table, and the
 # reference in docs/mapping-keys.md is written from it.
 KEYS: dict[str, tuple[str, Any, str]] = {
-    "title": ("text", None, "What the layout is, as `mappings list` shows it (required)."),
+    "title": ("text", None, N_("What the layout is, as `mappings list` shows it (required).")),
     "source": ("text", "", "Where the layout comes from: the notice, the province, the system that exports it."),
     "sheets": (
         "patterns",
@@ -83,12 +84,12 @@ KEYS: dict[str, tuple[str, Any, str]] = {
     "header": (
         "header",
         None,
-        "`anchor:` the texts any one of which marks the header row; `rows:` how many rows the header takes (1-3).",
+        N_("`anchor:` the texts any one of which marks the header row; `rows:` how many rows the header takes (1-3)."),
     ),
     "columns": (
         "columns",
         None,
-        "Field: the header texts naming its column (aliases, the first is written by `init`).",
+        N_("Field: the header texts naming its column (aliases, the first is written by `init`)."),
     ),
     "labels": ("labels", {}, "Project field: the labels of the cell above the table holding it (see README)."),
     "placeholders": ("words", list(PLACEHOLDERS), "Cell texts that mean empty."),
@@ -166,9 +167,9 @@ def resolve_mapping(name: str, base: Path | None = None) -> Path:
     if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
         return path
     raise InputError(
-        f"no mapping {name!r}{did_you_mean(name, builtin_mappings())}",
+        _("no mapping {name!r}{suggestion}", name=name, suggestion=did_you_mean(name, builtin_mappings())),
         Location(name),
-        hint=f"a built-in mapping ({', '.join(builtin_mappings())}) or the path of a .yaml mapping file",
+        hint=_("a built-in mapping ({names}) or the path of a .yaml mapping file", names=", ".join(builtin_mappings())),
     )
 
 
@@ -197,17 +198,17 @@ class _Errors:
             return (value,)
         if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
             return tuple(value)
-        self.add(path, f"expected {what}: a text or a list of texts, found {_show(value)}")
+        self.add(path, _("expected {what}: a text or a list of texts, found {found}", what=what, found=_show(value)))
         return None
 
 
 def _show(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list" if value else "an empty list"
+        return _("a list") if value else _("an empty list")
     return repr(value)
 
 
@@ -216,36 +217,44 @@ def validate(doc: Document, name: str) -> Mapping:
     e = _Errors(doc)
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError("a mapping file is a YAML mapping (title:, header:, columns: …)", Location(doc.file, 1))
+        raise InputError(_("a mapping file is a YAML mapping (title:, header:, columns: …)"), Location(doc.file, 1))
     for key in data:
         if key not in KEYS:
             e.add((key,), *unknown_key(key, KEYS))
-    for key, (_, default, _) in KEYS.items():
+    for key, (_kind, default, meaning) in KEYS.items():
         if default is None and data.get(key) is None:
-            e.add((key,) if key in data else (), f"{key}: required", KEYS[key][2])
+            e.add((key,) if key in data else (), _("{key}: required", key=key), _(meaning))
     title = data.get("title")
     if title is not None and not isinstance(title, str):
-        e.add(("title",), f"title: expected text, found {_show(title)}")
+        e.add(("title",), _("title: expected text, found {found}", found=_show(title)))
     source = data.get("source", "")
     if not isinstance(source, str):
-        e.add(("source",), f"source: expected text, found {_show(source)}")
+        e.add(("source",), _("source: expected text, found {found}", found=_show(source)))
         source = ""
     unit = data.get("unit", "万元")
     if unit not in ("万元", "元"):
-        e.add(("unit",), f"unit: expected 万元 or 元, found {_show(unit)}{did_you_mean(str(unit), ('万元', '元'))}")
-    sheets = e.texts(("sheets",), data.get("sheets", KEYS["sheets"][1]), "sheet name patterns") or ("*",)
-    skip = e.texts(("skip_sheets",), data.get("skip_sheets", KEYS["skip_sheets"][1]), "sheet name patterns") or ()
-    placeholders = e.texts(("placeholders",), data.get("placeholders", list(PLACEHOLDERS)), "placeholders") or ()
-    stop = e.texts(("stop",), data.get("stop", KEYS["stop"][1]), "texts") or ()
+        e.add(
+            ("unit",),
+            _(
+                "unit: expected 万元 or 元, found {found}{suggestion}",
+                found=_show(unit),
+                suggestion=did_you_mean(str(unit), ("万元", "元")),
+            ),
+        )
+    sheets = e.texts(("sheets",), data.get("sheets", KEYS["sheets"][1]), _("sheet name patterns")) or ("*",)
+    skip = e.texts(("skip_sheets",), data.get("skip_sheets", KEYS["skip_sheets"][1]), _("sheet name patterns")) or ()
+    placeholders = e.texts(("placeholders",), data.get("placeholders", list(PLACEHOLDERS)), _("placeholders")) or ()
+    stop = e.texts(("stop",), data.get("stop", KEYS["stop"][1]), _("texts")) or ()
     columns, written = _columns(e, data.get("columns"))
     labels = _labels(e, data.get("labels") or {}, written)
     fill: tuple[str, ...] = tuple(f for f in KEYS["fill_down"][1] if f in columns)  # the default: where mapped
     if "fill_down" in data:
-        fill = e.texts(("fill_down",), data["fill_down"], "fields") or ()
+        fill = e.texts(("fill_down",), data["fill_down"], _("fields")) or ()
     for n, f in enumerate(fill if "fill_down" in data else ()):
         if f not in columns:
             e.add(("fill_down", n) if isinstance(data.get("fill_down"), list) else ("fill_down",),
-                  f"fill_down: {f!r} is not one of this mapping's columns{did_you_mean(f, columns)}")  # fmt: skip
+                  _("fill_down: {field!r} is not one of this mapping's columns{suggestion}", field=f,
+                    suggestion=did_you_mean(f, columns)))  # fmt: skip
     anchors, rows = _header(e, data.get("header"), columns)
     if e.errors:
         raise e.errors[0] if len(e.errors) == 1 else ErrorGroup(e.errors)
@@ -274,31 +283,34 @@ def _columns(e: _Errors, value: Any) -> tuple[dict[str, tuple[str, ...]], dict[s
     if value is None:
         return columns, written
     if not isinstance(value, dict):
-        e.add(("columns",), f"columns: expected field: [header texts] lines, found {_show(value)}")
+        e.add(("columns",), _("columns: expected field: [header texts] lines, found {found}", found=_show(value)))
         return columns, written
     allowed = {**ROW_FIELDS, **PROJECT_FIELDS}
     for key, aliases in value.items():
         if key not in allowed:
             e.add(
                 ("columns", key),
-                f"unknown field {key!r}{did_you_mean(key, allowed)}",
-                f"the fields: {', '.join(allowed)}",
+                _("unknown field {key!r}{suggestion}", key=key, suggestion=did_you_mean(key, allowed)),
+                _("the fields: {fields}", fields=", ".join(allowed)),
             )
             continue
-        texts = e.texts(("columns", key), aliases, f"the header texts of {key}")
+        texts = e.texts(("columns", key), aliases, _("the header texts of {key}", key=key))
         if texts:
             columns[key] = tuple(norm(t) for t in texts)
             written[key] = texts[0]
     if value and not e.errors:
         if "name" not in columns:
-            e.add(("columns",), "columns: the name column (三级指标) is required")
+            e.add(("columns",), _("columns: the name column (三级指标) is required"))
         if "target" not in columns and "value" not in columns and "actual" not in columns:
-            e.add(("columns",), "columns: a target column (指标值), or the value of a split target, is required")
+            e.add(("columns",), _("columns: a target column (指标值), or the value of a split target, is required"))
     seen: dict[str, str] = {}
     for key, aliases in columns.items():
         for alias in aliases:
             if alias in seen:
-                e.add(("columns", key), f"header {alias!r} names both {seen[alias]} and {key}")
+                e.add(
+                    ("columns", key),
+                    _("header {alias!r} names both {first} and {key}", alias=alias, first=seen[alias], key=key),
+                )
             seen.setdefault(alias, key)
     return columns, written
 
@@ -306,13 +318,14 @@ def _columns(e: _Errors, value: Any) -> tuple[dict[str, tuple[str, ...]], dict[s
 def _labels(e: _Errors, value: Any, written: dict[str, str]) -> dict[str, Label]:
     labels: dict[str, Label] = {}
     if not isinstance(value, dict):
-        e.add(("labels",), f"labels: expected field: [label texts] lines, found {_show(value)}")
+        e.add(("labels",), _("labels: expected field: [label texts] lines, found {found}", found=_show(value)))
         return labels
     for key, spec in value.items():
         at: KeyPath = ("labels", key)
         if key not in PROJECT_FIELDS:
-            e.add(at, f"unknown project field {key!r}{did_you_mean(key, PROJECT_FIELDS)}",
-                  f"the project fields: {', '.join(PROJECT_FIELDS)}")  # fmt: skip
+            e.add(at, _("unknown project field {key!r}{suggestion}", key=key,
+                        suggestion=did_you_mean(key, PROJECT_FIELDS)),
+                  _("the project fields: {fields}", fields=", ".join(PROJECT_FIELDS)))  # fmt: skip
             continue
         if isinstance(spec, dict):
             allowed = ("row", "column") if "row" in spec or "column" in spec else ("labels", "value")
@@ -322,23 +335,24 @@ def _labels(e: _Errors, value: Any, written: dict[str, str]) -> dict[str, Label]
             if bad:
                 continue
             if allowed == ("row", "column"):
-                rows = e.texts((*at, "row"), spec.get("row"), "the row's labels")
-                cols = e.texts((*at, "column"), spec.get("column"), "the column's labels")
+                rows = e.texts((*at, "row"), spec.get("row"), _("the row's labels"))
+                cols = e.texts((*at, "column"), spec.get("column"), _("the column's labels"))
                 if rows and cols:
                     labels[key] = Label("grid", tuple(norm(t) for t in rows), tuple(norm(t) for t in cols))
                     written.setdefault(f"label:{key}", f"{rows[0]}|{cols[0]}")
                 continue
-            texts = e.texts((*at, "labels"), spec.get("labels"), "labels")
+            texts = e.texts((*at, "labels"), spec.get("labels"), _("labels"))
             kind = spec.get("value", "right")
             if kind not in LABEL_VALUES:
-                e.add((*at, "value"), f"value: expected one of {', '.join(LABEL_VALUES)}, found {_show(kind)}"
-                      f"{did_you_mean(str(kind), LABEL_VALUES)}")  # fmt: skip
+                e.add((*at, "value"), _("value: expected one of {choices}, found {found}{suggestion}",
+                      choices=", ".join(LABEL_VALUES), found=_show(kind),
+                      suggestion=did_you_mean(str(kind), LABEL_VALUES)))  # fmt: skip
                 continue
             if texts:
                 labels[key] = Label(kind, tuple(norm(t) for t in texts))
                 written.setdefault(f"label:{key}", texts[0])
             continue
-        texts = e.texts(at, spec, f"the labels of {key}")
+        texts = e.texts(at, spec, _("the labels of {key}", key=key))
         if texts:
             labels[key] = Label("right", tuple(norm(t) for t in texts))
             written.setdefault(f"label:{key}", texts[0])
@@ -349,20 +363,27 @@ def _header(e: _Errors, value: Any, columns: dict[str, tuple[str, ...]]) -> tupl
     if value is None:
         return (), 1
     if not isinstance(value, dict):
-        e.add(("header",), f"header: expected {{anchor: 一级指标, rows: 1}}, found {_show(value)}")
+        e.add(("header",), _("header: expected {{anchor: 一级指标, rows: 1}}, found {found}", found=_show(value)))
         return (), 1
     for k in value:
         if k not in HEADER_KEYS:
             e.add(("header", k), *unknown_key(k, HEADER_KEYS))
-    anchors = e.texts(("header", "anchor"), value.get("anchor"), "the anchor texts of the header row") or ()
+    anchors = e.texts(("header", "anchor"), value.get("anchor"), _("the anchor texts of the header row")) or ()
     known = {a for aliases in columns.values() for a in aliases}
     for n, anchor in enumerate(anchors):
         if norm(anchor) not in known:
             at: KeyPath = ("header", "anchor", n) if isinstance(value.get("anchor"), list) else ("header", "anchor")
-            e.add(at, f"anchor {anchor!r} is none of the columns' header texts{did_you_mean(norm(anchor), known)}")
+            e.add(
+                at,
+                _(
+                    "anchor {anchor!r} is none of the columns' header texts{suggestion}",
+                    anchor=anchor,
+                    suggestion=did_you_mean(norm(anchor), known),
+                ),
+            )
     rows = value.get("rows", "1")
     if str(rows) not in ("1", "2", "3"):
-        e.add(("header", "rows"), f"rows: expected 1, 2 or 3, found {_show(rows)}")
+        e.add(("header", "rows"), _("rows: expected 1, 2 or 3, found {found}", found=_show(rows)))
         rows = "1"
     return tuple(norm(a) for a in anchors), int(str(rows))
 
@@ -377,7 +398,7 @@ def reference() -> str:
         "| key | default | meaning |",
         "|---|---|---|",
     ]
-    for key, (_, default, doc) in KEYS.items():
+    for key, (_kind, default, doc) in KEYS.items():
         shown = "required" if default is None else f"`{default}`"
         out.append(f"| `{key}` | {shown} | {doc} |")
     out += ["", "## Indicator fields (`columns:`)", "", "| field | what it holds |", "|---|---|"]

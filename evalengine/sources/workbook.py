@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location, ReadError
+from evalengine.i18n import _
 from evalengine.limits import (
     MAX_ERRORS,
     MAX_SHEET_COLUMNS,
@@ -24,7 +25,7 @@ from evalengine.limits import (
     MIB,
 )
 from evalengine.numbers import plain, to_decimal
-from evalengine.sources.documents import Document, control_character, open_regular
+from evalengine.sources.documents import CONTROL_HINT, Document, control_character, open_regular
 from evalengine.sources.mapped import Grid
 
 SETTINGS = "设置"
@@ -64,14 +65,16 @@ def _open(path: Path) -> Workbook:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ReadError(
-            f"cannot read {path} as an Excel workbook: it is not an .xlsx file", Location(str(path))
+            _("cannot read {path} as an Excel workbook: it is not an .xlsx file", path=path), Location(str(path))
         ) from None
     with archive:
         _check_parts(path, archive)
     try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ReadError(f"cannot read {path} as an Excel workbook: {exc}", Location(str(path))) from None
+        raise ReadError(
+            _("cannot read {path} as an Excel workbook: {reason}", path=path, reason=exc), Location(str(path))
+        ) from None
 
 
 def is_form(path: Path) -> bool:
@@ -128,13 +131,20 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
     unpacked = sum(item.file_size for item in archive.infolist())
     if unpacked > MAX_WORKBOOK_UNPACKED:
         raise ReadError(
-            f"the workbook unpacks to {unpacked / MIB:.0f} MiB; evalengine reads at most "
-            f"{MAX_WORKBOOK_UNPACKED // MIB} MiB (a 自评表 takes well under 1 MiB)",
+            _(
+                "the workbook unpacks to {size} MiB; evalengine reads at most {limit} MiB "
+                "(a 自评表 takes well under 1 MiB)",
+                size=f"{unpacked / MIB:.0f}",
+                limit=MAX_WORKBOOK_UNPACKED // MIB,
+            ),
             Location(str(path)),
         )
     titles = _sheet_titles(archive)
     if len(titles) > MAX_SHEETS:
-        raise ReadError(f"{len(titles):,} sheets: evalengine reads at most {MAX_SHEETS:,}", Location(str(path)))
+        raise ReadError(
+            _("{n} sheets: evalengine reads at most {limit}", n=f"{len(titles):,}", limit=f"{MAX_SHEETS:,}"),
+            Location(str(path)),
+        )
     for name in archive.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
@@ -142,23 +152,37 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
         cells = len(_CELL.findall(body))
         if cells > MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:  # a bound on openpyxl's work, counted at C speed
             raise InputError(
-                f"the sheet holds {cells:,} cells; evalengine reads at most {MAX_SHEET_ROWS:,} rows of "
-                f"{MAX_SHEET_COLUMNS} columns ({MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:,} cells)",
+                _(
+                    "the sheet holds {cells} cells; evalengine reads at most {rows} rows of {columns} columns "
+                    "({limit} cells)",
+                    cells=f"{cells:,}",
+                    rows=f"{MAX_SHEET_ROWS:,}",
+                    columns=MAX_SHEET_COLUMNS,
+                    limit=f"{MAX_SHEET_ROWS * MAX_SHEET_COLUMNS:,}",
+                ),
                 Location(str(path), cell=titles.get(name, name)),
             )
         # openpyxl makes a cell object for every cell a merged range covers, before anything can stop it
         for ref in _MERGE.findall(body):
             text = ref.decode("ascii", "replace")
             try:
-                _, _, max_col, max_row = range_boundaries(text)
+                _col, _row, max_col, max_row = range_boundaries(text)
             except ValueError:
-                raise ReadError(f"a merged range {text!r} that is not a range", Location(str(path))) from None
+                raise ReadError(
+                    _("a merged range {text!r} that is not a range", text=text), Location(str(path))
+                ) from None
             if (max_row or 0) > MAX_SHEET_ROWS or (max_col or 0) > MAX_SHEET_COLUMNS:
                 raise InputError(
-                    f"the merged range {text} reaches beyond the {MAX_SHEET_ROWS:,} rows and "
-                    f"{MAX_SHEET_COLUMNS} columns (A to {get_column_letter(MAX_SHEET_COLUMNS)}) evalengine reads",
+                    _(
+                        "the merged range {text} reaches beyond the {rows} rows and {columns} columns "
+                        "(A to {last}) evalengine reads",
+                        text=text,
+                        rows=f"{MAX_SHEET_ROWS:,}",
+                        columns=MAX_SHEET_COLUMNS,
+                        last=get_column_letter(MAX_SHEET_COLUMNS),
+                    ),
                     Location(str(path), cell=f"{titles.get(name, name)}!{text}"),
-                    hint="unmerge it, or merge only the cells the table uses",
+                    hint=_("unmerge it, or merge only the cells the table uses"),
                 )
 
 
@@ -190,16 +214,20 @@ def used_cells(ws: Worksheet, path: Path) -> dict[tuple[int, int], Any]:
         where = Location(str(path), cell=f"{ws.title}!{get_column_letter(column)}{row}")
         if row > MAX_SHEET_ROWS or column > MAX_SHEET_COLUMNS:
             raise InputError(
-                f"a value beyond the {MAX_SHEET_ROWS:,} rows and {MAX_SHEET_COLUMNS} columns "
-                f"(A to {get_column_letter(MAX_SHEET_COLUMNS)}) evalengine reads from a sheet",
+                _(
+                    "a value beyond the {rows} rows and {columns} columns (A to {last}) evalengine reads from a sheet",
+                    rows=f"{MAX_SHEET_ROWS:,}",
+                    columns=MAX_SHEET_COLUMNS,
+                    last=get_column_letter(MAX_SHEET_COLUMNS),
+                ),
                 where,
-                hint="delete it, or move the table to the top left of the sheet",
+                hint=_("delete it, or move the table to the top left of the sheet"),
             )
         if isinstance(cell.value, str) and (bad := control_character(cell.value)) is not None:
             raise InputError(
-                f"the cell holds the control character {bad}",
+                _("the cell holds the control character {bad}", bad=bad),
                 where,
-                hint="control characters are never part of a name, target or explanation: delete it",
+                hint=_(CONTROL_HINT),
             )
         out[(row, column)] = cell.value
     return out
@@ -215,7 +243,7 @@ def read_xlsx_actuals(
     data: dict[str, Any] = {}
     if SETTINGS in wb.sheetnames:
         settings = used_cells(wb[SETTINGS], path)
-        for row in sorted({r for r, _ in settings}):
+        for row in sorted({r for r, _c in settings}):
             key, value = _text(settings.get((row, 1))), _text(settings.get((row, 2)))
             if key in ("targets", "rules", "year") and value:
                 data[key] = value
@@ -232,7 +260,7 @@ def read_xlsx_actuals(
         cells = used_cells(ws, path)
         if _text(cells.get((1, 1))) != "项目编码":
             raise InputError(
-                f"sheet {ws.title!r} is not a 自评表 sheet (A1 should read 项目编码)",
+                _("sheet {title!r} is not a 自评表 sheet (A1 should read 项目编码)", title=ws.title),
                 Location(str(path), cell=f"{ws.title}!A1"),
             )
         i = len(projects)
@@ -242,11 +270,11 @@ def read_xlsx_actuals(
         doc.cells[here] = f"{ws.title}!A1"
         execution: dict[str, Any] = {}
         single: list[tuple[int, int, tuple[str, ...], str]] = [
-            (2, 5, ("execution", "spent"), "spent (全年执行数)"),
-            (2, 7, ("execution", "explanation"), "explanation (执行情况说明)"),
+            (2, 5, ("execution", "spent"), _("spent (全年执行数)")),
+            (2, 7, ("execution", "explanation"), _("explanation (执行情况说明)")),
         ]
         if _text(cells.get((3, 1))) == "实际完成情况":
-            single.append((3, 2, ("summary",), "summary (实际完成情况)"))
+            single.append((3, 2, ("summary",), _("summary (实际完成情况)")))
         for r, column, keys, title in single:
             at = f"{ws.title}!{get_column_letter(column)}{r}"
             try:
@@ -260,7 +288,7 @@ def read_xlsx_actuals(
                 doc.cells[(*here, *keys)] = at
         project["execution"] = execution
         indicators: dict[str, Any] = {}
-        for r in sorted({r for r, _ in cells if r >= 5}):
+        for r in sorted({r for r, _c in cells if r >= 5}):
             name = _text(cells.get((r, 3)))
             if name is None:
                 continue
@@ -287,7 +315,10 @@ def read_xlsx_actuals(
         projects.append(project)
     if len(errors) > MAX_ERRORS:
         more = len(errors) - MAX_ERRORS
-        errors = [*errors[:MAX_ERRORS], InputError(f"and {more:,} more bad cells in {path}; fix these and run again")]
+        errors = [
+            *errors[:MAX_ERRORS],
+            InputError(_("and {more} more bad cells in {path}; fix these and run again", more=f"{more:,}", path=path)),
+        ]
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     data["projects"] = projects
@@ -301,11 +332,11 @@ def _checked(ws: Worksheet, cells: dict[tuple[int, int], Any], r: int, column: i
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise InputError(f"{what}: a TRUE/FALSE value; write the value itself (a number, a date or text)")
+        raise InputError(_("{what}: a TRUE/FALSE value; write the value itself (a number, a date or text)", what=what))
     if ws.cell(row=r, column=column).data_type == "e":  # a formula that failed: #N/A, #REF!, #DIV/0! …
         raise InputError(
-            f"{what}: the cell shows the Excel error {raw}",
-            hint="fix the formula, or type the value in (Paste Special → Values)",
+            _("{what}: the cell shows the Excel error {error}", what=what, error=raw),
+            hint=_("fix the formula, or type the value in (Paste Special → Values)"),
         )
     return _text(raw)
 
@@ -314,7 +345,7 @@ def _filled(ws: Worksheet, cells: dict[tuple[int, int], Any], r: int, column: in
     """One filled cell of indicator row `r` as text, read as the evaluator saw it; an InputError (to be
     located at the cell) for a value that is no text or number, or survey counts."""
     raw = cells.get((r, column))
-    text = _checked(ws, cells, r, column, f"{title} of {name}")
+    text = _checked(ws, cells, r, column, _("{title} of {name}", title=title, name=name))
     if column != 5 or text is None:
         return text
     if isinstance(raw, (int, float)) and "%" in (ws.cell(row=r, column=5).number_format or ""):
@@ -322,13 +353,21 @@ def _filled(ws: Worksheet, cells: dict[tuple[int, int], Any], r: int, column: in
         try:
             return f"{plain(to_decimal(repr(raw)) * 100)}%"
         except ValueError as exc:
-            raise InputError(f"{title} of {name}: {exc}") from None
+            raise InputError(_("{title} of {name}: {reason}", title=title, name=name, reason=exc)) from None
     if _SURVEY.search(text):
         raise InputError(
-            f"{title} of {name}: survey counts ({text}) cannot be given in the Excel form, which has no columns "
-            "for them",
-            hint="write the satisfaction rate (such as 92%), or give the counts as survey: {满意: 40, 不满意: 1} "
-            "in a YAML or JSON actuals file",
+            _(
+                "{title} of {name}: survey counts ({text}) cannot be given in the Excel form, which has no columns "
+                "for them",
+                title=title,
+                name=name,
+                text=text,
+            ),
+            hint=_(
+                "write the satisfaction rate (such as 92%), or give the counts as survey: {example} "
+                "in a YAML or JSON actuals file",
+                example="{满意: 40, 不满意: 1}",
+            ),
         )
     return text
 
@@ -336,8 +375,8 @@ def _filled(ws: Worksheet, cells: dict[tuple[int, int], Any], r: int, column: in
 def _merged_values(ws: Worksheet, cells: dict[tuple[int, int], Any]) -> dict[tuple[int, int], Any]:
     """Every cell of a merged range carries the value of its top-left cell, within the used range only."""
     out: dict[tuple[int, int], Any] = {}
-    last_row = max((r for r, _ in cells), default=0)
-    last_col = max((c for _, c in cells), default=0)
+    last_row = max((r for r, _c in cells), default=0)
+    last_col = max((c for _r, c in cells), default=0)
     for rng in ws.merged_cells.ranges:
         value = cells.get((rng.min_row, rng.min_col))
         for r in range(rng.min_row, min(rng.max_row, last_row) + 1):
@@ -375,8 +414,8 @@ def workbook_grids(path: Path, wb: Workbook | None = None) -> tuple[list[str], C
             # the extent of the cells that hold values, within the caps: never max_row × max_column, which
             # one stray value in XFD1048576 stretches to seventeen billion cells
             used = used_cells(ws, path)
-            last_row = max((r for r, _ in used), default=0)
-            last_col = max((c for _, c in used), default=0)
+            last_row = max((r for r, _c in used), default=0)
+            last_col = max((c for _r, c in used), default=0)
             merged: dict[tuple[int, int], str | None] = {}
             for rng in ws.merged_cells.ranges:
                 top = display(ws.cell(row=rng.min_row, column=rng.min_col))
