@@ -12,6 +12,7 @@ from typing import Any
 from evalengine.errors import InputError
 from evalengine.history.replay import Replayed
 from evalengine.history.store import Store, all_rows
+from evalengine.i18n import _
 from evalengine.numbers import ZERO, fixed, round_to
 from evalengine.text import did_you_mean
 
@@ -78,8 +79,12 @@ def project_years(store: Store, code: str) -> dict[str, Any]:
     found = store.across_years(code)
     if not found:
         raise InputError(
-            f"project {code!r} is in no recorded run{did_you_mean(code, store.codes())}",
-            hint="evalengine history list shows what is recorded",
+            _(
+                "project {code!r} is in no recorded run{suggestion}",
+                code=code,
+                suggestion=did_you_mean(code, store.codes()),
+            ),
+            hint=_("evalengine history list shows what is recorded"),
         )
     years = []
     previous: Decimal | None = None
