@@ -100,15 +100,17 @@ def replay_run(store: Store, run: Run) -> Replayed:
         # findings' messages are recorded in the language of the run that recorded them: a year recorded in
         # Chinese and replayed in English differs in words only, so the other languages are tried as well
         speaking = language()
-        try:
-            for lang in LANGUAGES:
-                if lang != speaking:
-                    set_language(lang)
-                    other = _differences(store, run, job, score_job(job))
-                    if len(other) < len(out.differences):
-                        out.differences = other
-        finally:
-            set_language(speaking)
+        for lang in LANGUAGES:
+            if lang == speaking:
+                continue
+            set_language(lang)
+            try:
+                said = score_job(job)  # the findings in `lang`; the differences are still told in `speaking`
+            finally:
+                set_language(speaking)
+            other = _differences(store, run, job, said)
+            if len(other) < len(out.differences):
+                out.differences = other
     return out
 
 
