@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location, ScoringError
+from evalengine.i18n import _
 from evalengine.inputs.actuals import Job, load_job
 from evalengine.language.parser import parse_actual
 from evalengine.language.predicates import Quantity, uses_baseline
@@ -135,7 +136,7 @@ def actuals_files(
         else:
             files.append((path, doc))
     if not files:
-        raise InputError("no actuals file given", hint="name an actuals file, or a directory holding them")
+        raise InputError(_("no actuals file given"), hint=_("name an actuals file, or a directory holding them"))
     return files, notes
 
 
@@ -181,7 +182,7 @@ class _Seen:
         """`check` for a file scored elsewhere (another process), from its `places`."""
         path = file.resolve()
         if path in self.files:
-            errors.append(InputError("this file is given twice in one run", Location(str(file))))
+            errors.append(InputError(_("this file is given twice in one run"), Location(str(file))))
             return
         self.files.add(path)
         for code, here, entry in found:
@@ -191,10 +192,12 @@ class _Seen:
                 continue
             errors.append(
                 InputError(
-                    f"project {code} is met twice in this run: here and at {first}",
+                    _("project {code} is met twice in this run: here and at {first}", code=code, first=first),
                     entry or Location(str(file)),
-                    hint="give each project's actuals once: keep other files (such as mid-year monitoring) "
-                    "in another folder",
+                    hint=_(
+                        "give each project's actuals once: keep other files (such as mid-year monitoring) "
+                        "in another folder"
+                    ),
                 )
             )
 
@@ -211,7 +214,11 @@ def places(job: Job) -> list[Place]:
         here = (
             str(entry)
             if entry
-            else f"{job.path} (not listed; from {job.targets.where.get(project.code) or job.targets.path})"
+            else _(
+                "{path} (not listed; from {source})",
+                path=job.path,
+                source=job.targets.where.get(project.code) or job.targets.path,
+            )
         )
         found.append((project.code, here, entry))
     return found
@@ -225,13 +232,14 @@ def _score_one(job: Job, project: Project) -> Scorecard:
     except ScoringError as exc:
         key = (code, nfkc(exc.indicator).strip() if exc.indicator else "")
         exc.location = job.where.get(key) or job.where.get((code, "")) or job.targets.where.get(code)
-        exc.message = f"project {code}: {exc.message}"
+        exc.message = _("project {code}: {message}", code=code, message=exc.message)
         raise
     if code in job.missing:
-        finding = Finding("error", "missing-project", None, f"实际完成情况文件中没有项目{code}，全部指标计0分")
+        message = _("the actuals give nothing for project {code}: every indicator scores 0", code=code)
+        finding = Finding("error", "missing-project", None, message)
         card = dataclasses.replace(card, findings=(finding, *card.findings))
     elif not job.summaries.get(code, "").strip():
-        message = "缺少年度总体目标的实际完成情况（summary:），自评表中该栏为空"
+        message = _("the year's overall goals have no actual results (summary:); that box of the form is left blank")
         card = dataclasses.replace(
             card, findings=(*card.findings, Finding("warning", "missing-summary", None, message))
         )
@@ -316,9 +324,9 @@ def monitor_files(
         if as_of.year != job.year:
             errors.append(
                 InputError(
-                    f"--as-of {as_of} is outside the budget year {job.year} of this file",
+                    _("--as-of {as_of} is outside the budget year {year} of this file", as_of=as_of, year=job.year),
                     Location(str(job.path)),
-                    hint=f"monitor {job.year} with a date in {job.year}",
+                    hint=_("monitor {year} with a date in {year}", year=job.year),
                 )
             )
         else:

@@ -337,7 +337,7 @@ def test_replay_of_an_unchanged_year_shows_no_difference(tmp_path: Path) -> None
     for year in ("2023", "2024"):
         result = run("history", "replay", year, "--history", db)
         assert result.exit_code == 0, result.output
-        assert "12个项目，与记录完全一致。" in result.stdout
+        assert "12 projects, exactly as recorded." in result.stdout
 
 
 def test_replay_reports_a_tampered_score(tmp_path: Path) -> None:

@@ -204,5 +204,5 @@ def test_the_readme_history_section_runs_as_written(tmp_path: Path, monkeypatch:
     assert "基线取自2023年记录：4次" in outputs[1].stdout and "| 上年总分 | 同比 |" in outputs[1].stdout
     assert "| 2023 |" in outputs[2].stdout and "| 2024 |" in outputs[2].stdout
     assert "-2.76" in outputs[3].stdout
-    assert "12个项目，与记录完全一致。" in outputs[4].stdout
+    assert "12 projects, exactly as recorded." in outputs[4].stdout
     assert (root / "history.csv").is_file()

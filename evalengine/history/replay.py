@@ -16,9 +16,11 @@ from typing import Any
 from evalengine.errors import ErrorGroup, EvalEngineError
 from evalengine.history.record import _project, engine_version, pack_content, sha256
 from evalengine.history.store import INDICATOR_COLUMNS, Run, Store
-from evalengine.inputs.actuals import load_job
+from evalengine.i18n import LANGUAGES, _, language, set_language
+from evalengine.inputs.actuals import Job, load_job
 from evalengine.packs.load import load_pack
 from evalengine.pipeline import Baseline, Prior, fill_baselines, score_job
+from evalengine.scoring.results import Scorecard
 
 PROJECT_FIELDS = ("name", "total", "grade", "budget", "spent", "rate", "execution_weight", "execution_score")
 
@@ -93,16 +95,38 @@ def replay_run(store: Store, run: Run) -> Replayed:
         except EvalEngineError as exc:
             out.error = exc.message
             return out
+    out.differences = _differences(store, run, job, cards)
+    if any(d.what.startswith("finding ") for d in out.differences):
+        # findings' messages are recorded in the language of the run that recorded them: a year recorded in
+        # Chinese and replayed in English differs in words only, so the other languages are tried as well
+        speaking = language()
+        for lang in LANGUAGES:
+            if lang == speaking:
+                continue
+            set_language(lang)
+            try:
+                said = score_job(job)  # the findings in `lang`; the differences are still told in `speaking`
+            finally:
+                set_language(speaking)
+            other = _differences(store, run, job, said)
+            if len(other) < len(out.differences):
+                out.differences = other
+    return out
+
+
+def _differences(store: Store, run: Run, job: Job, cards: list[Scorecard]) -> list[Difference]:
+    """The recorded run's projects against `cards`, field by field."""
+    out: list[Difference] = []
     now = {card.project.code: _project(card, job) for card in cards}
     for stored in store.projects(run.id):
         code = stored["code"]
         fresh = now.pop(code, None)
         if fresh is None:
-            out.differences.append(Difference(code, stored["name"], "project", "recorded", "not scored now"))
+            out.append(Difference(code, stored["name"], "project", _("recorded"), _("not scored now")))
             continue
-        out.differences += _compare(store, run.id, stored, fresh)
+        out += _compare(store, run.id, stored, fresh)
     for code, fresh in now.items():
-        out.differences.append(Difference(code, fresh["name"], "project", "not recorded", "scored now"))
+        out.append(Difference(code, fresh["name"], "project", _("not recorded"), _("scored now")))
     return out
 
 
@@ -115,8 +139,8 @@ def _compare(store: Store, run_id: int, stored: Any, fresh: dict[str, Any]) -> l
     for n in range(max(len(rows), len(fresh["indicators"]))):
         if n >= len(rows) or n >= len(fresh["indicators"]):
             label = (rows[n]["name"] if n < len(rows) else fresh["indicators"][n]["name"]) + ".indicator"
-            there = "recorded" if n < len(rows) else "not recorded"
-            out.append(Difference(code, name, label, there, "not scored now" if n < len(rows) else "scored now"))
+            there = _("recorded") if n < len(rows) else _("not recorded")
+            out.append(Difference(code, name, label, there, _("not scored now") if n < len(rows) else _("scored now")))
             continue
         row, now = rows[n], fresh["indicators"][n]
         for column in INDICATOR_COLUMNS:
@@ -127,10 +151,10 @@ def _compare(store: Store, run_id: int, stored: Any, fresh: dict[str, Any]) -> l
     ]
     for finding in recorded:
         if finding not in fresh["findings"]:
-            out.append(Difference(code, name, f"finding {finding[1]}", finding[3], "absent"))
+            out.append(Difference(code, name, f"finding {finding[1]}", finding[3], _("absent")))
     for finding in fresh["findings"]:
         if finding not in recorded:
-            out.append(Difference(code, name, f"finding {finding[1]}", "absent", finding[3]))
+            out.append(Difference(code, name, f"finding {finding[1]}", _("absent"), finding[3]))
     return out
 
 
@@ -143,5 +167,7 @@ def _pack_changed(run: Run) -> str | None:
     try:
         now = sha256(pack_content(dict(load_pack(run.pack_name).data)).encode("utf-8"))
     except (EvalEngineError, OSError):
-        return "it no longer loads under that name"
-    return None if now == run.pack_hash else f"its content now hashes to {now[:12]}, recorded {run.pack_hash[:12]}"
+        return _("it no longer loads under that name")
+    if now == run.pack_hash:
+        return None
+    return _("its content now hashes to {now}, recorded {recorded}", now=now[:12], recorded=run.pack_hash[:12])

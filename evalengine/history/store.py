@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evalengine.errors import InputError, Location
+from evalengine.i18n import _
 from evalengine.pipeline import Baseline, Prior
 
 DEFAULT_NAME = "evalengine-history.sqlite"
@@ -332,11 +333,13 @@ class Store:
         rows = self.conn.execute(
             "SELECT r.id, r.projects, (SELECT count(*) FROM projects p WHERE p.run_id = r.id) FROM runs r"
         )
-        problems += [f"run {i} holds {n} of its {want} projects" for i, want, n in rows if n != want]
+        problems += [
+            _("run {run} holds {n} of its {want} projects", run=i, n=n, want=want) for i, want, n in rows if n != want
+        ]
         currents = self.conn.execute(
             "SELECT department, year FROM runs GROUP BY department, year HAVING sum(current) != 1"
         ).fetchall()
-        problems += [f"{d} {y}: not exactly one current run" for d, y in currents]
+        problems += [_("{department} {year}: not exactly one current run", department=d, year=y) for d, y in currents]
         return problems
 
 
@@ -393,7 +396,9 @@ def _begin(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _failed(path: Path, error: sqlite3.Error) -> InputError:
-    return InputError(f"history file: {error}", Location(str(path)), hint="is another program holding it?")
+    return InputError(
+        _("history file: {error}", error=error), Location(str(path)), hint=_("is another program holding it?")
+    )
 
 
 HEADER = b"SQLite format 3\x00"
@@ -407,22 +412,22 @@ def open_store(path: Path, *, create: bool = False) -> Store:
     """
     where = Location(str(path))
     if path.is_dir():
-        raise InputError("the history file is a directory", where, hint="name a file: --history history.sqlite")
+        raise InputError(_("the history file is a directory"), where, hint=_("name a file: --history history.sqlite"))
     exists = path.is_file() and path.stat().st_size > 0
     if not exists and not create:
         raise InputError(
-            "no history file here",
+            _("no history file here"),
             where,
-            hint="record a year first (evalengine score actuals.yaml --record --history FILE), or name the file",
+            hint=_("record a year first (evalengine score actuals.yaml --record --history FILE), or name the file"),
         )
     if exists:
         with open(path, "rb") as handle:
             if handle.read(16) != HEADER:
-                raise InputError("not an evalengine history file: it is not an SQLite database", where)
+                raise InputError(_("not an evalengine history file: it is not an SQLite database"), where)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
-        raise InputError(f"cannot open the history file: {error}", where) from None
+        raise InputError(_("cannot open the history file: {error}", error=error), where) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         _migrate(conn, path, create)
@@ -441,7 +446,7 @@ def _version(conn: sqlite3.Connection, path: Path) -> tuple[int, int, int]:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise InputError(f"not an evalengine history file: {error}", Location(str(path))) from None
+        raise InputError(_("not an evalengine history file: {error}", error=error), Location(str(path))) from None
     return int(app), int(version), int(tables)
 
 
@@ -449,16 +454,20 @@ def _refuse(app: int, version: int, tables: int, path: Path) -> None:
     where = Location(str(path))
     if app != APPLICATION_ID and (tables or version):
         raise InputError(
-            "not an evalengine history file: an SQLite database of another program",
+            _("not an evalengine history file: an SQLite database of another program"),
             where,
-            hint="name another file with --history; this one is left as it is",
+            hint=_("name another file with --history; this one is left as it is"),
         )
     if version > SCHEMA_VERSION:
         raise InputError(
-            f"this history file has schema version {version}, written by a newer evalengine; "
-            f"this one reads up to version {SCHEMA_VERSION}",
+            _(
+                "this history file has schema version {version}, written by a newer evalengine; "
+                "this one reads up to version {supported}",
+                version=version,
+                supported=SCHEMA_VERSION,
+            ),
             where,
-            hint="upgrade evalengine to read it; the file is left as it is",
+            hint=_("upgrade evalengine to read it; the file is left as it is"),
         )
 
 
@@ -469,7 +478,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, create: bool) -> None:
     if version == SCHEMA_VERSION:
         return
     if version == 0 and not create and not tables:
-        raise InputError("the history file is empty: nothing has been recorded in it", Location(str(path)))
+        raise InputError(_("the history file is empty: nothing has been recorded in it"), Location(str(path)))
     _begin(conn, path)
     try:
         app, version, tables = _version(conn, path)  # again, under the write lock

@@ -12,6 +12,7 @@ from typing import Any
 from evalengine.errors import InputError
 from evalengine.history.replay import Replayed
 from evalengine.history.store import Store, all_rows
+from evalengine.i18n import _, ngettext
 from evalengine.numbers import ZERO, fixed, round_to
 from evalengine.text import did_you_mean
 
@@ -60,7 +61,7 @@ def listing_md(view: dict[str, Any]) -> str:
             r["year"],
             r["projects"],
             r["average"],
-            f"{r['run']}{'' if r['current'] else '（已被取代）'}" + (f"，共{r['runs']}次" if r["runs"] > 1 else ""),
+            _run_cell(r),
             f"{r['rules']}（{r['rules_hash'][:12]}）",
             r["engine"],
             r["recorded_at"],
@@ -68,9 +69,18 @@ def listing_md(view: dict[str, Any]) -> str:
         for r in view["runs"]
     ]
     if not rows:
-        return f"# 历史记录：{view['history']}\n\n无记录。\n"
+        return f"# 历史记录：{view['history']}\n\n" + _("Nothing recorded.") + "\n"
     head = ["部门", "年度", "项目数", "按预算加权平均分", "记录", "评分规则", "引擎版本", "记录时间"]
     return f"# 历史记录：{view['history']}\n\n" + _table(head, rows)
+
+
+def _run_cell(r: dict[str, Any]) -> str:
+    """The run's number, whether a later recording superseded it, and how many runs its year has."""
+    if r["runs"] > 1:
+        if r["current"]:
+            return _("{run}, of {n} runs", run=r["run"], n=r["runs"])
+        return _("{run} (superseded), of {n} runs", run=r["run"], n=r["runs"])
+    return str(r["run"]) if r["current"] else _("{run} (superseded)", run=r["run"])
 
 
 def project_years(store: Store, code: str) -> dict[str, Any]:
@@ -78,8 +88,12 @@ def project_years(store: Store, code: str) -> dict[str, Any]:
     found = store.across_years(code)
     if not found:
         raise InputError(
-            f"project {code!r} is in no recorded run{did_you_mean(code, store.codes())}",
-            hint="evalengine history list shows what is recorded",
+            _(
+                "project {code!r} is in no recorded run{suggestion}",
+                code=code,
+                suggestion=did_you_mean(code, store.codes()),
+            ),
+            hint=_("evalengine history list shows what is recorded"),
         )
     years = []
     previous: Decimal | None = None
@@ -167,21 +181,29 @@ def replay_md(view: dict[str, Any]) -> str:
     """`replay_view` as Markdown: per run, no difference or a table of them."""
     out = f"# 重算 {view['year']}年\n"
     if not view["runs"]:
-        return out + "\n该年度无记录。\n"
+        return out + "\n" + _("Nothing recorded for that year.") + "\n"
     for r in view["runs"]:
         out += (
-            f"\n## {r['department'] or '（未填部门）'}（记录 {r['run']}，{r['recorded_at']}）\n\n"
-            f"评分规则：{r['rules']}（{r['rules_hash'][:12]}，按记录时的内容重算）　"
-            f"引擎：记录时 {r['engine_recorded']}，现在 {r['engine_now']}\n"
+            f"\n## {r['department'] or _('(no department)')}（记录 {r['run']}，{r['recorded_at']}）\n\n"
+            + _(
+                "Rules: {rules} ({hash}, replayed as recorded); engine: {recorded} when recorded, {now} now",
+                rules=r["rules"],
+                hash=r["rules_hash"][:12],
+                recorded=r["engine_recorded"],
+                now=r["engine_now"],
+            )
+            + "\n"
         )
         if r["rules_changed"]:
-            out += f"\n同名规则现已改变：{r['rules_changed']}\n"
+            out += "\n" + _("The rules of that name have changed since: {change}", change=r["rules_changed"]) + "\n"
         if r["error"]:
-            out += f"\n无法重算：{r['error']}\n"
+            out += "\n" + _("Cannot replay: {error}", error=r["error"]) + "\n"
         elif not r["differences"]:
-            out += f"\n{r['projects']}个项目，与记录完全一致。\n"
+            n = r["projects"]
+            out += "\n" + ngettext("{n} project, exactly as recorded.", "{n} projects, exactly as recorded.", n) + "\n"
         else:
-            out += f"\n{len(r['differences'])}处与记录不同：\n\n"
+            n = len(r["differences"])
+            out += "\n" + ngettext("{n} difference from the record:", "{n} differences from the record:", n) + "\n\n"
             out += _table(
                 ["项目编码", "项目名称", "字段", "记录值", "重算值"],
                 [[d["code"], d["project"], d["what"], d["stored"], d["now"]] for d in r["differences"]],

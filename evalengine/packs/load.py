@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from evalengine.errors import InputError, KeyPath, Location, ReadError
+from evalengine.i18n import _
 from evalengine.limits import MAX_EXTENDS, MAX_PACK_BYTES
 from evalengine.packs.model import Pack
 from evalengine.packs.validate import _Validator
@@ -33,8 +34,12 @@ def resolve(ref: str, base: Path | None = None) -> Path:
         path = base / path
     if path.suffix.lower() not in (".yaml", ".yml") and not path.exists():
         raise InputError(
-            f"no built-in pack or file named {ref!r}",
-            hint=f"built-in packs: {', '.join(builtin_packs())}{did_you_mean(ref, builtin_packs())}",
+            _("no built-in pack or file named {ref!r}", ref=ref),
+            hint=_(
+                "built-in packs: {packs}{suggestion}",
+                packs=", ".join(builtin_packs()),
+                suggestion=did_you_mean(ref, builtin_packs()),
+            ),
         )
     return path
 
@@ -44,26 +49,29 @@ def _chain(path: Path, seen: tuple[Path, ...] = ()) -> list[Document]:
     real = path.resolve()
     if real in seen:
         cycle = " -> ".join(p.name for p in (*seen, real))
-        raise InputError(f"extends: forms a cycle: {cycle}", Location(str(path)), hint="remove one of the extends:")
+        raise InputError(
+            _("extends: forms a cycle: {cycle}", cycle=cycle), Location(str(path)), hint=_("remove one of the extends:")
+        )
     if len(seen) >= MAX_EXTENDS:
         raise ReadError(
-            f"extends: the chain is longer than {MAX_EXTENDS} packs, the most evalengine follows", Location(str(path))
+            _("extends: the chain is longer than {n} packs, the most evalengine follows", n=MAX_EXTENDS),
+            Location(str(path)),
         )
     doc = load_yaml(path, limit=MAX_PACK_BYTES)
     if not isinstance(doc.data, dict):
-        raise InputError("a rule pack must be a mapping of keys (title:, weights: …)", doc.where(()))
+        raise InputError(_("a rule pack must be a mapping of keys (title:, weights: …)"), doc.where(()))
     parent = doc.data.get("extends")
     if parent is None:
         return [doc]
     if not isinstance(parent, str):
-        raise InputError("extends: takes one pack name or path", doc.where(("extends",)))
+        raise InputError(_("extends: takes one pack name or path"), doc.where(("extends",)))
     try:
         parent_path = resolve(parent, path.parent)
         if not parent_path.is_file():  # missing, a folder or a device: said at the extends: line
             open_regular(parent_path, MAX_PACK_BYTES)
     except InputError as exc:
         exc.location = doc.where(("extends",))
-        exc.message = f"extends: {exc.message}"
+        exc.message = _("extends: {message}", message=exc.message)
         raise
     return [*_chain(parent_path, (*seen, real)), doc]
 

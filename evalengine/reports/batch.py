@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError
+from evalengine.i18n import _
 from evalengine.inputs.actuals import load_job
 from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, score_job
 from evalengine.reports import encode
@@ -211,7 +212,7 @@ class Run:
         if self.errors:
             raise self.errors[0] if len(self.errors) == 1 else ErrorGroup(self.errors)
         if not self.heads:
-            raise InputError("no actuals file given", hint="name an actuals file, or a directory holding them")
+            raise InputError(_("no actuals file given"), hint=_("name an actuals file, or a directory holding them"))
 
     def report(self, projects: list[Any]) -> dict[str, Any]:
         return assemble(self.heads, projects, self.summary)

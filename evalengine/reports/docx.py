@@ -31,6 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from evalengine.audit.model import REASONS
 from evalengine.errors import InputError, Location, ReadError
+from evalengine.i18n import _
 from evalengine.reports.audit import MODE_ZH
 from evalengine.reports.audit import VERDICT_ZH as AUDIT_VERDICT_ZH
 from evalengine.reports.review import REVIEW_SEVERITY_ZH, VERDICT_ZH
@@ -164,14 +165,25 @@ def _template_error(exc: Exception, path: Path, template: _Template) -> InputErr
         line = _unclosed(template) or line
     paragraph = _paragraph(template, line)
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
-    where = f" in the paragraph “{paragraph}”" if paragraph else ""
     part = getattr(template, "part_name", "word/document.xml")
     part_note = "" if part == "word/document.xml" else f" ({part})"
+    if paragraph:
+        said = _(
+            "the Word template does not render{part}: {message} in the paragraph “{paragraph}”",
+            part=part_note,
+            message=message,
+            paragraph=paragraph,
+        )
+    else:
+        said = _("the Word template does not render{part}: {message}", part=part_note, message=message)
     return InputError(
-        f"the Word template does not render{part_note}: {message}{where}",
+        said,
         Location(str(path)),
-        hint="tags are Jinja2 as docxtpl reads them: {{ p.name }}, {%p for p in report.projects %}, "
-        "{%tr for i in p.indicators %}; the variables are those of the JSON report (README: Word output)",
+        hint=_(
+            "tags are Jinja2 as docxtpl reads them: {tags}; the variables are those of the JSON report"
+            " (README: Word output)",
+            tags="{{ p.name }}, {%p for p in report.projects %}, {%tr for i in p.indicators %}",
+        ),
     )
 
 
@@ -180,14 +192,16 @@ def docx_bytes(view: dict[str, Any], kind: str = "report", template: Path | None
     path = template if template is not None else templates_dir() / f"{kind}.docx"
     if not path.is_file():
         raise ReadError(
-            "template file not found" if not path.exists() else "the template is not a file", Location(str(path))
+            _("template file not found") if not path.exists() else _("the template is not a file"), Location(str(path))
         )
     try:
         doc = _Template(str(path))
         doc.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError(
-            f"not a Word document (.docx): {exc}", Location(str(path)), hint="save the template from Word as .docx"
+            _("not a Word document (.docx): {error}", error=exc),
+            Location(str(path)),
+            hint=_("save the template from Word as .docx"),
         ) from None
     try:
         doc.render(_context(view, kind), _environment(), autoescape=True)

@@ -12,6 +12,7 @@ import functools
 from decimal import Decimal
 
 from evalengine.errors import ScoringError
+from evalengine.i18n import N_, _
 from evalengine.model import Execution, Finding, Observation, Project, ProjectActuals
 from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
 from evalengine.packs.model import Pack
@@ -93,11 +94,23 @@ class Scorer:
             parts = "+".join(plain(w) for w in (allocation.execution, *(w for _, w in allocation.blocks)))
             if pack.weights.not_100 == "refuse":
                 raise ScoringError(
-                    f"project {project.code}: the table's weights sum to {plain(declared)} ({parts}), not 100",
-                    hint="correct the table's 分值, or use a pack with weights: {not_100: rescale}",
+                    _(
+                        "project {code}: the table's weights sum to {total} ({parts}), not 100",
+                        code=project.code,
+                        total=plain(declared),
+                        parts=parts,
+                    ),
+                    hint=_(
+                        "correct the table's 分值, or use a pack with weights: {setting}", setting="{not_100: rescale}"
+                    ),
                 )
-            how = "总分按100分折算" if pack.weights.not_100 == "rescale" else "总分按各项得分合计，不超过100分"
-            message = f"各项分值合计{plain(declared)}分（{parts}），不是100分；{how}"
+            if pack.weights.not_100 == "rescale":
+                how = N_("the table's weights sum to {total} ({parts}), not 100; the total is rescaled to 100")
+            else:
+                how = N_(
+                    "the table's weights sum to {total} ({parts}), not 100; the total is the scores' sum, at most 100"
+                )
+            message = _(how, total=plain(declared), parts=parts)
             findings.append(Finding("error", "weights-not-100", None, message))
             if pack.weights.not_100 == "sum":
                 goal = declared
@@ -116,7 +129,8 @@ class Scorer:
                 notes.append(
                     f"预算执行率{self.f(self.r(execution.rate * HUNDRED))}%在{band}区间，总分封顶{plain(cap)}分"
                 )
-                findings.append(Finding("warning", "total-capped", None, f"总分由{self.f(total)}封顶为{plain(cap)}"))
+                capped = _("the total {total} is capped at {cap}", total=self.f(total), cap=plain(cap))
+                findings.append(Finding("warning", "total-capped", None, capped))
                 total = self.r_total(cap)
                 break
         grade = next((name for name, band in pack.grades if total in band), pack.grades[-1][0])
@@ -138,22 +152,39 @@ class Scorer:
             "adjusted_budget": execution.adjusted_budget,
         }[pack.execution.denominator]
         if budget is not None and budget <= 0:  # 年初预算数 0: a project funded during the year
-            message = f"{_DENOMINATORS[pack.execution.denominator]}为{plain(budget)}，执行率按全年预算数计算"
+            message = _(
+                "{denominator} is {budget}: the rate is taken against 全年预算数",
+                denominator=_DENOMINATORS[pack.execution.denominator],
+                budget=plain(budget),
+            )
             findings.append(Finding("warning", "execution-denominator", "预算执行率", message))
             budget = execution.budget
         budget = project.budget if budget is None else budget
         weight = pack.weights.execution if weight is None else weight
         if budget <= 0:
-            raise ScoringError(f"project {project.code} has a budget of {plain(budget)}万元; it must be above 0")
+            raise ScoringError(
+                _(
+                    "project {code} has a budget of {budget}万元; it must be above 0",
+                    code=project.code,
+                    budget=plain(budget),
+                )
+            )
         if execution.spent is None and execution.rate is not None:
             return self._printed_rate(budget, execution, weight, findings)
         if execution.spent is None:
-            findings.append(Finding("error", "missing-actual", "预算执行率", "缺少全年执行数，执行率计0分"))
+            message = _("the year's spending (全年执行数) is missing: the rate scores 0")
+            findings.append(Finding("error", "missing-actual", "预算执行率", message))
             missing: explain.Why = (explain.text, "缺少全年执行数，计0分")
             return ExecutionResult(budget, ZERO, ZERO, weight, ZERO, execution.explanation, missing, places)
         spent = execution.spent
         if spent < 0:
-            raise ScoringError(f"project {project.code} spent {plain(spent)}万元; spending cannot be negative")
+            raise ScoringError(
+                _(
+                    "project {code} spent {spent}万元; spending cannot be negative",
+                    code=project.code,
+                    spent=plain(spent),
+                )
+            )
         rate = spent / budget
         counted = min(rate, pack.execution.cap)
         score = min(self.r_execution(counted * weight), weight)
@@ -161,7 +192,11 @@ class Scorer:
         cap = pack.execution.cap * HUNDRED if rate > pack.execution.cap else None
         why = (explain.execution, spent, budget, pct, cap, self.r(counted * HUNDRED), weight, score)
         if execution.rate is not None and abs(execution.rate - rate) >= _RATE_TOLERANCE:
-            message = f"表中执行率{plain(execution.rate * HUNDRED)}%与执行数÷预算数{self.f(pct)}%不符，按执行数计算"
+            message = _(
+                "the table's rate {printed}% differs from spending ÷ budget, {computed}%; the spending is used",
+                printed=plain(execution.rate * HUNDRED),
+                computed=self.f(pct),
+            )
             findings.append(Finding("warning", "execution-rate-differs", "预算执行率", message))
         self._explain_below(rate, pct, execution, findings)
         return ExecutionResult(budget, spent, rate, weight, score, execution.explanation, why, places)
@@ -189,7 +224,7 @@ class Scorer:
                     "error",
                     "execution-explanation",
                     "预算执行率",
-                    f"执行率{self.f(pct)}%低于{plain(below * HUNDRED)}%，须说明原因",
+                    _("the rate {rate}% is below {below}%: say why", rate=self.f(pct), below=plain(below * HUNDRED)),
                 )
             )
 

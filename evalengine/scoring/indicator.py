@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import assert_never
 
 from evalengine.errors import InputError, ScoringError
+from evalengine.i18n import _
 from evalengine.language.predicates import (
     SYMBOLS,
     Change,
@@ -109,19 +110,25 @@ class IndicatorScorer:
                 case _:
                     assert_never(p)
         except InputError as exc:
-            error = ScoringError(f"indicator {name!r} (target {ind.target}): {exc.message}", hint=exc.hint)
+            said = _(
+                "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
+            )
+            error = ScoringError(said, hint=exc.hint)
             error.indicator = name
             raise error from None
         for note in obs.notes:
-            findings.append(Finding("warning", "actual-read-as", name, f"{name}：{note}"))
+            findings.append(Finding("warning", "actual-read-as", name, _("{name}: {message}", name=name, message=note)))
         for code, message in obs.warnings:
-            findings.append(Finding("warning", code, name, f"{name}：{message}"))
+            findings.append(Finding("warning", code, name, _("{name}: {message}", name=name, message=message)))
         if outcome is None and not ind.scored:
-            findings.append(Finding("warning", "missing-actual", name, f"{name}（其中项，不计分）缺少实际完成值"))
+            message = _("{name} (a sub-row, not scored) has no actual value", name=name)
+            findings.append(Finding("warning", "missing-actual", name, message))
             why = (explain.text, "其中项，不计分；缺少实际完成值")
             return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
         if outcome is None:
-            findings.append(Finding("error", "missing-actual", name, f"{name}缺少实际完成值，计0分"))
+            findings.append(
+                Finding("error", "missing-actual", name, _("{name} has no actual value: it scores 0", name=name))
+            )
             why = (explain.text, "缺少实际完成值，计0分")
             return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
         score, status, tier, why, seen, over = outcome
@@ -141,7 +148,12 @@ class IndicatorScorer:
                     "error",
                     "missing-explanation",
                     name,
-                    f"{name}得分{self.f(score)}低于分值{self.f(weight)}，须填写偏差原因分析及改进措施",
+                    _(
+                        "{name} scored {score}, below its weight {weight}: fill in the explanation",
+                        name=name,
+                        score=self.f(score),
+                        weight=self.f(weight),
+                    ),
                 )
             )
         return IndicatorResult(ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places)
@@ -154,16 +166,29 @@ class IndicatorScorer:
         limit = plain(over.threshold * HUNDRED)
         if over.action == "deduct":
             after = max(ZERO, score - over.deduct)
-            message = f"{name}实际值达到目标的{limit}%以上，扣{plain(over.deduct)}分"
+            message = _(
+                "{name}'s actual reached {limit}% of the target or more: {deduct} points deducted",
+                name=name,
+                limit=limit,
+                deduct=plain(over.deduct),
+            )
             findings.append(Finding("warning", "over-achievement", name, message))
             return after, (explain.deduct, why, limit, score, over.deduct, after)
         if obs.explanation and over.action == "explain":
             return score, (explain.over, why, limit)
         if over.action == "flag":
-            message = f"{name}实际值达到目标的{limit}%以上，请核实目标设定"
+            message = _(
+                "{name}'s actual reached {limit}% of the target or more: please check how the target was set",
+                name=name,
+                limit=limit,
+            )
             findings.append(Finding("warning", "over-achievement", name, message))
         else:
-            message = f"{name}实际值达到目标的{limit}%以上，须说明原因（目标是否设定过低）"
+            message = _(
+                "{name}'s actual reached {limit}% of the target or more: say why (was the target set too low?)",
+                name=name,
+                limit=limit,
+            )
             findings.append(Finding("error", "over-achievement", name, message))
         return score, (explain.over, why, limit)
 
@@ -240,7 +265,9 @@ class IndicatorScorer:
         if isinstance(obs.value, Completion):
             return self._completion(obs.value, due, w, year)
         if not isinstance(obs.value, date):
-            raise InputError(f"expected the completion date (e.g. {due.isoformat()}), found {obs.value}")
+            raise InputError(
+                _("expected the completion date (e.g. {due}), found {value}", due=due.isoformat(), value=obs.value)
+            )
         done = obs.value.isoformat()
         if p.meets(obs.value, year):
             return new_outcome((w, "met", None, (explain.on_time, done, due.isoformat(), w), done, False))
@@ -302,12 +329,14 @@ class IndicatorScorer:
         target = p.quantity
         if obs.value is None:
             if obs.baseline is not None:
-                raise InputError(f"{p.canonical()}: give the year's value beside its baseline")
+                raise InputError(_("{target}: give the year's value beside its baseline", target=p.canonical()))
             if obs.tier is not None or obs.score is not None:
-                raise InputError(f"{p.canonical()} is judged on the numbers: give value and baseline, not a tier")
+                raise InputError(
+                    _("{target} is judged on the numbers: give value and baseline, not a tier", target=p.canonical())
+                )
             return None
         if not isinstance(obs.value, Quantity):
-            raise InputError(f"expected a number, found {obs.value}")
+            raise InputError(_("expected a number, found {value}", value=obs.value))
         bound = Comparison(p.op, target, text=p.canonical())
         if obs.baseline is None:  # the value is the change achieved itself: 4个百分点, 6%
             achieved = align(self._in_unit(obs.value, target), target.unit)
@@ -317,9 +346,22 @@ class IndicatorScorer:
         a = self._in_unit(obs.value, target, rate)
         b = self._in_unit(obs.baseline, target, rate)
         if a.unit != b.unit:
-            raise InputError(f"the value {obs.value} and the baseline {obs.baseline} are in different units")
+            raise InputError(
+                _(
+                    "the value {value} and the baseline {baseline} are in different units",
+                    value=obs.value,
+                    baseline=obs.baseline,
+                )
+            )
         if base_unit is not None and a.unit not in (base_unit, None):
-            raise InputError(f"{p.canonical()} needs values in {base_unit}, found {obs.value}")
+            raise InputError(
+                _(
+                    "{target} needs values in {unit}, found {value}",
+                    target=p.canonical(),
+                    unit=base_unit,
+                    value=obs.value,
+                )
+            )
         try:
             achieved = p.achieved(a.value, b.value)
         except ValueError as exc:
@@ -346,14 +388,18 @@ class IndicatorScorer:
                 return None
             return self._tier_outcome(obs.tier, obs.score, w, f"{p.canonical()}，评价为", obs.text)
         if obs.value is None or obs.baseline is None:
-            raise InputError(f"{p.canonical()} is judged against a baseline: give both value and baseline")
+            raise InputError(
+                _("{target} is judged against a baseline: give both value and baseline", target=p.canonical())
+            )
         if not isinstance(obs.value, Quantity):
-            raise InputError(f"expected a number, found the date {obs.value}")
+            raise InputError(_("expected a number, found the date {value}", value=obs.value))
         a = align(obs.value, obs.baseline.unit)
         b = obs.baseline.value
         tier = p.tier(a, b, self.pack.methods.trend)
         if obs.tier is not None and obs.tier != tier:
-            raise InputError(f"the tier given ({obs.tier}) contradicts the numbers, which give {tier}")
+            raise InputError(
+                _("the tier given ({given}) contradicts the numbers, which give {tier}", given=obs.tier, tier=tier)
+            )
         head = f"实际{obs.baseline.written(a)}，基线{obs.baseline.written(b)}，{p.canonical()}："
         if obs.baseline_year is not None:
             head = f"基线取自{obs.baseline_year}年记录：{obs.baseline}；{head}"
@@ -361,7 +407,9 @@ class IndicatorScorer:
 
     def _tiered(self, p: Qualitative | Reference, w: Decimal, obs: Observation) -> Outcome | None:
         if obs.value is not None or obs.numerator is not None or obs.survey is not None:
-            raise InputError(f"{p.canonical()} is judged in tiers: give tier: 达成 / 部分达成 / 未达成")
+            raise InputError(
+                _("{target} is judged in tiers: give tier: 达成 / 部分达成 / 未达成", target=p.canonical())
+            )
         if obs.tier is None and obs.score is None:
             return None
         return self._tier_outcome(obs.tier, obs.score, w, "评价为", obs.text)
@@ -383,7 +431,15 @@ class IndicatorScorer:
         shown_band = f"{left}{self.f(low)}, {self.f(high)}{right}"
         if not (w == 0 and given == 0) and (w == 0 or given / w not in band):
             weight = self.f(w)
-            raise InputError(f"score {plain(given)} lies outside {tier}'s band {shown_band} for a weight of {weight}")
+            raise InputError(
+                _(
+                    "score {score} lies outside {tier}'s band {band} for a weight of {weight}",
+                    score=plain(given),
+                    tier=tier,
+                    band=shown_band,
+                    weight=weight,
+                )
+            )
         score = self.r(given)
         why = (explain.tier_given, head, tier, score, shown_band)
         return new_outcome((score, STATUS_OF_TIER[tier], tier, why, seen or tier, False))
@@ -392,4 +448,4 @@ class IndicatorScorer:
         for tier in self.pack.tiers:
             if w > 0 and given / w in tier.band:
                 return tier.name
-        raise InputError(f"score {plain(given)} is not within 0–{self.f(w)}")
+        raise InputError(_("score {score} is not within 0–{weight}", score=plain(given), weight=self.f(w)))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import assert_never
 
 from evalengine.errors import InputError
+from evalengine.i18n import _
 from evalengine.language.predicates import Comparison, Quantity, Range, align
 from evalengine.model import Observation, Project
 from evalengine.numbers import HUNDRED, WAN, ZERO, plain
@@ -46,29 +47,37 @@ def quantity(obs: Observation, target: Quantity, satisfied: frozenset[str]) -> Q
     `satisfied` names the survey answers that count as satisfied (the pack's satisfaction.satisfied).
     """
     if obs.tier is not None or obs.score is not None:
-        raise InputError("this target is quantitative: give the actual value, not a tier or a score")
+        raise InputError(_("this target is quantitative: give the actual value, not a tier or a score"))
     if obs.numerator is not None or obs.denominator is not None:
         if obs.numerator is None or obs.denominator is None:
-            raise InputError("give both numerator and denominator")
+            raise InputError(_("give both numerator and denominator"))
         if obs.denominator <= 0 or obs.numerator < 0:
-            raise InputError(f"cannot take a rate of {plain(obs.numerator)} out of {plain(obs.denominator)}")
+            raise InputError(
+                _(
+                    "cannot take a rate of {numerator} out of {denominator}",
+                    numerator=plain(obs.numerator),
+                    denominator=plain(obs.denominator),
+                )
+            )
         if target.unit != "%":
-            unit = target.unit or "no unit"
-            raise InputError(f"numerator/denominator give a percentage, but the target is in {unit}")
+            unit = target.unit or _("no unit")
+            raise InputError(_("numerator/denominator give a percentage, but the target is in {unit}", unit=unit))
         return Quantity(obs.numerator / obs.denominator * HUNDRED, "%")
     if obs.survey is not None:
         if target.unit != "%":
-            raise InputError(f"survey counts give a percentage, but the target is in {target.unit or 'no unit'}")
+            raise InputError(
+                _("survey counts give a percentage, but the target is in {unit}", unit=target.unit or _("no unit"))
+            )
         total = sum((count for _, count in obs.survey), ZERO)
         if total <= 0:
-            raise InputError("the survey has no answers")
+            raise InputError(_("the survey has no answers"))
         happy = sum((n for answer, n in obs.survey if nfkc(answer) in satisfied), ZERO)
         return Quantity(happy / total * HUNDRED, "%")
     value = obs.value
     if value is None:
         return None
     if not isinstance(value, Quantity):
-        raise InputError(f"expected a number, found the date {value}")
+        raise InputError(_("expected a number, found the date {value}", value=value))
     if value.unit is None:
         if value.scale != 1:  # a magnitude scales the target's own unit: 1.2万 vs ≥1万元 is 1.2万元
             return Quantity(value.value * target.unit_scale, target.unit)

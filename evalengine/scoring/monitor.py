@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Literal, assert_never
 
 from evalengine.errors import InputError
+from evalengine.i18n import N_, _
 from evalengine.language.predicates import (
     Change,
     Comparison,
@@ -50,6 +51,11 @@ _EMPTY = Observation()
 SURVEY_NOT_DUE = "满意度调查于年末开展，尚未到期"
 
 
+# the finding of an indicator without a light, by its note (the note itself is the report's Chinese)
+_UNLIT = {
+    "缺少当前评价": N_("{name} has no current assessment: no light"),
+    "缺少当前值": N_("{name} has no current value: no light"),
+}
 NOT_DUE = ("未到期限", SURVEY_NOT_DUE)  # notes of indicators not yet due: they neither block 蓝 nor ask for a value
 
 
@@ -142,9 +148,14 @@ def spending(project: Project, execution: Execution, pack: Pack, as_of: date) ->
     spent = spent if spent is not None else ZERO
     if spent > budget:
         raise InputError(
-            f"project {project.code}: spent {fixed(round_to(spent, 2))}万元 by {as_of}, "
-            f"above its budget of {fixed(round_to(budget, 2))}万元",
-            hint="check the amount and its unit (万元 unless written)",
+            _(
+                "project {code}: spent {spent}万元 by {as_of}, above its budget of {budget}万元",
+                code=project.code,
+                spent=fixed(round_to(spent, 2)),
+                as_of=as_of,
+                budget=fixed(round_to(budget, 2)),
+            ),
+            hint=_("check the amount and its unit (万元 unless written)"),
         )
     actual = spent / budget
     planned, basis = planned_share(project, as_of, pack)
@@ -309,7 +320,10 @@ def monitor_project(project: Project, actuals: ProjectActuals, pack: Pack, as_of
                 "error",
                 "missing-cause",
                 "预算执行进度",
-                "支出进度红灯，须填写偏差原因（cause）及能否完成（outlook：确定能/有可能/完全不可能）",
+                _(
+                    "spending is red: give the cause of the shortfall (cause) and whether it will be done"
+                    " (outlook: 确定能/有可能/完全不可能)"
+                ),
             )
         )
     for item in lights:
@@ -320,13 +334,19 @@ def monitor_project(project: Project, actuals: ProjectActuals, pack: Pack, as_of
                     "error",
                     "missing-cause",
                     name,
-                    f"{name}红灯，须填写偏差原因（cause）及能否完成（outlook：确定能/有可能/完全不可能）",
+                    _(
+                        "{name} is red: give the cause of the shortfall (cause) and whether it will be done"
+                        " (outlook: 确定能/有可能/完全不可能)",
+                        name=name,
+                    ),
                 )
             )
         if item.light is None and item.note != "不适用" and item.note not in NOT_DUE:
-            findings.append(Finding("warning", "missing-actual", name, f"{name}{item.note}，未亮灯"))
+            unlit = _UNLIT.get(item.note)
+            message = _(unlit, name=name) if unlit else _("{name}: {note}, no light", name=name, note=item.note)
+            findings.append(Finding("warning", "missing-actual", name, message))
         for code, message in actuals.indicators.get(nfkc(name), _EMPTY).warnings:  # 0.96 against ≥95% …
-            findings.append(Finding("warning", code, name, f"{name}：{message}"))
+            findings.append(Finding("warning", code, name, _("{name}: {message}", name=name, message=message)))
     # A project's light is its worst indicator's, as monitoring practice has it; spending keeps a light of its own, and
     # decides only when no indicator has a light yet. Indicators not yet due do not count; 蓝 (ahead)
     # needs every due indicator ahead and none without a value.

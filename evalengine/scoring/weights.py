@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from evalengine.errors import ScoringError
+from evalengine.i18n import _
 from evalengine.model import Finding, Project
 from evalengine.numbers import ONE, ZERO, plain, round_to
 from evalengine.packs.model import Pack
@@ -55,7 +56,9 @@ def allocate(project: Project, pack: Pack, skip: frozenset[int] = frozenset()) -
         live = [i for i in members if i not in skip] or members
         if any(w is not None for w in explicit.values()):
             if any(w is None for w in explicit.values()):
-                raise ScoringError(f"some indicators under {level1} have a weight and some do not; give all or none")
+                raise ScoringError(
+                    _("some indicators under {level1} have a weight and some do not; give all or none", level1=level1)
+                )
             if len(live) == len(members):
                 for i in members:
                     weights[i] = explicit[i]
@@ -63,9 +66,12 @@ def allocate(project: Project, pack: Pack, skip: frozenset[int] = frozenset()) -
             live_total = sum(explicit[i] or ZERO for i in live)
             if live_total == 0:
                 raise ScoringError(
-                    f"the applicable indicators under {level1} all weigh 0: there is nothing to redistribute"
-                    " the not-applicable ones' weight over",
-                    hint="give them weights, or use not_applicable: rescale",
+                    _(
+                        "the applicable indicators under {level1} all weigh 0: there is nothing to redistribute"
+                        " the not-applicable ones' weight over",
+                        level1=level1,
+                    ),
+                    hint=_("give them weights, or use not_applicable: rescale"),
                 )
             shares = [(explicit[i] or ZERO) * total / live_total for i in live]
             shares = _apportion(shares, total, pack)
@@ -106,7 +112,13 @@ def _explicit(
     if any(w is not None for w in out.values()):
         given = sum((w for w in out.values() if w is not None), ZERO)
         if labelled is not None and all(w is not None for w in out.values()) and given != labelled:
-            message = f"{level1}标注{plain(labelled)}分，其下指标分值合计{plain(given)}分，按指标分值计分"
+            message = _(
+                "{level1} is labelled {labelled} points, but its indicators' weights sum to {given}; the indicators'"
+                " weights are used",
+                level1=level1,
+                labelled=plain(labelled),
+                given=plain(given),
+            )
             findings.append(Finding("error", "weights-mismatch", None, message))
         return out
     points = {(l2, w) for l1, l2, w in project.weights.level2 if nfkc(l1) == level1}
@@ -121,7 +133,13 @@ def _explicit(
     total = labelled if labelled is not None else pack.weights.level1_weight(level1)
     if not unprinted:
         if labelled is not None and given != labelled:
-            message = f"{level1}标注{plain(labelled)}分，其下二级指标分值合计{plain(given)}分，按二级指标分值计分"
+            message = _(
+                "{level1} is labelled {labelled} points, but its level 2s' points sum to {given}; the level 2s'"
+                " points are used",
+                level1=level1,
+                labelled=plain(labelled),
+                given=plain(given),
+            )
             findings.append(Finding("error", "weights-mismatch", None, message))
         shares = {name: printed[name] for name in by_level2}
     else:
@@ -129,7 +147,12 @@ def _explicit(
             return out  # the block itself is unweighted: _block_weight says so
         rest = total - given
         if rest < 0:
-            message = f"{level1}共{plain(total)}分，其下二级指标分值合计已达{plain(given)}分，其余二级指标计0分"
+            message = _(
+                "{level1} has {total} points, but its printed level 2s already take {given}; the other level 2s get 0",
+                level1=level1,
+                total=plain(total),
+                given=plain(given),
+            )
             findings.append(Finding("error", "weights-mismatch", None, message))
             rest = ZERO
         spread = _split(rest, len(unprinted), pack)
@@ -161,8 +184,17 @@ def _block_weight(
             else next(x for x in project.indicators if nfkc(x.level1) == level1)
         )
         raise ScoringError(
-            f"indicator {ind.name!r} is under level 1 {ind.level1!r}, which pack {pack.name} does not weight",
-            hint=f"the pack weights: {names}; or give the block's points, as the table prints them: {level1}(20分)",
+            _(
+                "indicator {name!r} is under level 1 {level1!r}, which pack {pack} does not weight",
+                name=ind.name,
+                level1=ind.level1,
+                pack=pack.name,
+            ),
+            hint=_(
+                "the pack weights: {names}; or give the block's points, as the table prints them: {example}",
+                names=names,
+                example=f"{level1}(20分)",
+            ),
         )
     return weight
 
