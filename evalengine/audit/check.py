@@ -560,15 +560,24 @@ def _judge_row(
         return verdict("inconsistent", "score-above-weight", _above(p.text, w))
     if score == expected:
         return verdict("consistent")
-    said = {"actual": audit.actual, "target": audit.target, "expected": shown, "score": p.text}
+    actual, target = audit.actual, audit.target
     if result.status == "met" and expected == w and score < w:
-        why = _("actual {actual}, target {target}: met, so full marks, {expected}; the table gives {score}", **said)
+        why = _(
+            "actual {actual}, target {target}: met, so full marks, {expected}; the table gives {score}",
+            actual=actual,
+            target=target,
+            expected=shown,
+            score=p.text,
+        )
         return verdict("inconsistent", "met-docked", why)
     if result.status != "met" and score == w:
         why = _(
             "actual {actual}, target {target}: not met, so {expected} under the rules; the table gives full marks, "
             "{score}",
-            **said,
+            actual=actual,
+            target=target,
+            expected=shown,
+            score=p.text,
         )
         return verdict("inconsistent", "missed-full-marks", why)
     why = _(
@@ -621,14 +630,20 @@ def _non_monotone(rows: list[_Row]) -> None:
             worse = mine < theirs and got > their_got
             if not (better or worse):
                 continue
-            shares = {"other": o.name, "share": _pct(got), "other_share": _pct(their_got)}
+            share, other_share = _pct(got), _pct(their_got)
             if better:
                 note = _(
-                    "did better than {other!r} but scores a lower share ({share}% against {other_share}%)", **shares
+                    "did better than {other!r} but scores a lower share ({share}% against {other_share}%)",
+                    other=o.name,
+                    share=share,
+                    other_share=other_share,
                 )
             else:
                 note = _(
-                    "did worse than {other!r} but scores a higher share ({share}% against {other_share}%)", **shares
+                    "did worse than {other!r} but scores a higher share ({share}% against {other_share}%)",
+                    other=o.name,
+                    share=share,
+                    other_share=other_share,
                 )
             if a.check.reasons[0] == "off-rule":
                 a.check.reasons.insert(0, "non-monotone")

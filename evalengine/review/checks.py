@@ -751,11 +751,20 @@ def _deadline_outside(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
         if not isinstance(row.predicate, Deadline):
             continue
         due = row.predicate.resolve(ctx.year)
-        fields = {"target": row.target, "date": due.isoformat(), "year": ctx.year}
         if due > date(ctx.year, 12, 31):
-            message = _("deadline {target} ({date}) falls after the end of the budget year {year}", **fields)
+            message = _(
+                "deadline {target} ({date}) falls after the end of the budget year {year}",
+                target=row.target,
+                date=due.isoformat(),
+                year=ctx.year,
+            )
         elif due < date(ctx.year, 1, 1):
-            message = _("deadline {target} ({date}) falls before the start of the budget year {year}", **fields)
+            message = _(
+                "deadline {target} ({date}) falls before the start of the budget year {year}",
+                target=row.target,
+                date=due.isoformat(),
+                year=ctx.year,
+            )
         else:
             continue
         yield Issue((*row.at, "target"), message, row.name or None)
