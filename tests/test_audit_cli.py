@@ -4,6 +4,7 @@ one changed score flagged on exactly its row, strict and bad input."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def test_the_json_contract_has_the_issues_keys() -> None:
         "recomputed": "94.44",
         "verdict": "inconsistent",
         "reason": "total-mismatch",
-        "explanation": "按规则复算总分94.4，表中总分94",
+        "explanation": "the total recomputed under the rules is 94.4, the table's is 94",
         "reasons": ["total-mismatch"],
     }
     assert report["summary"]["reasons"] == {"met-docked": 1, "missed-full-marks": 1, "total-mismatch": 2}
@@ -186,3 +187,69 @@ def test_an_output_format_audit_does_not_write_is_refused(name: str, tmp_path: P
     out = tmp_path / name
     result = run("audit", str(TABLES), "-o", str(out))
     assert result.exit_code == 2 and not out.exists()
+
+
+ODD = """\
+year: 2020
+tables:
+  - project: 甲项目
+    colour: red
+    budget: {initial: 10, spent: 9, weight: 10, score: 12}
+    indicators:
+      - {level1: 产出指标, level2: 数量指标, name: 监测点数, target: ≥50个, actual: 45个, weight: 30, score: 30}
+      - {level1: 产出指标, level2: 数量指标, name: 站点数, target: ≥50个, actual: 50个, weight: 30, score: 20}
+      - {level1: 产出指标, level2: 质量指标, name: 合格率, target: ≥98%, actual: 98%, weight: 20, score: abc}
+      - {level1: 效益指标, level2: 社会效益, name: 水质, target: 持续改善, actual: 不适用, weight: 10, score: 5}
+    total: 80
+"""
+
+
+def _places(t: dict[str, Any]) -> list[Any]:
+    """What an audit decides and where, which must not depend on the language."""
+    rows = [(r["name"], r["verdict"], r["reasons"], r["place"], r["trace"]) for r in t["rows"]]
+    problems = [(p["place"], p["location"]) for p in t["problems"]]
+    return [t["verdict"], rows, problems, t["budget"]["verdict"], t["total"]["verdict"], t["total"].get("reasons")]
+
+
+def test_explanations_speak_the_language_asked_in_the_same_places(tmp_path: Path) -> None:
+    src = tmp_path / "t.yaml"
+    src.write_text(ODD, "utf-8")
+    en = run("audit", str(src), "--format", "json", "--lang", "en")
+    zh = run("audit", str(src), "--format", "json", "--lang", "zh")
+    assert en.exit_code == zh.exit_code == 0, en.output + zh.output
+    english, chinese = json.loads(en.stdout)["tables"][0], json.loads(zh.stdout)["tables"][0]
+    assert _places(english) == _places(chinese)
+    said = {r["name"]: r["explanation"] for r in english["rows"]}
+    assert said["监测点数"] == (
+        "actual 45个, target ≥50个: not met, so 27 under the rules; the table gives full marks, 30; "
+        "did worse than '站点数' but scores a higher share (100.0% against 66.7%)"
+    )
+    assert said["合格率"] == "cannot check: score: expected a number such as 19.6, found 'abc'"
+    assert said["水质"] == "the actual value is 不适用 and scores nothing, but the table gives 5"
+    assert english["budget"]["explanation"] == "the 资金 row's score 12 is above its weight 10"
+    assert english["problems"][0]["message"] == "unknown key 'colour'"
+    shown = {r["name"]: r["explanation"] for r in chinese["rows"]}
+    assert shown["监测点数"] == (
+        "实际45个，目标≥50个，未完成，按规则得27，表中却为满分30；完成情况不如「站点数」，得分率却更高（100.0%对66.7%）"
+    )
+    assert shown["合格率"] == "无法核对：score: 应为数字（如 19.6），实为 'abc'"
+    assert shown["水质"] == "实际完成值为不适用，不应计分，表中得分5"
+    assert chinese["budget"]["explanation"] == "资金行得分12超过分值10"
+    assert chinese["problems"][0]["message"] == "未知的键 'colour'"
+    for text in [*shown.values(), chinese["budget"]["explanation"], *(p["message"] for p in chinese["problems"])]:
+        if text:  # no English prose left: only the table's words, keys and codes
+            assert re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[a-z]{3,} [a-z]{3,}", text), text
+
+
+def test_a_bad_file_is_refused_in_both_languages_at_the_same_place(tmp_path: Path) -> None:
+    src = tmp_path / "t.yaml"
+    src.write_text("year: 2020\ntables: 3\n", "utf-8")
+    en = run("audit", str(src), "--lang", "en")
+    zh = run("audit", str(src), "--lang", "zh")
+    assert en.exit_code == zh.exit_code == 2
+    message = "tables: expected a list of published 自评表 tables"
+    assert message in en.stderr
+    before = en.stderr.split(message)[0]
+    location = before[before.index(str(src)) :]
+    assert location == f"{src}:2:1 (tables): "
+    assert f"{location}tables: 应为已公开的自评表列表" in zh.stderr

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from conftest import ROOT, SEED
@@ -40,7 +42,8 @@ def _run(*args: str) -> object:
 
 
 def test_the_bundled_example_is_the_golden_review() -> None:
-    result = _run(str(EXAMPLE / "targets.yaml"))
+    # the 审核意见 is a Chinese document: the golden file holds it as users get it, findings in Chinese
+    result = _run(str(EXAMPLE / "targets.yaml"), "--lang", "zh")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert result.stdout == (GOLDEN / "zunhua-2024-review.md").read_text(encoding="utf-8")  # type: ignore[attr-defined]
 
@@ -54,7 +57,7 @@ def test_one_odd_cell_never_sinks_the_table(tmp_path: Path) -> None:
     first, second = report["projects"]
     codes = {f["code"]: f for f in first["findings"]}
     assert set(codes) == {"funds-unbalanced", "unreadable", "rate-over-100", "missing-level1"}
-    assert codes["unreadable"]["location"]["line"] == 9 and "第 5 个字符" in codes["unreadable"]["message"]
+    assert codes["unreadable"]["location"]["line"] == 9 and "from character 5" in codes["unreadable"]["message"]
     assert codes["rate-over-100"]["location"]["path"] == "projects[0].indicators[2].target"
     assert first["verdict"] == "return" and second["verdict"] == "pass" and second["findings"] == []
     assert report["summary"]["findings"] == {"error": 4, "warning": 0, "notice": 0}
@@ -130,7 +133,7 @@ def test_an_excel_table_is_reviewed_cell_by_cell(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     findings = {f["code"]: f for f in json.loads(result.stdout)["projects"][0]["findings"]}  # type: ignore[attr-defined]
     assert findings["placeholder"]["location"]["cell"] == "培训项目!E4"
-    assert findings["funds-unbalanced"]["message"].startswith("预算数 10 万元 ≠")
+    assert findings["funds-unbalanced"]["message"].startswith("budget 10 万元 ≠")
 
 
 def test_a_folder_passes_over_actuals_files() -> None:
@@ -149,3 +152,58 @@ def test_a_province_turns_a_check_off_in_its_pack(tmp_path: Path) -> None:
     result = _run(str(EXAMPLE / "targets.yaml"), "--rules", str(pack))
     assert result.exit_code == 2 and "pack.yaml:4" in result.stderr  # type: ignore[attr-defined]
     assert "did you mean 'cost-lower-bound'" in result.stderr  # type: ignore[attr-defined]
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _findings(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [
+        (f["code"], f["severity"], json.dumps(f["location"], ensure_ascii=False))
+        for p in report["projects"]
+        for f in p["findings"]
+    ]
+
+
+def _first_messages(report: dict[str, Any]) -> dict[str, str]:
+    first: dict[str, str] = {}
+    for p in report["projects"]:
+        for f in p["findings"]:
+            first.setdefault(f["code"], f["message"])
+    return first
+
+
+def test_findings_speak_the_language_asked_in_the_same_places(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text(BAD.replace("code: P2", "code: XX\n    colour: red"), encoding="utf-8")
+    en = _run(str(path), "--format", "json", "--lang", "en")
+    zh = _run(str(path), "--format", "json", "--lang", "zh")
+    assert en.exit_code == zh.exit_code == 0, en.output + zh.output  # type: ignore[attr-defined]
+    english, chinese = json.loads(en.stdout), json.loads(zh.stdout)  # type: ignore[attr-defined]
+    assert _findings(english) == _findings(chinese)  # codes, severities and places do not depend on the language
+    said, shown = _first_messages(english), _first_messages(chinese)
+    assert said["funds-unbalanced"] == "budget 10 万元 ≠ fiscal funds 8 + other funds 1 = 9 万元"
+    assert said["unreadable"] == "target '≥95%%' cannot be read from character 5 on"
+    assert said["placeholder"] == "project code 'XX' is still a placeholder (XX): fill in what is meant"
+    assert said["missing-level1"] == "missing level 1 indicator: 满意度指标"
+    assert shown["funds-unbalanced"] == "预算数 10 万元 ≠ 财政资金 8 + 其他资金 1 = 9 万元"
+    assert shown["unreadable"] == "指标值“≥95%%”第 5 个字符起无法识别"
+    assert shown["placeholder"] == "项目编码“XX”仍是占位符（XX），请填写实际内容"
+    assert shown["missing-level1"] == "缺少一级指标：满意度指标"
+    for message in shown.values():  # no English prose left: only the user's words, codes and units
+        assert CJK.search(message) and not re.search(r"[a-z]{3,} [a-z]{3,}", message), message
+
+
+def test_a_file_that_is_no_table_is_refused_in_both_languages_at_the_same_place(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text("- 1\n- 2\n", encoding="utf-8")
+    en = _run(str(path), "--lang", "en")
+    zh = _run(str(path), "--lang", "zh")
+    assert en.exit_code == zh.exit_code == 2
+    message = "expected a targets file (department:, year:, projects: …)"
+    assert message in en.stderr  # type: ignore[attr-defined]
+    before = en.stderr.split(message)[0]  # type: ignore[attr-defined]
+    location = before[before.index(str(path)) :]
+    assert location == f"{path}:1:1: "
+    assert f"{location}应为目标文件（department: 部门、year: 预算年度、projects: 项目 …）" in zh.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in en.output + zh.output  # type: ignore[attr-defined]

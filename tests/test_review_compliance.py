@@ -9,6 +9,7 @@ import pytest
 from conftest import COMPLIANCE
 from scoring_harness import pack_for
 
+from evalengine import i18n
 from evalengine.packs.schema import REVIEW_CHECKS
 from evalengine.review.checks import review_table
 from evalengine.sources.documents import Document, load_yaml
@@ -45,7 +46,8 @@ def _table(case: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_review_case(case: dict[str, Any]) -> None:
+def test_review_case(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "_current", "en")
     review = review_table(Document(_table(case), "case.yaml"), pack_for(case))
     assert not review.findings, review.findings
     findings = review.projects[0].findings
@@ -54,6 +56,12 @@ def test_review_case(case: dict[str, Any]) -> None:
         assert case["message"] in findings[0].message
     if "severity" in case:
         assert findings[0].severity == case["severity"]
+    if "message_zh" in case:  # the same findings, in the same places, said in Chinese
+        monkeypatch.setattr(i18n, "_current", "zh")
+        chinese = review_table(Document(_table(case), "case.yaml"), pack_for(case)).projects[0].findings
+        placed = [(f.code, f.severity, f.location) for f in findings]
+        assert [(f.code, f.severity, f.location) for f in chinese] == placed
+        assert case["message_zh"] in chinese[0].message
 
 
 def test_every_check_has_a_case_that_triggers_it_and_one_that_does_not() -> None:

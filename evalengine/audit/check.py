@@ -5,6 +5,8 @@ The rules are the scoring engine's: rows are weighted by `Scorer.weights`, judge
 `IndicatorScorer.indicator` and the 资金 row by `Scorer.execution`, and the total is `Scorer.score`'s, so
 every kind of target the engine scores is audited without a line here. What the audit adds is the
 comparison: the rounding convention the table prints in, inferred from its own scores, and the verdicts.
+Explanations and problems speak the language of the run (evalengine.i18n); the traces of the rules'
+arithmetic are the reports' Chinese, as the scoring engine writes them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from evalengine.audit.model import BudgetAudit, Check, Convention, RowAudit, TableAudit
 from evalengine.audit.read import AuditFile, Printed, printed_number, printed_rate
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, Location
+from evalengine.i18n import _
 from evalengine.inputs.collect import money
 from evalengine.inputs.observations import observation
 from evalengine.inputs.targets import read_project
@@ -114,6 +117,17 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _unknown(key: Any, where: Location, allowed: tuple[str, ...]) -> InputError:
+    """A key the table does not take (the words of evalengine.text.unknown_key, without a suggestion)."""
+    message = _("unknown key {key!r}{suggestion}", key=key, suggestion="")
+    return InputError(message, where, _("allowed here: {keys}", keys=", ".join(allowed)))
+
+
+def _then(first: str | None, then: str) -> str:
+    """Two explanations of one verdict, one after the other."""
+    return _("{first}; {then}", first=first, then=then) if first else then
+
+
 def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
     """Audit the table at `at` in `f` under `pack`. Never raises on what the table prints: what cannot be
     read is a located problem, and its row (or check) is unchecked; everything else is audited."""
@@ -129,13 +143,13 @@ def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
             problems.append((e.message, e.location or where))
 
     if not isinstance(entry, dict):
-        problem(InputError("expected a table (project:, budget:, indicators:, total:)", where))
+        problem(InputError(_("expected a table (project:, budget:, indicators:, total:)"), where))
         entry = {}
     from evalengine.audit.read import BUDGET_KEYS, TABLE_KEYS
 
     for key in entry:
         if key not in TABLE_KEYS:
-            problem(InputError(f"unknown key {key!r}", doc.where((*at, key)), f"allowed here: {', '.join(TABLE_KEYS)}"))
+            problem(_unknown(key, doc.where((*at, key)), TABLE_KEYS))
     name = _text(entry.get("project"))
     code = _text(entry.get("code"))
     department = _text(entry.get("department")) or f.department
@@ -143,18 +157,11 @@ def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
     # ---- the 资金 row as printed
     budget: dict[str, Any] = entry["budget"] if isinstance(entry.get("budget"), dict) else {}
     if entry.get("budget") is not None and not isinstance(entry.get("budget"), dict):
-        problem(
-            InputError(
-                "budget: expected {initial:, adjusted:, spent:, rate:, weight:, score:}", doc.where((*at, "budget"))
-            )
-        )
+        keys = "{initial:, adjusted:, spent:, rate:, weight:, score:}"
+        problem(InputError(_("budget: expected {keys}", keys=keys), doc.where((*at, "budget"))))
     for key in budget:
         if key not in BUDGET_KEYS:
-            problem(
-                InputError(
-                    f"unknown key {key!r}", doc.where((*at, "budget", key)), f"allowed here: {', '.join(BUDGET_KEYS)}"
-                )
-            )
+            problem(_unknown(key, doc.where((*at, "budget", key)), BUDGET_KEYS))
 
     def attempt(fn: Callable[..., Any], *args: Any, default: Any = None) -> Any:
         try:
@@ -179,7 +186,9 @@ def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
     # ---- the rows as printed, and as the targets reader takes them
     items = entry.get("indicators")
     if not isinstance(items, list) or not items:
-        problem(InputError("indicators: expected the table's list of indicator rows", doc.where((*at, "indicators"))))
+        problem(
+            InputError(_("indicators: expected the table's list of indicator rows"), doc.where((*at, "indicators")))
+        )
         items = []
     rows: list[_Row] = []
     taken: list[dict[str, Any]] = []
@@ -189,7 +198,7 @@ def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
         row = _Row(j, item if isinstance(item, dict) else {}, doc.where(here))
         rows.append(row)
         if not isinstance(item, dict):
-            row.problem = "expected an indicator row (level1:, name:, target:, actual:, weight:, score:)"
+            row.problem = _("expected an indicator row (level1:, name:, target:, actual:, weight:, score:)")
             problem(InputError(row.problem, row.where))
             continue
         try:
@@ -197,7 +206,7 @@ def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
             row.score = printed_number(item.get("score"), doc.where((*here, "score")), "score")
             if row.weight.na:
                 raise InputError(
-                    "weight: 分值 cannot be 不适用; 不适用 goes in the score or actual", doc.where((*here, "weight"))
+                    _("weight: 分值 cannot be 不适用; 不适用 goes in the score or actual"), doc.where((*here, "weight"))
                 )
         except EvalEngineError as exc:
             row.problem = exc.message
@@ -239,7 +248,7 @@ def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
                 k += 1
     for row in rows:
         if row.ind is None and row.problem is None:
-            row.problem = "this row could not be read (see the table's problems)"
+            row.problem = _("this row could not be read (see the table's problems)")
 
     # ---- actuals, read as the target asks
     execution = Execution(
@@ -250,7 +259,7 @@ def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
         rate=b_rate.value,
     )
     if spent is not None and base is None and b_rate.value is None:
-        problem(InputError("the 资金 row gives 全年执行数 but no 预算数 to divide it by", b_where("spent")))
+        problem(InputError(_("the 资金 row gives 全年执行数 but no 预算数 to divide it by"), b_where("spent")))
     for row in rows:
         if row.ind is None:
             continue
@@ -291,7 +300,7 @@ def audit_table(f: AuditFile, at: tuple[str, int], pack: Pack) -> TableAudit:
         if project is None or row.ind is None or row.obs is None:
             continue
         if isinstance(row.ind.predicate, Deadline) and row.ind.predicate.year is None and year is None:
-            row.problem = "缺少年度（year:），无法判断截止日期"
+            row.problem = _("no year (year:): the due date cannot be worked out")
             continue
         try:
             row.result = s.exact.indicator(
@@ -478,16 +487,22 @@ def _judge_row(
         return audit
 
     if row.problem is not None and not (ind is not None and not ind.scored and (p.value or ZERO) == 0):
-        return verdict("unchecked", None, f"无法核对：{row.problem}")
+        return verdict("unchecked", None, _("cannot check: {problem}", problem=row.problem))
     if ind is not None and not ind.scored:  # a 其中 row: the rules give it nothing
         if p.value is None or p.value == 0:
             audit.trace = "其中项，不计分"
             check.recomputed = ZERO if p.value is not None else None
             return verdict("consistent")
         if not nfkc(ind.name).startswith("其中"):
-            return verdict("unchecked", None, f"未填分值，按其中项不计分，无法核对所填得分{p.text}")
+            why = _(
+                "no weight given, so the row counts as a 其中 row that scores nothing: "
+                "its score {score} cannot be checked",
+                score=p.text,
+            )
+            return verdict("unchecked", None, why)
         check.recomputed = ZERO
-        return verdict("inconsistent", "off-rule", f"其中项不计分，表中却填了得分{p.text}")
+        why = _("a 其中 row scores nothing, but the table gives it {score}", score=p.text)
+        return verdict("inconsistent", "off-rule", why)
     na = row.obs is not None and row.obs.na
     if na:
         check.recomputed = ZERO
@@ -495,17 +510,19 @@ def _judge_row(
         audit.trace = "不适用，不计分，总分按适用分值折算"
         if p.value is None or p.value == 0:
             return verdict("consistent")
-        return verdict("inconsistent", "off-rule", f"实际完成值为不适用，不应计分，表中得分{p.text}")
+        why = _("the actual value is 不适用 and scores nothing, but the table gives {score}", score=p.text)
+        return verdict("inconsistent", "off-rule", why)
     if p.na:
-        return verdict("inconsistent", "off-rule", f"得分填为不适用，实际完成值却为{actual}")
+        why = _("the score is given as 不适用, but the actual value is {actual}", actual=actual)
+        return verdict("inconsistent", "off-rule", why)
     if p.value is None:
-        return verdict("unchecked", None, "未填得分，无法核对")
+        return verdict("unchecked", None, _("no score given: nothing to check"))
     if row.weight.value is None:
-        return verdict("unchecked", None, "未填分值，无法核对得分")
+        return verdict("unchecked", None, _("no weight given: the score cannot be checked"))
     if row.obs is None:
-        return verdict("unchecked", None, "未填实际完成值，无法核对得分")
+        return verdict("unchecked", None, _("no actual value given: the score cannot be checked"))
     if result is None or project is None or ind is None:
-        return verdict("unchecked", None, "无法复算")
+        return verdict("unchecked", None, _("the score cannot be recomputed"))
     w = row.weight.value
     score = p.value
     if result.tier is not None:  # a band of the weight: the evaluator's score anywhere inside it is the rule's
@@ -518,30 +535,62 @@ def _judge_row(
         check.recomputed = result.score  # the tier's default share, as the rules give without a judgment
         band = _band_text(low, high, pack.tier(result.tier).band, c)
         if score > w:
-            return verdict("inconsistent", "score-above-weight", f"得分{p.text}超过分值{plain(w)}")
+            return verdict("inconsistent", "score-above-weight", _above(p.text, w))
         if score == w and result.tier != pack.tiers[0].name:
-            return verdict(
-                "inconsistent", "missed-full-marks", f"评价为{result.tier}（得分区间{band}），却得满分{p.text}"
+            why = _(
+                "judged {tier} (scores {band}), yet given full marks, {score}",
+                tier=result.tier,
+                band=band,
+                score=p.text,
             )
-        return verdict("inconsistent", "off-rule", f"评价为{result.tier}，得分应在{band}之间，表中为{p.text}")
+            return verdict("inconsistent", "missed-full-marks", why)
+        why = _(
+            "judged {tier}: the score should lie in {band}, the table gives {score}",
+            tier=result.tier,
+            band=band,
+            score=p.text,
+        )
+        return verdict("inconsistent", "off-rule", why)
     check.recomputed = result.score
     expected_result = conv.indicator(ind, weight or ZERO, row.obs, project, execution, year or 2000, [])
     expected = expected_result.score
     audit.trace = expected_result.trace
     shown = fixed(expected, c.places)
     if score > w:
-        return verdict("inconsistent", "score-above-weight", f"得分{p.text}超过分值{plain(w)}")
+        return verdict("inconsistent", "score-above-weight", _above(p.text, w))
     if score == expected:
         return verdict("consistent")
+    actual, target = audit.actual, audit.target
     if result.status == "met" and expected == w and score < w:
-        return verdict("inconsistent", "met-docked", f"{_judged(audit)}，应得满分{shown}，表中为{p.text}")
+        why = _(
+            "actual {actual}, target {target}: met, so full marks, {expected}; the table gives {score}",
+            actual=actual,
+            target=target,
+            expected=shown,
+            score=p.text,
+        )
+        return verdict("inconsistent", "met-docked", why)
     if result.status != "met" and score == w:
-        return verdict("inconsistent", "missed-full-marks", f"{_judged(audit)}，按规则得{shown}，表中却为满分{p.text}")
-    return verdict("inconsistent", "off-rule", f"按规则得{shown}（{expected_result.trace}），表中为{p.text}")
+        why = _(
+            "actual {actual}, target {target}: not met, so {expected} under the rules; the table gives full marks, "
+            "{score}",
+            actual=actual,
+            target=target,
+            expected=shown,
+            score=p.text,
+        )
+        return verdict("inconsistent", "missed-full-marks", why)
+    why = _(
+        "{expected} under the rules ({trace}); the table gives {score}",
+        expected=shown,
+        trace=expected_result.trace,
+        score=p.text,
+    )
+    return verdict("inconsistent", "off-rule", why)
 
 
-def _judged(audit: RowAudit) -> str:
-    return f"实际{audit.actual}，目标{audit.target}，{'已完成' if audit.status == 'met' else '未完成'}"
+def _above(score: str | None, weight: Decimal) -> str:
+    return _("the score {score} is above the weight {weight}", score=score, weight=plain(weight))
 
 
 def _band_text(low: Decimal, high: Decimal, band: Any, c: Convention) -> str:
@@ -581,14 +630,26 @@ def _non_monotone(rows: list[_Row]) -> None:
             worse = mine < theirs and got > their_got
             if not (better or worse):
                 continue
-            how = "优于" if better else "不如"
-            rank = "更低" if better else "更高"
-            note = f"完成情况{how}「{o.name}」，得分率却{rank}（{_pct(got)}%对{_pct(their_got)}%）"
+            share, other_share = _pct(got), _pct(their_got)
+            if better:
+                note = _(
+                    "did better than {other!r} but scores a lower share ({share}% against {other_share}%)",
+                    other=o.name,
+                    share=share,
+                    other_share=other_share,
+                )
+            else:
+                note = _(
+                    "did worse than {other!r} but scores a higher share ({share}% against {other_share}%)",
+                    other=o.name,
+                    share=share,
+                    other_share=other_share,
+                )
             if a.check.reasons[0] == "off-rule":
                 a.check.reasons.insert(0, "non-monotone")
             else:
                 a.check.reasons.append("non-monotone")
-            a.check.explanation = f"{a.check.explanation}；{note}"
+            a.check.explanation = _then(a.check.explanation, note)
             break
 
 
@@ -610,13 +671,15 @@ def _judge_budget(
     check = Check(p.text, exact.score if exact is not None else None)
     audit = BudgetAudit(weight.value, exact.rate if exact is not None else None, rate.text, check)
     if p.value is None:
-        check.explanation = "资金行未填得分，无法核对"
+        check.explanation = _("the 资金 row gives no score: nothing to check")
         return audit
     if weight.value is None:
-        check.explanation = "资金行未填分值，无法核对得分"
+        check.explanation = _("the 资金 row gives no weight: its score cannot be checked")
         return audit
     if exact is None or project is None:
-        check.explanation = "资金行未填执行数（及预算数）或执行率，无法复算"
+        check.explanation = _(
+            "the 资金 row gives neither the amount spent (with the budget) nor the rate: it cannot be recomputed"
+        )
         return audit
     findings: list[Finding] = []
     expected_result = conv.execution(project, execution, findings, budget_weight)
@@ -624,20 +687,25 @@ def _judge_budget(
     audit.trace = expected_result.trace
     if p.value > weight.value:
         check.verdict, check.reasons = "inconsistent", ["score-above-weight"]
-        check.explanation = f"资金行得分{p.text}超过分值{plain(weight.value)}"
+        check.explanation = _(
+            "the 资金 row's score {score} is above its weight {weight}", score=p.text, weight=plain(weight.value)
+        )
     elif p.value == expected:
         check.verdict = "consistent"
     else:
         check.verdict, check.reasons = "inconsistent", ["execution-mismatch"]
-        differs = "".join(f"；{f.message}" for f in findings if f.code == "execution-rate-differs")
-        check.explanation = f"{expected_result.trace}，表中得分为{p.text}{differs}"
+        why = _("{trace}; the table gives {score}", trace=expected_result.trace, score=p.text)
+        for f in findings:
+            if f.code == "execution-rate-differs":
+                why = _then(why, f.message)
+        check.explanation = why
     return audit
 
 
 def _judge_weights(rows: list[_Row], b_weight: Printed) -> Check:
     scored = [r for r in rows if r.audit is not None and r.audit.scored]
     if b_weight.value is None or any(r.weight.value is None for r in scored):
-        return Check(None, None, "unchecked", [], "有分值未填，无法核对分值合计")
+        return Check(None, None, "unchecked", [], _("some weights are not given: their sum cannot be checked"))
     total = b_weight.value + sum((r.weight.value or ZERO for r in scored), ZERO)
     check = Check(plain(total), HUNDRED)
     if total == HUNDRED:
@@ -645,7 +713,7 @@ def _judge_weights(rows: list[_Row], b_weight: Printed) -> Check:
     else:
         parts = "+".join(plain(w) for w in [b_weight.value, *(r.weight.value or ZERO for r in scored)])
         check.verdict, check.reasons = "inconsistent", ["weights-not-100"]
-        check.explanation = f"各项分值合计{plain(total)}分（{parts}），不是100分"
+        check.explanation = _("the weights add up to {total} ({parts}), not 100", total=plain(total), parts=parts)
     return check
 
 
@@ -704,7 +772,7 @@ def _judge_total(
         except EvalEngineError:
             check.recomputed = None
     if p.value is None:
-        check.explanation = "未填总分，无法核对"
+        check.explanation = _("no total given: nothing to check")
         return check, printed_sum, places
     reasons: list[str] = []
     why: list[str] = []
@@ -726,15 +794,25 @@ def _judge_total(
                     capped.append(cap)
         if not any(p.value == round_to(v, places, c.mode) for v in capped):
             reasons.append("total-not-sum")
-            why.append(f"各项得分合计{fixed(printed_sum, max(c.places, 0))}，表中总分{p.text}")
+            added = fixed(printed_sum, max(c.places, 0))
+            why.append(_("the scores add up to {added}, the table's total is {total}", added=added, total=p.text))
     if check.recomputed is not None:
         if not recomputed_ok:
             reasons.append("total-mismatch")
-            why.append(f"按规则复算总分{shown_total}，表中总分{p.text}")
+            why.append(
+                _(
+                    "the total recomputed under the rules is {expected}, the table's is {total}",
+                    expected=shown_total,
+                    total=p.text,
+                )
+            )
     if reasons:
-        check.verdict, check.reasons, check.explanation = "inconsistent", reasons, "；".join(why)
+        explanation = why[0]
+        for more in why[1:]:
+            explanation = _then(explanation, more)
+        check.verdict, check.reasons, check.explanation = "inconsistent", reasons, explanation
     elif printed_sum is not None and check.recomputed is not None:
         check.verdict = "consistent"
     else:
-        check.explanation = "有得分未填或无法复算，总分只能部分核对"
+        check.explanation = _("some scores are not given or cannot be recomputed: the total is only partly checked")
     return check, printed_sum, places

@@ -14,7 +14,7 @@ VERDICTS: tuple[Verdict, ...] = ("consistent", "inconsistent", "unchecked")
 TABLE_VERDICTS: tuple[TableVerdict, ...] = ("consistent", "inconsistent", "incomplete")
 
 
-# Every reason code, in the order reports list them, with its title.
+# Every reason code, in the order reports list them, with its title (the reports' Chinese vocabulary).
 REASONS: dict[str, str] = {
     "met-docked": "目标已完成却未得满分",
     "missed-full-marks": "目标未完成却得满分",
@@ -40,7 +40,7 @@ class Convention:
 @dataclass
 class Check:
     """One printed number and what the rules give: a verdict, its reasons (the first is the main one)
-    and a one-line Chinese explanation."""
+    and a one-line explanation, in the language of the run."""
 
     printed: str | None  # as printed (trailing 分 dropped)
     recomputed: Decimal | None  # exact, before any rounding

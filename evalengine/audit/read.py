@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evalengine.errors import InputError, Location
+from evalengine.i18n import _
 from evalengine.inputs.collect import Collector, need_mapping, need_year
 from evalengine.sources.dispatch import format_of
 from evalengine.sources.documents import Document, parse_json, parse_yaml, read_text
@@ -85,16 +86,19 @@ def read_audit_file(
     file_year = c.attempt(need_year, c, data.get("year"), ("year",))
     c.raise_if_any()
     if year is not None and file_year is not None and year != file_year:
-        raise InputError(f"--year {year} differs from the file's year {file_year}", c.where(("year",)))
+        raise InputError(
+            _("--year {year} differs from the file's year {file_year}", year=year, file_year=file_year),
+            c.where(("year",)),
+        )
     tables = data.get("tables")
     if not isinstance(tables, list) or not tables:
-        what = "no 自评表 sheet found (a sheet with 三级指标, 分值 and 得分 columns)" if not notes else notes[0]
+        what = _("no 自评表 sheet found (a sheet with 三级指标, 分值 and 得分 columns)") if not notes else notes[0]
         if format_of(path) in ("xlsx", "docx"):
             raise InputError(what, Location(str(path)))
-        raise InputError("tables: expected a list of published 自评表 tables", c.where(("tables",)))
+        raise InputError(_("tables: expected a list of published 自评表 tables"), c.where(("tables",)))
     rules = data.get("rules")
     if rules is not None and not isinstance(rules, str):
-        raise InputError("rules: expected a built-in pack name or a path", c.where(("rules",)))
+        raise InputError(_("rules: expected a built-in pack name or a path"), c.where(("rules",)))
     department = data.get("department")
     department = "" if department is None or isinstance(department, (dict, list)) else str(department).strip()
     return AuditFile(
@@ -129,12 +133,12 @@ def printed_number(value: Any, where: Location, what: str, unit: str = "分") ->
     """A printed score or weight (20, 19.6, 19.60, 20分), an empty cell, or 不适用."""
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
-            raise InputError(f"{what}: expected a number, found {value!r}", where)
+            raise InputError(_("{what}: expected a number, found {value!r}", what=what, value=value), where)
         return Printed(None)
-    if isinstance(value, (dict, list)):
-        raise InputError(
-            f"{what}: expected a number, found a {'mapping' if isinstance(value, dict) else 'list'}", where
-        )
+    if isinstance(value, dict):
+        raise InputError(_("{what}: expected a number, found a mapping", what=what), where)
+    if isinstance(value, list):
+        raise InputError(_("{what}: expected a number, found a list", what=what), where)
     text = nfkc(str(value)).strip().replace(",", "")
     if text in EMPTY:
         return Printed(None)
@@ -142,7 +146,7 @@ def printed_number(value: Any, where: Location, what: str, unit: str = "分") ->
         return Printed(None, 0, "不适用", na=True)
     number = text.removesuffix(unit).strip() if unit else text
     if not _NUMBER.match(number):
-        raise InputError(f"{what}: expected a number such as 19.6, found {value!r}", where)
+        raise InputError(_("{what}: expected a number such as 19.6, found {value!r}", what=what, value=value), where)
     places = len(number.split(".", 1)[1]) if "." in number else 0
     return Printed(Decimal(number), places, number)
 
@@ -156,5 +160,5 @@ def printed_rate(value: Any, where: Location) -> Printed:
         return Printed(None)
     number = text.removesuffix("%").strip()
     if not _NUMBER.match(number) or number.startswith("-"):
-        raise InputError(f"rate: expected a percentage such as 97%, found {value!r}", where)
+        raise InputError(_("rate: expected a percentage such as 97%, found {value!r}", value=value), where)
     return Printed(Decimal(number) / 100, 0, f"{number}%")

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evalengine.errors import KeyPath
+from evalengine.i18n import _
 from evalengine.sources.documents import Document
 from evalengine.sources.workbook import _merged_values, _open, used_cells
 
@@ -88,7 +89,11 @@ def read_workbook(path: Path) -> tuple[Document, list[str]]:
         table = _sheet(ws, len(tables), cells, path)
         if table is None:
             notes.append(
-                f"{path.name} [{ws.title}]: no 自评表 here (no row naming 三级指标, 分值 and 得分), passed over"
+                _(
+                    "{file} [{sheet}]: no 自评表 here (no row naming 三级指标, 分值 and 得分), passed over",
+                    file=path.name,
+                    sheet=ws.title,
+                )
             )
             continue
         found, data = table
@@ -114,13 +119,13 @@ def _sheet(ws: Worksheet, n: int, cells: dict[KeyPath, str], path: Path) -> tupl
     def locate(path: KeyPath, r: int, c: int) -> None:
         cells[path] = f"{ws.title}!{get_column_letter(c)}{r}"
 
-    last_col = max((c for _, c in used), default=0)
+    last_col = max((c for _r, c in used), default=0)
     head_row, columns = None, {}
     fund_row, fund_cols = None, {}
     table: dict[str, Any] = {}
     year = None
     locate(at, 1, 1)
-    for r in range(1, max((r for r, _ in used), default=0) + 1):
+    for r in range(1, max((r for r, _c in used), default=0) + 1):
         heads = [_head(raw(r, c)) for c in range(1, last_col + 1)]
         for c in range(1, last_col + 1):
             if year is None and isinstance(raw(r, c), str) and (m := _YEAR.search(raw(r, c))):
@@ -170,7 +175,7 @@ def _sheet(ws: Worksheet, n: int, cells: dict[KeyPath, str], path: Path) -> tupl
                 break
         table["budget"] = budget
     rows: list[dict[str, Any]] = []
-    for r in range(head_row + 1, max((r for r, _ in used), default=0) + 1):
+    for r in range(head_row + 1, max((r for r, _c in used), default=0) + 1):
         first = _head(raw(r, 1))
         if first.startswith("总分") or first.startswith("合计"):
             if "score" in columns:
@@ -213,7 +218,12 @@ def read_tables_file(path: Path, mapping: str | None = None) -> tuple[Document, 
     chosen = load_mapping(mapping, Path.cwd()) if mapping else best_mapping(grids, need="score")[0]
     if chosen is None:
         return Document({"tables": []}, str(path)), [
-            f"{path.name}: no 自评表 (no row naming 三级指标, 分值 and 得分) and no built-in mapping's layout"
+            _(
+                "{file}: no 自评表 (no row naming 三级指标, 分值 and 得分) and no built-in mapping's layout",
+                file=path.name,
+            )
         ]
     doc = read_mapped(grids, chosen, str(path), texts)
-    return doc, [f"{path.name}: read with the mapping {chosen.name} ({chosen.title})"]
+    return doc, [
+        _("{file}: read with the mapping {mapping} ({title})", file=path.name, mapping=chosen.name, title=chosen.title)
+    ]

@@ -5,7 +5,8 @@ twice, a target that does not read) is what a review must report, so every value
 used becomes a located finding and the rest of the table is still reviewed. Only a file that is not
 a table at all (no projects: list) is an error. Each check is registered under a code of
 `packs.schema.REVIEW_CHECKS`; the pack's `review:` section says which run and how severe they are.
-Nothing here scores.
+Nothing here scores. Findings speak the language of the run (evalengine.i18n); the labels of the
+table's columns are marked with N_ and translated where a message names them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from evalengine.errors import InputError, KeyPath, TargetSyntaxError
+from evalengine.i18n import N_, _, ngettext
 from evalengine.inputs.collect import money
 from evalengine.inputs.targets import INDICATOR_KEYS, PROJECT_KEYS, TARGETS_KEYS
 from evalengine.language.parser import parse_actual, parse_target
@@ -81,7 +83,7 @@ class Context:
 
 Check = Callable[[Sheet, Context], Iterator[Issue]]
 _CHECKS: dict[str, Check] = {}
-TITLES: dict[str, str] = {}  # code -> what it is about, in the words of a 审核意见
+TITLES: dict[str, str] = {}  # code -> what it is about, in the words of a 审核意见 (report vocabulary, Chinese)
 
 
 def check(code: str, title: str) -> Callable[[Check], Check]:
@@ -108,19 +110,39 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _series(names: list[str]) -> str:
+    """Names listed in a sentence: 产出指标、效益指标 in Chinese, 产出指标, 效益指标 in English."""
+    out = names[0] if names else ""
+    for name in names[1:]:
+        out = _("{names}, {name}", names=out, name=name)
+    return out
+
+
+# the columns of a target table, as messages name them (translated where used)
+_CODE, _NAME, _BUDGET, _FISCAL, _OTHER = (
+    N_("project code"),
+    N_("project name"),
+    N_("budget"),
+    N_("fiscal funds"),
+    N_("other funds"),
+)
+_LEVEL1, _LEVEL2, _LEVEL3 = N_("level 1 indicator"), N_("level 2 indicator"), N_("level 3 indicator")
+_TARGET, _DESCRIPTION, _BASIS = N_("target"), N_("indicator description"), N_("basis of the target")
+
+
 def _unknown_keys(sheet: Sheet, path: KeyPath, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
     for key in data:
         if key not in allowed:
-            hint = did_you_mean(str(key), allowed).strip()
+            suggestion = did_you_mean(str(key), allowed)
             sheet.unreadable.append(
-                Issue((*path, key), f"未知字段“{key}”，未读取{('（' + hint + '）') if hint else ''}")
+                Issue((*path, key), _("unknown key {key!r}, not read{suggestion}", key=str(key), suggestion=suggestion))
             )
 
 
 def _field(sheet: Sheet, data: dict[str, Any], key: str, path: KeyPath, label: str) -> str:
     value = data.get(key)
     if isinstance(value, (dict, list)):
-        sheet.unreadable.append(Issue((*path, key), f"{label}应为文字，未能读取"))
+        sheet.unreadable.append(Issue((*path, key), _("{label} should be text; not read", label=_(label))))
         return ""
     return _text(value)
 
@@ -129,9 +151,18 @@ def _money(sheet: Sheet, value: Any, path: KeyPath, label: str, doc: Document) -
     if value is None or _text(value) == "":
         return None
     try:
-        return money(value, doc.where(path), label)
+        return money(value, doc.where(path), _(label))
     except InputError:
-        sheet.unreadable.append(Issue(path, f"{label}“{_text(value)}”不是金额（如 5.00 万元或 48500元）"))
+        sheet.unreadable.append(
+            Issue(
+                path,
+                _(
+                    "{label} {value!r} is not an amount of money (such as 5.00 万元 or 48500元)",
+                    label=_(label),
+                    value=_text(value),
+                ),
+            )
+        )
         return None
 
 
@@ -139,20 +170,25 @@ def read_sheet(entry: dict[str, Any], at: KeyPath, doc: Document, ctx: Context) 
     """One project entry, read as far as it can be."""
     sheet = Sheet(at)
     _unknown_keys(sheet, at, entry, PROJECT_KEYS)
-    sheet.code = nfkc(_field(sheet, entry, "code", at, "项目编码"))
-    sheet.name = _field(sheet, entry, "name", at, "项目名称")
+    sheet.code = nfkc(_field(sheet, entry, "code", at, _CODE))
+    sheet.name = _field(sheet, entry, "name", at, _NAME)
     budget = entry.get("budget")
     total_at: KeyPath = (*at, "budget")
     if isinstance(budget, dict):
         _unknown_keys(sheet, total_at, budget, ("total", "fiscal", "other"))
-        sheet.fiscal = _money(sheet, budget.get("fiscal"), (*at, "budget", "fiscal"), "财政资金", doc)
-        sheet.other = _money(sheet, budget.get("other"), (*at, "budget", "other"), "其他资金", doc)
+        sheet.fiscal = _money(sheet, budget.get("fiscal"), (*at, "budget", "fiscal"), _FISCAL, doc)
+        sheet.other = _money(sheet, budget.get("other"), (*at, "budget", "other"), _OTHER, doc)
         total_at, budget = (*at, "budget", "total"), budget.get("total")
     sheet.budget_empty = budget is None or _text(budget) == ""
-    sheet.budget = _money(sheet, budget, total_at, "预算数", doc)
+    sheet.budget = _money(sheet, budget, total_at, _BUDGET, doc)
     plan = entry.get("spending_plan")
     if plan is not None and not isinstance(plan, dict):
-        sheet.unreadable.append(Issue((*at, "spending_plan"), "资金支出计划应为“节点: 累计比例”，如 6月底: 60%"))
+        sheet.unreadable.append(
+            Issue(
+                (*at, "spending_plan"),
+                _("the spending plan should be written as checkpoint: cumulative share, such as 6月底: 60%"),
+            )
+        )
         plan = None
     for label, share in (plan or {}).items():
         here: KeyPath = (*at, "spending_plan", label)
@@ -166,46 +202,57 @@ def read_sheet(entry: dict[str, Any], at: KeyPath, doc: Document, ctx: Context) 
         except TargetSyntaxError:
             due = None
         if value is None:
-            sheet.unreadable.append(Issue(here, f"资金支出计划 {label} 的“{text}”不是累计比例（如 60%）"))
+            sheet.unreadable.append(
+                Issue(
+                    here,
+                    _(
+                        "spending plan {label}: {share!r} is not a cumulative share (such as 60%)",
+                        label=str(label),
+                        share=text,
+                    ),
+                )
+            )
         elif not isinstance(due, Deadline):
-            sheet.unreadable.append(Issue(here, f"资金支出计划节点“{label}”不是日期（如 6月底）"))
+            sheet.unreadable.append(
+                Issue(here, _("spending plan checkpoint {label!r} is not a date (such as 6月底)", label=str(label)))
+            )
         else:
             sheet.plan.append((str(label), value, due, here))
     items = entry.get("indicators")
     if items is not None and not isinstance(items, list):
-        sheet.unreadable.append(Issue((*at, "indicators"), "指标应为一行一个的列表，未能读取"))
+        sheet.unreadable.append(
+            Issue((*at, "indicators"), _("indicators should be a list, one indicator a line; not read"))
+        )
         items = None
     for j, item in enumerate(items or []):
         here = (*at, "indicators", j)
         if not isinstance(item, dict):
-            sheet.unreadable.append(Issue(here, f"第 {j + 1} 个指标不是“键: 值”形式，未能读取"))
+            sheet.unreadable.append(Issue(here, _("indicator {n} is not written as key: value; not read", n=j + 1)))
             continue
         _unknown_keys(sheet, here, item, INDICATOR_KEYS)
-        name = _field(sheet, item, "name", here, "三级指标")
-        target = _field(sheet, item, "target", here, "指标值")
+        name = _field(sheet, item, "name", here, _LEVEL3)
+        target = _field(sheet, item, "target", here, _TARGET)
         predicate = None
         if target and _placeholder(target, ctx.rules.placeholders, in_target=True) is None:
             try:
                 predicate = parse_target(target, ctx.pack.vocabulary)
             except TargetSyntaxError as exc:
-                sheet.unreadable.append(
-                    Issue((*here, "target"), f"指标值“{target}”第 {exc.column} 个字符起无法识别", name or None)
-                )
+                why = _("target {target!r} cannot be read from character {column} on", target=target, column=exc.column)
+                sheet.unreadable.append(Issue((*here, "target"), why, name or None))
         if item.get("weight") is not None:
             try:
                 to_decimal(nfkc(_text(item["weight"])))
             except ValueError:
-                sheet.unreadable.append(
-                    Issue((*here, "weight"), f"分值“{_text(item['weight'])}”不是数字", name or None)
-                )
+                why = _("weight {weight!r} is not a number", weight=_text(item["weight"]))
+                sheet.unreadable.append(Issue((*here, "weight"), why, name or None))
         sheet.rows.append(
             Row(
                 j,
-                _field(sheet, item, "level1", here, "一级指标"),
-                _field(sheet, item, "level2", here, "二级指标"),
+                _field(sheet, item, "level1", here, _LEVEL1),
+                _field(sheet, item, "level2", here, _LEVEL2),
                 name,
-                _field(sheet, item, "description", here, "绩效指标描述"),
-                _field(sheet, item, "basis", here, "指标值确定依据"),
+                _field(sheet, item, "description", here, _DESCRIPTION),
+                _field(sheet, item, "basis", here, _BASIS),
                 target,
                 predicate,
                 here,
@@ -230,20 +277,22 @@ def review_table(doc: Document, pack: Pack, year: int | None = None, warnings: t
     importer's (lines or rows it could not place), each reported as an unreadable finding."""
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError("expected a targets file (department:, year:, projects: …)", doc.where(()))
+        raise InputError(_("expected a targets file (department:, year:, projects: …)"), doc.where(()))
     entries = data.get("projects")
     if not isinstance(entries, list) or not entries:
-        raise InputError("projects: expected a list of the department's projects", doc.where(("projects",)))
+        raise InputError(_("projects: expected a list of the department's projects"), doc.where(("projects",)))
     rules = pack.review
     file_issues: list[Issue] = []
     written, bad_year = _year(data)
     if bad_year:
-        file_issues.append(Issue(("year",), f"预算年度“{_text(data.get('year'))}”不是年份（如 2024）"))
+        file_issues.append(
+            Issue(("year",), _("budget year {year!r} is not a year (such as 2024)", year=_text(data.get("year"))))
+        )
     ctx = Context(pack, rules, year or written)
     dropped = Sheet(())
     _unknown_keys(dropped, (), data, TARGETS_KEYS)
     file_issues += dropped.unreadable
-    file_issues += [Issue((), f"导入时未能读取：{w}") for w in warnings]
+    file_issues += [Issue((), _("not read on import: {warning}", warning=w)) for w in warnings]
     department = data.get("department")
     if isinstance(department, dict):
         department = department.get("name")
@@ -251,7 +300,7 @@ def review_table(doc: Document, pack: Pack, year: int | None = None, warnings: t
     for i, entry in enumerate(entries):
         at: KeyPath = ("projects", i)
         if not isinstance(entry, dict):
-            file_issues.append(Issue(at, f"第 {i + 1} 个项目不是“键: 值”形式，未能审核"))
+            file_issues.append(Issue(at, _("project {n} is not written as key: value; not reviewed", n=i + 1)))
             continue
         projects.append(_review_sheet(read_sheet(entry, at, doc, ctx), ctx, doc))
     severity = rules.severity("unreadable")
@@ -262,7 +311,12 @@ def review_table(doc: Document, pack: Pack, year: int | None = None, warnings: t
     )
     notes = []
     if ctx.year is None and rules.severity("deadline-outside") != "off":
-        notes.append("未给出预算年度（targets 文件的 year:，或 --year），完成时限未与预算年度比较")
+        notes.append(
+            _(
+                "no budget year given (year: in the targets file, or --year): "
+                "deadlines were not compared with the budget year"
+            )
+        )
     return TableReview(doc.file, _text(department), ctx.year, tuple(projects), findings, tuple(notes))
 
 
@@ -285,7 +339,7 @@ def _review_sheet(sheet: Sheet, ctx: Context, doc: Document) -> ProjectReview:
         len(sheet.rows),
         quantified,
         doc.where(sheet.at),
-        tuple(f for _, _, f in found),
+        tuple(f for _row, _rank, f in found),
     )
 
 
@@ -370,15 +424,20 @@ def _funds(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
         return
     where: KeyPath = (*sheet.at, "budget")
     if sheet.budget <= 0:
-        yield Issue(where, f"预算数应大于 0，表中为 {plain(sheet.budget)} 万元")
+        yield Issue(where, _("budget should be above 0; the table gives {budget} 万元", budget=plain(sheet.budget)))
     if sheet.fiscal is None and sheet.other is None:
         return
     fiscal, other = sheet.fiscal or ZERO, sheet.other or ZERO
     if fiscal + other != sheet.budget:
         yield Issue(
             where,
-            f"预算数 {plain(sheet.budget)} 万元 ≠ 财政资金 {plain(fiscal)} + 其他资金 {plain(other)}"
-            f" = {plain(fiscal + other)} 万元",
+            _(
+                "budget {budget} 万元 ≠ fiscal funds {fiscal} + other funds {other} = {total} 万元",
+                budget=plain(sheet.budget),
+                fiscal=plain(fiscal),
+                other=plain(other),
+                total=plain(fiscal + other),
+            ),
         )
 
 
@@ -389,17 +448,45 @@ def _plan(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
     previous: tuple[str, Decimal] | None = None
     for label, share, due, here in points:
         if due.year is not None and ctx.year is not None and due.year != ctx.year:
-            yield Issue(here, f"资金支出计划节点“{label}”不在预算年度 {ctx.year} 年内")
+            yield Issue(
+                here,
+                _(
+                    "spending plan checkpoint {label!r} is not in the budget year {year}",
+                    label=label,
+                    year=ctx.year,
+                ),
+            )
         if share > HUNDRED or share < 0:
-            yield Issue(here, f"资金支出计划 {label} 累计 {plain(share)}%，应在 0–100% 之间")
+            yield Issue(
+                here,
+                _(
+                    "spending plan {label}: {share}% spent by then, should be within 0–100%",
+                    label=label,
+                    share=plain(share),
+                ),
+            )
         if previous is not None and share < previous[1]:
             yield Issue(
-                here, f"资金支出计划 {label} 累计 {plain(share)}%，低于此前 {previous[0]} 的 {plain(previous[1])}%"
+                here,
+                _(
+                    "spending plan {label}: {share}% spent by then, less than the {earlier_share}% of {earlier}",
+                    label=label,
+                    share=plain(share),
+                    earlier=previous[0],
+                    earlier_share=plain(previous[1]),
+                ),
             )
         previous = (label, share)
     if points and points[-1][1] < HUNDRED:
-        label, share, _, here = points[-1]
-        yield Issue(here, f"资金支出计划到 {label} 只累计 {plain(share)}%，年底前应达到 100%")
+        label, share, _due, here = points[-1]
+        yield Issue(
+            here,
+            _(
+                "spending plan reaches only {share}% by {label}: it should reach 100% by the year's end",
+                share=plain(share),
+                label=label,
+            ),
+        )
 
 
 @check("missing-level1", "缺少一级指标")
@@ -407,24 +494,32 @@ def _missing_level1(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
     present = {nfkc(r.level1) for r in sheet.rows}
     missing = [name for name in ctx.rules.required_level1 if name not in present]
     if missing:
-        yield Issue((*sheet.at, "indicators"), f"缺少一级指标：{'、'.join(missing)}")
+        message = ngettext(
+            "missing level 1 indicator: {names}",
+            "missing level 1 indicators: {names}",
+            len(missing),
+            names=_series(missing),
+        )
+        yield Issue((*sheet.at, "indicators"), message)
 
 
 @check("level1-unknown", "一级指标无分值")
 def _level1_unknown(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
-    weighted = [name for name, _ in ctx.pack.weights.level1]
+    weighted = [name for name, _weight in ctx.pack.weights.level1]
     seen: set[str] = set()
     for row in sheet.rows:
         level1 = nfkc(row.level1)
         if not level1 or level1 in seen or ctx.pack.weights.level1_weight(level1) is not None:
             continue
         seen.add(level1)
-        close = did_you_mean(level1, weighted).replace(" (did you mean ", "，是否为 ").replace("?)", "？")
-        yield Issue(
-            (*row.at, "level1"),
-            f"一级指标“{row.level1}”不在评分规则的分值中（{'、'.join(weighted)}），年终无法评分{close}",
-            row.name or None,
+        message = _(
+            "level 1 indicator {level1!r} has no weight in the scoring rules ({weighted}): "
+            "it cannot be scored at year end{suggestion}",
+            level1=row.level1,
+            weighted=_series(weighted),
+            suggestion=did_you_mean(level1, weighted),
         )
+        yield Issue((*row.at, "level1"), message, row.name or None)
 
 
 @check("level2-mismatch", "二级指标与一级指标不符")
@@ -435,12 +530,24 @@ def _level2(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
         if level1 not in tree or not level2 or level2 in tree[level1]:
             continue
         home = [name for name, children in ctx.rules.level2 if level2 in children]
-        belongs = f"“{row.level2}”属于{'、'.join(home)}，" if home else ""
-        yield Issue(
-            (*row.at, "level2"),
-            f"{belongs}二级指标“{row.level2}”不属于一级指标“{row.level1}”（应为 {'、'.join(tree[level1])}）",
-            row.name or None,
-        )
+        allowed = _series(list(tree[level1]))
+        if home:
+            message = _(
+                "level 2 indicator {level2!r} belongs to {home}, not to level 1 indicator {level1!r} "
+                "(which takes {allowed})",
+                level2=row.level2,
+                home=_series(home),
+                level1=row.level1,
+                allowed=allowed,
+            )
+        else:
+            message = _(
+                "level 2 indicator {level2!r} does not belong to level 1 indicator {level1!r} (which takes {allowed})",
+                level2=row.level2,
+                level1=row.level1,
+                allowed=allowed,
+            )
+        yield Issue((*row.at, "level2"), message, row.name or None)
 
 
 @check("not-quantified", "定量指标不足")
@@ -451,22 +558,27 @@ def _not_quantified(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
     quantified = sum(1 for r in sheet.rows if _quantified(r.predicate, ctx.rules))
     if quantified < ctx.rules.quantified_share * n:
         share = fixed(round_to(Decimal(quantified) * HUNDRED / n, 2))
-        yield Issue(
-            (*sheet.at, "indicators"),
-            f"定量指标 {quantified} 个，占全部 {n} 个指标的 {share}%，"
-            f"低于要求的 {_show_pct(ctx.rules.quantified_share)}",
+        message = ngettext(
+            "quantified: {quantified} of {n} indicator ({share}%), below the required {required}",
+            "quantified: {quantified} of {n} indicators ({share}%), below the required {required}",
+            n,
+            quantified=quantified,
+            share=share,
+            required=_show_pct(ctx.rules.quantified_share),
         )
+        yield Issue((*sheet.at, "indicators"), message)
 
 
 @check("qualitative-unrecognised", "指标值表述无法识别")
 def _unrecognised(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
     for row in sheet.rows:
         if isinstance(row.predicate, Qualitative) and not row.predicate.recognized:
-            yield Issue(
-                (*row.at, "target"),
-                f"指标值“{row.target}”不是可识别的表述：请写成可衡量的目标（如 ≥95%、12月底前）或标准定性表述",
-                row.name or None,
+            message = _(
+                "target {target!r} is not a wording evalengine recognises: write a measurable target "
+                "(such as ≥95% or 12月底前) or a standard qualitative wording",
+                target=row.target,
             )
+            yield Issue((*row.at, "target"), message, row.name or None)
 
 
 @check("placeholder", "占位符或空白")
@@ -475,25 +587,31 @@ def _placeholders(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
 
     def look(text: str, path: KeyPath, label: str, indicator: str | None, in_target: bool = False) -> Iterator[Issue]:
         if not text:
-            yield Issue(path, f"{label}为空", indicator)
+            yield Issue(path, _("{label} is empty", label=_(label)), indicator)
             return
         found = _placeholder(text, words, in_target)
         if found is not None:
-            yield Issue(path, f"{label}“{text}”仍是占位符（{found}），请填写实际内容", indicator)
+            message = _(
+                "{label} {text!r} is still a placeholder ({found}): fill in what is meant",
+                label=_(label),
+                text=text,
+                found=found,
+            )
+            yield Issue(path, message, indicator)
 
-    yield from look(sheet.code, (*sheet.at, "code"), "项目编码", None)
-    yield from look(sheet.name, (*sheet.at, "name"), "项目名称", None)
+    yield from look(sheet.code, (*sheet.at, "code"), _CODE, None)
+    yield from look(sheet.name, (*sheet.at, "name"), _NAME, None)
     if sheet.budget_empty:
-        yield Issue((*sheet.at, "budget"), "预算数为空")
+        yield Issue((*sheet.at, "budget"), _("{label} is empty", label=_(_BUDGET)))
     for row in sheet.rows:
         ind = row.name or None
-        yield from look(row.level1, (*row.at, "level1"), "一级指标", ind)
-        yield from look(row.level2, (*row.at, "level2"), "二级指标", ind)
-        yield from look(row.name, (*row.at, "name"), "三级指标", ind)
-        yield from look(row.target, (*row.at, "target"), "指标值", ind, in_target=True)
+        yield from look(row.level1, (*row.at, "level1"), _LEVEL1, ind)
+        yield from look(row.level2, (*row.at, "level2"), _LEVEL2, ind)
+        yield from look(row.name, (*row.at, "name"), _LEVEL3, ind)
+        yield from look(row.target, (*row.at, "target"), _TARGET, ind, in_target=True)
         for text, key, label in (
-            (row.description, "description", "绩效指标描述"),
-            (row.basis, "basis", "指标值确定依据"),
+            (row.description, "description", _DESCRIPTION),
+            (row.basis, "basis", _BASIS),
         ):
             if text:  # an empty description or basis has a check of its own
                 yield from look(text, (*row.at, key), label, ind)
@@ -510,7 +628,8 @@ def _rate_over_100(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
         if not (_has(row.name, ctx.rules.rate_words) or _has(row.description, ctx.rules.rate_words)):
             continue
         if any(q.unit == "%" and q.value > HUNDRED for q in _quantities(row.predicate)):
-            yield Issue((*row.at, "target"), f"“{row.name}”是比率，指标值 {row.target} 超过 100%", row.name or None)
+            message = _("{name!r} is a rate, but its target {target} is above 100%", name=row.name, target=row.target)
+            yield Issue((*row.at, "target"), message, row.name or None)
 
 
 @check("satisfaction-range", "满意度目标超出范围")
@@ -522,11 +641,13 @@ def _satisfaction(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
             continue
         percents = [q for q in _quantities(row.predicate) if q.unit == "%"]
         if any(not low <= q.value <= high for q in percents):
-            yield Issue(
-                (*row.at, "target"),
-                f"满意度指标值 {row.target} 不在 {plain(low)}%–{plain(high)}% 之间",
-                row.name or None,
+            message = _(
+                "satisfaction target {target} is not within {low}%–{high}%",
+                target=row.target,
+                low=plain(low),
+                high=plain(high),
             )
+            yield Issue((*row.at, "target"), message, row.name or None)
 
 
 def _direction(predicate: Predicate | None) -> str | None:
@@ -568,9 +689,19 @@ def _direction_suspect(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
             continue
         way, word = said
         if way == "reverse":
-            message = f"“{row.name}”（{word}）越低越好，指标值 {row.target} 却是下限：应为 ≤ 或“只减不增”"
+            message = _(
+                "lower is better for {name!r} ({word}), but its target {target} is a floor: it should be ≤ or 只减不增",
+                name=row.name,
+                word=word,
+                target=row.target,
+            )
         else:
-            message = f"“{row.name}”（{word}）越高越好，指标值 {row.target} 却是上限：应为 ≥"
+            message = _(
+                "higher is better for {name!r} ({word}), but its target {target} is a ceiling: it should be ≥",
+                name=row.name,
+                word=word,
+                target=row.target,
+            )
         yield Issue((*row.at, "target"), message, row.name or None)
 
 
@@ -579,11 +710,13 @@ def _cost_lower_bound(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
     for row in sheet.rows:
         p = row.predicate
         if _is_cost(row, ctx.rules) and isinstance(p, Comparison) and p.quantity is not None and p.op in (">=", ">"):
-            yield Issue(
-                (*row.at, "target"),
-                f"成本指标“{row.name}”只有下限 {row.target}：成本一般设上限（≤）；若是人均补助等不得低于的标准，可保留",
-                row.name or None,
+            message = _(
+                "cost indicator {name!r} has only a lower bound, {target}: a cost is usually capped (≤); "
+                "keep the floor if it is a standard that must be met, such as a subsidy per person",
+                name=row.name,
+                target=row.target,
             )
+            yield Issue((*row.at, "target"), message, row.name or None)
 
 
 @check("unit-mismatch", "单位不一致")
@@ -601,11 +734,13 @@ def _unit_mismatch(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
         if not (isinstance(named, Quantity) and named.unit is not None and named.known):
             continue
         if named.unit != quantities[-1].unit:
-            yield Issue(
-                (*row.at, "target"),
-                f"指标名称标明单位“{match.group(1)}”，指标值 {row.target} 的单位却是“{quantities[-1].unit}”",
-                row.name or None,
+            message = _(
+                "the indicator's name gives the unit {named!r}, but its target {target} is in {unit!r}",
+                named=match.group(1),
+                target=row.target,
+                unit=quantities[-1].unit,
             )
+            yield Issue((*row.at, "target"), message, row.name or None)
 
 
 @check("deadline-outside", "完成时限超出预算年度")
@@ -617,12 +752,22 @@ def _deadline_outside(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
             continue
         due = row.predicate.resolve(ctx.year)
         if due > date(ctx.year, 12, 31):
-            where = f"晚于预算年度 {ctx.year} 年年末"
+            message = _(
+                "deadline {target} ({date}) falls after the end of the budget year {year}",
+                target=row.target,
+                date=due.isoformat(),
+                year=ctx.year,
+            )
         elif due < date(ctx.year, 1, 1):
-            where = f"早于预算年度 {ctx.year} 年年初"
+            message = _(
+                "deadline {target} ({date}) falls before the start of the budget year {year}",
+                target=row.target,
+                date=due.isoformat(),
+                year=ctx.year,
+            )
         else:
             continue
-        yield Issue((*row.at, "target"), f"完成时限 {row.target}（{due.isoformat()}）{where}", row.name or None)
+        yield Issue((*row.at, "target"), message, row.name or None)
 
 
 @check("cost-over-budget", "成本目标超过预算")
@@ -636,11 +781,13 @@ def _cost_over_budget(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
         money = [q for q in _quantities(row.predicate) if q.unit == "元"]
         if any(q.value > budget for q in money):
             shown = plain(max(q.value for q in money) / WAN)
-            yield Issue(
-                (*row.at, "target"),
-                f"成本指标值 {row.target}（{shown} 万元）超过项目预算数 {plain(sheet.budget)} 万元",
-                row.name or None,
+            message = _(
+                "cost target {target} ({amount} 万元) is above the project's budget of {budget} 万元",
+                target=row.target,
+                amount=shown,
+                budget=plain(sheet.budget),
             )
+            yield Issue((*row.at, "target"), message, row.name or None)
 
 
 @check("duplicate-indicator", "指标重复")
@@ -651,7 +798,12 @@ def _duplicates(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
         if not key:
             continue
         if key in seen:
-            yield Issue((*row.at, "name"), f"指标“{row.name}”重复，与第 {seen[key].index + 1} 个指标同名", row.name)
+            message = _(
+                "indicator {name!r} is listed twice: indicator {first} has the same name",
+                name=row.name,
+                first=seen[key].index + 1,
+            )
+            yield Issue((*row.at, "name"), message, row.name)
         else:
             seen[key] = row
 
@@ -660,14 +812,14 @@ def _duplicates(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
 def _empty_description(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
     for row in sheet.rows:
         if not row.description:
-            yield Issue((*row.at, "description"), "绩效指标描述为空", row.name or None)
+            yield Issue((*row.at, "description"), _("{label} is empty", label=_(_DESCRIPTION)), row.name or None)
 
 
 @check("empty-basis", "确定依据为空")
 def _empty_basis(sheet: Sheet, ctx: Context) -> Iterator[Issue]:
     for row in sheet.rows:
         if not row.basis:
-            yield Issue((*row.at, "basis"), "指标值确定依据为空", row.name or None)
+            yield Issue((*row.at, "basis"), _("{label} is empty", label=_(_BASIS)), row.name or None)
 
 
 _missing = set(REVIEW_CHECKS) - set(_CHECKS)

@@ -17,7 +17,8 @@ SEVERITIES: tuple[ReviewSeverity, ...] = ("error", "warning", "notice")
 
 @dataclass(frozen=True)
 class ReviewFinding:
-    """One thing a bureau would send back: its check, severity, where, and a one-line Chinese reason."""
+    """One thing a bureau would send back: its check, severity, where, and a one-line reason (in the
+    language of the run; the code stays English)."""
 
     code: str
     severity: ReviewSeverity

@@ -22,7 +22,7 @@ EXAMPLE = HERE.parent.parent / "examples" / "zunhua-2024"
 # golden file (in this folder) -> the evalengine arguments whose standard output it holds
 GOLDEN_FILES: dict[str, tuple[str, ...]] = {
     "zunhua-2024.md": ("score", str(EXAMPLE / "actuals.yaml"), "--lang", "zh"),  # a Chinese document, as users get it
-    "zunhua-2024-review.md": ("review", str(EXAMPLE / "targets.yaml")),
+    "zunhua-2024-review.md": ("review", str(EXAMPLE / "targets.yaml"), "--lang", "zh"),  # a Chinese document
 }
 
 
