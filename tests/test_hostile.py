@@ -3,6 +3,17 @@
 A case writes its files into a fresh folder, runs `evalengine ARGS` there, and must end with its exit
 code and a located message (every `message` substring in stderr), within its timeout, with no
 traceback, no temporary file left, no input file changed, and no new file but its `outputs`.
+
+Every case runs twice, in English and in Chinese (EVALENGINE_LANG, as a user sets it). In English every
+`message` substring must appear, as written. In Chinese the case must end the same way (exit code, no
+traceback, the same files written and left), its located and user parts must appear unchanged, and no
+English prose may remain: which fragments count as located or user data, and what counts as English
+prose, is defined and explained in tests/bilingual.py. The case's inputs (its files, arguments, stdin
+and generator settings) are the user data.
+
+To see every failing Chinese case's stderr at a glance:
+
+    pytest tests/test_hostile.py -qk zh --tb=line -p no:cacheprovider | grep -aE '^E |^    (stderr|Eng|miss|no C)'
 """
 
 from __future__ import annotations
@@ -18,9 +29,7 @@ from typing import Any
 import hostile_generators
 import pytest
 import yaml
-from click.testing import CliRunner
-
-from evalengine.cli.app import main
+from bilingual import LANGS, check_messages, inputs_of, invoke
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 KEYS = {"id", "why", "files", "binary_files", "args", "stdin", "exit", "message", "outputs", "timeout"}
@@ -71,13 +80,15 @@ def _entries(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")}
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_hostile_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_input(case: dict[str, Any], lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, text in (case.get("files") or {}).items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    for name, spec in (case.get("binary_files") or {}).items():
+    binary = case.get("binary_files") or {}
+    for name, spec in binary.items():
         args = dict(spec)
         generator = getattr(hostile_generators, args.pop("generator"))
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -85,13 +96,15 @@ def test_hostile_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest
     before, entries = _regular_files(tmp_path), _entries(tmp_path)
     monkeypatch.chdir(tmp_path)
     with deadline(case.get("timeout", 10)):
-        result = CliRunner().invoke(main, [str(a) for a in case["args"]], input=case.get("stdin"))
-    shown = f"{case['_file']}: {case['id']}: {case['why']}\nstdout: {result.stdout[:2000]}\nstderr: {result.stderr}"
+        result = invoke(case["args"], lang, input=case.get("stdin"))
+    shown = f"{case['_file']}: {case['id']} [{lang}]: {case['why']}\nstdout: {result.stdout[:2000]}"
+    shown += f"\nstderr: {result.stderr}"
     assert result.exception is None or isinstance(result.exception, SystemExit), f"{shown}\n{result.exception!r}"
     assert "Traceback" not in result.stdout and "Traceback" not in result.stderr, shown
     assert result.exit_code == case["exit"], shown
-    for text in case.get("message") or []:
-        assert str(text) in result.stderr, f"{shown}\nmissing from stderr: {text!r}"
+    generated = [(name, {k: v for k, v in spec.items() if k != "generator"}) for name, spec in binary.items()]
+    inputs = inputs_of(case.get("files"), case["args"], case.get("stdin"), generated)
+    check_messages(result.stderr, lang, case.get("message") or [], inputs, shown)
     assert not [p for p in tmp_path.rglob(".*.tmp")], f"{shown}\na temporary file was left behind"
     after = _regular_files(tmp_path)
     changed = sorted(name for name, data in before.items() if after.get(name) != data)
