@@ -29,7 +29,11 @@ from typing import Any
 import hostile_generators
 import pytest
 import yaml
-from bilingual import LANGS, check_messages, inputs_of, invoke
+from bilingual import LANGS, check_messages, english_prose, inputs_of, invoke, is_location_or_data, untranslated
+
+from evalengine import i18n
+from evalengine.errors import InputError, Location, TargetSyntaxError
+from evalengine.text import unknown_key
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 KEYS = {"id", "why", "files", "binary_files", "args", "stdin", "exit", "message", "outputs", "timeout"}
@@ -117,3 +121,72 @@ def test_hostile_input(case: dict[str, Any], lang: str, tmp_path: Path, monkeypa
             assert stat.S_ISCHR(os.lstat(tmp_path / name).st_mode), f"{shown}\n{name} was replaced"
         if spec["generator"] == "symlink":
             assert (tmp_path / name).is_symlink(), f"{shown}\n{name} was replaced"
+
+
+def test_the_chinese_checks_pass_converted_messages_and_refuse_english() -> None:
+    """The checks of tests/bilingual.py, tried on messages whose code speaks both languages already
+    (errors.py's locations, hints and target syntax errors; text.py's unknown keys and suggestions): the
+    Chinese passes, the English of the same error fails as Chinese output, and locations read the same."""
+    inputs = "examples:\n  - {scor: 1}\nprojects:\n  - indicators: [{target: ≥95%%}]\n"
+    fragments = ["pack.yaml:4", "examples[0].scor", "unknown key 'scor'", "did you mean 'score'"]
+    fragments += ["targets.yaml:35:17", "projects[0].indicators[0].target", 'cannot read "≥95%%" at column 5', "^"]
+    texts = {}
+    for lang in LANGS:
+        i18n.set_language(lang)
+        try:
+            message, hint = unknown_key("scor", ["score", "weight"])
+            unknown = InputError(message, Location("pack.yaml", 4, 47, "examples[0].scor"), hint)
+            where = Location("targets.yaml", 35, 17, "projects[0].indicators[0].target")
+            texts[lang] = f"{unknown}\n{TargetSyntaxError('≥95%%', 5, '', where)}"
+        finally:
+            i18n.set_language(None)
+    check_messages(texts["en"], "en", fragments, inputs)
+    check_messages(texts["zh"], "zh", fragments, inputs)
+    with pytest.raises(AssertionError, match="no Chinese"):
+        check_messages(texts["en"], "zh", fragments, inputs)
+    with pytest.raises(AssertionError, match="English prose"):
+        check_messages("错误：" + texts["en"], "zh", fragments, inputs)
+    assert texts["zh"].splitlines()[-1] == texts["en"].splitlines()[-1]  # the caret, under the same column
+    assert untranslated(fragments, inputs) == [
+        "pack.yaml:4",
+        "examples[0].scor",
+        "scor",
+        "score",
+        "targets.yaml:35:17",
+        "projects[0].indicators[0].target",
+        "≥95%%",
+        "^",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fragment", "kept"),
+    [
+        ("actuals.yaml:3:39", True),
+        ("report.pdf", True),
+        ("1.项目!A1:XFD1048576", True),
+        ("G5:G1048576", True),
+        ("spending_plan.6月底", True),
+        ("--encoding gbk", True),
+        ("year", True),  # a key of the case's input
+        ("aliases", False),  # a word of the message
+        ("out of range", False),
+        ("column 2", False),
+        ("1900 to 2200", False),
+        ("--format xlsx writes a file", False),
+    ],
+)
+def test_fragments_are_located_or_prose(fragment: str, kept: bool) -> None:
+    assert is_location_or_data(fragment, "year: ²⁰²⁴\n") is kept
+
+
+def test_english_prose_is_runs_of_words_outside_data_and_commands() -> None:
+    inputs = "title: My own pack\n"
+    text = (
+        "错误：pack.yaml:2 (title): 标题 “My own pack” 含控制字符 U+001B ESC\n"
+        "  提示：请用 evalengine rules show pack.yaml 查看\n"
+        "错误：无法写入 full：No space left on device\n"
+    )
+    assert english_prose(text, inputs) == []
+    assert english_prose("错误：x.yaml:2: expected a year from 1900", inputs) == ["expected a year from"]
+    assert english_prose("错误：unknown encoding “klingon”", inputs) == ["unknown encoding"]
