@@ -38,7 +38,8 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from click.testing import CliRunner, Result
@@ -123,6 +124,16 @@ def invoke(args: Sequence[Any], lang: str, **kwargs: Any) -> Result:
     """`evalengine ARGS` in `lang` (through EVALENGINE_LANG, as a user sets it), the language reset afterwards."""
     try:
         return CliRunner(env={"EVALENGINE_LANG": lang}).invoke(main, [str(a) for a in args], **kwargs)
+    finally:
+        i18n.set_language(None)
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Library code below the command line speaks `lang` inside the block, the environment's language after."""
+    i18n.set_language(lang)
+    try:
+        yield
     finally:
         i18n.set_language(None)
 
