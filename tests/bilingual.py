@@ -61,6 +61,19 @@ SYSTEM_ERRORS = "\n".join(os.strerror(n) for n in sorted(errno.errorcode))
 COMMANDS = frozenset(main.commands)
 
 
+LOCATION = re.compile(
+    r"[A-Za-z0-9_./-]+\.[A-Za-z]{1,5}:\d+(?::\d+)?"  # file:line[:col] (an ASCII name: Chinese may touch it)
+    r"|![$]?[A-Z]{1,3}[$]?\d+(?::[$]?[A-Z]{1,3}[$]?\d+)?"  # !cell or !range, after its sheet
+    r"|^ *\^+ *$",  # a caret line
+    flags=re.M,
+)
+
+
+def locations(text: str) -> list[str]:
+    """The locations `text` names (file:line:col, a sheet's cells, caret lines), sorted: the same in every language."""
+    return sorted(m.group(0) for m in LOCATION.finditer(text))
+
+
 def is_location_or_data(fragment: str, inputs: str) -> bool:
     """Whether `fragment` is a location or user data (see the module's docstring): the same in every language."""
     if fragment in inputs:

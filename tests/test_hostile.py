@@ -29,7 +29,17 @@ from typing import Any
 import hostile_generators
 import pytest
 import yaml
-from bilingual import LANGS, check_messages, english_prose, inputs_of, invoke, is_location_or_data, untranslated
+from bilingual import (
+    LANGS,
+    check_messages,
+    english_prose,
+    inputs_of,
+    invoke,
+    is_location_or_data,
+    locations,
+    untranslated,
+)
+from click.testing import Result
 
 from evalengine import i18n
 from evalengine.errors import InputError, Location, TargetSyntaxError
@@ -84,31 +94,42 @@ def _entries(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")}
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_hostile_input(case: dict[str, Any], lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def prepare(case: dict[str, Any], folder: Path) -> None:
+    """Write the case's files and make its devices, pipes and links in `folder`."""
     for name, text in (case.get("files") or {}).items():
-        path = tmp_path / name
+        path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    binary = case.get("binary_files") or {}
-    for name, spec in binary.items():
+    for name, spec in (case.get("binary_files") or {}).items():
         args = dict(spec)
         generator = getattr(hostile_generators, args.pop("generator"))
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        generator(tmp_path / name, **args)
-    before, entries = _regular_files(tmp_path), _entries(tmp_path)
-    monkeypatch.chdir(tmp_path)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        generator(folder / name, **args)
+
+
+def run_case(case: dict[str, Any], lang: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.chdir(folder)
     with deadline(case.get("timeout", 10)):
-        result = invoke(case["args"], lang, input=case.get("stdin"))
+        return invoke(case["args"], lang, input=case.get("stdin"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_hostile_input(
+    case: dict[str, Any],
+    lang: str,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    prepare(case, tmp_path)
+    before, entries = _regular_files(tmp_path), _entries(tmp_path)
+    result = run_case(case, lang, tmp_path, monkeypatch)
     shown = f"{case['_file']}: {case['id']} [{lang}]: {case['why']}\nstdout: {result.stdout[:2000]}"
     shown += f"\nstderr: {result.stderr}"
     assert result.exception is None or isinstance(result.exception, SystemExit), f"{shown}\n{result.exception!r}"
     assert "Traceback" not in result.stdout and "Traceback" not in result.stderr, shown
     assert result.exit_code == case["exit"], shown
-    generated = [(name, {k: v for k, v in spec.items() if k != "generator"}) for name, spec in binary.items()]
-    inputs = inputs_of(case.get("files"), case["args"], case.get("stdin"), generated)
-    check_messages(result.stderr, lang, case.get("message") or [], inputs, shown)
     assert not [p for p in tmp_path.rglob(".*.tmp")], f"{shown}\na temporary file was left behind"
     after = _regular_files(tmp_path)
     changed = sorted(name for name, data in before.items() if after.get(name) != data)
@@ -121,6 +142,17 @@ def test_hostile_input(case: dict[str, Any], lang: str, tmp_path: Path, monkeypa
             assert stat.S_ISCHR(os.lstat(tmp_path / name).st_mode), f"{shown}\n{name} was replaced"
         if spec["generator"] == "symlink":
             assert (tmp_path / name).is_symlink(), f"{shown}\n{name} was replaced"
+    if lang != "en":  # the locations of the English run, in a folder of its own, read the same
+        english = tmp_path_factory.mktemp("en")
+        prepare(case, english)
+        in_english = run_case(case, "en", english, monkeypatch).stderr.replace(str(english), "DIR")
+        assert locations(result.stderr.replace(str(tmp_path), "DIR")) == locations(in_english), (
+            f"{shown}\nEnglish: {in_english}"
+        )
+    binary = case.get("binary_files") or {}
+    generated = [(name, {k: v for k, v in spec.items() if k != "generator"}) for name, spec in binary.items()]
+    inputs = inputs_of(case.get("files"), case["args"], case.get("stdin"), generated)
+    check_messages(result.stderr, lang, case.get("message") or [], inputs, shown)
 
 
 def test_the_chinese_checks_pass_converted_messages_and_refuse_english() -> None:
@@ -147,6 +179,7 @@ def test_the_chinese_checks_pass_converted_messages_and_refuse_english() -> None
     with pytest.raises(AssertionError, match="English prose"):
         check_messages("错误：" + texts["en"], "zh", fragments, inputs)
     assert texts["zh"].splitlines()[-1] == texts["en"].splitlines()[-1]  # the caret, under the same column
+    assert locations(texts["zh"]) == locations(texts["en"]) == ["      ^", "pack.yaml:4:47", "targets.yaml:35:17"]
     assert untranslated(fragments, inputs) == [
         "pack.yaml:4",
         "examples[0].scor",
