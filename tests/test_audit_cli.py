@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from bilingual import LANGS, check_messages, inputs_of, invoke
 from click.testing import CliRunner, Result
 
 from evalengine.cli.app import main
@@ -151,13 +152,15 @@ def test_strict_exits_1_on_an_inconsistent_table(tmp_path: Path) -> None:
         ("year: twenty\ntables: [{project: x}]\n", "year: expected a year"),
     ],
 )
-def test_bad_input_exits_2_and_writes_nothing(content: str, message: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", LANGS)  # the same exit, locations and files in Chinese (tests/bilingual.py)
+def test_bad_input_exits_2_and_writes_nothing(content: str, message: str, lang: str, tmp_path: Path) -> None:
     src = tmp_path / "t.yaml"
     src.write_text(content, "utf-8")
     out = tmp_path / "audit.json"
-    result = run("audit", str(src), "-o", str(out))
+    args = ["audit", str(src), "-o", str(out)]
+    result = invoke(args, lang)
     assert result.exit_code == 2
-    assert message in result.stderr and str(src) in result.stderr
+    check_messages(result.stderr, lang, [message, str(src)], inputs_of(content, args), result.stderr)
     assert not out.exists()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bilingual import LANGS, check_messages, speaking
 
 from evalengine.errors import InputError, ReadError
 from evalengine.limits import MAX_NUMBER
@@ -39,20 +40,26 @@ def test_to_decimal_keeps_what_is_in_range() -> None:
     assert str(to_decimal("-0.000000000001")) == "-1E-12"
 
 
-def test_an_alias_is_refused_at_the_line_that_uses_it() -> None:
-    with pytest.raises(ReadError, match="aliases") as info:
-        parse_yaml("a: &x 1\nb: 2\nc: *x\n", "f.yaml")
+@pytest.mark.parametrize("lang", LANGS)  # located the same in Chinese (tests/bilingual.py)
+def test_an_alias_is_refused_at_the_line_that_uses_it(lang: str) -> None:
+    text = "a: &x 1\nb: 2\nc: *x\n"
+    with speaking(lang), pytest.raises(ReadError) as info:
+        parse_yaml(text, "f.yaml")
     assert str(info.value).startswith("f.yaml:3:1 (c)")
+    check_messages(str(info.value), lang, ["aliases"], text)
 
 
 def test_an_anchor_alone_is_harmless() -> None:
     assert parse_yaml("a: &x 1\nb: 2\n", "f.yaml").data == {"a": "1", "b": "2"}
 
 
-def test_nan_in_json_is_located_in_its_file() -> None:
-    with pytest.raises(ReadError) as info:
-        parse_json('{"a": "NaN",\n "b": NaN}', "f.json")
-    assert str(info.value).startswith("f.json:2:7: NaN")
+@pytest.mark.parametrize("lang", LANGS)
+def test_nan_in_json_is_located_in_its_file(lang: str) -> None:
+    text = '{"a": "NaN",\n "b": NaN}'
+    with speaking(lang), pytest.raises(ReadError) as info:
+        parse_json(text, "f.json")
+    assert str(info.value).startswith("f.json:2:7: ")
+    check_messages(str(info.value), lang, ["f.json:2:7", "NaN"], text)
 
 
 def test_control_characters_are_refused_but_tab_and_newline_are_text() -> None:

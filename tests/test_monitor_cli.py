@@ -9,6 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from bilingual import LANGS, check_messages, inputs_of, invoke
 from click.testing import CliRunner, Result
 
 from evalengine.cli.app import main
@@ -99,11 +100,13 @@ def test_interpolated_plan_from_a_pack(tmp_path: Path) -> None:
     assert planned == {"44.84"}  # 30 + 30 × 45/91
 
 
+@pytest.mark.parametrize("lang", LANGS)  # the same exit and locations in Chinese (tests/bilingual.py)
 @pytest.mark.parametrize("as_of", ["2025-01-31", "2023-12-31"])
-def test_as_of_outside_the_budget_year(as_of: str) -> None:
-    result = run(str(MIDYEAR), "--as-of", as_of)
-    assert result.exit_code == 2 and "outside the budget year 2024" in result.stderr
-    assert "actuals-2024-06.yaml" in result.stderr and "Traceback" not in result.output
+def test_as_of_outside_the_budget_year(as_of: str, lang: str) -> None:
+    args = ["monitor", str(MIDYEAR), "--as-of", as_of]
+    result = invoke(args, lang)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    check_messages(result.stderr, lang, ["outside the budget year 2024", "actuals-2024-06.yaml"], inputs_of(args))
 
 
 @pytest.mark.parametrize("as_of", ["2024-13-01", "yesterday", "2024-02-30"])
@@ -112,7 +115,8 @@ def test_as_of_that_is_not_a_date(as_of: str) -> None:
     assert result.exit_code == 2 and "--as-of" in result.output and "Traceback" not in result.output
 
 
-def test_spending_above_budget_is_a_located_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_spending_above_budget_is_a_located_error(tmp_path: Path, lang: str) -> None:
     folder = tmp_path / "ex"
     shutil.copytree(EXAMPLE, folder)
     path = folder / "monitoring" / "actuals-2024-06.yaml"
@@ -120,9 +124,11 @@ def test_spending_above_budget_is_a_located_error(tmp_path: Path) -> None:
         path.read_text(encoding="utf-8").replace("execution: {spent: 3.2}", "execution: {spent: 32}"), encoding="utf-8"
     )
     out = folder / "m.html"
-    result = run(str(path), "--as-of", "2024-06-30", "-o", str(out))
+    args = ["monitor", str(path), "--as-of", "2024-06-30", "-o", str(out)]
+    result = invoke(args, lang)
     assert result.exit_code == 2
-    assert "above its budget of 5.00万元" in result.stderr and "actuals-2024-06.yaml:10" in result.stderr
+    fragments = ["above its budget of 5.00万元", "actuals-2024-06.yaml:10"]
+    check_messages(result.stderr, lang, fragments, inputs_of("execution: {spent: 32}", args), result.stderr)
     assert not out.exists()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from bilingual import LANGS, check_messages, invoke
 from click.testing import CliRunner
 from conftest import load_compliance
 
@@ -39,10 +41,11 @@ def test_errors_exit_2_with_their_column() -> None:
     assert bad == {"input": "≥", "error": {"message": "the text ends too early; expected a number", "column": 2}}
 
 
-def test_text_errors_draw_a_caret_under_the_column() -> None:
-    result = CliRunner().invoke(main, ["parse", "≥95%%"])
+@pytest.mark.parametrize("lang", LANGS)  # the same exit and caret in Chinese (tests/bilingual.py)
+def test_text_errors_draw_a_caret_under_the_column(lang: str) -> None:
+    result = invoke(["parse", "≥95%%"], lang)
     assert result.exit_code == 2
-    assert 'cannot read "≥95%%" at column 5' in result.stderr
+    check_messages(result.stderr, lang, ['cannot read "≥95%%" at column 5'], "≥95%%", result.stderr)
     assert result.stderr.splitlines()[-2:] == ["  ≥95%%", "      ^"]  # ≥ is one column wide, % one
 
 

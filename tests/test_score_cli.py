@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
+from bilingual import LANGS, check_messages, inputs_of, invoke
 from click.testing import CliRunner, Result
 from golden.regenerate import GOLDEN_FILES
 
@@ -306,16 +307,17 @@ BAD_INPUTS: dict[str, tuple[str, str, str, list[str]]] = {
 }
 
 
+@pytest.mark.parametrize("lang", LANGS)  # the same exit, locations and files in Chinese (tests/bilingual.py)
 @pytest.mark.parametrize("case", list(BAD_INPUTS), ids=list(BAD_INPUTS))
-def test_bad_input_exits_2_with_a_located_message_and_writes_nothing(case: str, example: Path) -> None:
+def test_bad_input_exits_2_with_a_located_message_and_writes_nothing(case: str, lang: str, example: Path) -> None:
     name, old, new, fragments = BAD_INPUTS[case]
     _break(example, name, old, new)
     out = example / "report.html"
-    result = run("score", str(example / "actuals.yaml"), "-o", str(out))
+    args = ["score", str(example / "actuals.yaml"), "-o", str(out)]
+    result = invoke(args, lang)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in result.stderr
+    check_messages(result.stderr, lang, fragments, inputs_of(new, args), result.stderr)
     assert not out.exists() and not list(example.glob(".report.html.*"))
 
 
