@@ -34,7 +34,14 @@ _current: str | None = None
 
 
 class LanguageError(ValueError):
-    """EVALENGINE_LANG or --lang names a language evalengine does not speak."""
+    """EVALENGINE_LANG or --lang names a language evalengine does not speak.
+
+    `setting` is where it was named (``--lang fr``, ``EVALENGINE_LANG=fr``): a location, shown as it is;
+    the sentence around it is the command line's, in the catalogue."""
+
+    def __init__(self, setting: str) -> None:
+        super().__init__(setting)
+        self.setting = setting
 
 
 def normalise(name: str) -> str | None:
@@ -52,13 +59,13 @@ def choose_language(option: str | None = None, environ: Mapping[str, str] | None
     if option:
         lang = normalise(option)
         if lang is None:
-            raise LanguageError(f"--lang {option}")
+            raise LanguageError(setting="--lang " + option)
         return lang
     chosen = env.get("EVALENGINE_LANG", "").strip()
     if chosen:
         lang = normalise(chosen)
         if lang is None:
-            raise LanguageError(f"EVALENGINE_LANG={chosen}")
+            raise LanguageError(setting="EVALENGINE_LANG=" + chosen)
         return lang
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "").strip()

@@ -63,7 +63,8 @@ def _choose_language(args: list[str]) -> None:
         set_language(choose_language(option if option in LANGUAGES else None))
     except LanguageError as exc:
         set_language("zh")
-        click.echo(_("error: {message}", message=_("{setting}: the language is zh or en", setting=exc)), err=True)
+        message = _("{setting}: the language is zh or en", setting=exc.setting)
+        click.echo(_("error: {message}", message=message), err=True)
         sys.exit(2)
     # an unknown --lang value is refused by the option itself, in the language chosen otherwise
 
