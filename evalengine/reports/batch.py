@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError
 from evalengine.inputs.actuals import load_job
+from evalengine.language.parser import parser_for
 from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, score_job
 from evalengine.reports import encode
 from evalengine.reports.view import Head, RunningSummary, assemble, project_view
@@ -151,19 +152,24 @@ def parts(
             known.add(part.targets)
         return part
 
+    files = list(dispatch.candidates(paths))  # the names only: nothing is read before its turn
+    # a worker costs a process, its warm-up and the copying of its entries back: never more workers than
+    # files, and none for a single file, which one process scores as fast alone (measured: benchmarks/run.py)
+    jobs = min(jobs, len(files))
     with quiet_gc() as settle:
         if jobs <= 1:
-            for path, in_folder in dispatch.candidates(paths):
+            for path, in_folder in files:
                 yield skip(path, in_folder) or learn(score_part(path, None, in_folder, rules, encoding, targets, entry))
                 settle()
             return
         import multiprocessing
 
+        parser_for()  # built once here, before the fork, rather than once in every worker
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
         try:
             window: deque[Future[Part] | Part] = deque()
-            for path, in_folder in dispatch.candidates(paths):
+            for path, in_folder in files:
                 ready = skip(path, in_folder)
                 args = (path, None, in_folder, rules, encoding, targets, entry)
                 window.append(ready or pool.submit(_in_worker, *args))
