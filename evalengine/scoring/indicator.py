@@ -95,7 +95,7 @@ class IndicatorScorer:
         try:
             # what kind of target decides how the actual is judged; mypy lists this match for a new kind
             match p:
-                case Comparison():
+                case Comparison():  # measured, then judged by its operator's judge (see _judge)
                     m = measure(p, obs, project, execution.spent, self.satisfied)
                     outcome = None if m is None else self.judges[p.op](weight, *m)
                 case Range():
@@ -173,15 +173,7 @@ class IndicatorScorer:
             findings.append(Finding("error", "over-achievement", name, message))
         return score, (explain.over, why, limit)
 
-    # -- quantities
-    def _comparison(
-        self, p: Comparison, w: Decimal, obs: Observation, project: Project, execution: Execution
-    ) -> Outcome | None:
-        m = measure(p, obs, project, execution.spent, self.satisfied)
-        if m is None:
-            return None
-        return self._bounded(p, w, m)
-
+    # -- quantities (a comparison is measured and judged in `indicator` itself: the most common kind)
     def _bounded(self, p: Comparison, w: Decimal, m: Measured) -> Outcome:
         """A measured actual against a bound in the direction of `p` (≥, ≤ or =): its operator's judge."""
         return self.judges[p.op](w, *m)
