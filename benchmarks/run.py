@@ -9,7 +9,7 @@
 4. cold start: the bundled example end to end, beside `python -c "import yaml, jinja2, click, lark"`;
 5. issue 19: one large JSON file with `--format json -o` beside the naive reference (benchmarks/naive.py),
    large against small; peak memory of 50 department files against 10, for json and ndjson; --jobs 2
-   against --jobs 1 on the same batch.
+   against --jobs 1 on the same batch, and on a single file.
 Nothing is asserted; tests run this at a tiny size to keep it working.
 """
 
@@ -90,6 +90,13 @@ def one_file(work: Path, small: int, large: int) -> dict[str, float]:
         out[f"wall_{size}"], out[f"peak_{size}"] = wall, peak
     naive, _ = timed([sys.executable, "-c", NAIVE, str(HERE), str(work / f"one-{large}" / "dept-0001-actuals.json")])
     out["naive"] = naive
+    # one file asked for two processes: scored in this one (a worker would only add its cost)
+    actuals = str(work / f"one-{small}" / "dept-0001-actuals.json")
+    for jobs in ("1", "2"):
+        out[f"one_jobs{jobs}"] = min(
+            timed([sys.executable, "-c", PEAK, "score", actuals, "-o", str(work / "oj.json"), "--jobs", jobs])[0]
+            for _ in range(2)
+        )
     return out
 
 
@@ -103,8 +110,12 @@ def files_memory(work: Path, few: int, many: int, per: int) -> dict[str, float]:
             wall, peak = timed([sys.executable, "-c", PEAK, "score", str(batch), "-o", str(work / f"o.{fmt}")])
             out[f"{fmt}_wall_{n}"], out[f"{fmt}_peak_{n}"] = wall, peak
     batch = str(work / f"files-{few}")
-    out["jobs1"], _ = timed([sys.executable, "-c", PEAK, "score", batch, "-o", str(work / "j1.json"), "--jobs", "1"])
-    out["jobs2"], _ = timed([sys.executable, "-c", PEAK, "score", batch, "-o", str(work / "j2.json"), "--jobs", "2"])
+    for jobs in ("1", "2"):  # best of 2 each, alternating: the least disturbed by the rest of the machine
+        out[f"jobs{jobs}"] = float("inf")
+    for _ in range(2):
+        for jobs in ("1", "2"):
+            wall, _ = timed([sys.executable, "-c", PEAK, "score", batch, "-o", str(work / "j.json"), "--jobs", jobs])
+            out[f"jobs{jobs}"] = min(out[f"jobs{jobs}"], wall)
     return out
 
 
@@ -159,7 +170,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         )
     print(
         f"  --jobs 2 vs --jobs 1, {few} files          {files['jobs2'] / files['jobs1']:6.2f} x the time "
-        f"({files['jobs1']:.2f} s → {files['jobs2']:.2f} s)"
+        f"({files['jobs1']:.2f} s → {files['jobs2']:.2f} s; best of 2)"
+    )
+    print(
+        f"  --jobs 2 vs --jobs 1, 1 file of {small}    {one['one_jobs2'] / one['one_jobs1']:6.2f} x the time "
+        f"({one['one_jobs1']:.2f} s → {one['one_jobs2']:.2f} s; best of 2)"
     )
     print(f"  scoring core vs plain Decimal loop     {scoring['ratio']:6.2f} x   (goal: at least 0.5)")
     return {

@@ -172,7 +172,7 @@ def load_job(
         where[(code, "")] = c.where(here)
         names = entry.get("indicators") or {}
         for name in names if isinstance(names, dict) else ():
-            where[(code, nfkc(name).strip())] = c.where((*here, "indicators", name))
+            where[(code, nfkc(name).strip())] = c.later((*here, "indicators", name))
         result = c.attempt(_actuals, c, entry, here, project, pack)
         if result is not None:
             actuals[code] = result
@@ -277,7 +277,7 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
         ex = {**ex, "spent": None}
     for key in ("spent", "budget", "initial_budget", "adjusted_budget"):
         value = ex.get(key)
-        amounts[key] = None if value is None else c.attempt(money, value, c.where((*ex_path, key)), key)
+        amounts[key] = None if value is None else c.attempt(money, value, c.later((*ex_path, key)), key)
         amount = amounts[key]
         # 年初预算数 may be 0 (a project funded during the year); the budget a rate divides by may not
         if amount is not None and (amount < 0 or (key in ("budget", "adjusted_budget") and amount == 0)):
@@ -329,8 +329,8 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
             )
             continue
         # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
-        locate = lambda key, at=at: c.where((*at, key))  # noqa: E731
-        obs = c.attempt(observation, value, ind.predicate, pack.vocabulary, c.where(at), locate)
+        locate = lambda key, at=at: c.later((*at, key))  # noqa: E731
+        obs = c.attempt(observation, value, ind.predicate, pack.vocabulary, c.later(at), locate)
         if obs is not None:
             observations[key] = obs
     return ProjectActuals(project.code, execution, observations)

@@ -16,6 +16,48 @@ from evalengine.numbers import WAN, NumberRangeError, to_decimal
 from evalengine.sources.documents import Document
 from evalengine.text import FULL_WIDTH_DIGITS, nfkc, unknown_key
 
+_FIELDS = frozenset({"file", "line", "column", "path", "cell"})
+
+
+class Deferred(Location):
+    """The location of the value at a key path, worked out only when something reads it.
+
+    Every value read is handed its location, and nearly every one is read without error: building a
+    Location (and looking its line up) for each would cost more than checking the value. This one
+    resolves on first use (a message, a finding naming the place) and then behaves as the Location it
+    stands for: equal to it, hashed, shown and pickled as it.
+    """
+
+    def __init__(self, doc: Document, path: KeyPath):
+        object.__setattr__(self, "_at", (doc, path))
+
+    def resolved(self) -> Location:
+        """The Location itself, looked up once."""
+        at: Location | tuple[Document, KeyPath] = object.__getattribute__(self, "_at")
+        if isinstance(at, Location):
+            return at
+        loc = at[0].where(at[1])
+        object.__setattr__(self, "_at", loc)  # the document is no longer held
+        return loc
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _FIELDS:
+            return getattr(object.__getattribute__(self, "resolved")(), name)
+        return object.__getattribute__(self, name)
+
+    def __eq__(self, other: object) -> bool:
+        return self.resolved() == other
+
+    def __hash__(self) -> int:
+        return hash(self.resolved())
+
+    def __repr__(self) -> str:
+        return repr(self.resolved())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        loc = self.resolved()
+        return (Location, (loc.file, loc.line, loc.column, loc.path, loc.cell))
+
 
 class _Enough(ErrorGroup):
     """As many errors as one run reports."""
@@ -31,6 +73,10 @@ class Collector:
     def where(self, path: KeyPath) -> Location:
         return self.doc.where(path)
 
+    def later(self, path: KeyPath) -> Location:
+        """The location of `path`, worked out only if it is read (Deferred)."""
+        return Deferred(self.doc, path)
+
     def add(self, path: KeyPath, message: str, hint: str | None = None) -> None:
         self.errors.append(InputError(message, self.where(path), hint))
         self._enough()
@@ -42,9 +88,9 @@ class Collector:
         except _Enough:
             raise
         except ErrorGroup as group:
-            self.errors.extend(group.errors)
+            self.errors.extend(_settled(e) for e in group.errors)
         except EvalEngineError as exc:
-            self.errors.append(exc)
+            self.errors.append(_settled(exc))
         self._enough()
         return default
 
@@ -66,6 +112,13 @@ class Collector:
             raise self.errors[0]
         if self.errors:
             raise ErrorGroup(self.errors)
+
+
+def _settled(exc: EvalEngineError) -> EvalEngineError:
+    """An error kept for the report holds its Location itself, not the document a Deferred would."""
+    if isinstance(exc.location, Deferred):
+        exc.location = exc.location.resolved()
+    return exc
 
 
 def need_mapping(c: Collector, value: Any, path: KeyPath, what: str) -> dict[str, Any]:
@@ -90,6 +143,10 @@ def cap(c: Collector, items: Any, path: KeyPath, limit: int, what: str) -> None:
 
 def need_text(c: Collector, data: dict[str, Any], key: str, path: KeyPath, required: bool = True) -> str:
     value = data.get(key)
+    if type(value) is str:  # the usual case, checked first: text that is there
+        text = value.strip()
+        if text:
+            return text
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InputError(_("missing {key}:", key=key), c.where(path))

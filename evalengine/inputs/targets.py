@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -76,6 +77,7 @@ class Notice(NamedTuple):
     where: Location
 
 
+@functools.lru_cache(maxsize=4096)  # a batch repeats a handful of labels on every row
 def split_label(text: str) -> tuple[str, Decimal | None]:
     """A level-1 or level-2 label as printed, as (name, points): 一、产出指标（50分） is (产出指标, 50)."""
     norm = nfkc(text).strip()
@@ -165,7 +167,7 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         budget = budget.get("total")
     else:
         total_path = (*path, "budget")
-    total = money(budget, c.where(total_path), "budget")
+    total = money(budget, c.later(total_path), "budget")
     if total <= 0:
         raise InputError(
             _("budget: a project's 预算数 must be above 0, found {budget}", budget=budget), c.where(total_path)
@@ -346,7 +348,7 @@ def _sub_rows(c: Collector, rows: list[tuple[Indicator, KeyPath]], notices: list
     parent: Indicator | None = None
     for ind, path in rows:
         sub = nfkc(ind.name).startswith("其中")
-        if not sub and ind.weight is None and nfkc(ind.level1) in weighted and parent is not None:
+        if not sub and ind.weight is None and weighted and nfkc(ind.level1) in weighted and parent is not None:
             same = nfkc(parent.level1) == nfkc(ind.level1) and nfkc(ind.level2) in ("", nfkc(parent.level2))
             sub = same and parent.weight is not None
         if not sub:
@@ -366,7 +368,10 @@ def _sub_rows(c: Collector, rows: list[tuple[Indicator, KeyPath]], notices: list
 
 def _target(c: Collector, data: dict[str, Any], path: KeyPath) -> tuple[str, KeyPath]:
     """The target as written, or composed from the operator, value and unit columns (≥ 95 %)."""
-    split = [key for key in ("operator", "value", "unit") if data.get(key) not in (None, "")]
+    if "operator" in data or "value" in data or "unit" in data:  # the split form is rare: looked at only then
+        split = [key for key in ("operator", "value", "unit") if data.get(key) not in (None, "")]
+    else:
+        split = []
     if not split:
         if isinstance(data.get("target"), (dict, list)):
             raise InputError(_("target: expected text such as ≥95%"), c.where((*path, "target")))
@@ -429,7 +434,7 @@ def _indicator(
         message = _("the target of {name} is empty: the indicator's name is scored as a qualitative target", name=name)
         notices.append(Notice(Finding("warning", "empty-target", name, message), c.where(target_path)))
     else:
-        predicate = parse_target(target, vocab, c.where(target_path))
+        predicate = parse_target(target, vocab, c.later(target_path))
         predicate = _directed(c, data, path, target, predicate, name, notices)
     weight = None
     if data.get("weight") not in (None, ""):  # 10 or 10分, as the 分值 column prints it

@@ -9,6 +9,7 @@ order, so the output is the same bytes whatever the number of processes.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ from typing import IO, Any
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError
 from evalengine.i18n import _
 from evalengine.inputs.actuals import load_job
+from evalengine.language.parser import parser_for
 from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, score_job
 from evalengine.reports import encode
 from evalengine.reports.view import Head, RunningSummary, assemble, project_view
@@ -95,14 +97,25 @@ def score_part(
     return part
 
 
+def _worker_start() -> None:
+    """A worker process begins: the run's heap, inherited by the fork, was frozen just before it (and is
+    never walked by a collection here), and no cyclic collection runs but the one after each file."""
+    gc.disable()
+    gc.freeze()
+
+
 def _in_worker(*args: Any) -> Part:
-    """score_part in a worker process: errors made portable, and the files it read handed back."""
-    with quiet_gc() as settle:
-        before = inputs_read()
-        part = score_part(*args)
-        part.errors = [_Carried(e) for e in part.errors]
-        part.inputs = inputs_read() - before
-        settle()
+    """score_part in a worker process: errors made portable, and the files it read handed back.
+
+    The heap is settled after each file as in a single process (collect, then freeze the survivors)
+    and never unfrozen: unfreezing would hand the whole inherited heap back to the next collection,
+    which then walked (and, touching it, copied) all of it once per file."""
+    before = inputs_read()
+    part = score_part(*args)
+    part.errors = [_Carried(e) for e in part.errors]
+    part.inputs = inputs_read() - before
+    gc.collect()
+    gc.freeze()
     return part
 
 
@@ -152,19 +165,27 @@ def parts(
             known.add(part.targets)
         return part
 
+    files = list(dispatch.candidates(paths))  # the names only: nothing is read before its turn
+    # a worker costs a process, its warm-up and the copying of its entries back: never more workers than
+    # files, and none for a single file, which one process scores as fast alone (measured: benchmarks/run.py)
+    jobs = min(jobs, len(files))
     with quiet_gc() as settle:
         if jobs <= 1:
-            for path, in_folder in dispatch.candidates(paths):
+            for path, in_folder in files:
                 yield skip(path, in_folder) or learn(score_part(path, None, in_folder, rules, encoding, targets, entry))
                 settle()
             return
         import multiprocessing
 
+        parser_for()  # built once here, before the fork, rather than once in every worker
+        settle()  # and the heap the workers inherit frozen: never collected (nor copied) there
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start
+        )
         try:
             window: deque[Future[Part] | Part] = deque()
-            for path, in_folder in dispatch.candidates(paths):
+            for path, in_folder in files:
                 ready = skip(path, in_folder)
                 args = (path, None, in_folder, rules, encoding, targets, entry)
                 window.append(ready or pool.submit(_in_worker, *args))

@@ -1,20 +1,19 @@
 """The scoring engine: (project targets, actuals, rule pack) -> scorecard. No I/O, no printing.
 
 Every number is a Decimal; each indicator score and the execution score are rounded once, through
-`numbers.round_to`, with the pack's places and mode; the total sums those rounded scores. A project's
-indicators are weighted (scoring.weights) and judged one by one (scoring.indicator); here they are
-summed, rescaled, capped and graded, and the execution rate is scored.
+`numbers.rounder` (round_to with the pack's places and mode fixed once per pack); the total sums those
+rounded scores. A project's indicators are weighted (scoring.weights) and judged one by one
+(scoring.indicator); here they are summed, rescaled, capped and graded, and the execution rate is scored.
 """
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 
 from evalengine.errors import ScoringError
 from evalengine.i18n import N_, _
 from evalengine.model import Execution, Finding, Observation, Project, ProjectActuals
-from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
+from evalengine.numbers import HUNDRED, ZERO, fixed, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.indicator import IndicatorScorer
@@ -36,9 +35,9 @@ class Scorer:
         self.f = self.indicators.f
         self._weights: dict[tuple[object, ...], Allocation] = {}
         total = pack.rounding.total
-        self.r_total = functools.partial(round_to, places=total.places, mode=total.mode)
+        self.r_total = rounder(total.places, total.mode)
         execution = pack.rounding.execution
-        self.r_execution = functools.partial(round_to, places=execution.places, mode=execution.mode)
+        self.r_execution = rounder(execution.places, execution.mode)
 
     # ---- the project
     def weights(self, project: Project, skip: frozenset[int]) -> Allocation:

@@ -6,7 +6,6 @@ point here (and at the monitor) until it is handled.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -15,12 +14,14 @@ from typing import assert_never
 from evalengine.errors import InputError, ScoringError
 from evalengine.i18n import _
 from evalengine.language.predicates import (
+    DIRECTIONS,
     SYMBOLS,
     Change,
     Comparison,
     Completion,
     Deadline,
     Graded,
+    Op,
     Qualitative,
     Quantity,
     Range,
@@ -31,12 +32,16 @@ from evalengine.language.predicates import (
     align,
 )
 from evalengine.model import Execution, Finding, Indicator, Observation, Project
-from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
+from evalengine.numbers import HUNDRED, ZERO, fixed, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.measure import Measured, measure, quantity
 from evalengine.scoring.methods import Rules, formula, new_shortfall, range_zero, zero
-from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_outcome
+from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_outcome, new_result
+
+# A comparison's actual against its bound: (weight, actual in the bound's unit, bound, what the trace calls
+# the actual, what it calls the bound) -> the outcome (IndicatorScorer._judge makes one per operator)
+Judge = Callable[[Decimal, Decimal, Quantity, str, str], Outcome]
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
 STATUS_ZH: dict[Status, str] = {
@@ -54,9 +59,7 @@ class IndicatorScorer:
     def __init__(self, pack: Pack):
         self.pack = pack
         self.tiers = {t.name: t for t in pack.tiers}
-        self.r: Callable[[Decimal], Decimal] = functools.partial(
-            round_to, places=pack.rounding.places, mode=pack.rounding.mode
-        )
+        self.r: Callable[[Decimal], Decimal] = rounder(pack.rounding.places, pack.rounding.mode)
         self.rules = Rules(self.r, pack.methods.bands)
         self.places = pack.rounding.places
         # looked up once: these are read for every indicator of a batch
@@ -66,10 +69,12 @@ class IndicatorScorer:
         self.reverse = formula("reverse", pack.methods.reverse)
         self.equality = formula("equality", pack.methods.equality)
         self.range = formula("range", pack.methods.range)
+        # a comparison's judge per operator (≥, >, ≤, <, =), resolved once here rather than per indicator
+        self.judges: dict[Op, Judge] = {op: self._judge(op) for op in DIRECTIONS}
 
     def f(self, value: Decimal) -> str:
         """A score as shown: fixed to the pack's places."""
-        return fixed(value, self.pack.rounding.places)
+        return fixed(value, self.places)
 
     def indicator(
         self,
@@ -91,8 +96,9 @@ class IndicatorScorer:
         try:
             # what kind of target decides how the actual is judged; mypy lists this match for a new kind
             match p:
-                case Comparison():
-                    outcome = self._comparison(p, weight, obs, project, execution)
+                case Comparison():  # measured, then judged by its operator's judge (see _judge)
+                    m = measure(p, obs, project, execution.spent, self.satisfied)
+                    outcome = None if m is None else self.judges[p.op](weight, *m)
                 case Range():
                     outcome = self._range(p, weight, obs, project)
                 case Deadline():
@@ -156,7 +162,7 @@ class IndicatorScorer:
                     ),
                 )
             )
-        return IndicatorResult(ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places)
+        return new_result((ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places))
 
     def _over(
         self, name: str, score: Decimal, why: explain.Why, obs: Observation, findings: list[Finding]
@@ -192,50 +198,67 @@ class IndicatorScorer:
             findings.append(Finding("error", "over-achievement", name, message))
         return score, (explain.over, why, limit)
 
-    # -- quantities
-    def _comparison(
-        self, p: Comparison, w: Decimal, obs: Observation, project: Project, execution: Execution
-    ) -> Outcome | None:
-        m = measure(p, obs, project, execution.spent, self.satisfied)
-        if m is None:
-            return None
-        return self._bounded(p, w, m)
-
+    # -- quantities (a comparison is measured and judged in `indicator` itself: the most common kind)
     def _bounded(self, p: Comparison, w: Decimal, m: Measured) -> Outcome:
-        """A measured actual against a bound in the direction of `p` (≥, ≤ or =)."""
-        a, bound, head, label = m
-        t = bound.value
-        seen = (bound, a)
-        match p.direction:
+        """A measured actual against a bound in the direction of `p` (≥, ≤ or =): its operator's judge."""
+        return self.judges[p.op](w, *m)
+
+    def _judge(self, op: Op) -> Judge:
+        """How an actual is judged against a bound of operator `op` under this pack, worked out once per
+        operator when the pack is loaded: its direction, its test, its formula and its symbol are chosen
+        here, not for every indicator. The formulas themselves are those of scoring.methods."""
+        rules = self.rules
+        sym = SYMBOLS[op]
+        meets = Comparison(op).meets  # the predicate's own test, bound to the operator
+        met = explain.met
+        match DIRECTIONS[op]:
             case "forward":
                 threshold = self.threshold
-                over = threshold is not None and t > 0 and a >= t * threshold
-                if t == 0:
-                    return new_outcome(
-                        (w, "met", None, (explain.met_zero_target, head, bound, a, label, w), seen, over)
-                    )
-                if p.meets(a, t):
-                    why = (explain.met, head, bound, a, SYMBOLS[p.op], label, t, w)
-                    return new_outcome((w, "met", None, why, seen, over))
-                shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label))
-                return (self.forward if t > 0 else zero)(shortfall, self.rules)
+                forward = self.forward
+
+                def judge_forward(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
+                    t = bound.value
+                    over = threshold is not None and t > 0 and a >= t * threshold
+                    if t == 0:
+                        return new_outcome(
+                            (w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), over)
+                        )
+                    if meets(a, t):
+                        return new_outcome((w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over))
+                    shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label))
+                    return (forward if t > 0 else zero)(shortfall, rules)
+
+                return judge_forward
             case "reverse":
-                if p.meets(a, t):
-                    why = (explain.met, head, bound, a, SYMBOLS[p.op], label, t, w)
-                    return new_outcome((w, "met", None, why, seen, False))
-                shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label))
-                return (self.reverse if t > 0 else zero)(shortfall, self.rules)
+                reverse = self.reverse
+
+                def judge_reverse(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
+                    t = bound.value
+                    if meets(a, t):
+                        return new_outcome((w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), False))
+                    shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label))
+                    return (reverse if t > 0 else zero)(shortfall, rules)
+
+                return judge_reverse
             case "equality":
-                if p.meets(a, t):
-                    sym = "=" if a == t or t == 0 else ">"
-                    return new_outcome((w, "met", None, (explain.met, head, bound, a, sym, label, t, w), seen, False))
-                if t == 0:
-                    nought: explain.Why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
-                    return new_outcome((self.r(ZERO), "unmet", None, nought, seen, False))
-                shortfall = new_shortfall((a, t, w, "<", bound, head, label))
-                return (self.equality if t > 0 else zero)(shortfall, self.rules)
+                equality = self.equality
+                r = self.r
+
+                def judge_equality(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
+                    t = bound.value
+                    seen = (bound, a)
+                    if meets(a, t):
+                        shown = "=" if a == t or t == 0 else ">"
+                        return new_outcome((w, "met", None, (met, head, bound, a, shown, label, t, w), seen, False))
+                    if t == 0:
+                        nought: explain.Why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
+                        return new_outcome((r(ZERO), "unmet", None, nought, seen, False))
+                    shortfall = new_shortfall((a, t, w, "<", bound, head, label))
+                    return (equality if t > 0 else zero)(shortfall, rules)
+
+                return judge_equality
             case _:
-                assert_never(p.direction)
+                assert_never(DIRECTIONS[op])
 
     def _range(self, p: Range, w: Decimal, obs: Observation, project: Project) -> Outcome | None:
         m = measure(p, obs, project, None, self.satisfied)

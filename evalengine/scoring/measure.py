@@ -94,8 +94,12 @@ def measure(
     Under 在预算范围内 with no actual given, the spending `spent` (万元) stands in for it.
     """
     if isinstance(p, Comparison) and p.quantity is not None:  # the common case: a bound of its own
-        q = quantity(obs, p.quantity, satisfied)
-        return None if q is None else (align(q, p.quantity.unit), p.quantity, "实际", "目标")
+        bound = p.quantity
+        q = quantity(obs, bound, satisfied)
+        if q is None:
+            return None
+        # already in the bound's unit (or read in it) for nearly every actual: align only checks then
+        return (q.value if q.unit is None or q.unit == bound.unit else align(q, bound.unit)), bound, "实际", "目标"
     bound = bound_of(p, project)
     q = quantity(obs, bound, satisfied)
     budget = isinstance(p, Comparison)  # 在预算范围内

@@ -63,6 +63,13 @@ class IndicatorResult(NamedTuple):
         return seen if isinstance(seen, str) else seen[0].written(seen[1], self.places)
 
 
+# an indicator's result, made for every indicator of a batch: built as new_outcome is
+new_result: Callable[
+    [tuple[Indicator, Decimal, Decimal, Status, str | None, str | None, tuple[str, ...], Why, Seen, int]],
+    IndicatorResult,
+] = functools.partial(tuple.__new__, IndicatorResult)
+
+
 @dataclass(frozen=True)
 class ExecutionResult:
     """预算执行率: the rate of spending and its score."""
