@@ -115,6 +115,32 @@ def test_an_error_in_a_worker_is_shown_as_in_one_process(batch: Path, tmp_path: 
     assert not (tmp_path / "a.json").exists() and not (tmp_path / "b.json").exists()
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_speak_the_runs_language(
+    batch: Path, tmp_path: Path, method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--lang reaches the workers however they start: spawned ones (Windows, macOS) choose no language of
+    their own from the environment (here EVALENGINE_LANG=en)."""
+    import multiprocessing
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: [method])
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for path in batch.iterdir():
+        (bad / path.name).write_bytes(path.read_bytes())
+    third = bad / "dept-0003-targets.json"
+    data = json.loads(third.read_text(encoding="utf-8"))
+    data["projects"][0]["indicators"][0]["target"] = "≥95%%"
+    third.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    serial = run("score", str(bad), "--lang", "zh", "--format", "json", "-o", str(tmp_path / "a.json"))
+    parallel = run("score", str(bad), "--lang", "zh", "--format", "json", "-o", str(tmp_path / "b.json"), "--jobs", "2")
+    assert serial.exit_code == parallel.exit_code == 2
+    assert "错误" in serial.stderr and "≥95%%" in serial.stderr
+    assert parallel.stderr == serial.stderr
+
+
 def test_a_batch_pauses_the_collector_and_gives_it_back() -> None:
     assert gc.isenabled()
     with quiet_gc() as settle:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError
-from evalengine.i18n import _
+from evalengine.i18n import _, language, set_language
 from evalengine.inputs.actuals import load_job
 from evalengine.language.parser import parser_for
 from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, score_job
@@ -97,9 +97,12 @@ def score_part(
     return part
 
 
-def _worker_start() -> None:
-    """A worker process begins: the run's heap, inherited by the fork, was frozen just before it (and is
-    never walked by a collection here), and no cyclic collection runs but the one after each file."""
+def _worker_start(lang: str) -> None:
+    """A worker process begins: in the run's language (a spawned worker, as on Windows, would otherwise
+    choose again from the environment and lose --lang); the run's heap, inherited by the fork, was frozen
+    just before it (and is never walked by a collection here), and no cyclic collection runs but the one
+    after each file."""
+    set_language(lang)
     gc.disable()
     gc.freeze()
 
@@ -181,7 +184,10 @@ def parts(
         settle()  # and the heap the workers inherit frozen: never collected (nor copied) there
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         pool = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_worker_start,
+            initargs=(language(),),
         )
         try:
             window: deque[Future[Part] | Part] = deque()
