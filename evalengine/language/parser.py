@@ -99,7 +99,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TRAILING = "。；;，,、 \t\r\n"
 
 
-_DOTTED_DATE = re.compile(r"\d{4}\.\d{1,2}\.\d{1,2}")
+_DOTTED_DATE = re.compile(r"[0-9]{4}\.[0-9]{1,2}\.[0-9]{1,2}")
 
 
 # 实际完成值 of a deadline written in words
