@@ -183,3 +183,11 @@ def test_help_that_names_the_history_file_names_it_as_the_code_does() -> None:
     # help strings are message ids, so they are literals rather than built from DEFAULT
     record = next(p for p in score.params if p.name == "record")
     assert record.help is not None and DEFAULT in record.help and DEFAULT in WHERE
+
+
+def test_help_breaks_between_chinese_characters_and_keeps_punctuation_with_its_word() -> None:
+    from evalengine.cli.wrap import _pieces, columns
+
+    assert _pieces("EVALENGINE_LANG") == ["EVALENGINE_LANG"]  # no wide character: click's own chunk
+    assert _pieces("默认：zh（中文）。") == ["默", "认：", "zh", "（中", "文）。"]
+    assert columns("默认：zh") == 8 and columns("\033[1mzh\033[0m") == 2

@@ -14,6 +14,7 @@ from messages_catalogue import CLICK, PO, catalogue_ids, extract, fields, raw_me
 
 from evalengine import i18n
 from evalengine.cli.app import main
+from evalengine.cli.wrap import columns
 from evalengine.i18n import _, choose_language, ngettext, read_po
 
 TEXT = PO.read_text(encoding="utf-8")
@@ -145,9 +146,9 @@ def _command_paths(group: click.Group = main, path: tuple[str, ...] = ()) -> lis
 @pytest.mark.parametrize("args", [[*path, "--help"] for path in _command_paths()], ids=lambda a: " ".join(a[:-1]))
 def test_help_is_chinese_by_default_and_english_on_request(args: list[str]) -> None:
     unset = dict.fromkeys(("EVALENGINE_LANG", "LANG", "LC_ALL", "LC_MESSAGES"))
-    zh = CliRunner().invoke(main, args, env=unset)
-    en = CliRunner().invoke(main, [*args, "--lang", "en"], env=unset)
-    again = CliRunner().invoke(main, args, env=unset)
+    zh = CliRunner().invoke(main, args, env=unset, terminal_width=80)
+    en = CliRunner().invoke(main, [*args, "--lang", "en"], env=unset, terminal_width=80)
+    again = CliRunner().invoke(main, args, env=unset, terminal_width=80)
     assert again.output == zh.output  # English help in between left nothing behind
     assert zh.exit_code == en.exit_code == 0, zh.output + en.output
     assert "用法" in zh.output and "Usage:" not in zh.output and "Show this message" not in zh.output
@@ -165,6 +166,13 @@ def test_help_is_chinese_by_default_and_english_on_request(args: list[str]) -> N
     prose = [line for line in lines if re.search(r"[a-z]{3,} [a-z]{3,} [a-z]{3,}", line)]
     assert not prose, prose
     assert CJK.search(zh.output.split("选项", 1)[0].split("\n", 1)[1]), zh.output  # the description is Chinese
+    # as a terminal of 80 columns shows it: a Chinese character takes two, and a line breaks between two
+    # of them rather than inside a word, nor before closing punctuation
+    for text in (zh.output, en.output):
+        for line in text.splitlines():
+            assert columns(line) <= 80 or " " not in line.strip(), f"{columns(line)} columns: {line}"
+            assert line.strip()[:1] not in set("，。、；：）》」"), line
+    assert "EVALENGINE_LANG" in zh.output and "EVALENGINE_LANG" in en.output  # not cut at the margin
 
 
 def test_click_errors_follow_the_language() -> None:

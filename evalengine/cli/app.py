@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from evalengine.cli import wrap
 from evalengine.errors import EvalEngineError
 from evalengine.i18n import LANGUAGES, N_, LanguageError, _, choose_language, plural_form, set_language
 
@@ -110,6 +111,7 @@ def _speak_clicks_language() -> None:
 
 
 _speak_clicks_language()
+wrap.install()  # help wrapped in terminal columns: a Chinese character takes two
 
 
 def _translate_help(text: str | None) -> str | None:
