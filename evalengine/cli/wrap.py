@@ -56,6 +56,6 @@ class WideTextWrapper(click._textwrap.TextWrapper):
 
 def install() -> None:
     """Point click's help formatting at the column measure and the wrapper above."""
-    click._textwrap.term_len = columns  # type: ignore[attr-defined]
-    click.formatting.term_len = columns  # type: ignore[attr-defined]
+    click._textwrap.term_len = columns  # type: ignore[attr-defined,assignment]
+    click.formatting.term_len = columns  # type: ignore[attr-defined,assignment]
     click._textwrap.TextWrapper = WideTextWrapper  # type: ignore[misc]
