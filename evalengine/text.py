@@ -34,8 +34,3 @@ def unknown_key(key: str, allowed: Iterable[str]) -> tuple[str, str]:
 def nfkc(text: str) -> str:
     """Unicode NFKC: full-width forms become half-width, so （%） and (%) name the same thing."""
     return unicodedata.normalize("NFKC", text)
-
-
-def count(n: int, noun: str, plural: str | None = None) -> str:
-    """1 project, 2 projects, 1 error finding, 0 error findings."""
-    return f"{n} {noun if n == 1 else (plural or noun + 's')}"

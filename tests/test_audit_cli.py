@@ -238,7 +238,7 @@ def test_explanations_speak_the_language_asked_in_the_same_places(tmp_path: Path
     assert shown["合格率"] == "无法核对：score: 应为数字（如 19.6），实为 'abc'"
     assert shown["水质"] == "实际完成值为不适用，不应计分，表中得分5"
     assert chinese["budget"]["explanation"] == "资金行得分12超过分值10"
-    assert chinese["problems"][0]["message"] == "未知的键 'colour'"
+    assert chinese["problems"][0]["message"] == "未知的键“colour”"
     for text in [*shown.values(), chinese["budget"]["explanation"], *(p["message"] for p in chinese["problems"])]:
         if text:  # no English prose left: only the table's words, keys and codes
             assert re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[a-z]{3,} [a-z]{3,}", text), text

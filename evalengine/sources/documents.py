@@ -260,6 +260,13 @@ LIBRARY_WORDS = (
     N_("did not find expected '-' indicator"),
     N_("did not find expected <document start>"),
     N_("did not find expected key"),
+    N_("did not find expected node content"),  # libyaml's words (PyYAML's C loader) from here
+    N_("block sequence entries are not allowed in this context"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("found unexpected ':'"),
+    N_("while parsing a node"),
+    N_("while parsing a block node"),
+    N_("while parsing a flow node"),
     N_("found a tab character that violates indentation"),
     N_("found character that cannot start any token"),
     N_("found undefined alias"),
