@@ -37,7 +37,7 @@ from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.measure import Measured, measure, quantity
 from evalengine.scoring.methods import Rules, formula, new_shortfall, range_zero, zero
-from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_outcome, new_result
+from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_result
 
 # A comparison's actual against its bound: (weight, actual in the bound's unit, bound, what the trace calls
 # the actual, what it calls the bound) -> the outcome (IndicatorScorer._judge makes one per operator)
@@ -220,11 +220,9 @@ class IndicatorScorer:
                     t = bound.value
                     over = threshold is not None and t > 0 and a >= t * threshold
                     if t == 0:
-                        return new_outcome(
-                            (w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), over)
-                        )
+                        return (w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), over)
                     if meets(a, t):
-                        return new_outcome((w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over))
+                        return (w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over)
                     shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label))
                     return (forward if t > 0 else zero)(shortfall, rules)
 
@@ -235,7 +233,7 @@ class IndicatorScorer:
                 def judge_reverse(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
                     t = bound.value
                     if meets(a, t):
-                        return new_outcome((w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), False))
+                        return (w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), False)
                     shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label))
                     return (reverse if t > 0 else zero)(shortfall, rules)
 
@@ -249,10 +247,10 @@ class IndicatorScorer:
                     seen = (bound, a)
                     if meets(a, t):
                         shown = "=" if a == t or t == 0 else ">"
-                        return new_outcome((w, "met", None, (met, head, bound, a, shown, label, t, w), seen, False))
+                        return (w, "met", None, (met, head, bound, a, shown, label, t, w), seen, False)
                     if t == 0:
                         nought: explain.Why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
-                        return new_outcome((r(ZERO), "unmet", None, nought, seen, False))
+                        return (r(ZERO), "unmet", None, nought, seen, False)
                     shortfall = new_shortfall((a, t, w, "<", bound, head, label))
                     return (equality if t > 0 else zero)(shortfall, rules)
 
@@ -268,7 +266,7 @@ class IndicatorScorer:
         lo, hi = p.low.value, p.high.value
         text = p.canonical()
         if p.meets(a):
-            return new_outcome((w, "met", None, (explain.range_in, bound, a, text, w), (bound, a), False))
+            return (w, "met", None, (explain.range_in, bound, a, text, w), (bound, a), False)
         below = a < lo
         shortfall = new_shortfall((a, lo if below else hi, w, "低于" if below else "高于", bound, head, label, text))
         return (range_zero if below and lo <= 0 else self.range)(shortfall, self.rules)
@@ -283,7 +281,7 @@ class IndicatorScorer:
             return self._tier_outcome(deadline.missed, None, w, f"截止{due.isoformat()}未完成，按", "未完成")
         if obs.value is None:
             if obs.completed:  # 已完成, 按时完成: done, and said to be in time
-                return Outcome(w, "met", None, (explain.done, obs.text or "已完成", due.isoformat(), w), obs.text)
+                return w, "met", None, (explain.done, obs.text or "已完成", due.isoformat(), w), obs.text, False
             return None
         if isinstance(obs.value, Completion):
             return self._completion(obs.value, due, w, year)
@@ -293,7 +291,7 @@ class IndicatorScorer:
             )
         done = obs.value.isoformat()
         if p.meets(obs.value, year):
-            return new_outcome((w, "met", None, (explain.on_time, done, due.isoformat(), w), done, False))
+            return (w, "met", None, (explain.on_time, done, due.isoformat(), w), done, False)
         return self._tier_outcome(deadline.late, None, w, f"{done}完成，晚于{due.isoformat()}，按", done)
 
     def _completion(self, c: Completion, due: date, w: Decimal, year: int) -> Outcome:
@@ -303,16 +301,16 @@ class IndicatorScorer:
         if not c.done:
             return self._tier_outcome(deadline.missed, None, w, f"截止{due.isoformat()}未完成，按", text)
         if c.on_time:
-            return Outcome(w, "met", None, (explain.attested, text, due.isoformat(), w), text)
+            return w, "met", None, (explain.attested, text, due.isoformat(), w), text, False
         on_time = c.on_or_before(due, year)
         if on_time is None:  # 已完成 without a date: the self-evaluation is made at the year's end
             if due >= date(year, 12, 31):
-                return Outcome(w, "met", None, (explain.done_by_year_end, text, due.isoformat(), w), text)
+                return w, "met", None, (explain.done_by_year_end, text, due.isoformat(), w), text, False
             head = f"{text}但未注明完成时间，期限{due.isoformat()}早于年末，按逾期"
             return self._tier_outcome(deadline.late, None, w, head, text)
         when = c.when(year) or text
         if on_time:
-            return Outcome(w, "met", None, (explain.on_time, when, due.isoformat(), w), text)
+            return w, "met", None, (explain.on_time, when, due.isoformat(), w), text, False
         return self._tier_outcome(deadline.late, None, w, f"{when}完成，晚于{due.isoformat()}，按", text)
 
     # -- graded targets, tolerances and changes
@@ -330,7 +328,7 @@ class IndicatorScorer:
         reached = f"{grade.grade}（{SYMBOLS[grade.op]}{grade.quantity}）" if grade else ""
         lowest = f"{SYMBOLS[p.grades[-1].op]}{p.grades[-1].quantity}"
         why = (explain.graded, top, a, reached, lowest, share, w, score)
-        return Outcome(score, status, None, why, (bound, a))
+        return score, status, None, why, (bound, a), False
 
     def _tolerance(self, p: Tolerance, w: Decimal, obs: Observation) -> Outcome | None:
         bound = p.quantity
@@ -340,13 +338,11 @@ class IndicatorScorer:
         deviation = align(q, bound.unit)
         off, t = abs(deviation), bound.value
         if p.meets(deviation):
-            return Outcome(
-                w, "met", None, (explain.met, "偏差", bound, off, "≤", "允许偏差±", t, w), (bound, deviation)
-            )
-        outcome = formula("tolerance", self.pack.methods.tolerance)(
+            return w, "met", None, (explain.met, "偏差", bound, off, "≤", "允许偏差±", t, w), (bound, deviation), False
+        score, status, tier, why, _seen, over = formula("tolerance", self.pack.methods.tolerance)(
             new_shortfall((off, t, w, ">", bound, "偏差", "允许偏差±", p.canonical())), self.rules
         )
-        return outcome._replace(seen=(bound, deviation))
+        return score, status, tier, why, (bound, deviation), over
 
     def _change(self, p: Change, w: Decimal, obs: Observation) -> Outcome | None:
         target = p.quantity
@@ -447,7 +443,7 @@ class IndicatorScorer:
         if given is None:
             score = self.r(t.default * w)
             why: explain.Why = (explain.tier_default, head, tier, t.default, w, score)
-            return new_outcome((score, STATUS_OF_TIER[tier], tier, why, seen or tier, False))
+            return (score, STATUS_OF_TIER[tier], tier, why, seen or tier, False)
         band = t.band
         low, high = self.r(band.low * w), self.r(band.high * w)
         left, right = "[" if band.low_closed else "(", "]" if band.high_closed else ")"
@@ -465,7 +461,7 @@ class IndicatorScorer:
             )
         score = self.r(given)
         why = (explain.tier_given, head, tier, score, shown_band)
-        return new_outcome((score, STATUS_OF_TIER[tier], tier, why, seen or tier, False))
+        return (score, STATUS_OF_TIER[tier], tier, why, seen or tier, False)
 
     def _tier_of_score(self, given: Decimal, w: Decimal) -> str:
         for tier in self.pack.tiers:

@@ -17,7 +17,7 @@ from evalengine.numbers import HUNDRED, ONE, ZERO
 from evalengine.packs.model import Band
 from evalengine.packs.schema import METHODS
 from evalengine.scoring import explain
-from evalengine.scoring.results import Outcome, new_outcome
+from evalengine.scoring.results import Outcome
 
 
 class Shortfall(NamedTuple):
@@ -74,9 +74,9 @@ def formula(direction: str, name: str) -> Formula:
 
 def short(score: Decimal, why: explain.Why, s: Shortfall, rules: Rules) -> Outcome:
     """A shortfall, `score` already rounded: partial while anything is left, else unmet."""
-    if score <= 0:
+    if score <= ZERO:
         score = rules.r(ZERO)
-    return new_outcome((score, "partial" if score > 0 else "unmet", None, why, (s.bound, s.a), False))
+    return score, "partial" if score > ZERO else "unmet", None, why, (s.bound, s.a), False
 
 
 @method("forward", "binary")
@@ -92,7 +92,7 @@ def zero(s: Shortfall, rules: Rules) -> Outcome:
 def forward_ratio(s: Shortfall, rules: Rules) -> Outcome:
     """actual ÷ target × weight."""
     a, t, w = s.a, s.t, s.w
-    score = rules.r(a / t * w if a < t else w) if a > 0 else ZERO
+    score = rules.r(a / t * w if a < t else w) if a > ZERO else ZERO
     return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, a, t, w, score), s, rules)
 
 
@@ -127,7 +127,7 @@ def banded(s: Shortfall, rules: Rules) -> Outcome:
     a, t, w = s.a, s.t, s.w
     miss = (a - t) / t if s.rel == ">" else (t - a) / t
     shown = (s.head, s.bound, a, s.rel, s.label, t)
-    if miss <= 0:  # <2% with exactly 2%: short of a strict bound by nothing, full marks as with ratio
+    if miss <= ZERO:  # <2% with exactly 2%: short of a strict bound by nothing, full marks as with ratio
         return short(w, (explain.banded, *shown, ZERO, "", ONE, w, w), s, rules)
     for band, points in rules.bands:
         if miss in band:
