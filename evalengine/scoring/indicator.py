@@ -32,7 +32,7 @@ from evalengine.language.predicates import (
     align,
 )
 from evalengine.model import Execution, Finding, Indicator, Observation, Project
-from evalengine.numbers import HUNDRED, ZERO, fixed, plain, rounder
+from evalengine.numbers import HUNDRED, ZERO, fixer, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.measure import Measured, measure, quantity
@@ -62,8 +62,11 @@ class IndicatorScorer:
         self.r: Callable[[Decimal], Decimal] = rounder(pack.rounding.places, pack.rounding.mode)
         self.rules = Rules(self.r, pack.methods.bands)
         self.places = pack.rounding.places
+        self.f: Callable[[Decimal], str] = fixer(self.places)  # a score as shown: fixed to the pack's places
         # looked up once: these are read for every indicator of a batch
         self.threshold = pack.over_achievement.threshold
+        # the threshold as the over-achievement findings and traces print it (130)
+        self.over_limit = "" if self.threshold is None else plain(self.threshold * HUNDRED)
         self.satisfied = pack.satisfaction.satisfied
         self.forward = formula("forward", pack.methods.forward)
         self.reverse = formula("reverse", pack.methods.reverse)
@@ -71,10 +74,6 @@ class IndicatorScorer:
         self.range = formula("range", pack.methods.range)
         # a comparison's judge per operator (≥, >, ≤, <, =), resolved once here rather than per indicator
         self.judges: dict[Op, Judge] = {op: self._judge(op) for op in DIRECTIONS}
-
-    def f(self, value: Decimal) -> str:
-        """A score as shown: fixed to the pack's places."""
-        return fixed(value, self.places)
 
     def indicator(
         self,
@@ -94,9 +93,21 @@ class IndicatorScorer:
             return IndicatorResult(ind, weight, ZERO, "na", None, obs.explanation, obs.evidence, why, "不适用", places)
         p = ind.predicate
         try:
-            # what kind of target decides how the actual is judged; mypy lists this match for a new kind
+            # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
+            # The cases go by how common each kind is (they are disjoint classes): a comparison's bound of its
+            # own first, then tiers, so most indicators pass one or two class tests.
             match p:
-                case Comparison():  # measured, then judged by its operator's judge (see _judge)
+                case Comparison(quantity=Quantity() as bound):  # read in the bound's unit, judged by its op
+                    q = quantity(obs, bound, self.satisfied)
+                    if q is None:
+                        outcome = None
+                    else:  # already in the bound's unit (or read in it) for nearly every actual
+                        unit = q.unit
+                        a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
+                        outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
+                case Qualitative() | Reference():
+                    outcome = self._tiered(p, weight, obs)
+                case Comparison():  # 在预算范围内: the budget is the bound, spending may stand in for the actual
                     m = measure(p, obs, project, execution.spent, self.satisfied)
                     outcome = None if m is None else self.judges[p.op](weight, *m)
                 case Range():
@@ -105,8 +116,6 @@ class IndicatorScorer:
                     outcome = self._deadline(p, weight, obs, year)
                 case Trend():
                     outcome = self._trend(p, weight, obs)
-                case Qualitative() | Reference():
-                    outcome = self._tiered(p, weight, obs)
                 case Graded():
                     outcome = self._graded(p, weight, obs)
                 case Tolerance():
@@ -122,33 +131,29 @@ class IndicatorScorer:
             error = ScoringError(said, hint=exc.hint)
             error.indicator = name
             raise error from None
-        for note in obs.notes:
-            findings.append(Finding("warning", "actual-read-as", name, _("{name}: {message}", name=name, message=note)))
-        for code, message in obs.warnings:
-            findings.append(Finding("warning", code, name, _("{name}: {message}", name=name, message=message)))
-        if outcome is None and not ind.scored:
-            message = _("{name} (a sub-row, not scored) has no actual value", name=name)
-            findings.append(Finding("warning", "missing-actual", name, message))
-            why = (explain.text, "其中项，不计分；缺少实际完成值")
-            return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
+        if obs.notes or obs.warnings:
+            for note in obs.notes:
+                findings.append(
+                    Finding("warning", "actual-read-as", name, _("{name}: {message}", name=name, message=note))
+                )
+            for code, message in obs.warnings:
+                findings.append(Finding("warning", code, name, _("{name}: {message}", name=name, message=message)))
         if outcome is None:
-            findings.append(
-                Finding("error", "missing-actual", name, _("{name} has no actual value: it scores 0", name=name))
-            )
-            why = (explain.text, "缺少实际完成值，计0分")
-            return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
+            return self._missing(ind, weight, obs, findings)
         score, status, tier, why, seen, over = outcome
         if not ind.scored:  # a 其中 row: judged, never scored, never asked to explain
             judged: explain.Why = (explain.sub_row, STATUS_ZH[status])
             zero = self.r(ZERO)
-            return IndicatorResult(ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, places)
-        if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
-            score = weight
-        if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
-            status = "met"
+            return new_result((ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, places))
+        # a target met scores the weight itself (the same object): nothing to cap, nothing to explain
+        if score is not weight:
+            if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
+                score = weight
+            if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
+                status = "met"
         if over:
             score, why = self._over(name, score, why, obs, findings)
-        if score < weight and not obs.explanation:
+        if score is not weight and score < weight and not obs.explanation:
             findings.append(
                 Finding(
                     "error",
@@ -164,12 +169,26 @@ class IndicatorScorer:
             )
         return new_result((ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places))
 
+    def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
+        """An indicator without an actual: a sub-row is only noted, a scored row scores 0."""
+        name = ind.name
+        if not ind.scored:
+            message = _("{name} (a sub-row, not scored) has no actual value", name=name)
+            findings.append(Finding("warning", "missing-actual", name, message))
+            why = (explain.text, "其中项，不计分；缺少实际完成值")
+        else:
+            findings.append(
+                Finding("error", "missing-actual", name, _("{name} has no actual value: it scores 0", name=name))
+            )
+            why = (explain.text, "缺少实际完成值，计0分")
+        return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", self.places)
+
     def _over(
         self, name: str, score: Decimal, why: explain.Why, obs: Observation, findings: list[Finding]
     ) -> tuple[Decimal, explain.Why]:
         over = self.pack.over_achievement
         assert over.threshold is not None
-        limit = plain(over.threshold * HUNDRED)
+        limit = self.over_limit
         if over.action == "deduct":
             after = max(ZERO, score - over.deduct)
             message = _(
@@ -218,13 +237,13 @@ class IndicatorScorer:
 
                 def judge_forward(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
                     t = bound.value
-                    over = threshold is not None and t > 0 and a >= t * threshold
-                    if t == 0:
-                        return (w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), over)
-                    if meets(a, t):
-                        return (w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over)
-                    shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label))
-                    return (forward if t > 0 else zero)(shortfall, rules)
+                    if not t:
+                        return w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), False
+                    if meets(a, t):  # over-achievement only matters when met (a shortfall's formula ignores it)
+                        over = threshold is not None and t > ZERO and a >= t * threshold
+                        return w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over
+                    shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label, ""))
+                    return (forward if t > ZERO else zero)(shortfall, rules)
 
                 return judge_forward
             case "reverse":
@@ -234,8 +253,8 @@ class IndicatorScorer:
                     t = bound.value
                     if meets(a, t):
                         return (w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), False)
-                    shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label))
-                    return (reverse if t > 0 else zero)(shortfall, rules)
+                    shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label, ""))
+                    return (reverse if t > ZERO else zero)(shortfall, rules)
 
                 return judge_reverse
             case "equality":
@@ -246,13 +265,13 @@ class IndicatorScorer:
                     t = bound.value
                     seen = (bound, a)
                     if meets(a, t):
-                        shown = "=" if a == t or t == 0 else ">"
+                        shown = "=" if a == t or not t else ">"
                         return (w, "met", None, (met, head, bound, a, shown, label, t, w), seen, False)
-                    if t == 0:
+                    if not t:
                         nought: explain.Why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
                         return (r(ZERO), "unmet", None, nought, seen, False)
-                    shortfall = new_shortfall((a, t, w, "<", bound, head, label))
-                    return (equality if t > 0 else zero)(shortfall, rules)
+                    shortfall = new_shortfall((a, t, w, "<", bound, head, label, ""))
+                    return (equality if t > ZERO else zero)(shortfall, rules)
 
                 return judge_equality
             case _:
