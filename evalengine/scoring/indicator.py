@@ -6,6 +6,7 @@ point here (and at the monitor) until it is handled.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -31,7 +32,7 @@ from evalengine.language.predicates import (
     Trend,
     align,
 )
-from evalengine.model import Execution, Finding, Indicator, Observation, Project
+from evalengine.model import Execution, Finding, Indicator, Observation, Project, Severity
 from evalengine.numbers import HUNDRED, ZERO, fixer, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
@@ -42,6 +43,10 @@ from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_res
 # A comparison's actual against its bound: (weight, actual in the bound's unit, bound, what the trace calls
 # the actual, what it calls the bound) -> the outcome (IndicatorScorer._judge makes one per operator)
 Judge = Callable[[Decimal, Decimal, Quantity, str, str], Outcome]
+
+# findings are drawn for many indicators of a batch (a score below its weight without an explanation): built as
+# results are, without the Python-level call of the named-tuple constructor
+new_finding: Callable[[tuple[Severity, str, str | None, str]], Finding] = functools.partial(tuple.__new__, Finding)
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
 STATUS_ZH: dict[Status, str] = {
@@ -94,22 +99,24 @@ class IndicatorScorer:
         p = ind.predicate
         try:
             # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
-            # The cases go by how common each kind is (they are disjoint classes): a comparison's bound of its
-            # own first, then tiers, so most indicators pass one or two class tests.
+            # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
+            # so most indicators pass one or two class tests.
             match p:
-                case Comparison(quantity=Quantity() as bound):  # read in the bound's unit, judged by its op
-                    q = quantity(obs, bound, self.satisfied)
-                    if q is None:
-                        outcome = None
-                    else:  # already in the bound's unit (or read in it) for nearly every actual
-                        unit = q.unit
-                        a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
-                        outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
+                case Comparison():  # read in its bound's unit, then judged by its operator's judge
+                    bound = p.quantity
+                    if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
+                        m = measure(p, obs, project, execution.spent, self.satisfied)
+                        outcome = None if m is None else self.judges[p.op](weight, *m)
+                    else:
+                        q = quantity(obs, bound, self.satisfied)
+                        if q is None:
+                            outcome = None
+                        else:  # already in the bound's unit (or read in it) for nearly every actual
+                            unit = q.unit
+                            a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
+                            outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
                 case Qualitative() | Reference():
                     outcome = self._tiered(p, weight, obs)
-                case Comparison():  # 在预算范围内: the budget is the bound, spending may stand in for the actual
-                    m = measure(p, obs, project, execution.spent, self.satisfied)
-                    outcome = None if m is None else self.judges[p.op](weight, *m)
                 case Range():
                     outcome = self._range(p, weight, obs, project)
                 case Deadline():
@@ -154,19 +161,13 @@ class IndicatorScorer:
         if over:
             score, why = self._over(name, score, why, obs, findings)
         if score is not weight and score < weight and not obs.explanation:
-            findings.append(
-                Finding(
-                    "error",
-                    "missing-explanation",
-                    name,
-                    _(
-                        "{name} scored {score}, below its weight {weight}: fill in the explanation",
-                        name=name,
-                        score=self.f(score),
-                        weight=self.f(weight),
-                    ),
-                )
+            message = _(
+                "{name} scored {score}, below its weight {weight}: fill in the explanation",
+                name=name,
+                score=self.f(score),
+                weight=self.f(weight),
             )
+            findings.append(new_finding(("error", "missing-explanation", name, message)))
         return new_result((ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places))
 
     def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
@@ -197,7 +198,7 @@ class IndicatorScorer:
                 limit=limit,
                 deduct=plain(over.deduct),
             )
-            findings.append(Finding("warning", "over-achievement", name, message))
+            findings.append(new_finding(("warning", "over-achievement", name, message)))
             return after, (explain.deduct, why, limit, score, over.deduct, after)
         if obs.explanation and over.action == "explain":
             return score, (explain.over, why, limit)
@@ -207,14 +208,14 @@ class IndicatorScorer:
                 name=name,
                 limit=limit,
             )
-            findings.append(Finding("warning", "over-achievement", name, message))
+            findings.append(new_finding(("warning", "over-achievement", name, message)))
         else:
             message = _(
                 "{name}'s actual reached {limit}% of the target or more: say why (was the target set too low?)",
                 name=name,
                 limit=limit,
             )
-            findings.append(Finding("error", "over-achievement", name, message))
+            findings.append(new_finding(("error", "over-achievement", name, message)))
         return score, (explain.over, why, limit)
 
     # -- quantities (a comparison is measured and judged in `indicator` itself: the most common kind)
