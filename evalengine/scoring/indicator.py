@@ -153,14 +153,19 @@ class IndicatorScorer:
             zero = self.r(ZERO)
             return new_result((ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, places))
         # a target met scores the weight itself (the same object): nothing to cap, nothing to explain
+        below = False
         if score is not weight:
-            if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
-                score = weight
-            if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
-                status = "met"
+            if score < weight:
+                below = True
+            else:
+                if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
+                    score = weight
+                if status == "partial":  # <2% with 2%: short of the target, yet the formula gives all
+                    status = "met"
         if over:
             score, why = self._over(name, score, why, obs, findings)
-        if score is not weight and score < weight and not obs.explanation:
+            below = score < weight
+        if below and not obs.explanation:
             message = _(
                 "{name} scored {score}, below its weight {weight}: fill in the explanation",
                 name=name,
