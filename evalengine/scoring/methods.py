@@ -74,9 +74,9 @@ def formula(direction: str, name: str) -> Formula:
 def short(score: Decimal, why: explain.Why, bound: Quantity, a: Decimal, rules: Rules) -> Outcome:
     """A shortfall of actual `a` against `bound`, `score` already rounded: partial while anything is left,
     else unmet."""
-    if score <= ZERO:
-        score = rules.r(ZERO)
-    return score, "partial" if score > ZERO else "unmet", None, why, (bound, a), False
+    if score > ZERO:
+        return score, "partial", None, why, (bound, a), False
+    return rules.r(ZERO), "unmet", None, why, (bound, a), False
 
 
 @method("forward", "binary")
