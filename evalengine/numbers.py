@@ -101,3 +101,14 @@ def plain(value: Decimal) -> str:
 def fixed(value: Decimal, places: int = 2) -> str:
     """Print an already rounded Decimal with exactly `places` decimals (12.50)."""
     return format(value, f".{places}f")
+
+
+def fixer(places: int = 2) -> Callable[[Decimal], str]:
+    """`fixed` with its places fixed once, for a scorer that prints every score of a batch alike (the format
+    specification is written once, not for each value)."""
+    spec = f".{places}f"
+
+    def fixed_places(value: Decimal) -> str:
+        return format(value, spec)
+
+    return fixed_places

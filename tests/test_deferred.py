@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +12,15 @@ import pytest
 from evalengine.errors import InputError, Location
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.collect import Collector, Deferred
-from evalengine.numbers import ROUNDING_MODES, round_to, rounder
+from evalengine.language.parser import parse_target
+from evalengine.language.predicates import Quantity, Range
+from evalengine.model import Execution, Indicator, Observation, Project
+from evalengine.numbers import ROUNDING_MODES, fixed, fixer, round_to, rounder
+from evalengine.packs.load import load_pack
+from evalengine.packs.schema import METHODS
+from evalengine.scoring.explain import render
+from evalengine.scoring.indicator import IndicatorScorer
+from evalengine.scoring.methods import Rules, Shortfall, formula
 from evalengine.sources.documents import parse_json, parse_yaml
 
 YAML = "projects:\n  - code: P1\n    indicators:\n      a: 96%\n"
@@ -69,3 +78,50 @@ def test_rounder_rounds_as_round_to(places: int, mode: str) -> None:
         value = Decimal(text)
         assert r(value) == round_to(value, places, mode)
         assert str(r(value)) == str(round_to(value, places, mode))
+
+
+@pytest.mark.parametrize("places", [0, 1, 2, 4])
+def test_fixer_prints_as_fixed(places: int) -> None:
+    f = fixer(places)
+    for text in ["0", "12.5", "12.50", "-1.005", "99.995", "1E+3", "0.001"]:
+        assert f(Decimal(text)) == fixed(Decimal(text), places)
+
+
+# (direction, target, an actual short of it, the shortfall's rel, and for ranges the end missed)
+_SHORT = {
+    "forward": ("≥95%", Decimal(90), "<", Decimal(95)),
+    "reverse": ("≤2%", Decimal(3), ">", Decimal(2)),
+    "equality": ("=100%", Decimal(90), "<", Decimal(100)),
+    "range": ("90%-100%", Decimal(85), "低于", Decimal(90)),
+    "tolerance": ("±5%", Decimal(8), ">", Decimal(5)),
+}
+
+
+@pytest.mark.parametrize(("direction", "name"), [(d, n) for d, names in METHODS.items() for n in names])
+def test_a_shortfall_is_scored_as_its_formula_scores_the_named_tuple(direction: str, name: str) -> None:
+    """The engine builds shortfalls without the named tuple's constructor and formulas unpack all eight
+    fields: every method on the menu must score what it scores for Shortfall(...) made the ordinary way."""
+    pack = load_pack("mof-2020")
+    pack = dataclasses.replace(pack, methods=dataclasses.replace(pack.methods, **{direction: name}))
+    target, a, rel, t = _SHORT[direction]
+    p = parse_target(target)
+    ind = Indicator("产出指标", "数量指标", "x", target, p)
+    w = Decimal("12.50")
+    result = IndicatorScorer(pack).indicator(
+        ind,
+        w,
+        Observation(value=Quantity(a, "%")),
+        Project("P", "p", Decimal(100), ()),
+        Execution(Decimal(90)),
+        2024,
+        [],
+    )
+    bound = p.high if isinstance(p, Range) else p.quantity
+    assert bound is not None
+    head, label = ("偏差", "允许偏差±") if direction == "tolerance" else ("实际", "目标")
+    text = p.canonical() if direction in ("range", "tolerance") else ""
+    shortfall = Shortfall(a, t, w, rel, bound, head, label, text)
+    score, status, _tier, why, _seen, over = formula(direction, name)(shortfall, Rules(rounder(2), pack.methods.bands))
+    assert (result.score, result.status, result.why) == (score, status, why)
+    assert not over
+    assert result.trace == render(why, 2)

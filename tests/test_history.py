@@ -370,8 +370,8 @@ def test_replay_shows_a_changed_engine(tmp_path: Path, monkeypatch: pytest.Monke
     judged = IndicatorScorer._tier_outcome
 
     def harsher(self: Any, *args: Any) -> Any:  # an engine whose tiers score one point less
-        outcome = judged(self, *args)
-        return outcome._replace(score=max(outcome.score - 1, outcome.score * 0))
+        score, *rest = judged(self, *args)  # an outcome: (score, status, tier, why, seen, over)
+        return (max(score - 1, score * 0), *rest)
 
     monkeypatch.setattr(IndicatorScorer, "_tier_outcome", harsher)
     result = run("history", "replay", "2023", "--history", db, "--format", "json")

@@ -6,6 +6,7 @@ point here (and at the monitor) until it is handled.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -31,17 +32,21 @@ from evalengine.language.predicates import (
     Trend,
     align,
 )
-from evalengine.model import Execution, Finding, Indicator, Observation, Project
-from evalengine.numbers import HUNDRED, ZERO, fixed, plain, rounder
+from evalengine.model import Execution, Finding, Indicator, Observation, Project, Severity
+from evalengine.numbers import HUNDRED, ZERO, fixer, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.measure import Measured, measure, quantity
 from evalengine.scoring.methods import Rules, formula, new_shortfall, range_zero, zero
-from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_outcome, new_result
+from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_result
 
 # A comparison's actual against its bound: (weight, actual in the bound's unit, bound, what the trace calls
 # the actual, what it calls the bound) -> the outcome (IndicatorScorer._judge makes one per operator)
 Judge = Callable[[Decimal, Decimal, Quantity, str, str], Outcome]
+
+# findings are drawn for many indicators of a batch (a score below its weight without an explanation): built as
+# results are, without the Python-level call of the named-tuple constructor
+new_finding: Callable[[tuple[Severity, str, str | None, str]], Finding] = functools.partial(tuple.__new__, Finding)
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
 STATUS_ZH: dict[Status, str] = {
@@ -62,8 +67,11 @@ class IndicatorScorer:
         self.r: Callable[[Decimal], Decimal] = rounder(pack.rounding.places, pack.rounding.mode)
         self.rules = Rules(self.r, pack.methods.bands)
         self.places = pack.rounding.places
+        self.f: Callable[[Decimal], str] = fixer(self.places)  # a score as shown: fixed to the pack's places
         # looked up once: these are read for every indicator of a batch
         self.threshold = pack.over_achievement.threshold
+        # the threshold as the over-achievement findings and traces print it (130)
+        self.over_limit = "" if self.threshold is None else plain(self.threshold * HUNDRED)
         self.satisfied = pack.satisfaction.satisfied
         self.forward = formula("forward", pack.methods.forward)
         self.reverse = formula("reverse", pack.methods.reverse)
@@ -71,10 +79,6 @@ class IndicatorScorer:
         self.range = formula("range", pack.methods.range)
         # a comparison's judge per operator (≥, >, ≤, <, =), resolved once here rather than per indicator
         self.judges: dict[Op, Judge] = {op: self._judge(op) for op in DIRECTIONS}
-
-    def f(self, value: Decimal) -> str:
-        """A score as shown: fixed to the pack's places."""
-        return fixed(value, self.places)
 
     def indicator(
         self,
@@ -94,19 +98,31 @@ class IndicatorScorer:
             return IndicatorResult(ind, weight, ZERO, "na", None, obs.explanation, obs.evidence, why, "不适用", places)
         p = ind.predicate
         try:
-            # what kind of target decides how the actual is judged; mypy lists this match for a new kind
+            # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
+            # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
+            # so most indicators pass one or two class tests.
             match p:
-                case Comparison():  # measured, then judged by its operator's judge (see _judge)
-                    m = measure(p, obs, project, execution.spent, self.satisfied)
-                    outcome = None if m is None else self.judges[p.op](weight, *m)
+                case Comparison():  # read in its bound's unit, then judged by its operator's judge
+                    bound = p.quantity
+                    if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
+                        m = measure(p, obs, project, execution.spent, self.satisfied)
+                        outcome = None if m is None else self.judges[p.op](weight, *m)
+                    else:
+                        q = quantity(obs, bound, self.satisfied)
+                        if q is None:
+                            outcome = None
+                        else:  # already in the bound's unit (or read in it) for nearly every actual
+                            unit = q.unit
+                            a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
+                            outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
+                case Qualitative() | Reference():
+                    outcome = self._tiered(p, weight, obs)
                 case Range():
                     outcome = self._range(p, weight, obs, project)
                 case Deadline():
                     outcome = self._deadline(p, weight, obs, year)
                 case Trend():
                     outcome = self._trend(p, weight, obs)
-                case Qualitative() | Reference():
-                    outcome = self._tiered(p, weight, obs)
                 case Graded():
                     outcome = self._graded(p, weight, obs)
                 case Tolerance():
@@ -122,54 +138,63 @@ class IndicatorScorer:
             error = ScoringError(said, hint=exc.hint)
             error.indicator = name
             raise error from None
-        for note in obs.notes:
-            findings.append(Finding("warning", "actual-read-as", name, _("{name}: {message}", name=name, message=note)))
-        for code, message in obs.warnings:
-            findings.append(Finding("warning", code, name, _("{name}: {message}", name=name, message=message)))
-        if outcome is None and not ind.scored:
-            message = _("{name} (a sub-row, not scored) has no actual value", name=name)
-            findings.append(Finding("warning", "missing-actual", name, message))
-            why = (explain.text, "其中项，不计分；缺少实际完成值")
-            return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
+        if obs.notes or obs.warnings:
+            for note in obs.notes:
+                findings.append(
+                    Finding("warning", "actual-read-as", name, _("{name}: {message}", name=name, message=note))
+                )
+            for code, message in obs.warnings:
+                findings.append(Finding("warning", code, name, _("{name}: {message}", name=name, message=message)))
         if outcome is None:
-            findings.append(
-                Finding("error", "missing-actual", name, _("{name} has no actual value: it scores 0", name=name))
-            )
-            why = (explain.text, "缺少实际完成值，计0分")
-            return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", places)
+            return self._missing(ind, weight, obs, findings)
         score, status, tier, why, seen, over = outcome
         if not ind.scored:  # a 其中 row: judged, never scored, never asked to explain
             judged: explain.Why = (explain.sub_row, STATUS_ZH[status])
             zero = self.r(ZERO)
-            return IndicatorResult(ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, places)
-        if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
-            score = weight
-        if status == "partial" and score == weight:  # <2% with 2%: short of the target, yet the formula gives all
-            status = "met"
+            return new_result((ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, places))
+        # a target met scores the weight itself (the same object): nothing to cap, nothing to explain
+        below = False
+        if score is not weight:
+            if score < weight:
+                below = True
+            else:
+                if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
+                    score = weight
+                if status == "partial":  # <2% with 2%: short of the target, yet the formula gives all
+                    status = "met"
         if over:
             score, why = self._over(name, score, why, obs, findings)
-        if score < weight and not obs.explanation:
-            findings.append(
-                Finding(
-                    "error",
-                    "missing-explanation",
-                    name,
-                    _(
-                        "{name} scored {score}, below its weight {weight}: fill in the explanation",
-                        name=name,
-                        score=self.f(score),
-                        weight=self.f(weight),
-                    ),
-                )
+            below = score < weight
+        if below and not obs.explanation:
+            message = _(
+                "{name} scored {score}, below its weight {weight}: fill in the explanation",
+                name=name,
+                score=self.f(score),
+                weight=self.f(weight),
             )
+            findings.append(new_finding(("error", "missing-explanation", name, message)))
         return new_result((ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places))
+
+    def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
+        """An indicator without an actual: a sub-row is only noted, a scored row scores 0."""
+        name = ind.name
+        if not ind.scored:
+            message = _("{name} (a sub-row, not scored) has no actual value", name=name)
+            findings.append(Finding("warning", "missing-actual", name, message))
+            why = (explain.text, "其中项，不计分；缺少实际完成值")
+        else:
+            findings.append(
+                Finding("error", "missing-actual", name, _("{name} has no actual value: it scores 0", name=name))
+            )
+            why = (explain.text, "缺少实际完成值，计0分")
+        return IndicatorResult(ind, weight, ZERO, "missing", None, obs.explanation, obs.evidence, why, "", self.places)
 
     def _over(
         self, name: str, score: Decimal, why: explain.Why, obs: Observation, findings: list[Finding]
     ) -> tuple[Decimal, explain.Why]:
         over = self.pack.over_achievement
         assert over.threshold is not None
-        limit = plain(over.threshold * HUNDRED)
+        limit = self.over_limit
         if over.action == "deduct":
             after = max(ZERO, score - over.deduct)
             message = _(
@@ -178,7 +203,7 @@ class IndicatorScorer:
                 limit=limit,
                 deduct=plain(over.deduct),
             )
-            findings.append(Finding("warning", "over-achievement", name, message))
+            findings.append(new_finding(("warning", "over-achievement", name, message)))
             return after, (explain.deduct, why, limit, score, over.deduct, after)
         if obs.explanation and over.action == "explain":
             return score, (explain.over, why, limit)
@@ -188,14 +213,14 @@ class IndicatorScorer:
                 name=name,
                 limit=limit,
             )
-            findings.append(Finding("warning", "over-achievement", name, message))
+            findings.append(new_finding(("warning", "over-achievement", name, message)))
         else:
             message = _(
                 "{name}'s actual reached {limit}% of the target or more: say why (was the target set too low?)",
                 name=name,
                 limit=limit,
             )
-            findings.append(Finding("error", "over-achievement", name, message))
+            findings.append(new_finding(("error", "over-achievement", name, message)))
         return score, (explain.over, why, limit)
 
     # -- quantities (a comparison is measured and judged in `indicator` itself: the most common kind)
@@ -218,15 +243,13 @@ class IndicatorScorer:
 
                 def judge_forward(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
                     t = bound.value
-                    over = threshold is not None and t > 0 and a >= t * threshold
-                    if t == 0:
-                        return new_outcome(
-                            (w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), over)
-                        )
-                    if meets(a, t):
-                        return new_outcome((w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over))
-                    shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label))
-                    return (forward if t > 0 else zero)(shortfall, rules)
+                    if not t:
+                        return w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), False
+                    if meets(a, t):  # over-achievement only matters when met (a shortfall's formula ignores it)
+                        over = threshold is not None and t > ZERO and a >= t * threshold
+                        return w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over
+                    shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label, ""))
+                    return (forward if t > ZERO else zero)(shortfall, rules)
 
                 return judge_forward
             case "reverse":
@@ -235,9 +258,9 @@ class IndicatorScorer:
                 def judge_reverse(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
                     t = bound.value
                     if meets(a, t):
-                        return new_outcome((w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), False))
-                    shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label))
-                    return (reverse if t > 0 else zero)(shortfall, rules)
+                        return (w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), False)
+                    shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label, ""))
+                    return (reverse if t > ZERO else zero)(shortfall, rules)
 
                 return judge_reverse
             case "equality":
@@ -248,13 +271,13 @@ class IndicatorScorer:
                     t = bound.value
                     seen = (bound, a)
                     if meets(a, t):
-                        shown = "=" if a == t or t == 0 else ">"
-                        return new_outcome((w, "met", None, (met, head, bound, a, shown, label, t, w), seen, False))
-                    if t == 0:
+                        shown = "=" if a == t or not t else ">"
+                        return (w, "met", None, (met, head, bound, a, shown, label, t, w), seen, False)
+                    if not t:
                         nought: explain.Why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
-                        return new_outcome((r(ZERO), "unmet", None, nought, seen, False))
-                    shortfall = new_shortfall((a, t, w, "<", bound, head, label))
-                    return (equality if t > 0 else zero)(shortfall, rules)
+                        return (r(ZERO), "unmet", None, nought, seen, False)
+                    shortfall = new_shortfall((a, t, w, "<", bound, head, label, ""))
+                    return (equality if t > ZERO else zero)(shortfall, rules)
 
                 return judge_equality
             case _:
@@ -268,7 +291,7 @@ class IndicatorScorer:
         lo, hi = p.low.value, p.high.value
         text = p.canonical()
         if p.meets(a):
-            return new_outcome((w, "met", None, (explain.range_in, bound, a, text, w), (bound, a), False))
+            return (w, "met", None, (explain.range_in, bound, a, text, w), (bound, a), False)
         below = a < lo
         shortfall = new_shortfall((a, lo if below else hi, w, "低于" if below else "高于", bound, head, label, text))
         return (range_zero if below and lo <= 0 else self.range)(shortfall, self.rules)
@@ -283,7 +306,7 @@ class IndicatorScorer:
             return self._tier_outcome(deadline.missed, None, w, f"截止{due.isoformat()}未完成，按", "未完成")
         if obs.value is None:
             if obs.completed:  # 已完成, 按时完成: done, and said to be in time
-                return Outcome(w, "met", None, (explain.done, obs.text or "已完成", due.isoformat(), w), obs.text)
+                return w, "met", None, (explain.done, obs.text or "已完成", due.isoformat(), w), obs.text, False
             return None
         if isinstance(obs.value, Completion):
             return self._completion(obs.value, due, w, year)
@@ -293,7 +316,7 @@ class IndicatorScorer:
             )
         done = obs.value.isoformat()
         if p.meets(obs.value, year):
-            return new_outcome((w, "met", None, (explain.on_time, done, due.isoformat(), w), done, False))
+            return (w, "met", None, (explain.on_time, done, due.isoformat(), w), done, False)
         return self._tier_outcome(deadline.late, None, w, f"{done}完成，晚于{due.isoformat()}，按", done)
 
     def _completion(self, c: Completion, due: date, w: Decimal, year: int) -> Outcome:
@@ -303,16 +326,16 @@ class IndicatorScorer:
         if not c.done:
             return self._tier_outcome(deadline.missed, None, w, f"截止{due.isoformat()}未完成，按", text)
         if c.on_time:
-            return Outcome(w, "met", None, (explain.attested, text, due.isoformat(), w), text)
+            return w, "met", None, (explain.attested, text, due.isoformat(), w), text, False
         on_time = c.on_or_before(due, year)
         if on_time is None:  # 已完成 without a date: the self-evaluation is made at the year's end
             if due >= date(year, 12, 31):
-                return Outcome(w, "met", None, (explain.done_by_year_end, text, due.isoformat(), w), text)
+                return w, "met", None, (explain.done_by_year_end, text, due.isoformat(), w), text, False
             head = f"{text}但未注明完成时间，期限{due.isoformat()}早于年末，按逾期"
             return self._tier_outcome(deadline.late, None, w, head, text)
         when = c.when(year) or text
         if on_time:
-            return Outcome(w, "met", None, (explain.on_time, when, due.isoformat(), w), text)
+            return w, "met", None, (explain.on_time, when, due.isoformat(), w), text, False
         return self._tier_outcome(deadline.late, None, w, f"{when}完成，晚于{due.isoformat()}，按", text)
 
     # -- graded targets, tolerances and changes
@@ -330,7 +353,7 @@ class IndicatorScorer:
         reached = f"{grade.grade}（{SYMBOLS[grade.op]}{grade.quantity}）" if grade else ""
         lowest = f"{SYMBOLS[p.grades[-1].op]}{p.grades[-1].quantity}"
         why = (explain.graded, top, a, reached, lowest, share, w, score)
-        return Outcome(score, status, None, why, (bound, a))
+        return score, status, None, why, (bound, a), False
 
     def _tolerance(self, p: Tolerance, w: Decimal, obs: Observation) -> Outcome | None:
         bound = p.quantity
@@ -340,13 +363,11 @@ class IndicatorScorer:
         deviation = align(q, bound.unit)
         off, t = abs(deviation), bound.value
         if p.meets(deviation):
-            return Outcome(
-                w, "met", None, (explain.met, "偏差", bound, off, "≤", "允许偏差±", t, w), (bound, deviation)
-            )
-        outcome = formula("tolerance", self.pack.methods.tolerance)(
+            return w, "met", None, (explain.met, "偏差", bound, off, "≤", "允许偏差±", t, w), (bound, deviation), False
+        score, status, tier, why, _seen, over = formula("tolerance", self.pack.methods.tolerance)(
             new_shortfall((off, t, w, ">", bound, "偏差", "允许偏差±", p.canonical())), self.rules
         )
-        return outcome._replace(seen=(bound, deviation))
+        return score, status, tier, why, (bound, deviation), over
 
     def _change(self, p: Change, w: Decimal, obs: Observation) -> Outcome | None:
         target = p.quantity
@@ -447,7 +468,7 @@ class IndicatorScorer:
         if given is None:
             score = self.r(t.default * w)
             why: explain.Why = (explain.tier_default, head, tier, t.default, w, score)
-            return new_outcome((score, STATUS_OF_TIER[tier], tier, why, seen or tier, False))
+            return (score, STATUS_OF_TIER[tier], tier, why, seen or tier, False)
         band = t.band
         low, high = self.r(band.low * w), self.r(band.high * w)
         left, right = "[" if band.low_closed else "(", "]" if band.high_closed else ")"
@@ -465,7 +486,7 @@ class IndicatorScorer:
             )
         score = self.r(given)
         why = (explain.tier_given, head, tier, score, shown_band)
-        return new_outcome((score, STATUS_OF_TIER[tier], tier, why, seen or tier, False))
+        return (score, STATUS_OF_TIER[tier], tier, why, seen or tier, False)
 
     def _tier_of_score(self, given: Decimal, w: Decimal) -> str:
         for tier in self.pack.tiers:

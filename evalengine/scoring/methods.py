@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from evalengine.numbers import HUNDRED, ONE, ZERO
 from evalengine.packs.model import Band
 from evalengine.packs.schema import METHODS
 from evalengine.scoring import explain
-from evalengine.scoring.results import Outcome, new_outcome
+from evalengine.scoring.results import Outcome
 
 
 class Shortfall(NamedTuple):
@@ -34,17 +35,15 @@ class Shortfall(NamedTuple):
 
 
 # made for every shortfall of a batch: built without the NamedTuple constructor's Python-level call
-new_shortfall: Callable[
-    [
-        tuple[Decimal, Decimal, Decimal, str, Quantity, str, str]
-        | tuple[Decimal, Decimal, Decimal, str, Quantity, str, str, str]
-    ],
-    Shortfall,
-] = functools.partial(tuple.__new__, Shortfall)
+# (tuple.__new__ fills no defaults: every field is given, so a formula can unpack all eight at once)
+new_shortfall: Callable[[tuple[Decimal, Decimal, Decimal, str, Quantity, str, str, str]], Shortfall] = (
+    functools.partial(tuple.__new__, Shortfall)
+)
 
 
-class Rules(NamedTuple):
-    """What the formulas take from the pack."""
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What the formulas take from the pack (slotted: every formula reads `r`)."""
 
     r: Callable[[Decimal], Decimal]  # rounding at the pack's places and mode
     bands: tuple[tuple[Band, Decimal], ...]  # deviation bands, for the bands method
@@ -72,11 +71,12 @@ def formula(direction: str, name: str) -> Formula:
     return _FORMULAS[direction, name]
 
 
-def short(score: Decimal, why: explain.Why, s: Shortfall, rules: Rules) -> Outcome:
-    """A shortfall, `score` already rounded: partial while anything is left, else unmet."""
-    if score <= 0:
-        score = rules.r(ZERO)
-    return new_outcome((score, "partial" if score > 0 else "unmet", None, why, (s.bound, s.a), False))
+def short(score: Decimal, why: explain.Why, bound: Quantity, a: Decimal, rules: Rules) -> Outcome:
+    """A shortfall of actual `a` against `bound`, `score` already rounded: partial while anything is left,
+    else unmet."""
+    if score > ZERO:
+        return score, "partial", None, why, (bound, a), False
+    return rules.r(ZERO), "unmet", None, why, (bound, a), False
 
 
 @method("forward", "binary")
@@ -85,82 +85,84 @@ def short(score: Decimal, why: explain.Why, s: Shortfall, rules: Rules) -> Outco
 @method("tolerance", "binary")
 def zero(s: Shortfall, rules: Rules) -> Outcome:
     """All or nothing: short of the target scores 0."""
-    return short(ZERO, (explain.zero, s.head, s.bound, s.a, s.rel, s.label, s.t, "未达到"), s, rules)
+    a, t, _w, rel, bound, head, label, _target = s
+    return short(ZERO, (explain.zero, head, bound, a, rel, label, t, "未达到"), bound, a, rules)
 
 
 @method("forward", "ratio")
 def forward_ratio(s: Shortfall, rules: Rules) -> Outcome:
     """actual ÷ target × weight."""
-    a, t, w = s.a, s.t, s.w
-    score = rules.r(a / t * w if a < t else w) if a > 0 else ZERO
-    return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, a, t, w, score), s, rules)
+    a, t, w, rel, bound, head, label, _target = s
+    score = rules.r(a / t * w if a < t else w) if a > ZERO else ZERO
+    return short(score, (explain.ratio, head, bound, a, rel, label, t, a, t, w, score), bound, a, rules)
 
 
 @method("equality", "forward")
 def equality_forward(s: Shortfall, rules: Rules) -> Outcome:
     """= scored like forward: actual ÷ target × weight, a negative actual counting as 0."""
-    a, t, w = s.a, s.t, s.w
+    a, t, w, rel, bound, head, label, _target = s
     score = rules.r(max(a, ZERO) / t * w)
-    return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, a, t, w, score), s, rules)
+    return short(score, (explain.ratio, head, bound, a, rel, label, t, a, t, w, score), bound, a, rules)
 
 
 @method("reverse", "ratio")
 def reverse_ratio(s: Shortfall, rules: Rules) -> Outcome:
     """target ÷ actual × weight."""
-    a, t, w = s.a, s.t, s.w
+    a, t, w, rel, bound, head, label, _target = s
     score = rules.r(t / a * w if a > t else w)
-    return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, t, a, w, score), s, rules)
+    return short(score, (explain.ratio, head, bound, a, rel, label, t, t, a, w, score), bound, a, rules)
 
 
 @method("reverse", "linear")
 def reverse_linear(s: Shortfall, rules: Rules) -> Outcome:
     """(1 − (actual − target) ÷ target) × weight: 0 at twice the target."""
-    a, t, w = s.a, s.t, s.w
+    a, t, w, _rel, bound, head, label, _target = s
     score = rules.r(max(ZERO, ONE - (a - t) / t) * w)
-    return short(score, (explain.linear, s.head, s.bound, a, s.label, t, w, score), s, rules)
+    return short(score, (explain.linear, head, bound, a, label, t, w, score), bound, a, rules)
 
 
 @method("forward", "bands")
 @method("reverse", "bands")
 def banded(s: Shortfall, rules: Rules) -> Outcome:
     """按偏离度分档: the share of the weight kept by the band the miss falls in; beyond every band, 0."""
-    a, t, w = s.a, s.t, s.w
-    miss = (a - t) / t if s.rel == ">" else (t - a) / t
-    shown = (s.head, s.bound, a, s.rel, s.label, t)
-    if miss <= 0:  # <2% with exactly 2%: short of a strict bound by nothing, full marks as with ratio
-        return short(w, (explain.banded, *shown, ZERO, "", ONE, w, w), s, rules)
+    a, t, w, rel, bound, head, label, _target = s
+    miss = (a - t) / t if rel == ">" else (t - a) / t
+    shown = (head, bound, a, rel, label, t)
+    if miss <= ZERO:  # <2% with exactly 2%: short of a strict bound by nothing, full marks as with ratio
+        return short(w, (explain.banded, *shown, ZERO, "", ONE, w, w), bound, a, rules)
     for band, points in rules.bands:
         if miss in band:
             score = rules.r(points * w)
             return short(
-                score, (explain.banded, *shown, rules.r(miss * HUNDRED), str(band), points, w, score), s, rules
+                score, (explain.banded, *shown, rules.r(miss * HUNDRED), str(band), points, w, score), bound, a, rules
             )
-    return short(ZERO, (explain.banded, *shown, rules.r(miss * HUNDRED), "", ZERO, w, ZERO), s, rules)
+    return short(ZERO, (explain.banded, *shown, rules.r(miss * HUNDRED), "", ZERO, w, ZERO), bound, a, rules)
 
 
 @method("tolerance", "ratio")
 def tolerance_ratio(s: Shortfall, rules: Rules) -> Outcome:
     """Outside ±t: t ÷ |deviation| × weight."""
-    a, t, w = s.a, s.t, s.w
+    a, t, w, rel, bound, head, label, _target = s
     score = rules.r(t / a * w)
-    return short(score, (explain.ratio, s.head, s.bound, a, s.rel, s.label, t, t, a, w, score), s, rules)
+    return short(score, (explain.ratio, head, bound, a, rel, label, t, t, a, w, score), bound, a, rules)
 
 
 @method("range", "binary")
 def range_zero(s: Shortfall, rules: Rules) -> Outcome:
     """Outside the range scores 0."""
-    return short(ZERO, (explain.range_zero, s.bound, s.a, s.target), s, rules)
+    a, _t, _w, _rel, bound, _head, _label, target = s
+    return short(ZERO, (explain.range_zero, bound, a, target), bound, a, rules)
 
 
 @method("range", "ratio")
 def range_ratio(s: Shortfall, rules: Rules) -> Outcome:
     """Below: actual ÷ low × weight; above: high ÷ actual × weight."""
-    a, t, w = s.a, s.t, s.w
-    if s.rel == "低于":
+    a, t, w, rel, bound, _head, _label, target = s
+    if rel == "低于":
         score = rules.r(max(a, ZERO) / t * w)
-        return short(score, (explain.range_out, s.bound, a, s.rel, s.target, a, t, w, score), s, rules)
+        return short(score, (explain.range_out, bound, a, rel, target, a, t, w, score), bound, a, rules)
     score = rules.r(t / a * w)
-    return short(score, (explain.range_out, s.bound, a, s.rel, s.target, t, a, w, score), s, rules)
+    return short(score, (explain.range_out, bound, a, rel, target, t, a, w, score), bound, a, rules)
 
 
 _missing = [f"{d}: {n}" for d, names in METHODS.items() for n in names if (d, n) not in _FORMULAS]

@@ -16,22 +16,11 @@ Status = Literal["met", "partial", "unmet", "na", "missing"]
 Seen = str | tuple[Quantity, Decimal]  # the actual: display text, or (the bound it was judged in, value)
 
 
-class Outcome(NamedTuple):
-    """One indicator judged: its rounded score, status and tier, and the numbers behind them."""
-
-    score: Decimal
-    status: Status
-    tier: str | None
-    why: Why  # (formatter from scoring.explain, *numbers)
-    seen: Seen
-    over: bool = False  # at or above the pack's over-achievement threshold
-
-
-# Outcomes are made once per indicator of a batch: tuple.__new__ builds one without the Python-level
-# call of the NamedTuple constructor (a third of the cost of judging a met target).
-new_outcome: Callable[[tuple[Decimal, Status, str | None, Why, Seen, bool]], Outcome] = functools.partial(
-    tuple.__new__, Outcome
-)
+# One indicator judged: (score, rounded; status; tier; why: the formatter from scoring.explain and its
+# numbers; seen: the actual; over: at or above the pack's over-achievement threshold). A plain tuple, not a
+# named one: one is made for every indicator of a batch and unpacked at once by IndicatorScorer.indicator,
+# and a named tuple costs three tuples (tuple.__new__ of a subclass) where a display builds one.
+Outcome = tuple[Decimal, Status, str | None, Why, Seen, bool]
 
 
 class IndicatorResult(NamedTuple):
