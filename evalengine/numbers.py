@@ -29,6 +29,11 @@ _EXPONENTS: dict[int, Decimal] = {}
 _PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
+# A number none of to_decimal's bounds but `limit` can refuse: unsigned, no exponent, at most MAX_SCALE places
+# (and, at most MAX_SIGNIFICANT_DIGITS characters long, no more digits than that)
+_SHORT = re.compile(rf"[0-9]+(?:\.[0-9]{{1,{MAX_SCALE}}})?")
+
+
 class NumberRangeError(ValueError):
     """A number that reads, but lies outside what evalengine computes with exactly; the message says the bound."""
 
@@ -38,6 +43,10 @@ def to_decimal(text: str, limit: Decimal = MAX_NUMBER) -> Decimal:
 
     NumberRangeError (a ValueError) says which bound a number that does read breaks.
     """
+    if len(text) <= MAX_SIGNIFICANT_DIGITS and _SHORT.fullmatch(text):  # the usual number: no check can fail
+        value = Decimal(text)
+        if value < limit:
+            return value
     bare = text.replace(",", "")
     if not _PLAIN.fullmatch(bare):
         raise ValueError(_("not a number: {text!r}", text=text[:40]))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from bilingual import LANGS, check_messages, speaking
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evalengine.errors import InputError, ReadError
-from evalengine.limits import MAX_NUMBER
+from evalengine.limits import MAX_AMOUNT, MAX_NUMBER, MAX_POINTS
 from evalengine.numbers import NumberRangeError, to_decimal
 from evalengine.sources.documents import parse_json, parse_yaml, read_text
 
@@ -38,6 +41,28 @@ def test_to_decimal_keeps_what_is_in_range() -> None:
     assert to_decimal("1,200.50") == to_decimal("1200.5")
     assert to_decimal("999999999999999") < MAX_NUMBER
     assert str(to_decimal("-0.000000000001")) == "-1E-12"
+
+
+@given(
+    st.one_of(
+        st.from_regex(r"[0-9]{1,19}(\.[0-9]{1,14})?", fullmatch=True),
+        st.sampled_from(["0", "000000000000000000", "999999999999999", "1000000000000000", "0.000000000001"]),
+        st.sampled_from(["0.0000000000001", "123456789012345678", "1234567890123456789", "99.5", "100"]),
+    ),
+    st.sampled_from([MAX_NUMBER, MAX_AMOUNT, MAX_POINTS + 1]),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_short_number_reads_as_the_full_checks_read_it(text: str, limit: Decimal) -> None:
+    """A plain unsigned number takes a short way; written with a + it takes every check: the same outcome."""
+    try:
+        quick: object = to_decimal(text, limit)
+    except NumberRangeError:
+        quick = NumberRangeError
+    try:
+        checked: object = to_decimal("+" + text, limit)
+    except NumberRangeError:
+        checked = NumberRangeError
+    assert repr(quick) == repr(checked)
 
 
 @pytest.mark.parametrize("lang", LANGS)  # located the same in Chinese (tests/bilingual.py)
