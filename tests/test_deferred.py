@@ -69,3 +69,34 @@ def test_rounder_rounds_as_round_to(places: int, mode: str) -> None:
         value = Decimal(text)
         assert r(value) == round_to(value, places, mode)
         assert str(r(value)) == str(round_to(value, places, mode))
+
+
+def _files(tmp_path: Path, code: str, budget: str, share: str, spent: str, target: str = "≥95%") -> Path:
+    (tmp_path / "t.yaml").write_text(
+        f"year: 2024\nprojects:\n  - code: {code}\n    name: p\n    budget: {budget}\n"
+        f"    spending_plan: {{6月底: {share}, 12月底: 100%}}\n    indicators:\n"
+        f"      - {{level1: 产出指标, level2: 数量指标, name: a, target: '{target}'}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.yaml").write_text(
+        f"targets: t.yaml\nyear: 2024\nprojects:\n  - code: {code}\n    execution: {{spent: {spent}}}\n"
+        "    indicators:\n      a: 96%\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "a.yaml"
+
+
+def test_full_width_codes_and_numbers_still_fold(tmp_path: Path) -> None:
+    """ASCII skips NFKC (it is its own); anything else is still folded: ＰＸ１ is PX1, １２．５ is 12.5."""
+    wide = load_job(_files(tmp_path, "ＰＸ１", "１２．５", "５０％", "９．５"))
+    [project] = wide.targets.projects
+    assert project.code == "PX1" and project.budget == Decimal("12.5")
+    assert project.spending_plan[0].share == Decimal("50")
+    assert wide.actuals["PX1"].execution.spent == Decimal("9.5")
+
+
+def test_a_bad_target_is_located_at_its_line_in_the_targets_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        load_job(_files(tmp_path, "P1", "10", "50%", "9", target="≥9 5%"))
+    assert caught.value.location is not None and type(caught.value.location) is Location
+    assert caught.value.location.file.endswith("t.yaml") and caught.value.location.line == 8

@@ -160,7 +160,8 @@ def money(value: Any, where: Location, what: str) -> Decimal:
     """An amount in 万元: a bare number, or a number with its unit (48500元, 4.85万元)."""
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         raise InputError(_("{what}: expected an amount such as 4.85 (万元) or 48500元", what=what), where)
-    text = nfkc(str(value)).strip()
+    text = str(value)
+    text = (text if text.isascii() else nfkc(text)).strip()  # ASCII is its own NFKC: amounts stay out of the cache
     try:
         return to_decimal(text, MAX_AMOUNT)
     except NumberRangeError as exc:
