@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 from evalengine.errors import InputError, ReadError
 from evalengine.limits import MAX_AMOUNT, MAX_NUMBER, MAX_POINTS
 from evalengine.numbers import NumberRangeError, to_decimal
-from evalengine.sources.documents import parse_json, parse_yaml, read_text
+from evalengine.sources.documents import _depth, parse_json, parse_yaml, read_text
 
 
 @pytest.mark.parametrize("text", ["²", "١٢", "1_000", " 1", "Infinity", "NaN", "1e400e"])
@@ -97,3 +99,34 @@ def test_gbk_is_read_as_gb18030(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_bytes("𠀀达标".encode("gb18030"))  # 𠀀 is in GB18030, not in GBK
     assert read_text(path, "gbk") == "𠀀达标"
+
+
+def _depth_by_the_text(text: str) -> int:
+    """The depth as the reader measured it before: the strings cut out of the text itself."""
+    outside = "".join(text.split('"')[::2]) if '\\"' not in text else re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text)
+    depth = deepest = 0
+    for ch in outside:
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(ch, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_WORDS = st.text(st.sampled_from('[]{}"\\:,a中 \n'), max_size=6)
+_JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), _WORDS),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_WORDS, inner, max_size=3),
+    max_leaves=30,
+)
+
+
+@given(_JSON_VALUES, st.booleans(), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_depth_of_a_json_text_is_the_nesting_of_its_brackets(value: object, ascii: bool, indent: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii, indent=2 if indent else None)
+    assert _depth(text) == _depth_by_the_text(text)
+
+
+def test_a_json_file_nested_too_deep_is_refused_and_brackets_in_strings_are_text() -> None:
+    assert parse_json('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', "f.json").data == {"a": "[" * 38}
+    with pytest.raises(ReadError):
+        parse_json("[" * 40 + "]" * 40, "f.json")
