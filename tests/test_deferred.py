@@ -5,13 +5,18 @@ from __future__ import annotations
 import pickle
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from evalengine.errors import InputError, Location
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.collect import Collector, Deferred
 from evalengine.numbers import ROUNDING_MODES, round_to, rounder
+from evalengine.reports.view import _rowspans
 from evalengine.sources.documents import parse_json, parse_yaml
 
 YAML = "projects:\n  - code: P1\n    indicators:\n      a: 96%\n"
@@ -100,3 +105,19 @@ def test_a_bad_target_is_located_at_its_line_in_the_targets_file(tmp_path: Path)
         load_job(_files(tmp_path, "P1", "10", "50%", "9", target="≥9 5%"))
     assert caught.value.location is not None and type(caught.value.location) is Location
     assert caught.value.location.file.endswith("t.yaml") and caught.value.location.line == 8
+
+
+def _rowspan_one_by_one(names: list[str], n: int) -> int:
+    """The span of row n as the view counted it before, row by row."""
+    if n and names[n - 1] == names[n]:
+        return 0
+    span = 1
+    while n + span < len(names) and names[n + span] == names[n]:
+        span += 1
+    return span
+
+
+@given(st.lists(st.sampled_from(["产出指标", "效益指标", "满意度指标", ""]), max_size=12))
+def test_rowspans_in_one_pass_are_the_spans_row_by_row(names: list[str]) -> None:
+    card: Any = SimpleNamespace(indicators=[SimpleNamespace(indicator=SimpleNamespace(level1=n)) for n in names])
+    assert _rowspans(card) == [_rowspan_one_by_one(names, n) for n in range(len(names))]
