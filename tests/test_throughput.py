@@ -150,6 +150,19 @@ def test_a_batch_pauses_the_collector_and_gives_it_back() -> None:
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
+@pytest.mark.parametrize("files", [1, 3])
+def test_the_heap_is_settled_between_files_not_after_the_last(
+    files: int, batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collections: list[int] = []
+    collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(1) or collect(*args))
+    paths = sorted(batch.glob("*-actuals.json"))[:files]
+    result = run("score", *map(str, paths), "--format", "json", "-o", str(tmp_path / "r.json"))
+    assert result.exit_code in (0, 1), result.output
+    assert len(collections) == files - 1
+
+
 def _plain_merge(ws: Any, cells: str = "", **bounds: int) -> None:
     ws.merge_cells(cells or None, **bounds)
 

@@ -174,9 +174,10 @@ def parts(
     jobs = min(jobs, len(files))
     with quiet_gc() as settle:
         if jobs <= 1:
-            for path, in_folder in files:
+            for n, (path, in_folder) in enumerate(files, start=1):
                 yield skip(path, in_folder) or learn(score_part(path, None, in_folder, rules, encoding, targets, entry))
-                settle()
+                if n < len(files):  # the heap is settled for the next file: after the last, none is to come
+                    settle()
             return
         import multiprocessing
 
