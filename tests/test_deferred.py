@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 from evalengine.errors import InputError, Location
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.collect import Collector, Deferred
+from evalengine.inputs.observations import observed
+from evalengine.model import Observation
 from evalengine.numbers import ROUNDING_MODES, round_to, rounder
 from evalengine.reports.view import _rowspans
 from evalengine.sources.documents import parse_json, parse_yaml
@@ -121,3 +124,28 @@ def _rowspan_one_by_one(names: list[str], n: int) -> int:
 def test_rowspans_in_one_pass_are_the_spans_row_by_row(names: list[str]) -> None:
     card: Any = SimpleNamespace(indicators=[SimpleNamespace(indicator=SimpleNamespace(level1=n)) for n in names])
     assert _rowspans(card) == [_rowspan_one_by_one(names, n) for n in range(len(names))]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"na": True, "text": "不适用"},
+        {"tier": "达成", "text": "达成", "evidence": ("a.pdf",)},
+        {"value": Decimal("96"), "text": "96%", "notes": ("n",), "warnings": (("w", "m"),)},
+        {"survey": (("满意", Decimal(3)),), "numerator": Decimal(1), "denominator": Decimal(2), "outlook": "有可能"},
+    ],
+)
+def test_an_observation_made_quickly_is_the_one_its_constructor_makes(fields: dict[str, Any]) -> None:
+    quick, made = observed(**fields), Observation(**fields)
+    assert type(quick) is Observation
+    assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+    assert list(vars(quick).items()) == list(vars(made).items())  # every field, in order
+    assert pickle.loads(pickle.dumps(quick)) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        quick.na = True  # type: ignore[misc]
+
+
+def test_an_observation_with_a_wrong_field_is_refused_as_by_its_constructor() -> None:
+    with pytest.raises(TypeError):
+        observed(valu=1)
