@@ -17,7 +17,9 @@ from evalengine.errors import InputError, Location
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.collect import Collector, Deferred
 from evalengine.inputs.observations import observed
-from evalengine.model import Observation
+from evalengine.inputs.targets import row
+from evalengine.language.predicates import Comparison, Quantity
+from evalengine.model import Indicator, Observation
 from evalengine.numbers import ROUNDING_MODES, round_to, rounder
 from evalengine.reports.view import _rowspans
 from evalengine.sources.documents import parse_json, parse_yaml
@@ -149,3 +151,39 @@ def test_an_observation_made_quickly_is_the_one_its_constructor_makes(fields: di
 def test_an_observation_with_a_wrong_field_is_refused_as_by_its_constructor() -> None:
     with pytest.raises(TypeError):
         observed(valu=1)
+
+
+def test_a_row_made_quickly_is_the_indicator_its_constructor_makes() -> None:
+    args = (
+        "产出指标",
+        "数量指标",
+        "覆盖率",
+        "≥95%",
+        Comparison(">=", Quantity(Decimal(95), "%")),
+        "d",
+        "b",
+        Decimal(10),
+    )
+    quick, made = row(*args), Indicator(*args)
+    assert type(quick) is Indicator and quick.scored is True
+    assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+    assert list(vars(quick).items()) == list(vars(made).items())
+    assert pickle.loads(pickle.dumps(quick)) == made
+    assert dataclasses.replace(quick, weight=None, scored=False) == dataclasses.replace(made, weight=None, scored=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        quick.name = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("indicators", ["5", "[96%]", "text", "true"])
+def test_indicators_that_are_not_a_mapping_are_refused_at_their_line(tmp_path: Path, indicators: str) -> None:
+    path = _files(tmp_path, "P1", "10", "50%", "9")
+    path.write_text(path.read_text(encoding="utf-8").replace("\n      a: 96%", f" {indicators}"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_job(path)
+    assert "indicators" in caught.value.message and caught.value.location is not None
+    assert caught.value.location.line == 6
+
+
+def test_an_entry_and_the_indicator_it_names_share_one_place(tmp_path: Path) -> None:
+    job = load_job(_files(tmp_path, "P1", "10", "50%", "9"))
+    assert job.where[("P1", "a")] == Location(str(tmp_path / "a.yaml"), 7, 7, ("projects", 0, "indicators", "a"))

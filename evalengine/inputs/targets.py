@@ -451,7 +451,7 @@ def _indicator(
     weight = None
     if data.get("weight") not in (None, ""):  # 10 or 10分, as the 分值 column prints it
         weight = _points(data["weight"], c.where((*path, "weight")), "weight")
-    indicator = Indicator(
+    indicator = row(
         level1,
         level2,
         name,
@@ -462,3 +462,40 @@ def _indicator(
         weight,
     )
     return indicator, points1, points2
+
+
+assert [f.name for f in dataclasses.fields(Indicator)] == [
+    *("level1", "level2", "name", "target", "predicate", "description", "basis", "weight", "scored")
+]
+assert not hasattr(Indicator, "__post_init__") and not hasattr(Indicator, "__slots__")
+
+
+def row(
+    level1: str,
+    level2: str,
+    name: str,
+    target: str,
+    predicate: Predicate,
+    description: str,
+    basis: str,
+    weight: Decimal | None,
+) -> Indicator:
+    """Indicator(...) of a scored row, made as its frozen __init__ makes it (every field, in order, in the
+    instance's __dict__) without a call of object.__setattr__ per field: one is made for every row."""
+    ind = object.__new__(Indicator)
+    object.__setattr__(
+        ind,
+        "__dict__",
+        {
+            "level1": level1,
+            "level2": level2,
+            "name": name,
+            "target": target,
+            "predicate": predicate,
+            "description": description,
+            "basis": basis,
+            "weight": weight,
+            "scored": True,
+        },
+    )
+    return ind
