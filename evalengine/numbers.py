@@ -101,9 +101,7 @@ def rounder(places: int = 2, mode: str = "half_up") -> Callable[[Decimal], Decim
 
 def plain(value: Decimal) -> str:
     """Print a Decimal without exponent or trailing zeros: 4040000, 95, 0.5."""
-    if value == value.to_integral_value():
-        return str(value.quantize(ONE))
-    text = format(value, "f")
+    text = format(value, "f")  # no exponent; a whole number (95.00, 1E+3) loses its zeros after the point
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

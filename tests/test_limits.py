@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from evalengine.errors import InputError, ReadError
 from evalengine.limits import MAX_AMOUNT, MAX_NUMBER, MAX_POINTS
-from evalengine.numbers import NumberRangeError, to_decimal
+from evalengine.numbers import NumberRangeError, plain, to_decimal
 from evalengine.sources.documents import _depth, parse_json, parse_yaml, read_text
 
 
@@ -130,3 +130,23 @@ def test_a_json_file_nested_too_deep_is_refused_and_brackets_in_strings_are_text
     assert parse_json('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', "f.json").data == {"a": "[" * 38}
     with pytest.raises(ReadError):
         parse_json("[" * 40 + "]" * 40, "f.json")
+
+
+def _plain_by_quantize(value: Decimal) -> str:
+    """plain() as it was written before: a whole number quantized to units."""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@given(
+    st.one_of(
+        st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(lambda d: abs(d) < Decimal(10) ** 26),
+        st.builds(lambda n, e: Decimal(n).scaleb(e), st.integers(-(10**12), 10**12), st.integers(-14, 12)),
+        st.sampled_from([Decimal("-0"), Decimal("-0.00"), Decimal("0E-5"), Decimal("0E+3"), Decimal("1E+3")]),
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_plain_prints_as_before(value: Decimal) -> None:
+    assert plain(value) == _plain_by_quantize(value)
