@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalengine.errors import InputError, Location
+from evalengine.errors import ErrorGroup, InputError, Location
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.collect import Collector, Deferred
 from evalengine.inputs.observations import observed
@@ -187,3 +187,20 @@ def test_indicators_that_are_not_a_mapping_are_refused_at_their_line(tmp_path: P
 def test_an_entry_and_the_indicator_it_names_share_one_place(tmp_path: Path) -> None:
     job = load_job(_files(tmp_path, "P1", "10", "50%", "9"))
     assert job.where[("P1", "a")] == Location(str(tmp_path / "a.yaml"), 7, 7, ("projects", 0, "indicators", "a"))
+
+
+def test_unknown_keys_are_still_each_reported_where_they_are(tmp_path: Path) -> None:
+    path = _files(tmp_path, "P1", "10", "50%", "9")
+    targets = tmp_path / "t.yaml"
+    targets.write_text(targets.read_text(encoding="utf-8").replace("name: a,", "name: a, nme: b, tagret: c,"))
+    with pytest.raises(ErrorGroup) as caught:
+        load_job(path)
+    assert [(e.message.split("'")[1], e.location and e.location.line) for e in caught.value.errors] == [
+        ("nme", 8),
+        ("tagret", 8),
+    ]
+    targets.write_text(targets.read_text(encoding="utf-8").replace(" nme: b, tagret: c,", ""))
+    path.write_text(path.read_text(encoding="utf-8").replace("a: 96%", "a: {value: 96%, evidnce: x.pdf}"))
+    with pytest.raises(InputError) as one:
+        load_job(path)
+    assert "evidnce" in one.value.message and one.value.location is not None and one.value.location.line == 7

@@ -59,6 +59,9 @@ class Deferred(Location):
         return (Location, (loc.file, loc.line, loc.column, loc.path, loc.cell))
 
 
+_ALLOWED: dict[tuple[str, ...], frozenset[str]] = {}  # the keys allowed in a mapping, as a set (a few tuples)
+
+
 class _Enough(ErrorGroup):
     """As many errors as one run reports."""
 
@@ -103,6 +106,11 @@ class Collector:
             raise _Enough([*self.errors[:MAX_ERRORS], note])
 
     def keys(self, path: KeyPath, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+        known = _ALLOWED.get(allowed)
+        if known is None:
+            known = _ALLOWED[allowed] = frozenset(allowed)
+        if known.issuperset(data):  # the usual case, in one call: every key is allowed
+            return
         for key in data:
             if key not in allowed:
                 self.add((*path, key), *unknown_key(key, allowed))

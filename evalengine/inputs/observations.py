@@ -52,6 +52,9 @@ KEYS = (
 )
 
 
+_KEY_SET = frozenset(KEYS)
+
+
 NA_WORDS = frozenset({"不适用", "na", "n/a", "NA", "N/A"})
 
 
@@ -226,7 +229,7 @@ def need_mapping(
     def _at(where: Location, key: str) -> Location:
         return locate(key) if locate is not None else _key(where, key)
 
-    for key in entry:
+    for key in entry if not _KEY_SET.issuperset(entry) else ():
         if key not in KEYS:
             message, hint = unknown_key(key, KEYS)
             raise InputError(message, _at(where, key), hint=hint)
