@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,22 @@ def test_a_fast_merge_leaves_each_cell_as_openpyxl_does() -> None:
         assert list(getattr(fast.parent, table)) == list(getattr(plain.parent, table))
     assert fast.cell(6, 3).border.bottom.style == "thin" and fast.cell(5, 2).border.top.style == "thin"
     assert sorted(map(str, fast.merged_cells.ranges)) == ["A1:C2", "A5:C6"]
+
+
+def test_one_process_never_loads_the_process_pool(batch: Path, tmp_path: Path) -> None:
+    """concurrent.futures.process (and multiprocessing's queues) are loaded for --jobs above 1 only."""
+    code = (
+        "import sys\nfrom evalengine.cli.app import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('concurrent.futures.process' in sys.modules, file=sys.stderr)\n"
+    )
+    actuals = str(sorted(batch.glob("*-actuals.json"))[0])
+    for jobs, loaded in (("1", "False"), ("2", "False")):  # one file: one process, whatever --jobs says
+        done = subprocess.run(
+            [sys.executable, "-c", code, "score", actuals, "-o", str(tmp_path / "r.json"), "--jobs", jobs],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        assert done.stderr.strip().splitlines()[-1] == loaded, done.stderr

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future  # ProcessPoolExecutor (and multiprocessing) only when --jobs asks
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -180,6 +180,7 @@ def parts(
                     settle()
             return
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         parser_for()  # built once here, before the fork, rather than once in every worker
         settle()  # and the heap the workers inherit frozen: never collected (nor copied) there
