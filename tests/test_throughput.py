@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -228,3 +229,18 @@ def test_one_process_never_loads_the_process_pool(batch: Path, tmp_path: Path) -
             cwd=ROOT,
         )
         assert done.stderr.strip().splitlines()[-1] == loaded, done.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_project_met_twice_names_the_first_place_in_any_number_of_processes(tmp_path: Path, jobs: str) -> None:
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "again.yaml").write_text(
+        "targets: targets.yaml\nyear: 2024\nprojects:\n  - code: 13028124P00091910001P\n    execution: {spent: 1}\n",
+        encoding="utf-8",
+    )
+    files = [str(folder / "actuals.yaml"), str(folder / "again.yaml")]
+    result = run("score", *files, "-o", str(tmp_path / "r.json"), "--jobs", jobs)
+    assert result.exit_code == 2
+    first = f"{folder / 'actuals.yaml'}:10:5 (projects[0])"
+    assert f"13028124P00091910001P is met twice in this run: here and at {first}\n" in result.stderr
