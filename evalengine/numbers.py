@@ -29,6 +29,11 @@ _EXPONENTS: dict[int, Decimal] = {}
 _PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
+# A number none of to_decimal's bounds but `limit` can refuse: unsigned, no exponent, at most MAX_SCALE places
+# (and, at most MAX_SIGNIFICANT_DIGITS characters long, no more digits than that)
+_SHORT = re.compile(rf"[0-9]+(?:\.[0-9]{{1,{MAX_SCALE}}})?")
+
+
 class NumberRangeError(ValueError):
     """A number that reads, but lies outside what evalengine computes with exactly; the message says the bound."""
 
@@ -38,6 +43,10 @@ def to_decimal(text: str, limit: Decimal = MAX_NUMBER) -> Decimal:
 
     NumberRangeError (a ValueError) says which bound a number that does read breaks.
     """
+    if len(text) <= MAX_SIGNIFICANT_DIGITS and _SHORT.fullmatch(text):  # the usual number: no check can fail
+        value = Decimal(text)
+        if value < limit:
+            return value
     bare = text.replace(",", "")
     if not _PLAIN.fullmatch(bare):
         raise ValueError(_("not a number: {text!r}", text=text[:40]))
@@ -92,9 +101,7 @@ def rounder(places: int = 2, mode: str = "half_up") -> Callable[[Decimal], Decim
 
 def plain(value: Decimal) -> str:
     """Print a Decimal without exponent or trailing zeros: 4040000, 95, 0.5."""
-    if value == value.to_integral_value():
-        return str(value.quantize(ONE))
-    text = format(value, "f")
+    text = format(value, "f")  # no exponent; a whole number (95.00, 1E+3) loses its zeros after the point
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

@@ -172,7 +172,7 @@ class _Seen:
     (a folder holding both the year's actuals and the mid-year monitoring file, or one file listed twice)."""
 
     def __init__(self) -> None:
-        self.places: dict[str, str] = {}
+        self.places: dict[str, str | Location] = {}
         self.files: set[Path] = set()
 
     def check(self, job: Job, errors: list[EvalEngineError]) -> None:
@@ -203,7 +203,9 @@ class _Seen:
 
 
 Seen = _Seen
-Place = tuple[str, str, Location | None]  # a project's code, where it is met (as text), its actuals entry
+# a project's code, where it is met (its entry, shown as text only in the message of a project met twice; or
+# the text naming the targets file for a project the actuals do not list), its actuals entry
+Place = tuple[str, str | Location, Location | None]
 
 
 def places(job: Job) -> list[Place]:
@@ -212,7 +214,7 @@ def places(job: Job) -> list[Place]:
     for project in job.targets.projects:
         entry = job.where.get((project.code, ""))
         here = (
-            str(entry)
+            entry
             if entry
             else _(
                 "{path} (not listed; from {source})",

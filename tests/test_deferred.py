@@ -6,18 +6,25 @@ import dataclasses
 import pickle
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from evalengine.errors import InputError, Location
+from evalengine.errors import ErrorGroup, InputError, Location
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.collect import Collector, Deferred
+from evalengine.inputs.observations import observed
+from evalengine.inputs.targets import row
 from evalengine.language.parser import parse_target
-from evalengine.language.predicates import Quantity, Range
+from evalengine.language.predicates import Comparison, Quantity, Range
 from evalengine.model import Execution, Indicator, Observation, Project
 from evalengine.numbers import ROUNDING_MODES, fixed, fixer, round_to, rounder
 from evalengine.packs.load import load_pack
 from evalengine.packs.schema import METHODS
+from evalengine.reports.view import _rowspans
 from evalengine.scoring.explain import render
 from evalengine.scoring.indicator import IndicatorScorer
 from evalengine.scoring.methods import Rules, Shortfall, formula
@@ -125,3 +132,128 @@ def test_a_shortfall_is_scored_as_its_formula_scores_the_named_tuple(direction: 
     assert (result.score, result.status, result.why) == (score, status, why)
     assert not over
     assert result.trace == render(why, 2)
+
+
+def _files(tmp_path: Path, code: str, budget: str, share: str, spent: str, target: str = "≥95%") -> Path:
+    (tmp_path / "t.yaml").write_text(
+        f"year: 2024\nprojects:\n  - code: {code}\n    name: p\n    budget: {budget}\n"
+        f"    spending_plan: {{6月底: {share}, 12月底: 100%}}\n    indicators:\n"
+        f"      - {{level1: 产出指标, level2: 数量指标, name: a, target: '{target}'}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.yaml").write_text(
+        f"targets: t.yaml\nyear: 2024\nprojects:\n  - code: {code}\n    execution: {{spent: {spent}}}\n"
+        "    indicators:\n      a: 96%\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "a.yaml"
+
+
+def test_full_width_codes_and_numbers_still_fold(tmp_path: Path) -> None:
+    """ASCII skips NFKC (it is its own); anything else is still folded: ＰＸ１ is PX1, １２．５ is 12.5."""
+    wide = load_job(_files(tmp_path, "ＰＸ１", "１２．５", "５０％", "９．５"))
+    [project] = wide.targets.projects
+    assert project.code == "PX1" and project.budget == Decimal("12.5")
+    assert project.spending_plan[0].share == Decimal("50")
+    assert wide.actuals["PX1"].execution.spent == Decimal("9.5")
+
+
+def test_a_bad_target_is_located_at_its_line_in_the_targets_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        load_job(_files(tmp_path, "P1", "10", "50%", "9", target="≥9 5%"))
+    assert caught.value.location is not None and type(caught.value.location) is Location
+    assert caught.value.location.file.endswith("t.yaml") and caught.value.location.line == 8
+
+
+def _rowspan_one_by_one(names: list[str], n: int) -> int:
+    """The span of row n as the view counted it before, row by row."""
+    if n and names[n - 1] == names[n]:
+        return 0
+    span = 1
+    while n + span < len(names) and names[n + span] == names[n]:
+        span += 1
+    return span
+
+
+@given(st.lists(st.sampled_from(["产出指标", "效益指标", "满意度指标", ""]), max_size=12))
+def test_rowspans_in_one_pass_are_the_spans_row_by_row(names: list[str]) -> None:
+    card: Any = SimpleNamespace(indicators=[SimpleNamespace(indicator=SimpleNamespace(level1=n)) for n in names])
+    assert _rowspans(card) == [_rowspan_one_by_one(names, n) for n in range(len(names))]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"na": True, "text": "不适用"},
+        {"tier": "达成", "text": "达成", "evidence": ("a.pdf",)},
+        {"value": Decimal("96"), "text": "96%", "notes": ("n",), "warnings": (("w", "m"),)},
+        {"survey": (("满意", Decimal(3)),), "numerator": Decimal(1), "denominator": Decimal(2), "outlook": "有可能"},
+    ],
+)
+def test_an_observation_made_quickly_is_the_one_its_constructor_makes(fields: dict[str, Any]) -> None:
+    quick, made = observed(**fields), Observation(**fields)
+    assert type(quick) is Observation
+    assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+    assert list(vars(quick).items()) == list(vars(made).items())  # every field, in order
+    assert pickle.loads(pickle.dumps(quick)) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        quick.na = True  # type: ignore[misc]
+
+
+def test_an_observation_with_a_wrong_field_is_refused_as_by_its_constructor() -> None:
+    with pytest.raises(TypeError):
+        observed(valu=1)
+
+
+def test_a_row_made_quickly_is_the_indicator_its_constructor_makes() -> None:
+    args = (
+        "产出指标",
+        "数量指标",
+        "覆盖率",
+        "≥95%",
+        Comparison(">=", Quantity(Decimal(95), "%")),
+        "d",
+        "b",
+        Decimal(10),
+    )
+    quick, made = row(*args), Indicator(*args)
+    assert type(quick) is Indicator and quick.scored is True
+    assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+    assert list(vars(quick).items()) == list(vars(made).items())
+    assert pickle.loads(pickle.dumps(quick)) == made
+    assert dataclasses.replace(quick, weight=None, scored=False) == dataclasses.replace(made, weight=None, scored=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        quick.name = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("indicators", ["5", "[96%]", "text", "true"])
+def test_indicators_that_are_not_a_mapping_are_refused_at_their_line(tmp_path: Path, indicators: str) -> None:
+    path = _files(tmp_path, "P1", "10", "50%", "9")
+    path.write_text(path.read_text(encoding="utf-8").replace("\n      a: 96%", f" {indicators}"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_job(path)
+    assert "indicators" in caught.value.message and caught.value.location is not None
+    assert caught.value.location.line == 6
+
+
+def test_an_entry_and_the_indicator_it_names_share_one_place(tmp_path: Path) -> None:
+    job = load_job(_files(tmp_path, "P1", "10", "50%", "9"))
+    assert job.where[("P1", "a")] == Location(str(tmp_path / "a.yaml"), 7, 7, ("projects", 0, "indicators", "a"))
+
+
+def test_unknown_keys_are_still_each_reported_where_they_are(tmp_path: Path) -> None:
+    path = _files(tmp_path, "P1", "10", "50%", "9")
+    targets = tmp_path / "t.yaml"
+    targets.write_text(targets.read_text(encoding="utf-8").replace("name: a,", "name: a, nme: b, tagret: c,"))
+    with pytest.raises(ErrorGroup) as caught:
+        load_job(path)
+    assert [(e.message.split("'")[1], e.location and e.location.line) for e in caught.value.errors] == [
+        ("nme", 8),
+        ("tagret", 8),
+    ]
+    targets.write_text(targets.read_text(encoding="utf-8").replace(" nme: b, tagret: c,", ""))
+    path.write_text(path.read_text(encoding="utf-8").replace("a: 96%", "a: {value: 96%, evidnce: x.pdf}"))
+    with pytest.raises(InputError) as one:
+        load_job(path)
+    assert "evidnce" in one.value.message and one.value.location is not None and one.value.location.line == 7

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import importlib.util
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -150,6 +152,19 @@ def test_a_batch_pauses_the_collector_and_gives_it_back() -> None:
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
+@pytest.mark.parametrize("files", [1, 3])
+def test_the_heap_is_settled_between_files_not_after_the_last(
+    files: int, batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collections: list[int] = []
+    collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(1) or collect(*args))
+    paths = sorted(batch.glob("*-actuals.json"))[:files]
+    result = run("score", *map(str, paths), "--format", "json", "-o", str(tmp_path / "r.json"))
+    assert result.exit_code in (0, 1), result.output
+    assert len(collections) == files - 1
+
+
 def _plain_merge(ws: Any, cells: str = "", **bounds: int) -> None:
     ws.merge_cells(cells or None, **bounds)
 
@@ -195,3 +210,37 @@ def test_a_fast_merge_leaves_each_cell_as_openpyxl_does() -> None:
         assert list(getattr(fast.parent, table)) == list(getattr(plain.parent, table))
     assert fast.cell(6, 3).border.bottom.style == "thin" and fast.cell(5, 2).border.top.style == "thin"
     assert sorted(map(str, fast.merged_cells.ranges)) == ["A1:C2", "A5:C6"]
+
+
+def test_one_process_never_loads_the_process_pool(batch: Path, tmp_path: Path) -> None:
+    """concurrent.futures.process (and multiprocessing's queues) are loaded for --jobs above 1 only."""
+    code = (
+        "import sys\nfrom evalengine.cli.app import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('concurrent.futures.process' in sys.modules, file=sys.stderr)\n"
+    )
+    actuals = str(sorted(batch.glob("*-actuals.json"))[0])
+    for jobs, loaded in (("1", "False"), ("2", "False")):  # one file: one process, whatever --jobs says
+        done = subprocess.run(
+            [sys.executable, "-c", code, "score", actuals, "-o", str(tmp_path / "r.json"), "--jobs", jobs],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        assert done.stderr.strip().splitlines()[-1] == loaded, done.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_project_met_twice_names_the_first_place_in_any_number_of_processes(tmp_path: Path, jobs: str) -> None:
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "again.yaml").write_text(
+        "targets: targets.yaml\nyear: 2024\nprojects:\n  - code: 13028124P00091910001P\n    execution: {spent: 1}\n",
+        encoding="utf-8",
+    )
+    files = [str(folder / "actuals.yaml"), str(folder / "again.yaml")]
+    result = run("score", *files, "-o", str(tmp_path / "r.json"), "--jobs", jobs)
+    assert result.exit_code == 2
+    first = f"{folder / 'actuals.yaml'}:10:5 (projects[0])"
+    assert f"13028124P00091910001P is met twice in this run: here and at {first}\n" in result.stderr

@@ -171,9 +171,11 @@ def load_job(
             continue
         where[(code, "")] = c.where(here)
         names = entry.get("indicators") or {}
-        for name in names if isinstance(names, dict) else ():
-            where[(code, nfkc(name).strip())] = c.later((*here, "indicators", name))
-        result = c.attempt(_actuals, c, entry, here, project, pack)
+        names = names if isinstance(names, dict) else {}  # anything else is refused by _actuals
+        located = [c.later((*here, "indicators", name)) for name in names]
+        for name, place in zip(names, located, strict=True):
+            where[(code, nfkc(name).strip())] = place
+        result = c.attempt(_actuals, c, entry, here, project, pack, located)
         if result is not None:
             actuals[code] = result
             if entry.get("summary"):
@@ -264,7 +266,10 @@ def _pack(c: Collector, ref: str, base: Path) -> Pack:
         raise
 
 
-def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Project, pack: Pack) -> ProjectActuals:
+def _actuals(
+    c: Collector, entry: dict[str, Any], here: KeyPath, project: Project, pack: Pack, located: list[Location]
+) -> ProjectActuals:
+    """One project's entry; `located` holds the place of each of its indicators' entries, in order."""
     ex = entry.get("execution") or {}
     ex_path = (*here, "execution")
     if not isinstance(ex, dict):
@@ -307,7 +312,8 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
             c.where((*here, "indicators")),
             hint=_("write each indicator as 补助覆盖率(%): 96%, not as a list item (- …)"),
         )
-    for name, value in items.items():
+    vocab = pack.vocabulary
+    for (name, value), entry_at in zip(items.items(), located, strict=True):
         at: KeyPath = (*here, "indicators", name)
         key = nfkc(name).strip()
         ind = by_name.get(key)
@@ -330,7 +336,7 @@ def _actuals(c: Collector, entry: dict[str, Any], here: KeyPath, project: Projec
             continue
         # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
         locate = lambda key, at=at: c.later((*at, key))  # noqa: E731
-        obs = c.attempt(observation, value, ind.predicate, pack.vocabulary, c.later(at), locate)
+        obs = c.attempt(observation, value, ind.predicate, vocab, entry_at, locate)
         if obs is not None:
             observations[key] = obs
     return ProjectActuals(project.code, execution, observations)

@@ -59,6 +59,9 @@ class Deferred(Location):
         return (Location, (loc.file, loc.line, loc.column, loc.path, loc.cell))
 
 
+_ALLOWED: dict[tuple[str, ...], frozenset[str]] = {}  # the keys allowed in a mapping, as a set (a few tuples)
+
+
 class _Enough(ErrorGroup):
     """As many errors as one run reports."""
 
@@ -103,6 +106,11 @@ class Collector:
             raise _Enough([*self.errors[:MAX_ERRORS], note])
 
     def keys(self, path: KeyPath, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+        known = _ALLOWED.get(allowed)
+        if known is None:
+            known = _ALLOWED[allowed] = frozenset(allowed)
+        if known.issuperset(data):  # the usual case, in one call: every key is allowed
+            return
         for key in data:
             if key not in allowed:
                 self.add((*path, key), *unknown_key(key, allowed))
@@ -160,7 +168,8 @@ def money(value: Any, where: Location, what: str) -> Decimal:
     """An amount in 万元: a bare number, or a number with its unit (48500元, 4.85万元)."""
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         raise InputError(_("{what}: expected an amount such as 4.85 (万元) or 48500元", what=what), where)
-    text = nfkc(str(value)).strip()
+    text = str(value)
+    text = (text if text.isascii() else nfkc(text)).strip()  # ASCII is its own NFKC: amounts stay out of the cache
     try:
         return to_decimal(text, MAX_AMOUNT)
     except NumberRangeError as exc:

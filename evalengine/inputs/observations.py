@@ -6,6 +6,7 @@ numerator/denominator, survey, tier, score, baseline, na, completed, explanation
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -51,6 +52,9 @@ KEYS = (
 )
 
 
+_KEY_SET = frozenset(KEYS)
+
+
 NA_WORDS = frozenset({"不适用", "na", "n/a", "NA", "N/A"})
 
 
@@ -79,13 +83,29 @@ def tier_label(text: str, vocab: Vocabulary) -> str | None:
 Locate = Callable[[str], Location]  # the place of one key of an entry: its own line, or its own cell
 
 
+_OBSERVATION_FIELDS = dataclasses.fields(Observation)
+assert all(f.default is not dataclasses.MISSING and f.init for f in _OBSERVATION_FIELDS)
+assert not hasattr(Observation, "__post_init__") and not hasattr(Observation, "__slots__")
+_NOTHING_OBSERVED = {f.name: f.default for f in _OBSERVATION_FIELDS}
+
+
+def observed(**fields: Any) -> Observation:
+    """Observation(**fields), made as its frozen __init__ makes it (every field, in order, in the instance's
+    __dict__) without a call of object.__setattr__ per field: one is made for every indicator of a batch."""
+    if not _NOTHING_OBSERVED.keys() >= fields.keys():
+        return Observation(**fields)  # the constructor's own TypeError
+    obs = object.__new__(Observation)
+    object.__setattr__(obs, "__dict__", {**_NOTHING_OBSERVED, **fields})
+    return obs
+
+
 def observation(
     entry: Any, predicate: Predicate, vocab: Vocabulary, where: Location, locate: Locate | None = None
 ) -> Observation:
     """Read `entry` for a target `predicate`; errors name `where` (file, line, key path), or for a key of a
     mapping entry `locate(key)` where given (a filled form's 偏差原因 is in a cell of its own)."""
     if entry is None or (isinstance(entry, str) and not entry.strip()):
-        return Observation()
+        return observed()
     if isinstance(entry, dict):
         return need_mapping(entry, predicate, vocab, where, locate)
     if isinstance(entry, (str, int)) and not isinstance(entry, bool):
@@ -96,17 +116,17 @@ def observation(
 def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location) -> Observation:
     norm = unicodedata.normalize("NFKC", text).strip()
     if norm in NA_WORDS:
-        return Observation(na=True, text=text)
+        return observed(na=True, text=text)
     if isinstance(predicate, Deadline) and norm in NOT_DONE:
-        return Observation(completed=False, text=text)
+        return observed(completed=False, text=text)
     if predicate.tiers != "never":
         tier = tier_label(norm, vocab)
         if tier is not None:
-            return Observation(tier=tier, text=text)
+            return observed(tier=tier, text=text)
         if isinstance(predicate, (Qualitative, Reference)):
             tier = _answer(norm, predicate)
             if tier is not None:
-                return Observation(tier=tier, text=text)
+                return observed(tier=tier, text=text)
         if predicate.tiers == "only":
             labels = sorted({label for label, _ in vocab.tiers})
             raise InputError(
@@ -122,7 +142,7 @@ def _scalar(text: str, predicate: Predicate, vocab: Vocabulary, where: Location)
         raise InputError(
             _("{text!r} says when or whether work was done; this target needs a value such as 96%", text=text), where
         )
-    return Observation(value=value, text=text, notes=notes, warnings=_fraction(value, text, predicate, where))
+    return observed(value=value, text=text, notes=notes, warnings=_fraction(value, text, predicate, where))
 
 
 FRACTION_BELOW = Decimal("1.5")  # a bare number under this, against a target in %, may be a fraction (0.96)
@@ -209,7 +229,7 @@ def need_mapping(
     def _at(where: Location, key: str) -> Location:
         return locate(key) if locate is not None else _key(where, key)
 
-    for key in entry:
+    for key in entry if not _KEY_SET.issuperset(entry) else ():
         if key not in KEYS:
             message, hint = unknown_key(key, KEYS)
             raise InputError(message, _at(where, key), hint=hint)
@@ -235,7 +255,8 @@ def need_mapping(
                 _("survey: expected answer counts, e.g. {example}", example="{满意: 40, 较满意: 6, 不满意: 1}"),
                 _at(where, "survey"),
             )
-        counts = tuple((str(k), _number(v, _at(where, "survey"), f"survey.{k}")) for k, v in survey.items())
+        at_survey = _at(where, "survey")
+        counts = tuple((str(k), _number(v, at_survey, f"survey.{k}")) for k, v in survey.items())
         if any(n < 0 for _, n in counts):
             raise InputError(_("survey: counts cannot be negative"), _at(where, "survey"))
         fields["survey"] = counts
@@ -278,7 +299,7 @@ def need_mapping(
         fields["evidence"] = tuple(w for e in items if (w := _words(e, "evidence", _at(where, "evidence"))))
     if "numerator" in fields and "text" not in fields:
         fields["text"] = f"{fields['numerator']}/{fields.get('denominator', '?')}"
-    return Observation(**fields)
+    return observed(**fields)
 
 
 def outlook(value: Any, where: Location) -> str:

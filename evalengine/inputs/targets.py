@@ -153,9 +153,10 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
 
 
 def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice]) -> Project:
-    data = need_mapping(c, entry, path, _("a project"))
+    data = entry if type(entry) is dict else need_mapping(c, entry, path, _("a project"))
     c.keys(path, data, PROJECT_KEYS)
-    code = nfkc(need_text(c, data, "code", path))
+    code = need_text(c, data, "code", path)
+    code = code if code.isascii() else nfkc(code)  # ASCII is its own NFKC: codes are unique, kept out of the cache
     name = need_text(c, data, "name", path)
     budget = data.get("budget")
     fiscal = other = None
@@ -184,7 +185,8 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         )
         shares = {}
     for label, share in shares.items():
-        text = nfkc(str(share)).strip()
+        text = str(share)
+        text = (text if text.isascii() else nfkc(text)).strip()
         try:
             if isinstance(share, (dict, list)) or not text.endswith("%"):
                 raise ValueError
@@ -217,15 +219,20 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         raise InputError(_("indicators: expected the project's list of indicators"), c.where((*path, "indicators")))
     mine: list[Notice] = []
     labels = _Labels(c)
-    cap(c, items, (*path, "indicators"), MAX_INDICATORS, _("indicators in one project"))
+    if len(items) > MAX_INDICATORS:
+        cap(c, items, (*path, "indicators"), MAX_INDICATORS, _("indicators in one project"))
+    at_items: KeyPath = (*path, "indicators")
+    attempt = c.attempt
     for j, item in enumerate(items):
-        here: KeyPath = (*path, "indicators", j)
-        read = c.attempt(_indicator, c, item, here, vocab, mine)
+        here: KeyPath = (*at_items, j)
+        read = attempt(_indicator, c, item, here, vocab, mine)
         if read is None:
             continue
         ind, points1, points2 = read
-        labels.note((ind.level1,), points1, (*here, "level1"))
-        labels.note((ind.level1, ind.level2), points2, (*here, "level2"))
+        if points1 is not None:  # the usual label prints no points: nothing to note
+            labels.note((ind.level1,), points1, (*here, "level1"))
+        if points2 is not None:
+            labels.note((ind.level1, ind.level2), points2, (*here, "level2"))
         key = nfkc(ind.name)
         if key in seen:
             c.add(
@@ -422,7 +429,7 @@ def _indicator(
     c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice]
 ) -> tuple[Indicator, Decimal | None, Decimal | None]:
     """One row, and the points its level-1 and level-2 labels print."""
-    data = need_mapping(c, entry, path, _("an indicator"))
+    data = entry if type(entry) is dict else need_mapping(c, entry, path, _("an indicator"))
     c.keys(path, data, INDICATOR_KEYS)
     name = need_text(c, data, "name", path)
     level1, points1 = split_label(need_text(c, data, "level1", path))
@@ -434,12 +441,17 @@ def _indicator(
         message = _("the target of {name} is empty: the indicator's name is scored as a qualitative target", name=name)
         notices.append(Notice(Finding("warning", "empty-target", name, message), c.where(target_path)))
     else:
-        predicate = parse_target(target, vocab, c.later(target_path))
-        predicate = _directed(c, data, path, target, predicate, name, notices)
+        try:
+            predicate = parse_target(target, vocab)
+        except TargetSyntaxError as exc:
+            exc.location = c.later(target_path)  # located only when it fails
+            raise
+        if data.get("direction") not in (None, ""):
+            predicate = _directed(c, data, path, target, predicate, name, notices)
     weight = None
     if data.get("weight") not in (None, ""):  # 10 or 10分, as the 分值 column prints it
         weight = _points(data["weight"], c.where((*path, "weight")), "weight")
-    indicator = Indicator(
+    indicator = row(
         level1,
         level2,
         name,
@@ -450,3 +462,40 @@ def _indicator(
         weight,
     )
     return indicator, points1, points2
+
+
+assert [f.name for f in dataclasses.fields(Indicator)] == [
+    *("level1", "level2", "name", "target", "predicate", "description", "basis", "weight", "scored")
+]
+assert not hasattr(Indicator, "__post_init__") and not hasattr(Indicator, "__slots__")
+
+
+def row(
+    level1: str,
+    level2: str,
+    name: str,
+    target: str,
+    predicate: Predicate,
+    description: str,
+    basis: str,
+    weight: Decimal | None,
+) -> Indicator:
+    """Indicator(...) of a scored row, made as its frozen __init__ makes it (every field, in order, in the
+    instance's __dict__) without a call of object.__setattr__ per field: one is made for every row."""
+    ind = object.__new__(Indicator)
+    object.__setattr__(
+        ind,
+        "__dict__",
+        {
+            "level1": level1,
+            "level2": level2,
+            "name": name,
+            "target": target,
+            "predicate": predicate,
+            "description": description,
+            "basis": basis,
+            "weight": weight,
+            "scored": True,
+        },
+    )
+    return ind

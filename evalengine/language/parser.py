@@ -102,6 +102,14 @@ _TRAILING = "。；;，,、 \t\r\n"
 _DOTTED_DATE = re.compile(r"[0-9]{4}\.[0-9]{1,2}\.[0-9]{1,2}")
 
 
+# One plain number among words without digits (96%, 107436元, ≥98%, ≤12万元): the only NUMBER token, so
+# the words around it are read the same whatever its digits
+_ONE_NUMBER = re.compile(r"([^0-9]*)([0-9]+(?:\.[0-9]+)?)([^0-9]*)")
+
+
+_SHAPES_KEPT = 1 << 12  # distinct suffixes remembered per parser: open units must not fill memory
+
+
 # 实际完成值 of a deadline written in words
 _COMPLETIONS = {
     **dict.fromkeys(
@@ -110,6 +118,9 @@ _COMPLETIONS = {
     **dict.fromkeys(["已完成", "完成", "已全部完成", "全部完成", "已办结", "已完工", "已竣工"], (True, False)),
     **dict.fromkeys(["未完成", "没有完成", "未按期完成", "尚未完成"], (False, False)),
 }
+
+
+_UNSEEN: Any = object()
 
 
 class _Truncated(Exception):
@@ -626,10 +637,17 @@ class TargetParser:
         self.target = lru_cache(maxsize=1 << 16)(self.parse_target_uncached)
         # actual values rarely repeat (96%, 2024-12-20 …): a small cache, so a province's batch cannot fill memory
         self.actual = lru_cache(maxsize=1 << 12)(self.parse_actual_uncached)
+        # (start, words before, words after) a number -> what the grammar reads with the number 1 there (a
+        # Quantity, or a Comparison for a target); None: anything else, left to the parser
+        self._shapes: dict[tuple[str, str, str], Quantity | Comparison | None] = {}
 
     def parse_target_uncached(self, text: str) -> Predicate:
         """Parse a target without the cache (benchmarks measure both)."""
         norm, cols = _normalise(text)
+        if not ("/" in norm and norm.endswith(")")):  # a graded target is read by _graded, never by the grammar
+            shaped: Comparison | None = self._number_in_shape(norm, "start")
+            if shaped is not None:
+                return shaped
         try:
             graded = self._graded(norm, cols, text) if "/" in norm and norm.endswith(")") else None
             result: Predicate = graded or self._parse(norm, cols, text, "start")
@@ -721,6 +739,9 @@ class TargetParser:
         word = self.completions.get(norm)
         if word is not None:
             return replace(word, text=norm)
+        quick: Quantity | None = self._number_in_shape(norm)
+        if quick is not None:
+            return quick
         dotted = _DOTTED_DATE.fullmatch(norm)
         if dotted:  # 2024.12.20: a decimal number would swallow 2024.12
             norm = norm.replace(".", "-")
@@ -731,6 +752,58 @@ class TargetParser:
         if isinstance(result, Completion):
             return replace(result, text=norm)
         return result
+
+    def _number_in_shape(self, norm: str, start: str = "actual_start") -> Any:
+        """One number among words without digits (107436元, ≥98%, ≤12万元) read without the parser, or None
+        to leave it to the parser: a Quantity for an actual, a Comparison for a target.
+
+        Unique amounts make most texts a miss of the cache, and the parser is slow: the words around the
+        number are parsed once, around the number 1, and every other number in them is that quantity scaled.
+        The same steps as `_Build.quantity`: the number read exactly, multiplied by the factor of its suffix,
+        its text the number and the suffix as written. Anything else (an error, a date, a deadline, a range,
+        a sign) goes to the parser."""
+        match = _ONE_NUMBER.fullmatch(norm)
+        if match is None:
+            return None
+        prefix, number, suffix = match.groups()
+        key = (start, prefix, suffix)
+        shape = self._shapes.get(key, _UNSEEN)
+        if shape is _UNSEEN:
+            shape = self._shape(key)
+        if shape is None:
+            return None
+        try:
+            value = to_decimal(number)
+        except ValueError:
+            return None
+        one: Quantity = shape if start == "actual_start" else shape.quantity
+        scaled = value * one.scale
+        if abs(scaled) >= MAX_QUANTITY:
+            return None
+        unit, shown = one.unit, one.shown
+        quantity = Quantity(scaled, unit, number + shown, one.scale, shown, one.unit_scale, one.known)
+        return quantity if start == "actual_start" else Comparison(shape.op, quantity)
+
+    def _shape(self, key: tuple[str, str, str]) -> Quantity | Comparison | None:
+        """What the parser reads with the number 1 in these words; None when it is not a plain quantity (or
+        a comparison with one)."""
+        if len(self._shapes) >= _SHAPES_KEPT:
+            return None
+        start, prefix, suffix = key
+        read: Any
+        try:
+            read = self._lark.parse(prefix + "1" + suffix, start=start)
+        except Exception:  # any failure: the parser reads such texts itself, and says why
+            read = None
+        one: Any = None
+        if start == "actual_start":
+            one = read if type(read) is Quantity and not prefix else None
+        elif type(read) is Comparison and read.ref is None and not read.text:
+            one = read.quantity
+        if type(one) is not Quantity or one.text != "1" + one.shown or one.value != one.scale:
+            read = None
+        self._shapes[key] = read
+        return cast(Quantity | Comparison | None, read)
 
     def _parse(self, norm: str, cols: list[int], text: str, start: str) -> Any:
         if not norm:

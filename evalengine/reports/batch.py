@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future  # ProcessPoolExecutor (and multiprocessing) only when --jobs asks
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -174,11 +174,13 @@ def parts(
     jobs = min(jobs, len(files))
     with quiet_gc() as settle:
         if jobs <= 1:
-            for path, in_folder in files:
+            for n, (path, in_folder) in enumerate(files, start=1):
                 yield skip(path, in_folder) or learn(score_part(path, None, in_folder, rules, encoding, targets, entry))
-                settle()
+                if n < len(files):  # the heap is settled for the next file: after the last, none is to come
+                    settle()
             return
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         parser_for()  # built once here, before the fork, rather than once in every worker
         settle()  # and the heap the workers inherit frozen: never collected (nor copied) there

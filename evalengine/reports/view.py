@@ -31,15 +31,17 @@ def _pct(fraction: Decimal, places: int = 2) -> str:
     return fixed(round_to(fraction * HUNDRED, places), places)
 
 
-def _rowspan(card: Scorecard, n: int) -> int:
-    """Rows the level-1 cell of indicator n spans in the 自评表 (0 when the cell above covers it)."""
-    rows = card.indicators
-    if n and rows[n - 1].indicator.level1 == rows[n].indicator.level1:
-        return 0
-    span = 1
-    while n + span < len(rows) and rows[n + span].indicator.level1 == rows[n].indicator.level1:
-        span += 1
-    return span
+def _rowspans(card: Scorecard) -> list[int]:
+    """Rows the level-1 cell of each indicator spans in the 自评表 (0 when the cell above covers it): a run
+    of rows with the same level 1 is one cell, as tall as the run."""
+    names = [r.indicator.level1 for r in card.indicators]
+    spans = [0] * len(names)
+    start = 0
+    for n in range(1, len(names) + 1):
+        if n == len(names) or names[n] != names[start]:
+            spans[start] = n - start
+            start = n
+    return spans
 
 
 def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
@@ -48,6 +50,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     project = card.project
     ex = card.execution
     places = job.pack.rounding.places
+    spec = f".{places}f"  # fixed(value, places), the format written once for every row
     return {
         "code": project.code,
         "name": project.name,
@@ -78,23 +81,24 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         ],
         "indicators": [
             {
-                "level1": r.indicator.level1,
-                "level1_rows": _rowspan(card, n),
-                "level2": r.indicator.level2,
-                "name": r.indicator.name,
-                "description": r.indicator.description,
-                "target": r.indicator.target,
-                "basis": r.indicator.basis,
+                "level1": ind.level1,
+                "level1_rows": span,
+                "level2": ind.level2,
+                "name": ind.name,
+                "description": ind.description,
+                "target": ind.target,
+                "basis": ind.basis,
                 "actual": r.actual,
-                "weight": fixed(r.weight, places),
-                "score": fixed(r.score, places),
+                "weight": format(r.weight, spec),
+                "score": format(r.score, spec),
                 "status": r.status,
                 "tier": r.tier,
                 "explanation": r.explanation,
                 "evidence": list(r.evidence),
                 "trace": r.trace,
             }
-            for n, r in enumerate(card.indicators)
+            for r, span in zip(card.indicators, _rowspans(card), strict=True)
+            for ind in [r.indicator]
         ],
         "findings": [
             {"severity": f.severity, "code": f.code, "indicator": f.indicator, "message": f.message}

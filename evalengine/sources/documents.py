@@ -417,16 +417,32 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _ESCAPED_CONTROL = re.compile(r"\\u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
 
 
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# The bytes that can shape a JSON document's nesting: brackets, quotes, and backslashes (which escape a quote).
+# UTF-8 writes every other character, whatever its length, in bytes none of these can be.
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"\\')
+
+
+_BYTE_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def _depth(text: str) -> int:
+    """How deep the brackets outside strings nest, at C speed: only the bytes that matter are kept, an
+    empty pair of quotes (a string with no bracket in it) dropped, and then every other piece between
+    quotes is outside a string (with no escaped quote; else the strings are cut out by pattern)."""
+    if '\\"' in text:
+        brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii")
+    else:
+        marks = text.encode("utf-8", "surrogatepass").translate(None, _NOT_STRUCTURE)
+        # dropping two quotes side by side removes nothing outside (there is nothing between them) and
+        # keeps the count of quotes before every bracket even or odd: inside stays inside
+        brackets = b"".join(marks.replace(b'""', b"").split(b'"')[::2]).translate(None, b"\\")
+    return max(accumulate(map(_BYTE_STEP.__getitem__, brackets))) if brackets else 0
 
 
 def _check_json(text: str, data: Any, file: str) -> None:
     """Depth and control characters of a JSON document. The text is scanned first, at C speed; the
     data is walked (without recursion) only to locate a fault the scan found."""
-    # outside strings only: with no escaped quote, every other piece between quotes is outside
-    outside = "".join(text.split('"')[::2]) if '\\"' not in text else _JSON_STRING.sub("", text)
-    brackets = _NOT_BRACKET.sub("", outside)
-    deep = bool(brackets) and max(accumulate(map(_STEP.__getitem__, brackets))) > MAX_DEPTH
+    deep = _depth(text) > MAX_DEPTH
     if not deep and not _ESCAPED_CONTROL.search(text):
         return
     stack: list[tuple[Any, KeyPath]] = [(data, ())]
