@@ -33,6 +33,7 @@ from openpyxl.xml.functions import tostring
 from evalengine.pipeline import score_files
 from evalengine.reports import sheets, xlsx
 from evalengine.reports.view import build
+from evalengine.sources.xlsx import LINE_HEIGHT, lines_needed
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "zunhua-2024"
@@ -246,3 +247,19 @@ def test_a_cell_of_another_type_is_refused() -> None:
     sheet.put(1, 1, 1.5)  # a float would be a rounded number: the report holds Decimals
     with pytest.raises(TypeError, match="float"):
         sheets.Book().add(sheet)
+
+
+@pytest.mark.parametrize("width", [1.5, 4.5, 9, 9.5, 13])
+def test_a_wrapped_rows_height_is_what_fit_rows_gives(width: float) -> None:
+    """Short text skips the measuring (it cannot fill a line): the heights must not change for it."""
+    texts = ["ab", "中文", "中文中文", "中文中文中", "a\nb", "中\n文中文中文", "abcdefgh", "abcdefghi", "a" * 40]
+    book, sheet = sheets.Book(), sheets.Sheet("heights")
+    sheet.widths[1] = width
+    for row, text in enumerate(texts, start=1):
+        sheet.put(row, 1, text, xlsx.TEXT)
+    book.add(sheet)
+    ws = openpyxl.load_workbook(io.BytesIO(book.close())).active
+    assert ws is not None
+    for row, text in enumerate(texts, start=1):
+        lines = lines_needed(text, width)
+        assert ws.row_dimensions[row].height == (lines * LINE_HEIGHT if lines > 1 else None), (text, width)

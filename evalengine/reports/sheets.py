@@ -216,6 +216,7 @@ class Book:
                     if r > top or c > left:
                         cells[c] = (None, next(formats))
         heights = dict(sheet.heights)
+        letters = self._letters
         out: list[str] = []
         max_row = max_col = 1
         for r in sorted(rows.keys() | heights.keys()):
@@ -224,7 +225,7 @@ class Book:
             lines = 1
             for c in sorted(cells):
                 value, style = cells[c]
-                ref = f"{self._letter(c)}{r}"
+                ref = f"{letters[c] if c < len(letters) else self._letter(c)}{r}"
                 if style is None:
                     s = ""
                 else:
@@ -239,7 +240,10 @@ class Book:
                         parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>')
                         if isinstance(style, Style) and style.wrap:
                             width = spans.get((r, c)) or sheet.widths.get(c) or UNSET_WIDTH
-                            lines = max(lines, lines_needed(value, width))
+                            if 2 * len(value) <= width - 1:  # no line can fill the cell: one row per line
+                                lines = max(lines, value.count("\n") + 1)
+                            else:
+                                lines = max(lines, lines_needed(value, width))
                 elif value is None:
                     if style is None:
                         continue
