@@ -23,12 +23,11 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.writer.theme import theme_xml
 from openpyxl.xml.functions import tostring
 
@@ -102,10 +101,13 @@ class Sheet:
         self.merges.append((top, left, bottom, right))
 
 
+_REFUSE: Any = Cell  # a cell of no sheet: openpyxl checks its text on creation
+
+
 def _text(value: str) -> str:
     """A string (already cut to MAX_TEXT) as openpyxl stores it, XML-escaped: control characters refused."""
     if ILLEGAL_CHARACTERS_RE.search(value):
-        raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        _REFUSE(None, value=value)  # raises openpyxl's own IllegalCharacterError, as writing the cell there did
     if "&" in value:
         value = value.replace("&", "&amp;")
     if "<" in value:
