@@ -135,6 +135,7 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "application/vnd.openxmlformats-officedocument"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+SHEET_DATA = "\x00"  # where a sheet's rows go: a character no text of a cell can hold
 
 
 class Book:
@@ -219,8 +220,22 @@ class Book:
                         cells[c] = (None, next(formats))
         heights = dict(sheet.heights)
         letters = self._letters
-        out: list[str] = []
-        max_row = max_col = 1
+        max_row = max(heights, default=1)
+        max_col = 1
+        for r, row_cells in rows.items():
+            written = [c for c, (value, style) in row_cells.items() if value is not None or style is not None]
+            if written:
+                max_row, max_col = max(max_row, r), max(max_col, *written)
+        for _top, _left, bottom, right in sheet.merges:
+            max_row, max_col = max(max_row, bottom), max(max_col, right)
+        self._titles.append(sheet.title)
+        info = zipfile.ZipInfo(f"xl/worksheets/sheet{len(self._titles)}.xml", date_time=PINNED.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        head, tail = self._sheet_xml(sheet, max_row, max_col).split(SHEET_DATA)
+        part = self._zip.open(info, "w")
+        part.write(head.encode("utf-8"))
+        out: list[str] = []  # a few hundred rows at a time: an overview of 10,000 projects is never one string
         for r in sorted(rows.keys() | heights.keys()):
             cells = rows.get(r, {})
             parts: list[str] = []
@@ -258,21 +273,21 @@ class Book:
                     parts.append(f'<c r="{ref}"{s} t="n"><v>{value}</v></c>')
                 else:
                     raise TypeError(f"a report cell holds text or a number, not {type(value).__name__}")
-                max_col = max(max_col, c)
             height = heights.get(r, 0)
             if lines > 1 and lines * LINE_HEIGHT > height:
                 height = lines * LINE_HEIGHT
             if not parts and not height:
                 continue
-            max_row = max(max_row, r)
             dims = f' ht="{height:g}" customHeight="1"' if height else ""
             out.append(f'<row r="{r}"{dims}>{"".join(parts)}</row>')
-        for _top, _left, bottom, right in sheet.merges:
-            max_row, max_col = max(max_row, bottom), max(max_col, right)
-        self._titles.append(sheet.title)
-        self._write(f"xl/worksheets/sheet{len(self._titles)}.xml", self._sheet_xml(sheet, out, max_row, max_col))
+            if len(out) == 500:
+                part.write("".join(out).encode("utf-8"))
+                out.clear()
+        part.write(("".join(out) + tail).encode("utf-8"))
+        part.close()
 
-    def _sheet_xml(self, sheet: Sheet, rows: list[str], max_row: int, max_col: int) -> str:
+    def _sheet_xml(self, sheet: Sheet, max_row: int, max_col: int) -> str:
+        """The sheet's XML around its rows, which go where SHEET_DATA stands."""
         fit = '<pageSetUpPr fitToPage="1"/>' if sheet.a4_landscape else ""
         view = '<selection activeCell="A1" sqref="A1"/>'
         if sheet.freeze is not None:
@@ -305,7 +320,7 @@ class Book:
             f'<sheetViews><sheetView workbookViewId="0">{view}</sheetView></sheetViews>'
             '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
             + (f"<cols>{cols}</cols>" if cols else "")
-            + f"<sheetData>{''.join(rows)}</sheetData>"
+            + f"<sheetData>{SHEET_DATA}</sheetData>"
             + (f'<mergeCells count="{len(sheet.merges)}">{merges}</mergeCells>' if merges else "")
             + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
             + setup
