@@ -263,3 +263,16 @@ def test_a_wrapped_rows_height_is_what_fit_rows_gives(width: float) -> None:
     for row, text in enumerate(texts, start=1):
         lines = lines_needed(text, width)
         assert ws.row_dimensions[row].height == (lines * LINE_HEIGHT if lines > 1 else None), (text, width)
+
+
+def test_text_that_spells_an_excel_error_stays_text(generated: dict[str, Any]) -> None:
+    """openpyxl stored a cell text such as #N/A as an error cell (finish undid formulas only); the
+    streamed writer keeps every text a text."""
+    view = copy.deepcopy(generated)
+    view["projects"][0]["name"] = "#N/A"
+    view["projects"][0]["unit"] = "#REF!"
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(view))).worksheets[1]
+    assert (ws["B2"].value, ws["B2"].data_type) == ("#N/A", "s")
+    assert (ws["H2"].value, ws["H2"].data_type) == ("#REF!", "s")
+    old = openpyxl.load_workbook(io.BytesIO(xlsx_reference.workbook_bytes(view))).worksheets[1]
+    assert old["B2"].data_type == "e"  # what it was
