@@ -9,7 +9,9 @@
 4. cold start: the bundled example end to end, beside `python -c "import yaml, jinja2, click, lark"`;
 5. issue 19: one large JSON file with `--format json -o` beside the naive reference (benchmarks/naive.py),
    large against small; peak memory of 50 department files against 10, for json and ndjson; --jobs 2
-   against --jobs 1 on the same batch, and on a single file.
+   against --jobs 1 on the same batch, and on a single file;
+6. issue 19: `evalengine score DIR --format xlsx -o` on generated batches, milliseconds per project and
+   peak memory, against --format ndjson of the same batch (best of 3 each, alternating).
 Nothing is asserted; tests run this at a tiny size to keep it working.
 """
 
@@ -119,6 +121,25 @@ def files_memory(work: Path, few: int, many: int, per: int) -> dict[str, float]:
     return out
 
 
+def xlsx_report(sizes: list[int], work: Path, repeat: int) -> list[dict[str, float]]:
+    """The xlsx report of a generated batch of each size beside ndjson of the same batch: best wall of
+    `repeat` runs (the two formats alternating), and peak memory."""
+    rows = []
+    for size in sizes:
+        departments, per = max(1, size // 1000), min(size, 1000)
+        batch = work / f"xlsx-{size}"
+        generate.generate(batch, departments, per)
+        row: dict[str, float] = {"projects": size}
+        for _ in range(repeat):
+            for fmt in ("ndjson", "xlsx"):
+                out = str(work / f"out.{fmt}")
+                wall, peak = timed([sys.executable, "-c", PEAK, "score", str(batch), "--format", fmt, "-o", out])
+                row[f"{fmt}_wall"] = min(row.get(f"{fmt}_wall", wall), wall)
+                row[f"{fmt}_peak"] = max(row.get(f"{fmt}_peak", peak), peak)
+        rows.append(row)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> dict[str, object]:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="projects per end-to-end run")
@@ -177,6 +198,19 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         f"({one['one_jobs1']:.2f} s → {one['one_jobs2']:.2f} s; best of 2)"
     )
     print(f"  scoring core vs plain Decimal loop     {scoring['ratio']:6.2f} x   (goal: at least 0.5)")
+    print("\n== 6. issue 19: the xlsx report, evalengine score DIR --format xlsx -o, beside ndjson")
+    best = 1 if args.quick else 3
+    with tempfile.TemporaryDirectory(prefix="evalengine-bench-") as tmp:
+        workbooks = xlsx_report([40] if args.quick else [1000, 10000], Path(tmp), best)
+    print(f"{'projects':>10}{'ndjson s':>10}{'xlsx s':>10}{'xlsx ms/p':>11}{'xlsx/ndjson':>13}{'peak MiB':>16}")
+    for w in workbooks:
+        n = w["projects"]
+        peaks = f"{w['ndjson_peak'] / 1024:.0f} → {w['xlsx_peak'] / 1024:.0f}"
+        print(
+            f"{n:>10.0f}{w['ndjson_wall']:>10.2f}{w['xlsx_wall']:>10.2f}{w['xlsx_wall'] / n * 1000:>11.2f}"
+            f"{w['xlsx_wall'] / w['ndjson_wall']:>12.2f}x{peaks:>16}"
+        )
+    print(f"(ms per project of the whole run, scoring included; best of {best}; peak memory ndjson → xlsx)")
     return {
         "parsing": parsing,
         "scoring": scoring,
@@ -184,6 +218,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "cold": (bare, whole),
         "one_file": one,
         "files": files,
+        "xlsx": workbooks,
     }
 
 

@@ -118,3 +118,6 @@ def test_run_benchmark_at_a_tiny_size() -> None:
     assert [row[0] for row in figures["end_to_end"]] == [40, 80]  # type: ignore[index]
     assert all(row[1] > 0 and row[2] > 0 for row in figures["end_to_end"])  # type: ignore[union-attr]
     assert figures["one_file"]["naive"] > 0 and figures["files"]["jobs2"] > 0  # type: ignore[index]
+    (workbook,) = figures["xlsx"]  # type: ignore[misc]
+    assert workbook["projects"] == 40 and workbook["xlsx_wall"] > 0 and workbook["ndjson_wall"] > 0
+    assert workbook["xlsx_peak"] > 0 and workbook["ndjson_peak"] > 0

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,13 @@ from click.testing import CliRunner
 
 import evalengine
 from evalengine.cli.app import main
-from evalengine.pipeline import quiet_gc, score_files
+from evalengine.pipeline import monitor_files, quiet_gc, score_files
 from evalengine.reports import encode, xlsx
-from evalengine.reports.view import build
+from evalengine.reports.view import build, build_monitor
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "zunhua-2024"
+MIDYEAR = EXAMPLE / "monitoring" / "actuals-2024-06.yaml"
 
 
 def _generate(out: Path, departments: int, projects: int) -> Path:
@@ -180,12 +182,15 @@ def _plain_row(ws: Any, row: int, values: list[Any], *, head: bool = False, numb
             cell.number_format = "0.00"
 
 
-def test_xlsx_fast_styles_write_the_same_workbook(batch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    view = build(score_files(sorted(batch.glob("*-actuals.json"))))
-    fast = xlsx.workbook_bytes(view)
+def test_xlsx_fast_styles_write_the_same_workbook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The monitoring workbook (openpyxl, with the shared styles and fast merges; the self-evaluation report
+    is streamed instead: tests/test_xlsx_equivalence.py)."""
+    view = build_monitor(monitor_files([MIDYEAR], date(2024, 6, 30)), date(2024, 6, 30))
+    fast = xlsx.monitor_workbook_bytes(view)
+    assert view["projects"] and fast.count(b"xl/worksheets/sheet") >= 3
     monkeypatch.setattr(xlsx, "_merge", _plain_merge)
     monkeypatch.setattr(xlsx, "_row", _plain_row)
-    assert xlsx.workbook_bytes(view) == fast  # openpyxl's own merges and style lookups, cell by cell
+    assert xlsx.monitor_workbook_bytes(view) == fast  # openpyxl's own merges and style lookups, cell by cell
 
 
 def _merged_sheet(fast: bool) -> Any:

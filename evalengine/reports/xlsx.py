@@ -2,6 +2,10 @@
 
 Numbers are written as exact decimals with a 0.00 format, so the spreadsheet's sums reconcile with
 the report; merged cells follow the printed 自评表 layout.
+
+The self-evaluation report is streamed, sheet by sheet, by reports/sheets.py (issue 19: thousands of
+project sheets); the monitoring workbook, and the review and audit workbooks that share _row, _line and
+_print_on_a4, are built in openpyxl.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evalengine.reports.sheets import Book, Sheet, Style
 from evalengine.sources.xlsx import finish
 
 THIN = Side(style="thin", color="808080")
@@ -50,6 +55,33 @@ WIDTHS = (12, 14, 22, 14, 14, 9, 9, 36)
 LAG_FORMAT = '0.00;"超前 "0.00'  # a negative lag is ahead of plan
 
 
+TWO_PLACES = "0.00"
+
+
+HEAD_CELL = Style(font=BOLD, fill=HEAD, border=BOX, alignment=CENTER)
+
+
+HEAD_NUMBER = HEAD_CELL.but(number_format=TWO_PLACES)
+
+
+CELL = Style(border=BOX, alignment=WRAP)
+
+
+NUMBER = CELL.but(number_format=TWO_PLACES)
+
+
+LABEL = Style(font=BOLD, alignment=WRAP)
+
+
+PLAIN_LABEL = LABEL.but(font=Font())  # a plain font of its own, as the findings' and trace lines' labels had
+
+
+TEXT = Style(alignment=WRAP)
+
+
+HEADING = Style(font=BOLD)
+
+
 def _line(ws: Worksheet, row: int, label: str, text: str, last: int = 8) -> None:
     """A labelled line of text across the sheet: the label in A, the text wrapped over B to the last column."""
     ws.cell(row=row, column=1, value=label).font = BOLD
@@ -58,23 +90,15 @@ def _line(ws: Worksheet, row: int, label: str, text: str, last: int = 8) -> None
     _merge(ws, start_row=row, start_column=2, end_row=row, end_column=last)
 
 
-def _compared(ws: Worksheet, report: dict[str, Any]) -> None:
+def _compared(sheet: Sheet, report: dict[str, Any]) -> None:
     """With history: 上年总分 and 同比 in two columns after the overview's own, blank where not recorded."""
     for col, label in ((9, "上年总分"), (10, "同比")):
-        cell = ws.cell(row=2, column=col, value=label)
-        cell.fill, cell.font, cell.border, cell.alignment = HEAD, BOLD, BOX, CENTER
-        ws.column_dimensions[get_column_letter(col)].width = 10
+        sheet.put(2, col, label, HEAD_CELL)
+        sheet.widths[col] = 10
     for row, p in enumerate(report["projects"], start=3):
         previous = p.get("previous")
-        _row_cells(ws, row, {9: _num(previous["total"]) if previous else "—", 10: _num(p.get("change")) or "—"})
-
-
-def _row_cells(ws: Worksheet, row: int, values: dict[int, Any]) -> None:
-    for col, value in values.items():
-        cell = ws.cell(row=row, column=col, value=value)
-        cell.border, cell.alignment = BOX, WRAP
-        if isinstance(value, Decimal):
-            cell.number_format = "0.00"
+        for col, value in ((9, _num(previous["total"]) if previous else "—"), (10, _num(p.get("change")) or "—")):
+            sheet.put(row, col, value, NUMBER if isinstance(value, Decimal) else CELL)
 
 
 def _num(text: str | None) -> Decimal | str:
@@ -182,13 +206,32 @@ def _merge(ws: Worksheet, cells: str = "", **bounds: int) -> None:
     _styles(ws).merge(ws, found)
 
 
-def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
+def _cells(sheet: Sheet, row: int, values: list[Any], *, head: bool = False, numbers: tuple[int, ...] = ()) -> None:
+    """A bordered row of the report: a heading row, or values with the numbers of `numbers` as 0.00."""
+    for col, value in enumerate(values, start=1):
+        number = col in numbers and isinstance(value, Decimal)
+        sheet.put(row, col, value, (HEAD_NUMBER if number else HEAD_CELL) if head else (NUMBER if number else CELL))
+
+
+def _text_line(sheet: Sheet, row: int, label: str, text: str, *, bold: bool = True) -> None:
+    """A labelled line of text across the sheet: the label in A, the text wrapped over B to H."""
+    sheet.put(row, 1, label, LABEL if bold else PLAIN_LABEL)
+    sheet.put(row, 2, text, TEXT)
+    sheet.merge(row, 2, row, 8)
+
+
+def _a4(sheet: Sheet) -> None:
+    """Landscape A4, as wide as one page, as long as it needs (as _print_on_a4)."""
+    sheet.a4_landscape = True
+
+
+def _overview(sheet: Sheet, report: dict[str, Any]) -> None:
     s = report["summary"]
     title = f"{'、'.join(report['departments'])} {report['year'] or ''}年度项目支出绩效自评总览"
-    _row(ws, 1, [title, "", "", "", "", "", "", ""], head=True)
-    _merge(ws, "A1:H1")
-    _row(
-        ws,
+    _cells(sheet, 1, [title, "", "", "", "", "", "", ""], head=True)
+    sheet.merge(1, 1, 1, 8)
+    _cells(
+        sheet,
         2,
         ["项目编码", "项目名称", "预算数（万元）", "全年执行数（万元）", "执行率（%）", "总分", "等级", "问题数"],
         head=True,
@@ -196,8 +239,8 @@ def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
     row = 3
     for p in report["projects"]:
         e = p["execution"]
-        _row(
-            ws,
+        _cells(
+            sheet,
             row,
             [
                 p["code"],
@@ -213,9 +256,9 @@ def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
         )
         row += 1
     if report.get("history"):
-        _compared(ws, report)
-    _row(
-        ws,
+        _compared(sheet, report)
+    _cells(
+        sheet,
         row,
         [
             "合计",
@@ -230,25 +273,25 @@ def _overview(ws: Worksheet, report: dict[str, Any]) -> None:
         numbers=(3, 4, 5, 6),
     )
     row += 2
-    ws.cell(row=row, column=1, value="等级分布").font = BOLD
-    ws.cell(row=row, column=2, value="，".join(f"{g} {n}个" for g, n in s["grades"].items()))
-    ws.cell(row=row + 1, column=1, value="评分规则").font = BOLD
-    ws.cell(row=row + 1, column=2, value=f"{report['rules_title']}（{report['rules']}）")
-    ws.cell(row=row + 2, column=1, value="问题").font = BOLD
-    ws.cell(row=row + 2, column=2, value=f"错误 {s['findings']['error']} 条，提示 {s['findings']['warning']} 条")
+    sheet.put(row, 1, "等级分布", HEADING)
+    sheet.put(row, 2, "，".join(f"{g} {n}个" for g, n in s["grades"].items()))
+    sheet.put(row + 1, 1, "评分规则", HEADING)
+    sheet.put(row + 1, 2, f"{report['rules_title']}（{report['rules']}）")
+    sheet.put(row + 2, 1, "问题", HEADING)
+    sheet.put(row + 2, 2, f"错误 {s['findings']['error']} 条，提示 {s['findings']['warning']} 条")
     row += 4
     findings = [(p, f) for p in report["projects"] for f in p["findings"]]
     if findings:
-        _row(ws, row, ["问题清单", "项目名称", "问题", "", "", "", "", "代码"], head=True)
-        _merge(ws, start_row=row, start_column=3, end_row=row, end_column=7)
+        _cells(sheet, row, ["问题清单", "项目名称", "问题", "", "", "", "", "代码"], head=True)
+        sheet.merge(row, 3, row, 7)
         for p, f in findings:
             row += 1
-            _row(ws, row, [SEVERITY[f["severity"]], p["name"], f["message"], "", "", "", "", f["code"]])
-            _merge(ws, start_row=row, start_column=3, end_row=row, end_column=7)
+            _cells(sheet, row, [SEVERITY[f["severity"]], p["name"], f["message"], "", "", "", "", f["code"]])
+            sheet.merge(row, 3, row, 7)
     for col, width in enumerate((24, 36, 14, 16, 12, 10, 10, 10), start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A3"
-    _print_on_a4(ws)
+        sheet.widths[col] = width
+    sheet.freeze = (3, 1)  # A3: the title and the heading stay
+    _a4(sheet)
 
 
 def _print_on_a4(ws: Worksheet) -> None:
@@ -262,19 +305,18 @@ def _print_on_a4(ws: Worksheet) -> None:
     ws.page_setup.fitToHeight = 0
 
 
-def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
+def _project(sheet: Sheet, p: dict[str, Any], year: Any) -> None:
     e = p["execution"]
-    # write every cell first, merge afterwards: openpyxl makes merged cells read-only
-    _row(ws, 1, [f"项目支出绩效自评表（{year or ''}年度）", "", "", "", "", "", "", ""], head=True)
-    _row(ws, 2, ["项目名称", p["name"], "", "主管部门", p["department"], "", "实施单位", p["unit"]])
-    _row(
-        ws,
+    _cells(sheet, 1, [f"项目支出绩效自评表（{year or ''}年度）", "", "", "", "", "", "", ""], head=True)
+    _cells(sheet, 2, ["项目名称", p["name"], "", "主管部门", p["department"], "", "实施单位", p["unit"]])
+    _cells(
+        sheet,
         3,
         ["资金情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率（%）", "得分"],
         head=True,
     )
-    _row(
-        ws,
+    _cells(
+        sheet,
         4,
         [
             "",
@@ -288,13 +330,16 @@ def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
         ],
         numbers=(3, 4, 5, 6, 7, 8),
     )
-    _row(ws, 5, ["年度总体目标", "预期目标", "", "", "实际完成情况", "", "", ""], head=True)
-    _row(ws, 6, ["", "\n".join(p["goals"]), "", "", p["summary"] or "", "", "", ""])
-    ws.row_dimensions[6].height = 48
-    for cells in ("A1:H1", "B2:C2", "E2:F2", "A3:B4", "A5:A6", "B5:D5", "E5:H5", "B6:D6", "E6:H6"):
-        _merge(ws, cells)
-    _row(
-        ws,
+    _cells(sheet, 5, ["年度总体目标", "预期目标", "", "", "实际完成情况", "", "", ""], head=True)
+    _cells(sheet, 6, ["", "\n".join(p["goals"]), "", "", p["summary"] or "", "", "", ""])
+    sheet.heights[6] = 48
+    # A1:H1, B2:C2, E2:F2, A3:B4, A5:A6, B5:D5, E5:H5, B6:D6, E6:H6
+    for bounds in ((1, 1, 1, 8), (2, 2, 2, 3), (2, 5, 2, 6), (3, 1, 4, 2), (5, 1, 6, 1)):
+        sheet.merge(*bounds)
+    for bounds in ((5, 2, 5, 4), (5, 5, 5, 8), (6, 2, 6, 4), (6, 5, 6, 8)):
+        sheet.merge(*bounds)
+    _cells(
+        sheet,
         7,
         ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
         head=True,
@@ -304,8 +349,8 @@ def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
     indicators = p["indicators"]
     for i, ind in enumerate(indicators):
         score: Decimal | str = _num(ind["score"]) if ind["status"] != "na" else "不适用"
-        _row(
-            ws,
+        _cells(
+            sheet,
             row,
             [
                 ind["level1"],
@@ -321,51 +366,54 @@ def _project(ws: Worksheet, p: dict[str, Any], year: Any) -> None:
         )
         last = i + 1 == len(indicators) or indicators[i + 1]["level1"] != ind["level1"]
         if last and row > start:
-            _merge(ws, start_row=start, start_column=1, end_row=row, end_column=1)
+            sheet.merge(start, 1, row, 1)
         if last:
             start = row + 1
         row += 1
-    _row(ws, row, ["总分", "", "", "", "", Decimal(100), _num(p["total"]), f"等级：{p['grade']}"], numbers=(6, 7))
-    _merge(ws, start_row=row, start_column=1, end_row=row, end_column=5)
-    ws.cell(row=row, column=7).font = BOLD
+    _cells(sheet, row, ["总分", "", "", "", "", Decimal(100), _num(p["total"]), f"等级：{p['grade']}"], numbers=(6, 7))
+    sheet.merge(row, 1, row, 5)
+    total = sheet.style_of(row, 7)
+    assert total is not None
+    sheet.restyle(row, 7, total.but(font=BOLD))
     row += 2
     parts = [f"预算执行率 {e['score']}/{e['weight']}"] + [
         f"{lvl['name']} {lvl['score']}/{lvl['weight']}" for lvl in p["level1"]
     ]
-    _line(ws, row, "分项得分", "，".join(parts))
+    _text_line(sheet, row, "分项得分", "，".join(parts))
     if e["explanation"]:
         row += 1
-        _line(ws, row, "执行情况说明", e["explanation"])
+        _text_line(sheet, row, "执行情况说明", e["explanation"])
     row += 2
     if p["findings"]:
-        ws.cell(row=row, column=1, value="问题").font = BOLD
+        sheet.put(row, 1, "问题", HEADING)
         for f in p["findings"]:
             row += 1
-            _line(ws, row, SEVERITY[f["severity"]], f"{f['message']}（{f['code']}）")
-            ws.cell(row=row, column=1).font = Font()
+            _text_line(sheet, row, SEVERITY[f["severity"]], f"{f['message']}（{f['code']}）", bold=False)
         row += 2
-    ws.cell(row=row, column=1, value="评分过程").font = BOLD
+    sheet.put(row, 1, "评分过程", HEADING)
     lines = [("预算执行率", e["trace"])] + [(i["name"], i["trace"]) for i in indicators]
     lines += [("总分", n) for n in p["notes"]]
     for col, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+        sheet.widths[col] = width
     for name, trace in lines:
         row += 1
-        _line(ws, row, name, trace)
-        ws.cell(row=row, column=1).font = Font()
-    _print_on_a4(ws)
+        _text_line(sheet, row, name, trace, bold=False)
+    _a4(sheet)
 
 
 def workbook_bytes(report: dict[str, Any]) -> bytes:
-    wb = Workbook()
-    overview = wb.active
-    assert overview is not None
-    overview.title = "总览"
+    """The self-evaluation report: the overview, then one 自评表 per project, each written as it is laid out."""
+    book = Book()
+    overview = Sheet("总览")
     _overview(overview, report)
+    book.add(overview)
+    del overview
     used = {"总览"}
     for index, p in enumerate(report["projects"], start=1):
-        _project(wb.create_sheet(_sheet_name(index, p["name"], used)), p, report["year"])
-    return finish(wb)
+        sheet = Sheet(_sheet_name(index, p["name"], used))
+        _project(sheet, p, report["year"])
+        book.add(sheet)
+    return book.close()
 
 
 def monitor_workbook_bytes(report: dict[str, Any]) -> bytes:
