@@ -355,8 +355,7 @@ class Book:
         self._write("xl/theme/theme1.xml", theme_xml)
         self._write(
             "docProps/app.xml",
-            f'{HEAD}<Properties xmlns="{CT}/extended-properties"><Application>Microsoft Excel Compatible / '
-            "Openpyxl 3.1.5</Application><AppVersion>3.1</AppVersion></Properties>",
+            f'{HEAD}<Properties xmlns="{CT}/extended-properties"><Application>evalengine</Application></Properties>',
         )
         stamp = 'xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z'
         self._write(

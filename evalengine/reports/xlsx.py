@@ -120,7 +120,9 @@ class _Styles:
 
     openpyxl looks every style object up by a deep hash on each assignment, and re-borders each cell
     of a merged range the same way: that was nine tenths of writing a report workbook. The workbook
-    holds the same style table and the same bytes either way (tests/test_xlsx_speed.py compares them).
+    holds the same style table and the same bytes either way (tests/test_throughput.py compares them).
+    The report workbook itself is written by reports/sheets.py; the monitoring, review and audit
+    workbooks still go through openpyxl and this.
     """
 
     def __init__(self) -> None:
