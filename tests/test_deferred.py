@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evalengine import i18n
 from evalengine.errors import ErrorGroup, InputError, Location
+from evalengine.i18n import LANGUAGES, Template, _, set_language
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.collect import Collector, Deferred
 from evalengine.inputs.observations import observed
@@ -26,7 +28,13 @@ from evalengine.packs.load import load_pack
 from evalengine.packs.schema import METHODS
 from evalengine.reports.view import _rowspans
 from evalengine.scoring.explain import render
-from evalengine.scoring.indicator import IndicatorScorer
+from evalengine.scoring.indicator import (
+    BELOW_WEIGHT,
+    OVER_DEDUCTED,
+    OVER_FLAGGED,
+    OVER_UNEXPLAINED,
+    IndicatorScorer,
+)
 from evalengine.scoring.methods import Rules, Shortfall, formula
 from evalengine.sources.documents import parse_json, parse_yaml
 
@@ -92,6 +100,46 @@ def test_fixer_prints_as_fixed(places: int) -> None:
     f = fixer(places)
     for text in ["0", "12.5", "12.50", "-1.005", "99.995", "1E+3", "0.001"]:
         assert f(Decimal(text)) == fixed(Decimal(text), places)
+
+
+_FIELDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("template", [BELOW_WEIGHT, OVER_DEDUCTED, OVER_FLAGGED, OVER_UNEXPLAINED])
+@given(values=st.lists(_FIELDS, min_size=3, max_size=3))
+def test_a_template_writes_what_the_catalogue_writes(template: Template, lang: str, values: list[str]) -> None:
+    """A finding's message filled by position, as `_` fills it by keyword, in the language of the moment."""
+    given = values[: len(template.fields)]
+    before = i18n._current
+    try:
+        set_language(lang)
+        assert template(*given) == _(template.message, **dict(zip(template.fields, given, strict=True)))
+    finally:
+        i18n._current = before
+
+
+def test_a_template_follows_the_language_chosen_after_it_was_filled() -> None:
+    before = i18n._current
+    try:
+        for lang in ["zh", "en", "zh"]:
+            set_language(lang)
+            assert BELOW_WEIGHT("a", "1.00", "2.00") == _(BELOW_WEIGHT.message, name="a", score="1.00", weight="2.00")
+        assert "得分" in BELOW_WEIGHT("a", "1.00", "2.00")
+    finally:
+        i18n._current = before
+
+
+def test_a_template_with_fields_reordered_or_a_percent_sign() -> None:
+    """A translation may put the fields in another order; a literal % stays one."""
+    t = Template("{a} then {b}: 100%", "b", "a")
+    assert t("x", "y") == "y then x: 100%"
+    with pytest.raises(ValueError):
+        Template("{a:>5}", "a")
+    with pytest.raises(ValueError):
+        Template("{a} and {b}", "a")
+    with pytest.raises(ValueError):
+        Template("{a}", "a", "b")
 
 
 # (direction, target, an actual short of it, the shortfall's rel, and for ranges the end missed)

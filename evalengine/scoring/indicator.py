@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import assert_never
 
 from evalengine.errors import InputError, ScoringError
-from evalengine.i18n import _
+from evalengine.i18n import N_, Template, _
 from evalengine.language.predicates import (
     DIRECTIONS,
     SYMBOLS,
@@ -47,6 +47,23 @@ Judge = Callable[[Decimal, Decimal, Quantity, str, str], Outcome]
 # findings are drawn for many indicators of a batch (a score below its weight without an explanation): built as
 # results are, without the Python-level call of the named-tuple constructor
 new_finding: Callable[[tuple[Severity, str, str | None, str]], Finding] = functools.partial(tuple.__new__, Finding)
+
+# the findings drawn for many indicators of a batch: filled by position, through the catalogue (i18n.Template)
+BELOW_WEIGHT = Template(
+    N_("{name} scored {score}, below its weight {weight}: fill in the explanation"), "name", "score", "weight"
+)
+OVER_DEDUCTED = Template(
+    N_("{name}'s actual reached {limit}% of the target or more: {deduct} points deducted"), "name", "limit", "deduct"
+)
+OVER_FLAGGED = Template(
+    N_("{name}'s actual reached {limit}% of the target or more: please check how the target was set"), "name", "limit"
+)
+OVER_UNEXPLAINED = Template(
+    N_("{name}'s actual reached {limit}% of the target or more: say why (was the target set too low?)"),
+    "name",
+    "limit",
+)
+
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
 STATUS_ZH: dict[Status, str] = {
@@ -166,12 +183,7 @@ class IndicatorScorer:
             score, why = self._over(name, score, why, obs, findings)
             below = score < weight
         if below and not obs.explanation:
-            message = _(
-                "{name} scored {score}, below its weight {weight}: fill in the explanation",
-                name=name,
-                score=self.f(score),
-                weight=self.f(weight),
-            )
+            message = BELOW_WEIGHT(name, self.f(score), self.f(weight))
             findings.append(new_finding(("error", "missing-explanation", name, message)))
         return new_result((ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places))
 
@@ -197,29 +209,16 @@ class IndicatorScorer:
         limit = self.over_limit
         if over.action == "deduct":
             after = max(ZERO, score - over.deduct)
-            message = _(
-                "{name}'s actual reached {limit}% of the target or more: {deduct} points deducted",
-                name=name,
-                limit=limit,
-                deduct=plain(over.deduct),
-            )
+            message = OVER_DEDUCTED(name, limit, plain(over.deduct))
             findings.append(new_finding(("warning", "over-achievement", name, message)))
             return after, (explain.deduct, why, limit, score, over.deduct, after)
         if obs.explanation and over.action == "explain":
             return score, (explain.over, why, limit)
         if over.action == "flag":
-            message = _(
-                "{name}'s actual reached {limit}% of the target or more: please check how the target was set",
-                name=name,
-                limit=limit,
-            )
+            message = OVER_FLAGGED(name, limit)
             findings.append(new_finding(("warning", "over-achievement", name, message)))
         else:
-            message = _(
-                "{name}'s actual reached {limit}% of the target or more: say why (was the target set too low?)",
-                name=name,
-                limit=limit,
-            )
+            message = OVER_UNEXPLAINED(name, limit)
             findings.append(new_finding(("error", "over-achievement", name, message)))
         return score, (explain.over, why, limit)
 
