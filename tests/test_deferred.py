@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -100,6 +100,29 @@ def test_fixer_prints_as_fixed(places: int) -> None:
     f = fixer(places)
     for text in ["0", "12.5", "12.50", "-1.005", "99.995", "1E+3", "0.001"]:
         assert f(Decimal(text)) == fixed(Decimal(text), places)
+
+
+_DECIMALS = st.one_of(
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.sampled_from(["0", "12", "1E+3", "1.2E+5", "1.23E+5", "0E-7", "-0.00", "1E-9", "-Infinity"]).map(Decimal),
+)
+
+
+@given(value=_DECIMALS, places=st.integers(0, 8), capitals=st.sampled_from([0, 1]))
+def test_fixer_prints_every_decimal_as_format_does(value: Decimal, places: int, capitals: int) -> None:
+    """fixer's str() path (a value already at its places) against the format specification it skips."""
+    with localcontext() as context:
+        context.capitals = capitals  # str() writes 1.2e+5 then: still never taken for 1.2 at places 1
+        try:
+            expected: object = format(value, f".{places}f")
+        except ValueError as exc:  # sNaN
+            expected = type(exc)
+        try:
+            got: object = fixer(places)(value)
+        except ValueError as exc:
+            got = type(exc)
+    assert got == expected
 
 
 _FIELDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
