@@ -21,7 +21,7 @@ from evalengine.inputs.collect import Collector, Deferred
 from evalengine.inputs.observations import observed
 from evalengine.inputs.targets import row
 from evalengine.language.parser import parse_target
-from evalengine.language.predicates import Comparison, Quantity, Range
+from evalengine.language.predicates import DIRECTIONS, Comparison, Op, Quantity, Range
 from evalengine.model import Execution, Indicator, Observation, Project
 from evalengine.numbers import ROUNDING_MODES, fixed, fixer, round_to, rounder
 from evalengine.packs.load import load_pack
@@ -34,6 +34,7 @@ from evalengine.scoring.indicator import (
     OVER_FLAGGED,
     OVER_UNEXPLAINED,
     IndicatorScorer,
+    meets_of,
 )
 from evalengine.scoring.methods import Rules, Shortfall, formula
 from evalengine.sources.documents import parse_json, parse_yaml
@@ -163,6 +164,17 @@ def test_a_template_with_fields_reordered_or_a_percent_sign() -> None:
         Template("{a} and {b}", "a")
     with pytest.raises(ValueError):
         Template("{a}", "a", "b")
+
+
+_NUMBERS = st.decimals(allow_nan=False, allow_infinity=False, min_value=-1000, max_value=1000, places=3)
+
+
+@pytest.mark.parametrize("op", sorted(DIRECTIONS))
+@given(actual=st.one_of(_NUMBERS, st.just(Decimal(0))), bound=st.one_of(_NUMBERS, st.just(Decimal(0))))
+def test_a_judge_tests_as_the_comparison_itself(op: Op, actual: Decimal, bound: Decimal) -> None:
+    """A judge's test (the operator itself for ≥ > ≤ <) against Comparison.meets, at the bound and about it."""
+    for a in (actual, bound, bound + Decimal("0.001"), bound - Decimal("0.001")):
+        assert meets_of(op)(a, bound) is Comparison(op).meets(a, bound)
 
 
 # (direction, target, an actual short of it, the shortfall's rel, and for ranges the end missed)

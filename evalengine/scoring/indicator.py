@@ -15,6 +15,7 @@ from typing import assert_never
 from evalengine.errors import InputError, ScoringError
 from evalengine.i18n import N_, Template, _
 from evalengine.language.predicates import (
+    _HOLDS,
     DIRECTIONS,
     SYMBOLS,
     Change,
@@ -63,6 +64,13 @@ OVER_UNEXPLAINED = Template(
     "name",
     "limit",
 )
+
+
+def meets_of(op: Op) -> Callable[[Decimal, Decimal], bool]:
+    """Whether an actual meets a bound of operator `op`, as Comparison(op).meets says: for ≥ > ≤ < the very
+    operator it applies (without the method's call, made for every comparison scored); = is reached, not
+    matched, so its own method."""
+    return Comparison(op).meets if op == "=" else _HOLDS[op]
 
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
@@ -233,7 +241,7 @@ class IndicatorScorer:
         here, not for every indicator. The formulas themselves are those of scoring.methods."""
         rules = self.rules
         sym = SYMBOLS[op]
-        meets = Comparison(op).meets  # the predicate's own test, bound to the operator
+        meets = meets_of(op)  # the predicate's own test for the operator
         met = explain.met
         match DIRECTIONS[op]:
             case "forward":
