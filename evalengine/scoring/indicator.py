@@ -73,6 +73,9 @@ def meets_of(op: Op) -> Callable[[Decimal, Decimal], bool]:
     return Comparison(op).meets if op == "=" else _HOLDS[op]
 
 
+# an indicator's result, made as results.new_result makes it but without its partial's call (one per indicator)
+tuple_new = tuple.__new__
+
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
 STATUS_ZH: dict[Status, str] = {
     "met": "达成",
@@ -193,7 +196,9 @@ class IndicatorScorer:
         if below and not obs.explanation:
             message = BELOW_WEIGHT(name, self.f(score), self.f(weight))
             findings.append(new_finding(("error", "missing-explanation", name, message)))
-        return new_result((ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places))
+        return tuple_new(
+            IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places)
+        )
 
     def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
         """An indicator without an actual: a sub-row is only noted, a scored row scores 0."""
