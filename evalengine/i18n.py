@@ -19,8 +19,10 @@ who run this tool are finance staff in Chinese offices, whose Windows machines s
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import string
+from collections.abc import Callable, Mapping
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +116,58 @@ def plural_form(singular: str, plural: str, n: int) -> str:
 def N_(message: str, /) -> str:
     """Mark a message for the catalogue without translating it now: a constant translated where used."""
     return message
+
+
+class Template:
+    """A message filled in many times over (a finding drawn for thousands of indicators of a batch): `_` as
+    one call with its fields by position, in the order `fields` names them.
+
+    The message is looked up in the catalogue once per language and turned into a %-template, so a fill is
+    one %-formatting instead of a lookup and a str.format with keywords; it follows the language chosen at
+    run time as `_` does. The fields are text only, written plainly ({name}, no conversion, no format spec):
+    for text, `{name}` and `%s` write the same. Mark the message with N_ so the catalogue knows it:
+
+        BELOW = Template(N_("{name} scored {score}"), "name", "score")
+        BELOW("指标1", "11.84")  # == _("{name} scored {score}", name="指标1", score="11.84")
+    """
+
+    __slots__ = ("_lang", "_pick", "_text", "fields", "message")
+
+    def __init__(self, message: str, /, *fields: str) -> None:
+        self.message = message
+        self.fields = fields
+        self._lang = ""
+        self._text = ""
+        self._pick: Callable[[tuple[str, ...]], Any] | None = None
+        self._compile("en")  # a message whose fields differ from `fields` stops the import
+
+    def _compile(self, lang: str) -> str:
+        """The %-template of the message in `lang`, and which value goes to each of its %s."""
+        text = _catalogue().get(self.message, self.message) if lang == "zh" else self.message
+        parts: list[str] = []
+        order: list[int] = []
+        for literal, name, spec, conversion in string.Formatter().parse(text):
+            parts.append(literal.replace("%", "%%"))
+            if name is None:
+                continue
+            if spec or conversion or name not in self.fields:
+                raise ValueError(f"{self.message!r}: a Template fills plain fields among {self.fields}, not {name!r}")
+            parts.append("%s")
+            order.append(self.fields.index(name))
+        if set(order) != set(range(len(self.fields))):
+            raise ValueError(f"{self.message!r} ({lang}) does not use every field of {self.fields}")
+        # the values as given, when the message takes each once and in order; else picked into its order
+        self._pick = None if order == list(range(len(self.fields))) else itemgetter(*order)
+        self._text = "".join(parts)
+        self._lang = lang
+        return self._text
+
+    def __call__(self, *values: str) -> str:
+        """The message in the current language, its fields filled with `values`."""
+        lang = _current if _current is not None else language()
+        text = self._text if lang == self._lang else self._compile(lang)
+        pick = self._pick
+        return text % (values if pick is None else pick(values))
 
 
 def catalogue_path() -> Path:

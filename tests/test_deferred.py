@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -13,20 +13,29 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evalengine import i18n
 from evalengine.errors import ErrorGroup, InputError, Location
+from evalengine.i18n import LANGUAGES, Template, _, set_language
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.collect import Collector, Deferred
 from evalengine.inputs.observations import observed
 from evalengine.inputs.targets import row
 from evalengine.language.parser import parse_target
-from evalengine.language.predicates import Comparison, Quantity, Range
+from evalengine.language.predicates import DIRECTIONS, Comparison, Op, Quantity, Range
 from evalengine.model import Execution, Indicator, Observation, Project
 from evalengine.numbers import ROUNDING_MODES, fixed, fixer, round_to, rounder
 from evalengine.packs.load import load_pack
 from evalengine.packs.schema import METHODS
 from evalengine.reports.view import _rowspans
 from evalengine.scoring.explain import render
-from evalengine.scoring.indicator import IndicatorScorer
+from evalengine.scoring.indicator import (
+    BELOW_WEIGHT,
+    OVER_DEDUCTED,
+    OVER_FLAGGED,
+    OVER_UNEXPLAINED,
+    IndicatorScorer,
+    meets_of,
+)
 from evalengine.scoring.methods import Rules, Shortfall, formula
 from evalengine.sources.documents import parse_json, parse_yaml
 
@@ -92,6 +101,80 @@ def test_fixer_prints_as_fixed(places: int) -> None:
     f = fixer(places)
     for text in ["0", "12.5", "12.50", "-1.005", "99.995", "1E+3", "0.001"]:
         assert f(Decimal(text)) == fixed(Decimal(text), places)
+
+
+_DECIMALS = st.one_of(
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.sampled_from(["0", "12", "1E+3", "1.2E+5", "1.23E+5", "0E-7", "-0.00", "1E-9", "-Infinity"]).map(Decimal),
+)
+
+
+@given(value=_DECIMALS, places=st.integers(0, 8), capitals=st.sampled_from([0, 1]))
+def test_fixer_prints_every_decimal_as_format_does(value: Decimal, places: int, capitals: int) -> None:
+    """fixer's str() path (a value already at its places) against the format specification it skips."""
+    with localcontext() as context:
+        context.capitals = capitals  # str() writes 1.2e+5 then: still never taken for 1.2 at places 1
+        try:
+            expected: object = format(value, f".{places}f")
+        except ValueError as exc:  # sNaN
+            expected = type(exc)
+        try:
+            got: object = fixer(places)(value)
+        except ValueError as exc:
+            got = type(exc)
+    assert got == expected
+
+
+_FIELDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("template", [BELOW_WEIGHT, OVER_DEDUCTED, OVER_FLAGGED, OVER_UNEXPLAINED])
+@given(values=st.lists(_FIELDS, min_size=3, max_size=3))
+def test_a_template_writes_what_the_catalogue_writes(template: Template, lang: str, values: list[str]) -> None:
+    """A finding's message filled by position, as `_` fills it by keyword, in the language of the moment."""
+    given = values[: len(template.fields)]
+    before = i18n._current
+    try:
+        set_language(lang)
+        assert template(*given) == _(template.message, **dict(zip(template.fields, given, strict=True)))
+    finally:
+        i18n._current = before
+
+
+def test_a_template_follows_the_language_chosen_after_it_was_filled() -> None:
+    before = i18n._current
+    try:
+        for lang in ["zh", "en", "zh"]:
+            set_language(lang)
+            assert BELOW_WEIGHT("a", "1.00", "2.00") == _(BELOW_WEIGHT.message, name="a", score="1.00", weight="2.00")
+        assert "得分" in BELOW_WEIGHT("a", "1.00", "2.00")
+    finally:
+        i18n._current = before
+
+
+def test_a_template_with_fields_reordered_or_a_percent_sign() -> None:
+    """A translation may put the fields in another order; a literal % stays one."""
+    t = Template("{a} then {b}: 100%", "b", "a")
+    assert t("x", "y") == "y then x: 100%"
+    with pytest.raises(ValueError):
+        Template("{a:>5}", "a")
+    with pytest.raises(ValueError):
+        Template("{a} and {b}", "a")
+    with pytest.raises(ValueError):
+        Template("{a}", "a", "b")
+
+
+_NUMBERS = st.decimals(allow_nan=False, allow_infinity=False, min_value=-1000, max_value=1000, places=3)
+
+
+@pytest.mark.parametrize("op", sorted(DIRECTIONS))
+@given(actual=st.one_of(_NUMBERS, st.just(Decimal(0))), bound=st.one_of(_NUMBERS, st.just(Decimal(0))))
+def test_a_judge_tests_as_the_comparison_itself(op: Op, actual: Decimal, bound: Decimal) -> None:
+    """A judge's test (the operator itself for ≥ > ≤ <) against Comparison.meets, at the bound and about it."""
+    for a in (actual, bound, bound + Decimal("0.001"), bound - Decimal("0.001")):
+        assert meets_of(op)(a, bound) is Comparison(op).meets(a, bound)
 
 
 # (direction, target, an actual short of it, the shortfall's rel, and for ranges the end missed)

@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import assert_never
 
 from evalengine.errors import InputError, ScoringError
-from evalengine.i18n import _
+from evalengine.i18n import N_, Template, _
 from evalengine.language.predicates import (
+    _HOLDS,
     DIRECTIONS,
     SYMBOLS,
     Change,
@@ -47,6 +48,33 @@ Judge = Callable[[Decimal, Decimal, Quantity, str, str], Outcome]
 # findings are drawn for many indicators of a batch (a score below its weight without an explanation): built as
 # results are, without the Python-level call of the named-tuple constructor
 new_finding: Callable[[tuple[Severity, str, str | None, str]], Finding] = functools.partial(tuple.__new__, Finding)
+
+# the findings drawn for many indicators of a batch: filled by position, through the catalogue (i18n.Template)
+BELOW_WEIGHT = Template(
+    N_("{name} scored {score}, below its weight {weight}: fill in the explanation"), "name", "score", "weight"
+)
+OVER_DEDUCTED = Template(
+    N_("{name}'s actual reached {limit}% of the target or more: {deduct} points deducted"), "name", "limit", "deduct"
+)
+OVER_FLAGGED = Template(
+    N_("{name}'s actual reached {limit}% of the target or more: please check how the target was set"), "name", "limit"
+)
+OVER_UNEXPLAINED = Template(
+    N_("{name}'s actual reached {limit}% of the target or more: say why (was the target set too low?)"),
+    "name",
+    "limit",
+)
+
+
+def meets_of(op: Op) -> Callable[[Decimal, Decimal], bool]:
+    """Whether an actual meets a bound of operator `op`, as Comparison(op).meets says: for ≥ > ≤ < the very
+    operator it applies (without the method's call, made for every comparison scored); = is reached, not
+    matched, so its own method."""
+    return Comparison(op).meets if op == "=" else _HOLDS[op]
+
+
+# an indicator's result, made as results.new_result makes it but without its partial's call (one per indicator)
+tuple_new = tuple.__new__
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
 STATUS_ZH: dict[Status, str] = {
@@ -166,14 +194,11 @@ class IndicatorScorer:
             score, why = self._over(name, score, why, obs, findings)
             below = score < weight
         if below and not obs.explanation:
-            message = _(
-                "{name} scored {score}, below its weight {weight}: fill in the explanation",
-                name=name,
-                score=self.f(score),
-                weight=self.f(weight),
-            )
+            message = BELOW_WEIGHT(name, self.f(score), self.f(weight))
             findings.append(new_finding(("error", "missing-explanation", name, message)))
-        return new_result((ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places))
+        return tuple_new(
+            IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places)
+        )
 
     def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
         """An indicator without an actual: a sub-row is only noted, a scored row scores 0."""
@@ -197,29 +222,16 @@ class IndicatorScorer:
         limit = self.over_limit
         if over.action == "deduct":
             after = max(ZERO, score - over.deduct)
-            message = _(
-                "{name}'s actual reached {limit}% of the target or more: {deduct} points deducted",
-                name=name,
-                limit=limit,
-                deduct=plain(over.deduct),
-            )
+            message = OVER_DEDUCTED(name, limit, plain(over.deduct))
             findings.append(new_finding(("warning", "over-achievement", name, message)))
             return after, (explain.deduct, why, limit, score, over.deduct, after)
         if obs.explanation and over.action == "explain":
             return score, (explain.over, why, limit)
         if over.action == "flag":
-            message = _(
-                "{name}'s actual reached {limit}% of the target or more: please check how the target was set",
-                name=name,
-                limit=limit,
-            )
+            message = OVER_FLAGGED(name, limit)
             findings.append(new_finding(("warning", "over-achievement", name, message)))
         else:
-            message = _(
-                "{name}'s actual reached {limit}% of the target or more: say why (was the target set too low?)",
-                name=name,
-                limit=limit,
-            )
+            message = OVER_UNEXPLAINED(name, limit)
             findings.append(new_finding(("error", "over-achievement", name, message)))
         return score, (explain.over, why, limit)
 
@@ -234,7 +246,7 @@ class IndicatorScorer:
         here, not for every indicator. The formulas themselves are those of scoring.methods."""
         rules = self.rules
         sym = SYMBOLS[op]
-        meets = Comparison(op).meets  # the predicate's own test, bound to the operator
+        meets = meets_of(op)  # the predicate's own test for the operator
         met = explain.met
         match DIRECTIONS[op]:
             case "forward":
