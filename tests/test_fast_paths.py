@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evalengine.errors import ErrorGroup, EvalEngineError
 from evalengine.inputs import actuals, targets
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.targets import load_targets
+from evalengine.language.parser import parse_target
+from evalengine.language.predicates import Quantity, Range
 from evalengine.language.words import default_vocabulary
+from evalengine.model import Execution, Indicator, Observation, Project
+from evalengine.packs.load import load_pack
+from evalengine.packs.schema import METHODS
+from evalengine.reports import view
+from evalengine.scoring.indicator import IndicatorScorer
 
 # Cells of a targets row, plain and awkward: labels with points that agree or not, empty and placeholder
 # targets (a notice), directions that agree, conflict (a notice) or are unknown (an error), weights as text
@@ -194,3 +203,72 @@ def test_a_repeated_entry_is_read_once(tmp_path: Path) -> None:
     first, second = job.actuals["P1"].indicators, job.actuals["P2"].indicators
     assert first["a"] is second["a"]
     assert first["b"].warnings != second["b"].warnings  # each names its own line
+
+
+# Targets of every direction, some written alike in other units or places (≥95% and ≥95.0%), with actuals
+# in the unit of each; numbers written with other exponents (90, 90.0, 9E+1), zeros signed or not.
+_BY_DIRECTION = {
+    "forward": ["≥95%", "≥95.0%", "≥12万元", "≥120000元"],
+    "reverse": ["≤2%", "≤2.00%", "≤12万元"],
+    "equality": ["=100%", "=100.0%"],
+    "range": ["90%-100%", "90.0%-100%"],
+    "tolerance": ["±5%", "±5.0%"],
+}
+_NUMBERS = ["90", "90.0", "9E+1", "0", "-0", "0.00", "2", "2.0", "3", "85", "95", "95.000", "100", "110", "130000"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    direction=st.sampled_from(sorted(_BY_DIRECTION)),
+    method=st.integers(0, 3),
+    numbers=st.lists(st.sampled_from(_NUMBERS), min_size=1, max_size=3),
+    cases=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.booleans()), min_size=1, max_size=12),
+)
+@example(direction="forward", method=0, numbers=["13"], cases=[(2, 0, False), (3, 0, False)])  # 13万元, 130000元
+@example(direction="forward", method=0, numbers=["0", "-0"], cases=[(0, 0, False), (0, 1, False)])
+def test_traces_and_actuals_written_once_are_written_as_each_alone(
+    direction: str, method: int, numbers: list[str], cases: list[tuple[int, int, bool]]
+) -> None:
+    """The view's trace and actual, kept by the numbers' values and the target's identity, are the result's
+    own for every method, whatever the exponent of the numbers or the sign of a zero."""
+    names = METHODS[direction]
+    pack = load_pack("mof-2020")
+    pack = dataclasses.replace(
+        pack, methods=dataclasses.replace(pack.methods, **{direction: names[method % len(names)]})
+    )
+    scorer = IndicatorScorer(pack)
+    targets_ = [parse_target(t) for t in _BY_DIRECTION[direction]]
+    view._TRACES.clear()
+    view._ACTUALS.clear()
+    for which, n, wide in cases:
+        number, weight = numbers[n % len(numbers)], "12.50" if wide else "12.5"
+        p = targets_[which % len(targets_)]
+        bound = p.high if isinstance(p, Range) else p.quantity
+        assert bound is not None
+        a = Decimal(number) * (10000 if bound.unit == "元" else 1)  # the same for 12万元 and 120000元
+        ind = Indicator("产出指标", "数量指标", "x", p.canonical(), p)
+        result = scorer.indicator(
+            ind,
+            Decimal(weight),
+            Observation(value=Quantity(a, bound.unit)),
+            Project("P", "p", Decimal(100), ()),
+            Execution(Decimal(90)),
+            2024,
+            [],
+        )
+        assert view.trace(result) == result.trace
+        assert view.actual(result) == result.actual
+
+
+def test_a_repeated_trace_is_written_once() -> None:
+    view._TRACES.clear()
+    p = parse_target("≥95%")
+    scorer = IndicatorScorer(load_pack("mof-2020"))
+    ind = Indicator("产出指标", "数量指标", "x", "≥95%", p)
+    args = (Project("P", "p", Decimal(100), ()), Execution(Decimal(90)), 2024, [])
+    first, second = (
+        scorer.indicator(ind, Decimal("12.5"), Observation(value=Quantity(Decimal(a), "%")), *args)
+        for a in ("90", "90.0")
+    )
+    assert view.trace(first) is view.trace(second)
+    assert view.actual(first) is view.actual(second)
