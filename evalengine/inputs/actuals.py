@@ -21,6 +21,7 @@ from evalengine.inputs.targets import (
     load_targets,
 )
 from evalengine.language.parser import parse_actual
+from evalengine.language.predicates import Predicate
 from evalengine.limits import MAX_PACK_BYTES, MAX_PROJECTS, MAX_TEXT_BYTES
 from evalengine.model import Execution, Observation, Project, ProjectActuals
 from evalengine.numbers import HUNDRED, to_decimal
@@ -115,6 +116,7 @@ def load_job(
     actuals: dict[str, ProjectActuals] = {}
     summaries: dict[str, str] = {}
     where: dict[tuple[str, str], Location] = {}
+    read: Read = {}  # the file's projects repeat the same entries against the same targets
     entries = data.get("projects")
     if not isinstance(entries, list):
         c.add(("projects",), _("projects: expected a list of projects with their actual results"))
@@ -175,7 +177,7 @@ def load_job(
         located = [c.later((*here, "indicators", name)) for name in names]
         for name, place in zip(names, located, strict=True):
             where[(code, nfkc(name).strip())] = place
-        result = c.attempt(_actuals, c, entry, here, project, pack, located)
+        result = c.attempt(_actuals, c, entry, here, project, pack, located, read)
         if result is not None:
             actuals[code] = result
             if entry.get("summary"):
@@ -266,8 +268,44 @@ def _pack(c: Collector, ref: str, base: Path) -> Pack:
         raise
 
 
+# An entry read without a word to say (no error, no warning: a warning names the entry's place), by its
+# text and the target it was read for: the same text read again for the same target gives the same.
+# The target is held beside its Observation, so its id is not reused while the file is read.
+Read = dict[tuple[Any, int], tuple[Predicate, Observation]]
+
+
+def _entry_key(value: Any) -> Any:
+    """An entry as a key when it is text, or a mapping of text (one level of mappings of text within, as
+    survey: is), so that equal keys are equal entries; else None."""
+    if type(value) is str:
+        return value
+    if type(value) is not dict:
+        return None
+    items: list[tuple[str, Any]] = []
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        if type(item) is dict:
+            inner = tuple(item.items())
+            for k, v in inner:
+                if type(k) is not str or type(v) is not str:
+                    return None
+            items.append((key, (inner,)))  # a mapping within, as a tuple in a tuple: never equal to text
+        elif type(item) is str:
+            items.append((key, item))
+        else:
+            return None
+    return (tuple(items),)  # a mapping, as a tuple: never equal to text
+
+
 def _actuals(
-    c: Collector, entry: dict[str, Any], here: KeyPath, project: Project, pack: Pack, located: list[Location]
+    c: Collector,
+    entry: dict[str, Any],
+    here: KeyPath,
+    project: Project,
+    pack: Pack,
+    located: list[Location],
+    read: Read,
 ) -> ProjectActuals:
     """One project's entry; `located` holds the place of each of its indicators' entries, in order."""
     ex = entry.get("execution") or {}
@@ -314,9 +352,18 @@ def _actuals(
         )
     vocab = pack.vocabulary
     for (name, value), entry_at in zip(items.items(), located, strict=True):
-        at: KeyPath = (*here, "indicators", name)
         key = nfkc(name).strip()
         ind = by_name.get(key)
+        if ind is not None and key not in observations:
+            text = _entry_key(value)
+            if text is not None:
+                known = read.get((text, id(ind.predicate)))
+                if known is not None:
+                    observations[key] = known[1]
+                    continue
+        else:
+            text = None
+        at: KeyPath = (*here, "indicators", name)
         if ind is None:
             c.add(
                 at,
@@ -339,4 +386,6 @@ def _actuals(
         obs = c.attempt(observation, value, ind.predicate, vocab, entry_at, locate)
         if obs is not None:
             observations[key] = obs
+            if text is not None and not obs.warnings:
+                read[(text, id(ind.predicate))] = (ind.predicate, obs)
     return ProjectActuals(project.code, execution, observations)

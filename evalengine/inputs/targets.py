@@ -105,7 +105,7 @@ def read_project(
     the errors that stop it being scored, and the notices (warnings, findings) that do not."""
     c = Collector(doc)
     notices: list[Notice] = []
-    project = c.attempt(_project, c, entry, path, vocab or default_vocabulary(), notices)
+    project = c.attempt(_project, c, entry, path, vocab or default_vocabulary(), notices, Memo())
     return project, c.errors, notices
 
 
@@ -135,8 +135,9 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
         c.add(("projects",), _("projects: expected a list of the department's projects"))
         entries = []
     cap(c, entries, ("projects",), MAX_PROJECTS, _("projects"))
+    memo = Memo()  # the file's projects repeat the same rows and plans
     for i, entry in enumerate(entries):
-        project = c.attempt(_project, c, entry, ("projects", i), vocab, notices)
+        project = c.attempt(_project, c, entry, ("projects", i), vocab, notices, memo)
         if project is None:
             continue
         if project.code in where:
@@ -152,7 +153,32 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
     return TargetsFile(path, str(department.get("name") or ""), year, projects, where, notices)
 
 
-def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice]) -> Project:
+# A row or a spending plan read without a word to say (no error, no notice), kept by its text: the same
+# text read again gives the same, so a file's projects share what they repeat (产出指标 / 数量指标 / ≥98%).
+TextKey = tuple[tuple[str, str], ...]
+Read = tuple[Indicator, Decimal | None, Decimal | None]
+
+
+class Memo:
+    """What the projects of one targets file (one vocabulary) have read without a word to say."""
+
+    def __init__(self) -> None:
+        self.rows: dict[TextKey, Read] = {}
+        self.plans: dict[TextKey, tuple[PlanPoint, ...]] = {}
+
+
+def _text_key(mapping: Any) -> TextKey | None:
+    """A mapping of text to text as a key (equal keys are equal mappings, in order), else None."""
+    if type(mapping) is not dict:
+        return None
+    items = tuple(mapping.items())
+    for key, value in items:
+        if type(key) is not str or type(value) is not str:
+            return None
+    return items
+
+
+def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice], memo: Memo) -> Project:
     data = entry if type(entry) is dict else need_mapping(c, entry, path, _("a project"))
     c.keys(path, data, PROJECT_KEYS)
     code = need_text(c, data, "code", path)
@@ -173,7 +199,6 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         raise InputError(
             _("budget: a project's 预算数 must be above 0, found {budget}", budget=budget), c.where(total_path)
         )
-    plan = []
     shares = data.get("spending_plan") or {}
     if not isinstance(shares, dict):
         c.add(
@@ -184,6 +209,74 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
             ),
         )
         shares = {}
+    plan_key = _text_key(shares)
+    plan = memo.plans.get(plan_key) if plan_key is not None else None
+    if plan is None:
+        errors_before = len(c.errors)
+        plan = _plan(c, shares, path, vocab)
+        if plan_key is not None and len(c.errors) == errors_before:  # a plan read without a word: any alike reads so
+            memo.plans[plan_key] = plan
+    goals = data.get("goals") or []
+    indicators: list[tuple[Indicator, KeyPath]] = []
+    seen: dict[str, int] = {}
+    items = data.get("indicators")
+    if not isinstance(items, list) or not items:
+        raise InputError(_("indicators: expected the project's list of indicators"), c.where((*path, "indicators")))
+    mine: list[Notice] = []
+    labels = _Labels(c)
+    if len(items) > MAX_INDICATORS:
+        cap(c, items, (*path, "indicators"), MAX_INDICATORS, _("indicators in one project"))
+    at_items: KeyPath = (*path, "indicators")
+    attempt = c.attempt
+    errors = c.errors
+    for j, item in enumerate(items):
+        here: KeyPath = (*at_items, j)
+        cells = _text_key(item)
+        read = memo.rows.get(cells) if cells is not None else None
+        if read is None:
+            said = (len(errors), len(mine))
+            read = attempt(_indicator, c, item, here, vocab, mine)
+            if read is None:
+                continue
+            if cells is not None and (len(errors), len(mine)) == said:  # nothing said: any row alike reads so
+                memo.rows[cells] = read
+        ind, points1, points2 = read
+        if points1 is not None:  # the usual label prints no points: nothing to note
+            labels.note((ind.level1,), points1, (*here, "level1"))
+        if points2 is not None:
+            labels.note((ind.level1, ind.level2), points2, (*here, "level2"))
+        key = nfkc(ind.name)
+        if key in seen:
+            c.add(
+                (*path, "indicators", j, "name"),
+                _("indicator {name!r} appears twice in project {code}", name=ind.name, code=code),
+                _("indicator names must differ within a project: actuals are matched by name"),
+            )
+            continue
+        seen[key] = j
+        indicators.append((ind, here))
+    weights = _weights(c, data.get("weights"), (*path, "weights"), labels)
+    scored = _sub_rows(c, indicators, mine)
+    notices.extend(mine)
+    return Project(
+        code,
+        name,
+        total,
+        tuple(scored),
+        fiscal,
+        other,
+        str(data.get("unit") or ""),
+        str(data.get("purpose") or ""),
+        plan,
+        tuple(str(g) for g in goals),
+        weights,
+        tuple(n.finding for n in mine),
+    )
+
+
+def _plan(c: Collector, shares: dict[Any, Any], path: KeyPath, vocab: Vocabulary) -> tuple[PlanPoint, ...]:
+    """The spending plan's checkpoints (资金支出计划: 6月底 60%), each wrong one said at its own key."""
+    plan = []
     for label, share in shares.items():
         text = str(share)
         text = (text if text.isascii() else nfkc(text)).strip()
@@ -211,55 +304,7 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
             )
             continue
         plan.append(PlanPoint(str(label), value, when))
-    goals = data.get("goals") or []
-    indicators: list[tuple[Indicator, KeyPath]] = []
-    seen: dict[str, int] = {}
-    items = data.get("indicators")
-    if not isinstance(items, list) or not items:
-        raise InputError(_("indicators: expected the project's list of indicators"), c.where((*path, "indicators")))
-    mine: list[Notice] = []
-    labels = _Labels(c)
-    if len(items) > MAX_INDICATORS:
-        cap(c, items, (*path, "indicators"), MAX_INDICATORS, _("indicators in one project"))
-    at_items: KeyPath = (*path, "indicators")
-    attempt = c.attempt
-    for j, item in enumerate(items):
-        here: KeyPath = (*at_items, j)
-        read = attempt(_indicator, c, item, here, vocab, mine)
-        if read is None:
-            continue
-        ind, points1, points2 = read
-        if points1 is not None:  # the usual label prints no points: nothing to note
-            labels.note((ind.level1,), points1, (*here, "level1"))
-        if points2 is not None:
-            labels.note((ind.level1, ind.level2), points2, (*here, "level2"))
-        key = nfkc(ind.name)
-        if key in seen:
-            c.add(
-                (*path, "indicators", j, "name"),
-                _("indicator {name!r} appears twice in project {code}", name=ind.name, code=code),
-                _("indicator names must differ within a project: actuals are matched by name"),
-            )
-            continue
-        seen[key] = j
-        indicators.append((ind, here))
-    weights = _weights(c, data.get("weights"), (*path, "weights"), labels)
-    rows = _sub_rows(c, indicators, mine)
-    notices.extend(mine)
-    return Project(
-        code,
-        name,
-        total,
-        tuple(rows),
-        fiscal,
-        other,
-        str(data.get("unit") or ""),
-        str(data.get("purpose") or ""),
-        tuple(plan),
-        tuple(str(g) for g in goals),
-        weights,
-        tuple(n.finding for n in mine),
-    )
+    return tuple(plan)
 
 
 class _Labels:

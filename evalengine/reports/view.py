@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from evalengine.inputs.actuals import Job
+from evalengine.language.predicates import Quantity
 from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
 from evalengine.pipeline import Monitored, Scored
 from evalengine.scoring.monitor import WORST_FIRST, MonitorCard
-from evalengine.scoring.results import Scorecard
+from evalengine.scoring.results import IndicatorResult, Scorecard
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 
@@ -42,6 +43,72 @@ def _rowspans(card: Scorecard) -> list[int]:
             spans[start] = n - start
             start = n
     return spans
+
+
+# Traces and actuals as written, by what they are written from: a batch repeats the same few thousand
+# (实际99% ≥ 目标98%，得满分6.25) across its indicators. A key holds the numbers themselves (the sentences
+# print them by value: plain, fixed places) and each target's Quantity by id (equal quantities may be
+# written in different units); the entry holds the numbers it was written from, so no id is reused while
+# it stands. Cleared when full: a long run keeps at most _KEPT.
+_TRACES: dict[tuple[Any, ...], tuple[Any, str]] = {}
+_ACTUALS: dict[tuple[int, Decimal, int], tuple[Quantity, str]] = {}
+_KEPT = 1 << 16
+
+
+def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
+    """`why` as a key, or None when it holds anything but text, nonzero numbers and quantities (a zero may
+    be -0, printed so but equal to 0; a trace within a trace holds quantities compared by value)."""
+    key: list[Any] = [places]
+    for part in why:
+        kind = type(part)
+        if kind is str:
+            key.append(part)
+        elif kind is Decimal:
+            if not part:
+                return None
+            key.append(part)
+        elif kind is Quantity:
+            key.append(id(part))
+        elif callable(part):  # the formatter, always first
+            key.append(part)
+        else:
+            return None
+    return tuple(key)
+
+
+def trace(r: IndicatorResult) -> str:
+    """r.trace, written once for each distinct trace of the run."""
+    why = r.why
+    key = _key(why, r.places)
+    if key is None:
+        return r.trace
+    known = _TRACES.get(key)
+    if known is not None:
+        return known[1]
+    if len(_TRACES) >= _KEPT:
+        _TRACES.clear()
+    text = r.trace
+    _TRACES[key] = (why, text)
+    return text
+
+
+def actual(r: IndicatorResult) -> str:
+    """r.actual, written once for each distinct value of each target of the run."""
+    seen = r.seen
+    if isinstance(seen, str):
+        return seen
+    bound, value = seen
+    if not value:  # -0 is printed so, but is equal to 0
+        return r.actual
+    key = (id(bound), value, r.places)
+    known = _ACTUALS.get(key)
+    if known is not None:
+        return known[1]
+    if len(_ACTUALS) >= _KEPT:
+        _ACTUALS.clear()
+    text = r.actual
+    _ACTUALS[key] = (bound, text)
+    return text
 
 
 def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
@@ -88,14 +155,14 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
                 "description": ind.description,
                 "target": ind.target,
                 "basis": ind.basis,
-                "actual": r.actual,
+                "actual": actual(r),
                 "weight": format(r.weight, spec),
                 "score": format(r.score, spec),
                 "status": r.status,
                 "tier": r.tier,
                 "explanation": r.explanation,
                 "evidence": list(r.evidence),
-                "trace": r.trace,
+                "trace": trace(r),
             }
             for r, span in zip(card.indicators, _rowspans(card), strict=True)
             for ind in [r.indicator]
