@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parsing = parse_bench.main(["--targets", "300" if args.quick else "20000", "--repeat", "10"])
     print("\n== 2. scoring")
     scoring = score_bench.main(
-        ["--indicators", "600" if args.quick else "120000", "--repeat", "1" if args.quick else "3"]
+        ["--indicators", "600" if args.quick else "120000", "--repeat", "1" if args.quick else "5"]
     )
     print("\n== 3. end to end: evalengine score DIR --format ndjson")
     with tempfile.TemporaryDirectory(prefix="evalengine-bench-") as tmp:
