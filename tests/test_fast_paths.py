@@ -272,3 +272,53 @@ def test_a_repeated_trace_is_written_once() -> None:
     )
     assert view.trace(first) is view.trace(second)
     assert view.actual(first) is view.actual(second)
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zunhua-2024" / "actuals.yaml"
+
+
+def _kept() -> int:
+    return len(view._TRACES) + len(view._ACTUALS)
+
+
+def test_the_sentences_kept_for_a_file_are_dropped_when_its_view_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's kept sentences hold its targets' quantities: kept past the file, memory would grow with the
+    files of a batch (50 files peaked at 1.7× 10 files while they were). Every way a view is written drops
+    them when a file is done, and none drops them in the middle of a file."""
+    from evalengine.pipeline import Scored, score_job
+    from evalengine.reports.batch import score_part
+    from evalengine.reports.ndjson import ndjson_lines
+
+    job = load_job(EXAMPLE)
+    kept: list[int] = []
+    written = view.project_view
+
+    def counting(*args: Any) -> Any:
+        entry = written(*args)
+        kept.append(_kept())
+        return entry
+
+    monkeypatch.setattr(view, "project_view", counting)
+    view.build([Scored(job, score_job(job))])
+    assert kept[-1] > 0 and _kept() == 0  # kept while the file's view was written, dropped after
+
+    import evalengine.reports.batch as batch
+    import evalengine.reports.ndjson as nd
+
+    monkeypatch.setattr(batch, "project_view", counting)
+    monkeypatch.setattr(nd, "project_view", counting)
+    kept.clear()
+    part = score_part(EXAMPLE, None, False, None, None, None, lambda entry: entry)
+    assert not part.errors and part.entries
+    assert kept[-1] > 0 and _kept() == 0
+
+    kept.clear()
+    lines = ndjson_lines(s for j in (job, load_job(EXAMPLE)) for s in (Scored(j, [c]) for c in score_job(j)))
+    counts = []
+    for line in lines:
+        counts.append(_kept())
+        assert line
+    n = len(score_job(job))
+    assert counts[n - 1] > 0  # the first file's sentences kept while its projects were written
+    assert counts[n] == counts[0] < counts[n - 1]  # the second file begins without the first's
+    assert _kept() == 0

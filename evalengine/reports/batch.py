@@ -26,7 +26,7 @@ from evalengine.inputs.actuals import load_job
 from evalengine.language.parser import parser_for
 from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, score_job
 from evalengine.reports import encode
-from evalengine.reports.view import Head, RunningSummary, assemble, project_view
+from evalengine.reports.view import Head, RunningSummary, assemble, forget, project_view
 from evalengine.sources import dispatch
 from evalengine.sources.documents import Document, inputs_read, remember_inputs
 
@@ -91,9 +91,12 @@ def score_part(
         return part
     part.summary.grades_of(job)
     scored = Scored(job, [])
-    for card in cards:
-        part.summary.add(card, job)
-        part.entries.append(entry(project_view(card, scored)))
+    try:
+        for card in cards:
+            part.summary.add(card, job)
+            part.entries.append(entry(project_view(card, scored)))
+    finally:
+        forget()  # the sentences kept while this file's view was written hold its targets
     return part
 
 

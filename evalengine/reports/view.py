@@ -49,10 +49,18 @@ def _rowspans(card: Scorecard) -> list[int]:
 # (实际99% ≥ 目标98%，得满分6.25) across its indicators. A key holds the numbers themselves (the sentences
 # print them by value: plain, fixed places) and each target's Quantity by id (equal quantities may be
 # written in different units); the entry holds the numbers it was written from, so no id is reused while
-# it stands. Cleared when full: a long run keeps at most _KEPT.
+# it stands. Kept for one file at most (forget(), when a file's view is done: what a file's entries hold,
+# its targets' quantities among them, must not outlive it, or memory grows with the files of a batch) and
+# cleared when full: one very large file keeps at most _KEPT.
 _TRACES: dict[tuple[Any, ...], tuple[Any, str]] = {}
 _ACTUALS: dict[tuple[int, Decimal, int], tuple[Quantity, str]] = {}
 _KEPT = 1 << 16
+
+
+def forget() -> None:
+    """Drop the sentences kept for a file: its view is done."""
+    _TRACES.clear()
+    _ACTUALS.clear()
 
 
 def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
@@ -199,6 +207,7 @@ def _compared(card: Scorecard, scored: Scored) -> dict[str, Any]:
 def build(results: list[Scored]) -> dict[str, Any]:
     """The whole report: every project, and the department (or city) overview."""
     projects = [project_view(card, scored) for scored in results for card in scored.cards]
+    forget()
     summary = RunningSummary()
     for scored in results:
         summary.grades_of(scored.job)
