@@ -190,6 +190,8 @@ class IndicatorScorer:
                     score = weight
                 if status == "partial":  # <2% with 2%: short of the target, yet the formula gives all
                     status = "met"
+        elif status == "partial":  # the same, when the formula hands back the weight itself (a band of no miss)
+            status = "met"
         if over:
             score, why = self._over(name, score, why, obs, findings)
             below = score < weight
