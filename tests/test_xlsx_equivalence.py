@@ -231,6 +231,18 @@ def test_control_characters_are_refused_as_openpyxl_refused_them(generated: dict
         xlsx.workbook_bytes(view)
 
 
+@pytest.mark.parametrize("bad", ["\ufffe", "\uffff"])
+def test_noncharacters_are_refused_as_lxml_refused_them(generated: dict[str, Any], bad: str) -> None:
+    """Not in openpyxl's list of illegal characters, yet no XML can hold them: the old writer's lxml
+    refused them, and written raw they made a sheet Excel cannot open (the readers refuse them first)."""
+    view = copy.deepcopy(generated)
+    view["projects"][0]["name"] = "项目" + bad
+    with pytest.raises(ValueError):
+        xlsx_reference.workbook_bytes(view)
+    with pytest.raises(IllegalCharacterError):
+        xlsx.workbook_bytes(view)
+
+
 def test_a_written_sheet_is_not_kept() -> None:
     book = sheets.Book()
     sheet = sheets.Sheet("one")

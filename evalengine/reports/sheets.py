@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.writer.theme import theme_xml
 from openpyxl.xml.functions import tostring
 
@@ -108,6 +109,8 @@ def _text(value: str) -> str:
     """A string (already cut to MAX_TEXT) as openpyxl stores it, XML-escaped: control characters refused."""
     if ILLEGAL_CHARACTERS_RE.search(value):
         _REFUSE(None, value=value)  # raises openpyxl's own IllegalCharacterError, as writing the cell there did
+    if "\ufffe" in value or "\uffff" in value:  # not in openpyxl's list, yet no XML holds them (lxml refused)
+        raise IllegalCharacterError(f"{value!r} cannot be used in worksheets.")
     if "&" in value:
         value = value.replace("&", "&amp;")
     if "<" in value:

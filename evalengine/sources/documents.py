@@ -166,8 +166,9 @@ def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
 
 
 # C0 and C1 control characters, and DEL; tab and newline are text. A control character in a name
-# reaches the terminal (ESC sequences) and breaks the Excel writer, so it is refused where it is read.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# reaches the terminal (ESC sequences) and breaks the Excel writer, so it is refused where it is read; so
+# are U+FFFE and U+FFFF, which are no characters at all and which XML (so xlsx and docx) cannot hold.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def control_character(text: str) -> str | None:
@@ -413,8 +414,12 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # the unrolled loop: one
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
-# a control character can only reach a JSON string as an escape (json.loads refuses it raw)
-_ESCAPED_CONTROL = re.compile(r"\\u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+# what may put a refused character in a JSON string: a C0 character only as an escape (json.loads refuses it
+# raw); DEL, C1, U+FFFE and U+FFFF escaped or raw. A match (an escaped backslash may look like one) only
+# sends the data to be walked, where each string is checked.
+_ESCAPED_CONTROL = re.compile(
+    r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])|[\x7f-\x9f\ufffe\uffff]"
+)
 
 
 # The bytes that can shape a JSON document's nesting: brackets, quotes, and backslashes (which escape a quote).
