@@ -110,7 +110,7 @@ def _text(value: str) -> str:
     if ILLEGAL_CHARACTERS_RE.search(value):
         _REFUSE(None, value=value)  # raises openpyxl's own IllegalCharacterError, as writing the cell there did
     if "\ufffe" in value or "\uffff" in value:  # not in openpyxl's list, yet no XML holds them (lxml refused)
-        raise IllegalCharacterError(f"{value!r} cannot be used in worksheets.")
+        raise IllegalCharacterError(value)  # the readers refuse them first, located: never shown to a user
     if "&" in value:
         value = value.replace("&", "&amp;")
     if "<" in value:

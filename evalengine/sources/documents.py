@@ -416,10 +416,14 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 # what may put a refused character in a JSON string: a C0 character only as an escape (json.loads refuses it
 # raw); DEL, C1, U+FFFE and U+FFFF escaped or raw. A match (an escaped backslash may look like one) only
-# sends the data to be walked, where each string is checked.
-_ESCAPED_CONTROL = re.compile(
-    r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])|[\x7f-\x9f\ufffe\uffff]"
-)
+# sends the data to be walked, where each string is checked. Three scans, not one pattern: each finds its
+# own quickly (one alternation took 0.14 s over an 8 MB file, the three 0.07 s)
+_ESCAPED_CONTROL = re.compile(r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])")
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def _may_hold_control(text: str) -> bool:
+    return bool(_ESCAPED_CONTROL.search(text) or "\ufffe" in text or "\uffff" in text or _RAW_CONTROL.search(text))
 
 
 # The bytes that can shape a JSON document's nesting: brackets, quotes, and backslashes (which escape a quote).
@@ -448,7 +452,7 @@ def _check_json(text: str, data: Any, file: str) -> None:
     """Depth and control characters of a JSON document. The text is scanned first, at C speed; the
     data is walked (without recursion) only to locate a fault the scan found."""
     deep = _depth(text) > MAX_DEPTH
-    if not deep and not _ESCAPED_CONTROL.search(text):
+    if not deep and not _may_hold_control(text):
         return
     stack: list[tuple[Any, KeyPath]] = [(data, ())]
     while stack:
