@@ -34,3 +34,9 @@ def unknown_key(key: str, allowed: Iterable[str]) -> tuple[str, str]:
 def nfkc(text: str) -> str:
     """Unicode NFKC: full-width forms become half-width, so （%） and (%) name the same thing."""
     return unicodedata.normalize("NFKC", text)
+
+
+def nfkc_unique(text: str) -> str:
+    """nfkc() of a value that seldom repeats (a project code, an amount): ASCII, its own NFKC, is returned
+    as it is and kept out of nfkc's cache, where unique values would only push the repeating names out."""
+    return text if text.isascii() else nfkc(text)

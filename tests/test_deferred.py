@@ -340,3 +340,12 @@ def test_unknown_keys_are_still_each_reported_where_they_are(tmp_path: Path) -> 
     with pytest.raises(InputError) as one:
         load_job(path)
     assert "evidnce" in one.value.message and one.value.location is not None and one.value.location.line == 7
+
+
+def test_unique_ascii_values_stay_out_of_the_nfkc_cache() -> None:
+    """Codes and amounts seldom repeat: ASCII (its own NFKC) is not cached, anything else is folded."""
+    from evalengine.text import nfkc, nfkc_unique
+
+    nfkc.cache_clear()
+    assert nfkc_unique("P001") == "P001" and nfkc.cache_info().currsize == 0
+    assert nfkc_unique("ＰＸ１") == "PX1" and nfkc.cache_info().currsize == 1

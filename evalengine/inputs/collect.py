@@ -14,7 +14,7 @@ from evalengine.language.predicates import Quantity
 from evalengine.limits import MAX_AMOUNT, MAX_ERRORS
 from evalengine.numbers import WAN, NumberRangeError, to_decimal
 from evalengine.sources.documents import Document
-from evalengine.text import FULL_WIDTH_DIGITS, nfkc, unknown_key
+from evalengine.text import FULL_WIDTH_DIGITS, nfkc_unique, unknown_key
 
 _FIELDS = frozenset({"file", "line", "column", "path", "cell"})
 
@@ -168,8 +168,7 @@ def money(value: Any, where: Location, what: str) -> Decimal:
     """An amount in 万元: a bare number, or a number with its unit (48500元, 4.85万元)."""
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         raise InputError(_("{what}: expected an amount such as 4.85 (万元) or 48500元", what=what), where)
-    text = str(value)
-    text = (text if text.isascii() else nfkc(text)).strip()  # ASCII is its own NFKC: amounts stay out of the cache
+    text = nfkc_unique(str(value)).strip()
     try:
         return to_decimal(text, MAX_AMOUNT)
     except NumberRangeError as exc:

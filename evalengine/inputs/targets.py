@@ -22,7 +22,7 @@ from evalengine.model import Finding, Indicator, PlanPoint, Project, TableWeight
 from evalengine.numbers import NumberRangeError, plain, to_decimal
 from evalengine.sources.dispatch import format_of, read_document
 from evalengine.sources.documents import Document
-from evalengine.text import nfkc
+from evalengine.text import nfkc, nfkc_unique
 
 TARGETS_KEYS = ("department", "year", "unit", "goals", "projects")
 
@@ -181,8 +181,7 @@ def _text_key(mapping: Any) -> TextKey | None:
 def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice], memo: Memo) -> Project:
     data = entry if type(entry) is dict else need_mapping(c, entry, path, _("a project"))
     c.keys(path, data, PROJECT_KEYS)
-    code = need_text(c, data, "code", path)
-    code = code if code.isascii() else nfkc(code)  # ASCII is its own NFKC: codes are unique, kept out of the cache
+    code = nfkc_unique(need_text(c, data, "code", path))
     name = need_text(c, data, "name", path)
     budget = data.get("budget")
     fiscal = other = None
@@ -278,8 +277,7 @@ def _plan(c: Collector, shares: dict[Any, Any], path: KeyPath, vocab: Vocabulary
     """The spending plan's checkpoints (资金支出计划: 6月底 60%), each wrong one said at its own key."""
     plan = []
     for label, share in shares.items():
-        text = str(share)
-        text = (text if text.isascii() else nfkc(text)).strip()
+        text = nfkc_unique(str(share)).strip()
         try:
             if isinstance(share, (dict, list)) or not text.endswith("%"):
                 raise ValueError
