@@ -93,11 +93,7 @@ def trace(r: IndicatorResult) -> str:
     known = _TRACES.get(key)
     if known is not None:
         return known[1]
-    if len(_TRACES) >= _KEPT:
-        _TRACES.clear()
-    text = r.trace
-    _TRACES[key] = (why, text)
-    return text
+    return _keep(_TRACES, key, why, r.trace)
 
 
 def actual(r: IndicatorResult) -> str:
@@ -112,10 +108,15 @@ def actual(r: IndicatorResult) -> str:
     known = _ACTUALS.get(key)
     if known is not None:
         return known[1]
-    if len(_ACTUALS) >= _KEPT:
-        _ACTUALS.clear()
-    text = r.actual
-    _ACTUALS[key] = (bound, text)
+    return _keep(_ACTUALS, key, bound, r.actual)
+
+
+def _keep(memo: dict[Any, tuple[Any, str]], key: Any, held: Any, text: str) -> str:
+    """`text` kept under `key` with what it was written from (`held`, so no id in the key is reused while it
+    stands); the memo emptied first when full."""
+    if len(memo) >= _KEPT:
+        memo.clear()
+    memo[key] = (held, text)
     return text
 
 
