@@ -114,32 +114,14 @@ def fixer(places: int = 2) -> Callable[[Decimal], str]:
     """`fixed` with its places fixed once, for a scorer that prints every score of a batch alike (the format
     specification is written once, not for each value)."""
     spec = f".{places}f"
-    if places <= 0:
-        return _fixed_with(spec)
     point = places + 1  # where the point of a number printed with `places` decimals stands, from the end
 
-    # A value already at `places` decimals (a rounded score) prints the same with str(), which skips parsing
-    # the format specification: its text has the point `places` from the end and no exponent. Up to 3 places
-    # an exponent cannot follow so few characters after a point (str() writes at least 1E+0 after it).
-    if places <= 3:
-
-        def fixed_few(value: Decimal) -> str:
-            text = str(value)
-            return text if text[-point:-places] == "." else format(value, spec)
-
-        return fixed_few
-
-    def fixed_many(value: Decimal) -> str:
+    def fixed_at(value: Decimal) -> str:
+        # a value already at `places` decimals (a rounded score) prints the same with str(), which skips
+        # parsing the format specification: its point `places` from the end, and no exponent
         text = str(value)
-        if text[-point:-places] == "." and "E" not in text and "e" not in text:
+        if places > 0 and text[-point:-places] == "." and "E" not in text and "e" not in text:
             return text
         return format(value, spec)
 
-    return fixed_many
-
-
-def _fixed_with(spec: str) -> Callable[[Decimal], str]:
-    def fixed_spec(value: Decimal) -> str:
-        return format(value, spec)
-
-    return fixed_spec
+    return fixed_at
