@@ -62,9 +62,25 @@ def _outcome(path: Path) -> Any:
     try:
         read = load_targets(path, default_vocabulary())
     except EvalEngineError as exc:
-        errors = exc.errors if isinstance(exc, ErrorGroup) else [exc]
-        return [(type(e).__name__, e.message, e.hint, repr(e.location)) for e in errors]
+        return _said(exc)
     return repr(read.projects), repr(read.notices), repr(read.where)
+
+
+def _said(exc: EvalEngineError) -> list[tuple[str, str, str | None, str]]:
+    """Each error of a failed read: its kind, message, hint and location."""
+    errors = exc.errors if isinstance(exc, ErrorGroup) else [exc]
+    return [(type(e).__name__, e.message, e.hint, repr(e.location)) for e in errors]
+
+
+def _reads_alike_with_nothing_kept(
+    path: Path, data: Any, outcome: Any, module: Any, key_maker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`data` written to `path` reads the same (by `outcome`) as when the memo's `key_maker` keeps nothing."""
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    kept = outcome(path)
+    with monkeypatch.context() as m:
+        m.setattr(module, key_maker, _never_kept)
+        assert outcome(path) == kept
 
 
 def _never_kept(mapping: Any) -> None:
@@ -97,11 +113,7 @@ def test_rows_and_plans_read_once_read_as_each_read_alone(
         projects.append(project)
     data = {"year": 2024, "projects": projects}
     path = tmp_path / f"t.{fmt}"  # YAML in flow style: JSON text, read by the YAML reader (5 is a number there)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    kept = _outcome(path)
-    with monkeypatch.context() as m:
-        m.setattr(targets, "_text_key", _never_kept)
-        assert _outcome(path) == kept
+    _reads_alike_with_nothing_kept(path, data, _outcome, targets, "_text_key", monkeypatch)
 
 
 def test_a_repeated_row_is_read_once(tmp_path: Path) -> None:
@@ -169,20 +181,14 @@ def test_entries_read_once_read_as_each_read_alone(
         indicators = {f"指标{n}": _ENTRIES[pool[e % len(pool)]] for n, e in pairs}
         projects.append({"code": code, "execution": {"spent": "10"}, "indicators": indicators})
     data = {"targets": f"t.{fmt}", "year": 2024, "projects": projects}
-    path = tmp_path / f"a.{fmt}"
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    kept = _job(path)
-    with monkeypatch.context() as m:
-        m.setattr(actuals, "_entry_key", _never_kept)
-        assert _job(path) == kept
+    _reads_alike_with_nothing_kept(tmp_path / f"a.{fmt}", data, _job, actuals, "_entry_key", monkeypatch)
 
 
 def _job(path: Path) -> Any:
     try:
         job = load_job(path)
     except EvalEngineError as exc:
-        errors = exc.errors if isinstance(exc, ErrorGroup) else [exc]
-        return [(type(e).__name__, e.message, e.hint, repr(e.location)) for e in errors]
+        return _said(exc)
     return repr(job.actuals), repr(job.where)
 
 
@@ -322,3 +328,18 @@ def test_the_sentences_kept_for_a_file_are_dropped_when_its_view_is_done(monkeyp
     assert counts[n - 1] > 0  # the first file's sentences kept while its projects were written
     assert counts[n] == counts[0] < counts[n - 1]  # the second file begins without the first's
     assert _kept() == 0
+
+
+def test_the_kept_sentences_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A very large file keeps at most _KEPT sentences of each kind, and still writes each one right."""
+    monkeypatch.setattr(view, "_KEPT", 2)
+    view.forget()
+    p = parse_target("≥95%")
+    scorer = IndicatorScorer(load_pack("mof-2020"))
+    ind = Indicator("产出指标", "数量指标", "x", "≥95%", p)
+    args = (Project("P", "p", Decimal(100), ()), Execution(Decimal(90)), 2024, [])
+    for a in ("90", "91", "92", "93", "94"):
+        result = scorer.indicator(ind, Decimal("12.5"), Observation(value=Quantity(Decimal(a), "%")), *args)
+        assert view.trace(result) == result.trace and view.actual(result) == result.actual
+        assert 1 <= len(view._TRACES) <= 2 and 1 <= len(view._ACTUALS) <= 2
+    view.forget()
