@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import click
 from click.testing import CliRunner, Result
 
 from evalengine import i18n
@@ -58,7 +59,7 @@ QUOTED = re.compile(r"(?<![\w])(?:'([^'\n]+)'|\"([^\"\n]+)\")(?![\w])")
 ENGLISH_RUN = re.compile(r"(?<![A-Za-z0-9_\-./\\])(?:[A-Za-z]+(?: [A-Za-z]+){2,}|[a-z]{2,} [a-z]{2,})(?![A-Za-z0-9_])")
 CHINESE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]+")
 SYSTEM_ERRORS = "\n".join(os.strerror(n) for n in sorted(errno.errorcode))
-COMMANDS = frozenset(main.commands)
+COMMANDS = frozenset(main.list_commands(click.Context(main)))
 
 
 LOCATION = re.compile(

@@ -135,7 +135,10 @@ def test_plurals_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
 def _command_paths(group: click.Group = main, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Every command and group of the command line, as the words that name it (() is evalengine itself)."""
     paths = [path]
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # evalengine's own commands are imported when asked for
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             paths += _command_paths(command, (*path, name))
         else:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import shutil
+import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import click
 import openpyxl
 import pytest
 import yaml
@@ -17,7 +20,7 @@ from bilingual import LANGS, check_messages, inputs_of, invoke
 from click.testing import CliRunner, Result
 from golden.regenerate import GOLDEN_FILES
 
-from evalengine.cli.app import main
+from evalengine.cli.app import COMMANDS, main
 from evalengine.cli.output import _progress
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -531,3 +534,22 @@ def test_a_bad_explanation_or_evidence_names_its_own_line_and_key(example: Path)
     result = run("score", str(path))
     assert result.exit_code == 2, result.stderr
     assert f"actuals.yaml:{line + 4}:9 ({key}.evidence): evidence: expected a file name" in result.stderr
+
+
+def test_commands_are_imported_when_asked_for() -> None:
+    """A run of `score` does not import the other commands' modules; the table names every command."""
+    code = (
+        "import sys\n"
+        "from evalengine.cli.app import main\n"
+        "try:\n    main(['score', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('evalengine.cli.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "'evalengine.cli.score'" in loaded
+    for other in ("audit", "review", "monitor", "check", "importing", "init"):
+        assert f"'evalengine.cli.{other}'" not in loaded
+    for module in set(COMMANDS.values()):
+        importlib.import_module(f"evalengine.cli.{module}")
+    assert set(main.commands) == set(COMMANDS)
+    assert main.list_commands(click.Context(main)) == sorted(COMMANDS)

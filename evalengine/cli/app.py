@@ -173,7 +173,7 @@ class _Group(_Command, click.Group):
     """A command group with translated help whose commands and sub-groups are translated the same way."""
 
     command_class = _Command
-    group_class = type
+    group_class: type[click.Group] | type[type] = type
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(*self.get_params(ctx)):
@@ -181,8 +181,37 @@ class _Group(_Command, click.Group):
         self.format_commands(ctx, formatter)
 
 
+# Each command's module, imported when the command is asked for: a run of `score` does not load the
+# audit's, the review's or the monitor's code (and what they import). Help lists them all, and imports all.
+COMMANDS = {
+    "audit": "audit",
+    "check": "check",
+    "history": "history",
+    "import": "importing",
+    "init": "init",
+    "mappings": "mappings",
+    "monitor": "monitor",
+    "parse": "parse",
+    "review": "review",
+    "rules": "rules",
+    "score": "score",
+}
+
+
 class _Main(_Group):
     """The command group: each command is a run of its own, and a failing stdout is a message, not a traceback."""
+
+    group_class = _Group  # its sub-groups (history, rules, mappings) hold their own commands only
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS.keys() | self.commands.keys())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            import importlib
+
+            importlib.import_module(f"evalengine.cli.{COMMANDS[cmd_name]}")  # its decorator adds it to main
+        return super().get_command(ctx, cmd_name)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         from evalengine.sources.documents import forget_inputs
