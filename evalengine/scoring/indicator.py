@@ -146,13 +146,14 @@ class IndicatorScorer:
                 explained, evidence, places = obs.explanation, obs.evidence, self.places
                 return IndicatorResult(ind, weight, ZERO, "na", None, explained, evidence, why, "不适用", places)
             outcome = self._outcome(ind, weight, obs, project, execution, year)
-            name = ind.name
-            for note in obs.notes:
-                findings.append(
-                    Finding("warning", "actual-read-as", name, _("{name}: {message}", name=name, message=note))
-                )
-            for code, message in obs.warnings:
-                findings.append(Finding("warning", code, name, _("{name}: {message}", name=name, message=message)))
+            if obs.notes or obs.warnings:
+                name = ind.name
+                for note in obs.notes:
+                    said = _("{name}: {message}", name=name, message=note)
+                    findings.append(Finding("warning", "actual-read-as", name, said))
+                for code, message in obs.warnings:
+                    said = _("{name}: {message}", name=name, message=message)
+                    findings.append(Finding("warning", code, name, said))
         if outcome is None:
             return self._missing(ind, weight, obs, findings)
         score, status, tier, why, seen, over = outcome
