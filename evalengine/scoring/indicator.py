@@ -123,7 +123,7 @@ class IndicatorScorer:
         value = obs.value
         # The common case first: a bound of its own (≥95%) and a plain value already in its unit, nothing else
         # given (no tier, ratio or survey; not 不适用; no notes on how it was read). That is what `quantity`
-        # and `_outcome` would find after a dozen tests and two calls; any other case goes their way.
+        # and the match below would find after a dozen tests and a call; any other case goes their way.
         if (
             p.__class__ is Comparison
             and value.__class__ is Quantity
@@ -145,7 +145,48 @@ class IndicatorScorer:
                 why = (explain.text, "不适用，不计分，总分按适用分值折算")
                 explained, evidence, places = obs.explanation, obs.evidence, self.places
                 return IndicatorResult(ind, weight, ZERO, "na", None, explained, evidence, why, "不适用", places)
-            outcome = self._outcome(ind, weight, obs, project, execution, year)
+            try:
+                # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
+                # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
+                # so most indicators pass one or two class tests.
+                match p:
+                    case Comparison():  # read in its bound's unit, then judged by its operator's judge
+                        bound = p.quantity
+                        if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
+                            m = measure(p, obs, project, execution.spent, self.satisfied)
+                            outcome = None if m is None else self.judges[p.op](weight, *m)
+                        else:
+                            q = quantity(obs, bound, self.satisfied)
+                            if q is None:
+                                outcome = None
+                            else:  # already in the bound's unit (or read in it) for nearly every actual
+                                unit = q.unit
+                                a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
+                                outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
+                    case Qualitative() | Reference():
+                        outcome = self._tiered(p, weight, obs)
+                    case Range():
+                        outcome = self._range(p, weight, obs, project)
+                    case Deadline():
+                        outcome = self._deadline(p, weight, obs, year)
+                    case Trend():
+                        outcome = self._trend(p, weight, obs)
+                    case Graded():
+                        outcome = self._graded(p, weight, obs)
+                    case Tolerance():
+                        outcome = self._tolerance(p, weight, obs)
+                    case Change():
+                        outcome = self._change(p, weight, obs)
+                    case _:
+                        assert_never(p)
+            except InputError as exc:
+                name = ind.name
+                said = _(
+                    "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
+                )
+                error = ScoringError(said, hint=exc.hint)
+                error.indicator = name
+                raise error from None
             if obs.notes or obs.warnings:
                 name = ind.name
                 for note in obs.notes:
@@ -192,53 +233,6 @@ class IndicatorScorer:
         return tuple_new(
             IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, self.places)
         )
-
-    def _outcome(
-        self, ind: Indicator, weight: Decimal, obs: Observation, project: Project, execution: Execution, year: int
-    ) -> Outcome | None:
-        """How `ind`'s target is judged against `obs` (None: no actual to judge), any kind of target."""
-        p = ind.predicate
-        try:
-            # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
-            # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
-            # so most indicators pass one or two class tests.
-            match p:
-                case Comparison():  # read in its bound's unit, then judged by its operator's judge
-                    bound = p.quantity
-                    if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
-                        m = measure(p, obs, project, execution.spent, self.satisfied)
-                        return None if m is None else self.judges[p.op](weight, *m)
-                    q = quantity(obs, bound, self.satisfied)
-                    if q is None:
-                        return None
-                    # already in the bound's unit (or read in it) for nearly every actual
-                    unit = q.unit
-                    a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
-                    return self.judges[p.op](weight, a, bound, "实际", "目标")
-                case Qualitative() | Reference():
-                    return self._tiered(p, weight, obs)
-                case Range():
-                    return self._range(p, weight, obs, project)
-                case Deadline():
-                    return self._deadline(p, weight, obs, year)
-                case Trend():
-                    return self._trend(p, weight, obs)
-                case Graded():
-                    return self._graded(p, weight, obs)
-                case Tolerance():
-                    return self._tolerance(p, weight, obs)
-                case Change():
-                    return self._change(p, weight, obs)
-                case _:
-                    assert_never(p)
-        except InputError as exc:
-            name = ind.name
-            said = _(
-                "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
-            )
-            error = ScoringError(said, hint=exc.hint)
-            error.indicator = name
-            raise error from None
 
     def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
         """An indicator without an actual: a sub-row is only noted, a scored row scores 0."""
