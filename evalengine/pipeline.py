@@ -229,23 +229,21 @@ def places(job: Job) -> list[Place]:
 def _score_one(job: Job, project: Project) -> Scorecard:
     """One project's scorecard; a scoring error comes back located at the actuals entry that caused it."""
     code = project.code
+    first: tuple[Finding, ...] = ()
+    last: tuple[Finding, ...] = ()
+    if code in job.missing:
+        message = _("the actuals give nothing for project {code}: every indicator scores 0", code=code)
+        first = (Finding("error", "missing-project", None, message),)
+    elif not job.summaries.get(code, "").strip():
+        message = _("the year's overall goals have no actual results (summary:); that box of the form is left blank")
+        last = (Finding("warning", "missing-summary", None, message),)
     try:
-        card = scorer_for(job.pack).score(project, job.actuals[code], job.year)
+        return scorer_for(job.pack).score(project, job.actuals[code], job.year, first, last)
     except ScoringError as exc:
         key = (code, nfkc(exc.indicator).strip() if exc.indicator else "")
         exc.location = job.where.get(key) or job.where.get((code, "")) or job.targets.where.get(code)
         exc.message = _("project {code}: {message}", code=code, message=exc.message)
         raise
-    if code in job.missing:
-        message = _("the actuals give nothing for project {code}: every indicator scores 0", code=code)
-        finding = Finding("error", "missing-project", None, message)
-        card = dataclasses.replace(card, findings=(finding, *card.findings))
-    elif not job.summaries.get(code, "").strip():
-        message = _("the year's overall goals have no actual results (summary:); that box of the form is left blank")
-        card = dataclasses.replace(
-            card, findings=(*card.findings, Finding("warning", "missing-summary", None, message))
-        )
-    return card
 
 
 def score_job(job: Job, history: History | None = None) -> list[Scorecard]:

@@ -211,7 +211,7 @@ def test_a_shortfall_is_scored_as_its_formula_scores_the_named_tuple(direction: 
     head, label = ("偏差", "允许偏差±") if direction == "tolerance" else ("实际", "目标")
     text = p.canonical() if direction in ("range", "tolerance") else ""
     shortfall = Shortfall(a, t, w, rel, bound, head, label, text)
-    score, status, _tier, why, _seen, over = formula(direction, name)(shortfall, Rules(rounder(2), pack.methods.bands))
+    score, status, _tier, why, _seen, over = formula(direction, name)(*shortfall, Rules(rounder(2), pack.methods.bands))
     assert (result.score, result.status, result.why) == (score, status, why)
     assert not over
     assert result.trace == render(why, 2)

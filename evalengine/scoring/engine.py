@@ -9,6 +9,7 @@ rounded scores. A project's indicators are weighted (scoring.weights) and judged
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
 from evalengine.errors import ScoringError
 from evalengine.i18n import N_, _
@@ -42,8 +43,7 @@ class Scorer:
     # ---- the project
     def weights(self, project: Project, skip: frozenset[int]) -> Allocation:
         """allocate, remembered per indicator structure: a department's projects mostly share one."""
-        rows = tuple((ind.level1, ind.level2, ind.weight, ind.scored) for ind in project.indicators)
-        key = (rows, project.weights, skip)
+        key = (tuple(map(_ROW, project.indicators)), project.weights, skip)
         weights = self._weights.get(key)
         if weights is None:
             if len(self._weights) > 4096:
@@ -51,19 +51,30 @@ class Scorer:
             weights = self._weights[key] = allocate(project, self.pack, skip)
         return weights
 
-    def score(self, project: Project, actuals: ProjectActuals, year: int) -> Scorecard:
-        """The project's scorecard under this scorer's pack for budget `year`."""
+    def score(
+        self,
+        project: Project,
+        actuals: ProjectActuals,
+        year: int,
+        first: tuple[Finding, ...] = (),
+        last: tuple[Finding, ...] = (),
+    ) -> Scorecard:
+        """The project's scorecard under this scorer's pack for budget `year`; `first` and `last` are findings
+        the caller draws about the project (pipeline: a project missing from the actuals), put before and after
+        the scorer's own, so the card is made once and not copied to add them."""
         pack = self.pack
         observations = actuals.indicators
         seen = [observations.get(nfkc(ind.name), _EMPTY) for ind in project.indicators]
         skip = frozenset(i for i, obs in enumerate(seen) if obs.na) if pack.not_applicable == "redistribute" else None
         allocation = self.weights(project, skip or frozenset())
-        findings: list[Finding] = [*project.findings, *allocation.findings]
+        findings: list[Finding] = [*first, *project.findings, *allocation.findings]
+        indicator = self.indicators.indicator
+        execution_given = actuals.execution
         results = [
-            self.indicators.indicator(ind, weight or ZERO, obs, project, actuals.execution, year, findings)
+            indicator(ind, weight or ZERO, obs, project, execution_given, year, findings)
             for ind, weight, obs in zip(project.indicators, allocation.weights, seen, strict=True)
         ]
-        execution = self.execution(project, actuals.execution, findings, allocation.execution)
+        execution = self.execution(project, execution_given, findings, allocation.execution)
 
         notes: list[str] = []
         applicable, scored = execution.weight, execution.score
@@ -71,19 +82,20 @@ class Scorer:
             blocks = [name for name, _ in allocation.blocks]
         else:
             blocks = [name for name, _ in pack.weights.level1]
-        by_level: dict[str, list[Decimal]] = {name: [ZERO, ZERO, ZERO] for name in blocks}  # weight, score, n
-        for r in results:
-            sums = by_level[nfkc(r.indicator.level1)]
-            sums[2] += 1
+        by_level: dict[str, list[Decimal]] = {name: [ZERO, ZERO] for name in blocks}  # weight, score
+        for r, level in zip(results, allocation.levels, strict=True):
+            sums = by_level[level]
             if r.status != "na":
-                sums[0] += r.weight
-                sums[1] += r.score
-                applicable += r.weight
-                scored += r.score
+                weight, score = r.weight, r.score
+                sums[0] += weight
+                sums[1] += score
+                applicable += weight
+                scored += score
+        present = set(allocation.levels)  # the blocks with indicators (其中 rows count)
         levels = []
         for name in blocks:
-            weight_sum, score_sum, count = by_level[name]
-            if not count:
+            weight_sum, score_sum = by_level[name]
+            if name not in present:
                 level_weight = pack.weights.level1_weight(name) or ZERO
                 notes.append(f"{name}无指标，其{plain(level_weight)}分不计入，总分按适用分值折算")
             levels.append(Level1Result(name, weight_sum, score_sum))
@@ -134,7 +146,7 @@ class Scorer:
                 break
         grade = next((name for name, band in pack.grades if total in band), pack.grades[-1][0])
         return Scorecard(
-            project, pack.name, execution, tuple(results), tuple(levels), total, grade, tuple(findings), tuple(notes)
+            project, pack.name, execution, tuple(results), tuple(levels), total, grade, (*findings, *last), tuple(notes)
         )
 
     # ---- 预算执行率
@@ -235,6 +247,10 @@ _RATE_TOLERANCE = Decimal("0.005")  # a printed rate and spent ÷ budget may dif
 
 
 _EMPTY = Observation()  # an indicator without an actual; actuals are keyed by NFKC-normalised name
+
+
+# what allocate reads of each indicator: the key of the weights remembered per indicator structure
+_ROW = attrgetter("level1", "level2", "weight", "scored")
 
 
 _SCORERS: dict[int, tuple[Pack, Scorer]] = {}  # by identity: hashing a Pack walks all its fields

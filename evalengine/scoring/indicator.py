@@ -38,7 +38,7 @@ from evalengine.numbers import HUNDRED, ZERO, fixer, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.measure import Measured, measure, quantity
-from evalengine.scoring.methods import Rules, formula, new_shortfall, range_zero, zero
+from evalengine.scoring.methods import Rules, formula, range_zero, zero
 from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_result
 
 # A comparison's actual against its bound: (weight, actual in the bound's unit, bound, what the trace calls
@@ -119,87 +119,119 @@ class IndicatorScorer:
         findings: list[Finding],
     ) -> IndicatorResult:
         """Score `ind` with weight `weight`; its findings are appended to `findings`."""
-        name = ind.name
-        places = self.places
-        if obs.na:
-            why = (explain.text, "不适用，不计分，总分按适用分值折算")
-            return IndicatorResult(ind, weight, ZERO, "na", None, obs.explanation, obs.evidence, why, "不适用", places)
         p = ind.predicate
-        try:
-            # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
-            # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
-            # so most indicators pass one or two class tests.
-            match p:
-                case Comparison():  # read in its bound's unit, then judged by its operator's judge
-                    bound = p.quantity
-                    if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
-                        m = measure(p, obs, project, execution.spent, self.satisfied)
-                        outcome = None if m is None else self.judges[p.op](weight, *m)
-                    else:
-                        q = quantity(obs, bound, self.satisfied)
-                        if q is None:
-                            outcome = None
-                        else:  # already in the bound's unit (or read in it) for nearly every actual
-                            unit = q.unit
-                            a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
-                            outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
-                case Qualitative() | Reference():
-                    outcome = self._tiered(p, weight, obs)
-                case Range():
-                    outcome = self._range(p, weight, obs, project)
-                case Deadline():
-                    outcome = self._deadline(p, weight, obs, year)
-                case Trend():
-                    outcome = self._trend(p, weight, obs)
-                case Graded():
-                    outcome = self._graded(p, weight, obs)
-                case Tolerance():
-                    outcome = self._tolerance(p, weight, obs)
-                case Change():
-                    outcome = self._change(p, weight, obs)
-                case _:
-                    assert_never(p)
-        except InputError as exc:
-            said = _(
-                "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
-            )
-            error = ScoringError(said, hint=exc.hint)
-            error.indicator = name
-            raise error from None
-        if obs.notes or obs.warnings:
-            for note in obs.notes:
-                findings.append(
-                    Finding("warning", "actual-read-as", name, _("{name}: {message}", name=name, message=note))
+        value = obs.value
+        # The common case first: a bound of its own (≥95%) and a plain value already in its unit, nothing else
+        # given (no tier, ratio or survey; not 不适用; no notes on how it was read). That is what `quantity`
+        # and the match below would find after a dozen tests and a call; any other case goes their way.
+        if (
+            p.__class__ is Comparison
+            and value.__class__ is Quantity
+            and (bound := p.quantity) is not None
+            and (unit := value.unit) is not None
+            and unit == bound.unit
+            and obs.tier is None
+            and obs.score is None
+            and obs.numerator is None
+            and obs.denominator is None
+            and obs.survey is None
+            and not obs.na
+            and not obs.notes
+            and not obs.warnings
+        ):
+            outcome: Outcome | None = self.judges[p.op](weight, value.value, bound, "实际", "目标")
+        else:
+            if obs.na:
+                why = (explain.text, "不适用，不计分，总分按适用分值折算")
+                explained, evidence, places = obs.explanation, obs.evidence, self.places
+                return IndicatorResult(ind, weight, ZERO, "na", None, explained, evidence, why, "不适用", places)
+            try:
+                # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
+                # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
+                # so most indicators pass one or two class tests.
+                match p:
+                    case Comparison():  # read in its bound's unit, then judged by its operator's judge
+                        bound = p.quantity
+                        if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
+                            m = measure(p, obs, project, execution.spent, self.satisfied)
+                            outcome = None if m is None else self.judges[p.op](weight, *m)
+                        else:
+                            q = quantity(obs, bound, self.satisfied)
+                            if q is None:
+                                outcome = None
+                            else:  # already in the bound's unit (or read in it) for nearly every actual
+                                unit = q.unit
+                                a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
+                                outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
+                    case Qualitative() | Reference():
+                        outcome = self._tiered(p, weight, obs)
+                    case Range():
+                        outcome = self._range(p, weight, obs, project)
+                    case Deadline():
+                        outcome = self._deadline(p, weight, obs, year)
+                    case Trend():
+                        outcome = self._trend(p, weight, obs)
+                    case Graded():
+                        outcome = self._graded(p, weight, obs)
+                    case Tolerance():
+                        outcome = self._tolerance(p, weight, obs)
+                    case Change():
+                        outcome = self._change(p, weight, obs)
+                    case _:
+                        assert_never(p)
+            except InputError as exc:
+                name = ind.name
+                said = _(
+                    "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
                 )
-            for code, message in obs.warnings:
-                findings.append(Finding("warning", code, name, _("{name}: {message}", name=name, message=message)))
+                error = ScoringError(said, hint=exc.hint)
+                error.indicator = name
+                raise error from None
+            if obs.notes or obs.warnings:
+                name = ind.name
+                for note in obs.notes:
+                    said = _("{name}: {message}", name=name, message=note)
+                    findings.append(Finding("warning", "actual-read-as", name, said))
+                for code, message in obs.warnings:
+                    said = _("{name}: {message}", name=name, message=message)
+                    findings.append(Finding("warning", code, name, said))
         if outcome is None:
             return self._missing(ind, weight, obs, findings)
         score, status, tier, why, seen, over = outcome
         if not ind.scored:  # a 其中 row: judged, never scored, never asked to explain
             judged: explain.Why = (explain.sub_row, STATUS_ZH[status])
             zero = self.r(ZERO)
-            return new_result((ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, places))
+            return new_result(
+                (ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, self.places)
+            )
         # a target met scores the weight itself (the same object): nothing to cap, nothing to explain
-        below = False
-        if score is not weight:
-            if score < weight:
-                below = True
-            else:
-                if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
-                    score = weight
-                if status == "partial":  # <2% with 2%: short of the target, yet the formula gives all
-                    status = "met"
-        elif status == "partial":  # the same, when the formula hands back the weight itself (a band of no miss)
-            status = "met"
+        if score is weight:
+            if status == "partial":  # the formula handed back the weight itself (a band of no miss): met
+                status = "met"
+            if not over:
+                return tuple_new(
+                    IndicatorResult,
+                    (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, self.places),
+                )
+            below = False
+        elif score < weight:
+            below = True
+        else:
+            if score > weight:  # rounding to fewer places than the weight has (0.5 at places 0) must not lift it
+                score = weight
+            if status == "partial":  # <2% with 2%: short of the target, yet the formula gives all
+                status = "met"
+            below = False
         if over:
-            score, why = self._over(name, score, why, obs, findings)
+            score, why = self._over(ind.name, score, why, obs, findings)
             below = score < weight
         if below and not obs.explanation:
-            message = BELOW_WEIGHT(name, self.f(score), self.f(weight))
+            f = self.f
+            name = ind.name
+            message = BELOW_WEIGHT(name, f(score), f(weight))
             findings.append(new_finding(("error", "missing-explanation", name, message)))
         return tuple_new(
-            IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, places)
+            IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, self.places)
         )
 
     def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
@@ -262,8 +294,8 @@ class IndicatorScorer:
                     if meets(a, t):  # over-achievement only matters when met (a shortfall's formula ignores it)
                         over = threshold is not None and t > ZERO and a >= t * threshold
                         return w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over
-                    shortfall = new_shortfall((a, t, w, "<" if a < t else "=", bound, head, label, ""))
-                    return (forward if t > ZERO else zero)(shortfall, rules)
+                    rel = "<" if a < t else "="
+                    return (forward if t > ZERO else zero)(a, t, w, rel, bound, head, label, "", rules)
 
                 return judge_forward
             case "reverse":
@@ -273,8 +305,8 @@ class IndicatorScorer:
                     t = bound.value
                     if meets(a, t):
                         return (w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), False)
-                    shortfall = new_shortfall((a, t, w, ">" if a > t else "=", bound, head, label, ""))
-                    return (reverse if t > ZERO else zero)(shortfall, rules)
+                    rel = ">" if a > t else "="
+                    return (reverse if t > ZERO else zero)(a, t, w, rel, bound, head, label, "", rules)
 
                 return judge_reverse
             case "equality":
@@ -290,8 +322,7 @@ class IndicatorScorer:
                     if not t:
                         nought: explain.Why = (explain.zero, head, bound, a, "≠", label, t, "目标为0")
                         return (r(ZERO), "unmet", None, nought, seen, False)
-                    shortfall = new_shortfall((a, t, w, "<", bound, head, label, ""))
-                    return (equality if t > ZERO else zero)(shortfall, rules)
+                    return (equality if t > ZERO else zero)(a, t, w, "<", bound, head, label, "", rules)
 
                 return judge_equality
             case _:
@@ -307,8 +338,8 @@ class IndicatorScorer:
         if p.meets(a):
             return (w, "met", None, (explain.range_in, bound, a, text, w), (bound, a), False)
         below = a < lo
-        shortfall = new_shortfall((a, lo if below else hi, w, "低于" if below else "高于", bound, head, label, text))
-        return (range_zero if below and lo <= 0 else self.range)(shortfall, self.rules)
+        end, side = (lo, "低于") if below else (hi, "高于")
+        return (range_zero if below and lo <= 0 else self.range)(a, end, w, side, bound, head, label, text, self.rules)
 
     # -- deadlines, trends, tiers
     def _deadline(self, p: Deadline, w: Decimal, obs: Observation, year: int) -> Outcome | None:
@@ -379,7 +410,7 @@ class IndicatorScorer:
         if p.meets(deviation):
             return w, "met", None, (explain.met, "偏差", bound, off, "≤", "允许偏差±", t, w), (bound, deviation), False
         score, status, tier, why, _seen, over = formula("tolerance", self.pack.methods.tolerance)(
-            new_shortfall((off, t, w, ">", bound, "偏差", "允许偏差±", p.canonical())), self.rules
+            off, t, w, ">", bound, "偏差", "允许偏差±", p.canonical(), self.rules
         )
         return score, status, tier, why, (bound, deviation), over
 

@@ -7,6 +7,7 @@ and a target becomes its bound: its own quantity, or the project's budget for �
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 from typing import assert_never
 
 from evalengine.errors import InputError
@@ -20,6 +21,8 @@ from evalengine.text import nfkc
 # the unit it was written in), what a trace calls the actual: 实际 or 全年执行数 when spending stands in,
 # what it calls the bound: 目标 or 预算数). A plain tuple: one is made for every indicator of a batch.
 Measured = tuple[Decimal, Quantity, str, str]
+
+_COUNT = itemgetter(1)  # a survey answer's count
 
 
 def budget_bound(project: Project) -> Quantity:
@@ -68,7 +71,7 @@ def quantity(obs: Observation, target: Quantity, satisfied: frozenset[str]) -> Q
             raise InputError(
                 _("survey counts give a percentage, but the target is in {unit}", unit=target.unit or _("no unit"))
             )
-        total = sum((count for _, count in obs.survey), ZERO)
+        total = sum(map(_COUNT, obs.survey), ZERO)  # in C: surveys are common, a generator's frame is not free
         if total <= 0:
             raise InputError(_("the survey has no answers"))
         happy = sum((n for answer, n in obs.survey if nfkc(answer) in satisfied), ZERO)

@@ -7,7 +7,6 @@ the menu lacks, or a menu name left without a formula, stops the import, so the 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +21,7 @@ from evalengine.scoring.results import Outcome
 
 
 class Shortfall(NamedTuple):
-    """An actual short of its target: what every formula sees."""
+    """An actual short of its target: the fields every formula takes, in this order."""
 
     a: Decimal  # the actual, in the bound's unit
     t: Decimal  # the bound it missed (for a range: the end it fell outside)
@@ -34,13 +33,6 @@ class Shortfall(NamedTuple):
     target: str = ""  # the target's canonical text (ranges show it)
 
 
-# made for every shortfall of a batch: built without the NamedTuple constructor's Python-level call
-# (tuple.__new__ fills no defaults: every field is given, so a formula can unpack all eight at once)
-new_shortfall: Callable[[tuple[Decimal, Decimal, Decimal, str, Quantity, str, str, str]], Shortfall] = (
-    functools.partial(tuple.__new__, Shortfall)
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Rules:
     """What the formulas take from the pack (slotted: every formula reads `r`)."""
@@ -49,7 +41,10 @@ class Rules:
     bands: tuple[tuple[Band, Decimal], ...]  # deviation bands, for the bands method
 
 
-Formula = Callable[[Shortfall, Rules], Outcome]
+# A formula takes the eight fields of a Shortfall as they are, then the rules: a shortfall is scored for many
+# indicators of a batch, and building the named tuple and unpacking it again cost as much as the formula's
+# arithmetic. `formula(d, n)(*shortfall, rules)` scores a Shortfall made the ordinary way.
+Formula = Callable[[Decimal, Decimal, Decimal, str, Quantity, str, str, str, Rules], Outcome]
 _FORMULAS: dict[tuple[str, str], Formula] = {}
 
 
@@ -83,49 +78,55 @@ def short(score: Decimal, why: explain.Why, bound: Quantity, a: Decimal, rules: 
 @method("reverse", "binary")
 @method("equality", "binary")
 @method("tolerance", "binary")
-def zero(s: Shortfall, rules: Rules) -> Outcome:
+def zero(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """All or nothing: short of the target scores 0."""
-    a, t, _w, rel, bound, head, label, _target = s
     return short(ZERO, (explain.zero, head, bound, a, rel, label, t, "未达到"), bound, a, rules)
 
 
 @method("forward", "ratio")
-def forward_ratio(s: Shortfall, rules: Rules) -> Outcome:
+def forward_ratio(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """actual ÷ target × weight."""
-    a, t, w, rel, bound, head, label, _target = s
     score = rules.r(a / t * w if a < t else w) if a > ZERO else ZERO
     return short(score, (explain.ratio, head, bound, a, rel, label, t, a, t, w, score), bound, a, rules)
 
 
 @method("equality", "forward")
-def equality_forward(s: Shortfall, rules: Rules) -> Outcome:
+def equality_forward(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """= scored like forward: actual ÷ target × weight, a negative actual counting as 0."""
-    a, t, w, rel, bound, head, label, _target = s
     score = rules.r(max(a, ZERO) / t * w)
     return short(score, (explain.ratio, head, bound, a, rel, label, t, a, t, w, score), bound, a, rules)
 
 
 @method("reverse", "ratio")
-def reverse_ratio(s: Shortfall, rules: Rules) -> Outcome:
+def reverse_ratio(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """target ÷ actual × weight."""
-    a, t, w, rel, bound, head, label, _target = s
     score = rules.r(t / a * w if a > t else w)
     return short(score, (explain.ratio, head, bound, a, rel, label, t, t, a, w, score), bound, a, rules)
 
 
 @method("reverse", "linear")
-def reverse_linear(s: Shortfall, rules: Rules) -> Outcome:
+def reverse_linear(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """(1 − (actual − target) ÷ target) × weight: 0 at twice the target."""
-    a, t, w, _rel, bound, head, label, _target = s
     score = rules.r(max(ZERO, ONE - (a - t) / t) * w)
     return short(score, (explain.linear, head, bound, a, label, t, w, score), bound, a, rules)
 
 
 @method("forward", "bands")
 @method("reverse", "bands")
-def banded(s: Shortfall, rules: Rules) -> Outcome:
+def banded(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """按偏离度分档: the share of the weight kept by the band the miss falls in; beyond every band, 0."""
-    a, t, w, rel, bound, head, label, _target = s
     miss = (a - t) / t if rel == ">" else (t - a) / t
     shown = (head, bound, a, rel, label, t)
     if miss <= ZERO:  # <2% with exactly 2%: short of a strict bound by nothing, full marks as with ratio
@@ -140,24 +141,27 @@ def banded(s: Shortfall, rules: Rules) -> Outcome:
 
 
 @method("tolerance", "ratio")
-def tolerance_ratio(s: Shortfall, rules: Rules) -> Outcome:
+def tolerance_ratio(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """Outside ±t: t ÷ |deviation| × weight."""
-    a, t, w, rel, bound, head, label, _target = s
     score = rules.r(t / a * w)
     return short(score, (explain.ratio, head, bound, a, rel, label, t, t, a, w, score), bound, a, rules)
 
 
 @method("range", "binary")
-def range_zero(s: Shortfall, rules: Rules) -> Outcome:
+def range_zero(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """Outside the range scores 0."""
-    a, _t, _w, _rel, bound, _head, _label, target = s
     return short(ZERO, (explain.range_zero, bound, a, target), bound, a, rules)
 
 
 @method("range", "ratio")
-def range_ratio(s: Shortfall, rules: Rules) -> Outcome:
+def range_ratio(
+    a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
+) -> Outcome:
     """Below: actual ÷ low × weight; above: high ÷ actual × weight."""
-    a, t, w, rel, bound, _head, _label, target = s
     if rel == "低于":
         score = rules.r(max(a, ZERO) / t * w)
         return short(score, (explain.range_out, bound, a, rel, target, a, t, w, score), bound, a, rules)

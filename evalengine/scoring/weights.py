@@ -22,6 +22,7 @@ class Allocation(NamedTuple):
     declared: Decimal  # what the weights add up to (100 when the pack's split stands alone)
     findings: tuple[Finding, ...]  # where the table's printed points disagree with its rows
     table: bool  # the table gives weights of its own: its blocks are the whole, the pack's absent ones do not count
+    levels: tuple[str, ...] = ()  # each indicator's block (NFKC level 1), in order: the engine sums scores by them
 
 
 def allocate_weights(project: Project, pack: Pack, skip: frozenset[int] = frozenset()) -> list[Decimal | None]:
@@ -96,7 +97,8 @@ def allocate(project: Project, pack: Pack, skip: frozenset[int] = frozenset()) -
     declared = execution + sum((w for _, w in blocks), ZERO) + absent
     ordered = [b for name, _ in pack.weights.level1 for b in blocks if b[0] == name]
     ordered += [b for b in blocks if pack.weights.level1_weight(b[0]) is None]
-    return Allocation(weights, tuple(ordered), execution, declared, tuple(findings), table)
+    levels = tuple(nfkc(ind.level1) for ind in project.indicators)
+    return Allocation(weights, tuple(ordered), execution, declared, tuple(findings), table, levels)
 
 
 def _explicit(

@@ -1,0 +1,116 @@
+"""The scoring core's fast paths (issue 19) must score, explain and find exactly what the general path does."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evalengine.language.parser import parse_target
+from evalengine.language.predicates import Quantity
+from evalengine.model import Execution, Finding, Indicator, Observation, Project
+from evalengine.packs.load import load_pack
+from evalengine.packs.model import OverAchievement, Pack
+from evalengine.packs.schema import METHODS
+from evalengine.scoring import indicator
+from evalengine.scoring.indicator import IndicatorScorer
+
+
+@dataclass(frozen=True)
+class _Slow(Quantity):
+    """A Quantity the fast path does not take (it tests the class itself): the same value, the general path."""
+
+
+_BASE = load_pack("mof-2020")
+
+
+def _pack(forward: str, reverse: str, equality: str, action: str, places: int) -> Pack:
+    methods = dataclasses.replace(_BASE.methods, forward=forward, reverse=reverse, equality=equality)
+    over = OverAchievement(Decimal("1.3"), action, Decimal(2))
+    rounding = dataclasses.replace(_BASE.rounding, places=places)
+    return dataclasses.replace(_BASE, methods=methods, over_achievement=over, rounding=rounding)
+
+
+_SCORERS: dict[tuple[str, str, str, str, int], IndicatorScorer] = {}
+
+
+def _scorer(key: tuple[str, str, str, str, int]) -> IndicatorScorer:
+    if key not in _SCORERS:
+        _SCORERS[key] = IndicatorScorer(_pack(*key))
+    return _SCORERS[key]
+
+
+_TARGETS = [
+    f"{op}{n}{unit}"
+    for op in ("≥", ">", "≤", "<", "=")
+    for n in ("0", "2", "95", "0.5")
+    for unit in ("%", "万元", "次")
+]
+_NUMBERS = st.decimals(min_value=-50, max_value=300, places=2, allow_nan=False, allow_infinity=False)
+_WEIGHTS = st.sampled_from([Decimal("12.50"), Decimal("10"), Decimal("0"), Decimal("16.67"), Decimal("3.3333")])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    key=st.tuples(
+        st.sampled_from(METHODS["forward"]),
+        st.sampled_from(METHODS["reverse"]),
+        st.sampled_from(METHODS["equality"]),
+        st.sampled_from(["explain", "flag", "deduct"]),
+        st.sampled_from([0, 2, 3]),
+    ),
+    target=st.sampled_from(_TARGETS),
+    number=_NUMBERS,
+    weight=_WEIGHTS,
+    explanation=st.sampled_from([None, "", "说明"]),
+    scored=st.booleans(),
+)
+def test_a_plain_value_scores_as_the_general_path_scores_it(
+    key: tuple[str, str, str, str, int],
+    target: str,
+    number: Decimal,
+    weight: Decimal,
+    explanation: str | None,
+    scored: bool,
+) -> None:
+    """A comparison with a plain value in its bound's unit (the fast path) against the same value as a
+    Quantity subclass, which `quantity` and the kind's `match` read: same result, trace and findings."""
+    scorer = _scorer(key)
+    p = parse_target(target)
+    bound = p.quantity  # type: ignore[union-attr]
+    assert bound is not None
+    value = number * bound.scale
+    ind = Indicator("产出指标", "数量指标", "指标", target, p, scored=scored)
+    project, execution = Project("P", "p", Decimal(100), ()), Execution(Decimal(90))
+    fast_findings: list[Finding] = []
+    slow_findings: list[Finding] = []
+    fast_obs = Observation(value=Quantity(value, bound.unit), explanation=explanation)
+    slow_obs = Observation(value=_Slow(value, bound.unit), explanation=explanation)
+    fast = scorer.indicator(ind, weight, fast_obs, project, execution, 2024, fast_findings)
+    slow = scorer.indicator(ind, weight, slow_obs, project, execution, 2024, slow_findings)
+    assert fast == slow
+    assert str(fast.score) == str(slow.score)  # the same digits, not only the same value
+    assert (fast.trace, fast.actual) == (slow.trace, slow.actual)
+    assert fast_findings == slow_findings
+
+
+def test_the_fast_path_is_the_one_taken_for_a_plain_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The differential test above compares something: a plain value skips `quantity`, the subclass does not."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the general path")
+
+    monkeypatch.setattr(indicator, "quantity", refuse)
+    scorer = _scorer(("ratio", "ratio", "forward", "explain", 2))
+    p = parse_target("≥95%")
+    ind = Indicator("产出指标", "数量指标", "指标", "≥95%", p)
+    project, execution = Project("P", "p", Decimal(100), ()), Execution(Decimal(90))
+    obs = Observation(value=Quantity(Decimal(90), "%"))
+    assert scorer.indicator(ind, Decimal(10), obs, project, execution, 2024, []).score == Decimal("9.47")
+    with pytest.raises(AssertionError, match="general"):
+        slow = Observation(value=_Slow(Decimal(90), "%"))
+        scorer.indicator(ind, Decimal(10), slow, project, execution, 2024, [])
