@@ -37,12 +37,34 @@ def _orjson(value: Any) -> bytes | None:
 def indented(value: Any, level: int = 0) -> bytes:
     """`json.dumps(value, ensure_ascii=False, indent=2)` as UTF-8, its lines after the first indented by
     `level` steps (a value nested `level` deep in a document)."""
+    if level:
+        out = nested(value, level)
+        if out is not None:
+            return out[2 * level :]
     out = _orjson(value)
     if out is None:
         out = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
     if level:  # a JSON string never holds a raw line break, so every break is the layout's
         out = out.replace(b"\n", b"\n" + b"  " * level)
     return out
+
+
+def nested(value: Any, level: int) -> bytes | None:
+    """`value` as orjson writes it `level` lists deep, its first line indented too, or None where only the
+    json module writes it. orjson indents the value itself as it writes the lists around it: no pass over
+    the bytes to indent every line again (a tenth of the JSON report's encoding, measured)."""
+    out = _orjson(_in_lists(value, level))
+    if out is None:
+        return None
+    # the lists' own lines around the value: "[\n", "  [\n" … before it, "\n  ]", "\n]" after it
+    head = sum(2 * n + 2 for n in range(level))
+    return out[head : len(out) - head]
+
+
+def _in_lists(value: Any, level: int) -> Any:
+    for _ in range(level):
+        value = [value]
+    return value
 
 
 def line(value: Any) -> bytes:
