@@ -10,16 +10,12 @@ as text and catch duplicate keys.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 try:
     import orjson
 except ImportError:  # pragma: no cover - a declared dependency; the json module gives the same bytes, slower
     orjson = None  # type: ignore[assignment]
-
-_ITEM_BREAK = re.compile(rb",\n *")
-_BREAK = re.compile(rb"\n *")
 
 
 def _orjson(value: Any) -> bytes | None:
@@ -72,8 +68,12 @@ def line(value: Any) -> bytes:
     out = _orjson(value)
     if out is None:
         return json.dumps(value, ensure_ascii=False).encode("utf-8")
-    # the indented layout puts each item on a line of its own: join them back with json's separators
-    return _BREAK.sub(b"", _ITEM_BREAK.sub(b", ", out))
+    # The indented layout puts each item on a line of its own: joined back with json's separators. A JSON
+    # string never holds a raw line break, so every break is the layout's, and the spaces that begin a line
+    # are its indentation (a line begins with a token: a quote, a bracket, a digit, a letter of a literal).
+    # A space after each item's comma, then the lines without their indentation: done in C, by bytes
+    # methods, at a fraction of the cost of two regular expressions (measured: see the commit).
+    return b"".join(map(bytes.lstrip, out.replace(b",\n", b", \n").split(b"\n")))
 
 
 def document(value: Any) -> str:
