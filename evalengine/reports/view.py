@@ -83,7 +83,7 @@ def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
     """`why` as a key, or None when it holds anything but text, nonzero numbers and quantities (a zero may
     be -0, printed so but equal to 0; a trace within a trace holds quantities compared by value)."""
     # the formatter, always first, taken as it is; the loop asks the commonest kinds first (a trace holds
-    # as many numbers as texts), a third of the key's cost (measured)
+    # as many numbers as texts)
     key: list[Any] = [places, why[0]]
     for part in why[1:]:
         kind = type(part)
