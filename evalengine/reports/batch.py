@@ -35,7 +35,8 @@ Encoder = Callable[[dict[str, Any]], Any]  # a project's view to what the run ke
 
 def json_entry(view: dict[str, Any]) -> bytes:
     """A project as it stands in the JSON report's "projects" list (two levels deep)."""
-    return b"    " + encode.indented(view, 2)
+    entry = encode.nested(view, 2)
+    return b"    " + encode.indented(view, 2) if entry is None else entry
 
 
 def ndjson_entry(view: dict[str, Any]) -> bytes:

@@ -10,16 +10,12 @@ as text and catch duplicate keys.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 try:
     import orjson
 except ImportError:  # pragma: no cover - a declared dependency; the json module gives the same bytes, slower
     orjson = None  # type: ignore[assignment]
-
-_ITEM_BREAK = re.compile(rb",\n *")
-_BREAK = re.compile(rb"\n *")
 
 
 def _orjson(value: Any) -> bytes | None:
@@ -37,6 +33,10 @@ def _orjson(value: Any) -> bytes | None:
 def indented(value: Any, level: int = 0) -> bytes:
     """`json.dumps(value, ensure_ascii=False, indent=2)` as UTF-8, its lines after the first indented by
     `level` steps (a value nested `level` deep in a document)."""
+    if level:
+        out = nested(value, level)
+        if out is not None:
+            return out[2 * level :]
     out = _orjson(value)
     if out is None:
         out = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
@@ -45,13 +45,35 @@ def indented(value: Any, level: int = 0) -> bytes:
     return out
 
 
+def nested(value: Any, level: int) -> bytes | None:
+    """`value` as orjson writes it `level` lists deep, its first line indented too, or None where only the
+    json module writes it. orjson indents the value itself as it writes the lists around it: no pass over
+    the bytes to indent every line again (encoding 2,000 projects: 172 -> 124 million instructions)."""
+    out = _orjson(_in_lists(value, level))
+    if out is None:
+        return None
+    # the lists' own lines around the value: "[\n", "  [\n" … before it, "\n  ]", "\n]" after it
+    head = sum(2 * n + 2 for n in range(level))
+    return out[head : len(out) - head]
+
+
+def _in_lists(value: Any, level: int) -> Any:
+    for _ in range(level):
+        value = [value]
+    return value
+
+
 def line(value: Any) -> bytes:
     """`json.dumps(value, ensure_ascii=False)` as UTF-8: one line, `, ` and `: ` between items."""
     out = _orjson(value)
     if out is None:
         return json.dumps(value, ensure_ascii=False).encode("utf-8")
-    # the indented layout puts each item on a line of its own: join them back with json's separators
-    return _BREAK.sub(b"", _ITEM_BREAK.sub(b", ", out))
+    # The indented layout puts each item on a line of its own: joined back with json's separators. A JSON
+    # string never holds a raw line break, so every break is the layout's, and the spaces that begin a line
+    # are its indentation (a line begins with a token: a quote, a bracket, a digit, a letter of a literal).
+    # A space after each item's comma, then the lines without their indentation: done in C, by bytes
+    # methods: 2,000 projects' lines cost 548 million instructions to encode, 721 with two regular expressions.
+    return b"".join(map(bytes.lstrip, out.replace(b",\n", b", \n").split(b"\n")))
 
 
 def document(value: Any) -> str:

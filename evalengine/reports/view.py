@@ -5,6 +5,7 @@ decimals; nothing here computes a score.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ from typing import Any
 
 from evalengine.inputs.actuals import Job
 from evalengine.language.predicates import Quantity
-from evalengine.numbers import HUNDRED, ZERO, fixed, plain, round_to
+from evalengine.numbers import HUNDRED, ZERO, fixed, fixer, plain, round_to
 from evalengine.pipeline import Monitored, Scored
 from evalengine.scoring.monitor import WORST_FIRST, MonitorCard
 from evalengine.scoring.results import IndicatorResult, Scorecard
@@ -23,8 +24,23 @@ SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 STATUS_ZH = {"met": "达成", "partial": "部分达成", "unmet": "未达成", "na": "不适用", "missing": "缺少实际值"}
 
 
+# fixed(value, places) for each pack's places, made once: the str() path of fixer skips parsing the format
+# specification for a value already at its places (every score and weight), some thirty times a project
+_FIXERS: dict[int, Callable[[Decimal], str]] = {}
+
+
+def _fixer(places: int) -> Callable[[Decimal], str]:
+    f = _FIXERS.get(places)
+    if f is None:
+        f = _FIXERS[places] = fixer(places)
+    return f
+
+
+_cents = _fixer(2)
+
+
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else fixed(round_to(value, 2))
+    return None if value is None else _cents(round_to(value, 2))
 
 
 def _pct(fraction: Decimal, places: int = 2) -> str:
@@ -66,19 +82,19 @@ def forget() -> None:
 def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
     """`why` as a key, or None when it holds anything but text, nonzero numbers and quantities (a zero may
     be -0, printed so but equal to 0; a trace within a trace holds quantities compared by value)."""
-    key: list[Any] = [places]
-    for part in why:
+    # the formatter, always first, taken as it is; the loop asks the commonest kinds first (a trace holds
+    # as many numbers as texts)
+    key: list[Any] = [places, why[0]]
+    for part in why[1:]:
         kind = type(part)
-        if kind is str:
-            key.append(part)
-        elif kind is Decimal:
+        if kind is Decimal:
             if not part:
                 return None
             key.append(part)
+        elif kind is str:
+            key.append(part)
         elif kind is Quantity:
             key.append(id(part))
-        elif callable(part):  # the formatter, always first
-            key.append(part)
         else:
             return None
     return tuple(key)
@@ -125,8 +141,9 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     job = scored.job
     project = card.project
     ex = card.execution
-    places = job.pack.rounding.places
-    spec = f".{places}f"  # fixed(value, places), the format written once for every row
+    rounding = job.pack.rounding
+    places = rounding.places
+    fix = _fixer(places)  # fixed(value, places), made once for every row
     return {
         "code": project.code,
         "name": project.name,
@@ -135,7 +152,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         "rules": card.pack,
         "year": job.year,
         "file": str(job.path),
-        "total": fixed(card.total, job.pack.rounding.total.places),
+        "total": _fixer(rounding.total.places)(card.total),
         "grade": card.grade,
         "budget": {
             "total": _money(project.budget),
@@ -147,14 +164,11 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
             "spent": _money(ex.spent) if job.actuals[project.code].execution.spent is not None else None,
             "rate": _pct(ex.rate, places),
             "weight": plain(ex.weight),
-            "score": fixed(ex.score, job.pack.rounding.execution.places),
+            "score": _fixer(rounding.execution.places)(ex.score),
             "trace": ex.trace,
             "explanation": ex.explanation,
         },
-        "level1": [
-            {"name": lvl.name, "weight": fixed(lvl.weight, places), "score": fixed(lvl.score, places)}
-            for lvl in card.level1
-        ],
+        "level1": [{"name": lvl.name, "weight": fix(lvl.weight), "score": fix(lvl.score)} for lvl in card.level1],
         "indicators": [
             {
                 "level1": ind.level1,
@@ -165,8 +179,8 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
                 "target": ind.target,
                 "basis": ind.basis,
                 "actual": actual(r),
-                "weight": format(r.weight, spec),
-                "score": format(r.score, spec),
+                "weight": fix(r.weight),
+                "score": fix(r.score),
                 "status": r.status,
                 "tier": r.tier,
                 "explanation": r.explanation,
