@@ -1,0 +1,66 @@
+"""The fast paths of reading a targets file, each against the plain way it stands for."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evalengine.sources.documents import _depth, _may_hold_control, _utf8
+
+_REFUSED_RAW = re.compile("[\x7f-\x9f\ufffe\uffff]")
+_REFUSED_ESCAPE = re.compile(r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])")
+
+
+def _may_hold_control_by_the_text(text: str) -> bool:
+    """The scan as it was: one pattern for the raw characters and one for the escapes, over the text."""
+    return bool(_REFUSED_ESCAPE.search(text) or _REFUSED_RAW.search(text))
+
+
+# every character the scans tell apart: the refused ones, their neighbours in UTF-8 (C2 A0, EF BF BD, the
+# full-width forms that EF leads), a backslash, a u, hex digits, quotes, brackets, CJK, and a lone surrogate
+_CHARS = st.sampled_from(
+    ["\x7e", "\x7f", "\x80", "\x9f", "\xa0", "\xb7", "\ufffd", "\ufffe", "\uffff", "\uff08", "\ud800", "\\"]
+    + ["u", "0", "1", "7", "8", "9", "f", "F", "e", "E", "a", '"', "[", "{", "}", "]", "中", " "]
+)
+
+
+@given(st.lists(_CHARS, max_size=12).map("".join))
+@settings(max_examples=2000, deadline=None)
+def test_the_control_scan_of_the_bytes_finds_what_the_scan_of_the_text_found(text: str) -> None:
+    assert _may_hold_control(text, _utf8(text)) == _may_hold_control_by_the_text(text)
+
+
+_WORDS = st.lists(_CHARS, max_size=5).map("".join)
+_JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), _WORDS),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_WORDS, inner, max_size=3),
+    max_leaves=40,
+)
+
+
+def _depth_by_the_text(text: str) -> int:
+    outside = "".join(text.split('"')[::2]) if '\\"' not in text else re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text)
+    depth = deepest = 0
+    for ch in outside:
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(ch, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@given(_JSON_VALUES, st.booleans(), st.booleans())
+@settings(max_examples=1000, deadline=None)
+def test_the_depth_by_rounds_is_the_depth_by_steps(value: object, ascii: bool, indent: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii, indent=2 if indent else None)
+    assert _depth(text) == _depth_by_the_text(text)
+    assert _may_hold_control(text, _utf8(text)) == _may_hold_control_by_the_text(text)
+
+
+def test_the_depth_past_the_cap_is_exact() -> None:
+    for depth in (31, 32, 33, 34, 60):
+        text = "[" * depth + '"]]"' + "]" * depth
+        assert _depth(text) == depth
+        text = "{" + '"a": [' * depth + "1" + "]" * depth + "}"
+        assert _depth(text) == depth + 1
