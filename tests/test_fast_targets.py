@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalengine.sources.documents import _depth, _may_hold_control, _utf8
+from evalengine.inputs import targets
+from evalengine.inputs.collect import Collector
+from evalengine.language.predicates import Qualitative
+from evalengine.model import Indicator
+from evalengine.sources.documents import Document, _depth, _may_hold_control, _utf8
+from evalengine.text import nfkc
 
 _REFUSED_RAW = re.compile("[\x7f-\x9f\ufffe\uffff]")
 _REFUSED_ESCAPE = re.compile(r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])")
@@ -64,3 +70,24 @@ def test_the_depth_past_the_cap_is_exact() -> None:
         assert _depth(text) == depth
         text = "{" + '"a": [' * depth + "1" + "]" * depth + "}"
         assert _depth(text) == depth + 1
+
+
+_LEVELS = st.sampled_from(["产出指标", "效益指标", "产出指标 ", "ｘ", ""])
+_NAMES = st.sampled_from(["指标1", "指标2", "其中：指标3", "其 中", "其中", "甲其中", "ｓ"])
+_WEIGHTS = st.sampled_from([None, None, Decimal(0), Decimal(10)])
+
+
+@given(st.lists(st.tuples(_LEVELS, _LEVELS, _NAMES, _WEIGHTS), max_size=8))
+@settings(max_examples=1000, deadline=None)
+def test_plain_rows_are_what_sub_rows_gives(cells: list[tuple[str, str, str, Decimal | None]]) -> None:
+    """_project skips _sub_rows when no row is weighted and none is named 其中 (its name as NFKC, as the
+    row memo keeps it): _sub_rows gives such rows as they are; any other table goes through it."""
+    rows = [
+        (Indicator(level1, level2, name, "", Qualitative(name, False), "", "", weight), nfkc(name), j)
+        for j, (level1, level2, name, weight) in enumerate(cells)
+    ]
+    plain = all(ind.weight is None and not key.startswith("其中") for ind, key, _ in rows)
+    notices: list[targets.Notice] = []
+    got = targets._sub_rows(Collector(Document(None, "t.json")), rows, ("projects", 0, "indicators"), notices)
+    if plain:
+        assert got == [ind for ind, _, _ in rows] and not notices

@@ -155,8 +155,11 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
 
 # A row or a spending plan read without a word to say (no error, no notice), kept by its text: the same
 # text read again gives the same, so a file's projects share what they repeat (产出指标 / 数量指标 / ≥98%).
-TextKey = tuple[tuple[str, str], ...]
-Read = tuple[Indicator, Decimal | None, Decimal | None]
+TextKey = tuple[str, ...]
+# a row as read: the indicator, the points its level-1 and level-2 labels print, its name as NFKC (the name
+# two rows of a project must not share), and whether it is plain: no weight, and not named 其中 (a table of
+# plain rows has no 其中 rows, see _sub_rows), worked out once for every row alike
+Read = tuple[Indicator, Decimal | None, Decimal | None, str, bool]
 
 
 class Memo:
@@ -168,14 +171,17 @@ class Memo:
 
 
 def _text_key(mapping: Any) -> TextKey | None:
-    """A mapping of text to text as a key (equal keys are equal mappings, in order), else None."""
+    """A mapping of text to text as a key, else None: its keys, then its values, in one flat tuple (equal
+    keys are equal mappings, in order: the length says where the keys end). str.join checks at C speed
+    that every cell is text (a TypeError else), where a loop over the cells cost as much as the lookup."""
     if type(mapping) is not dict:
         return None
-    items = tuple(mapping.items())
-    for key, value in items:
-        if type(key) is not str or type(value) is not str:
-            return None
-    return items
+    cells = (*mapping, *mapping.values())
+    try:
+        "".join(cells)
+    except TypeError:
+        return None
+    return cells
 
 
 def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice], memo: Memo) -> Project:
@@ -216,7 +222,7 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         if plan_key is not None and len(c.errors) == errors_before:  # a plan read without a word: any alike reads so
             memo.plans[plan_key] = plan
     goals = data.get("goals") or []
-    indicators: list[tuple[Indicator, KeyPath]] = []
+    indicators: list[tuple[Indicator, str, int]] = []  # each row, its name as NFKC, and its index
     seen: dict[str, int] = {}
     items = data.get("indicators")
     if not isinstance(items, list) or not items:
@@ -228,23 +234,26 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
     at_items: KeyPath = (*path, "indicators")
     attempt = c.attempt
     errors = c.errors
+    rows = memo.rows
+    plain_rows = True
     for j, item in enumerate(items):
-        here: KeyPath = (*at_items, j)
         cells = _text_key(item)
-        read = memo.rows.get(cells) if cells is not None else None
+        read = rows.get(cells) if cells is not None else None
         if read is None:
             said = (len(errors), len(mine))
-            read = attempt(_indicator, c, item, here, vocab, mine)
-            if read is None:
+            found = attempt(_indicator, c, item, (*at_items, j), vocab, mine)
+            if found is None:
                 continue
+            key = nfkc(found[0].name)
+            read = (*found, key, found[0].weight is None and not key.startswith("其中"))
             if cells is not None and (len(errors), len(mine)) == said:  # nothing said: any row alike reads so
-                memo.rows[cells] = read
-        ind, points1, points2 = read
+                rows[cells] = read
+        ind, points1, points2, key, plain_row = read
+        plain_rows = plain_rows and plain_row
         if points1 is not None:  # the usual label prints no points: nothing to note
-            labels.note((ind.level1,), points1, (*here, "level1"))
+            labels.note((ind.level1,), points1, (*at_items, j, "level1"))
         if points2 is not None:
-            labels.note((ind.level1, ind.level2), points2, (*here, "level2"))
-        key = nfkc(ind.name)
+            labels.note((ind.level1, ind.level2), points2, (*at_items, j, "level2"))
         if key in seen:
             c.add(
                 (*path, "indicators", j, "name"),
@@ -253,9 +262,10 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
             )
             continue
         seen[key] = j
-        indicators.append((ind, here))
+        indicators.append((ind, key, j))
     weights = _weights(c, data.get("weights"), (*path, "weights"), labels)
-    scored = _sub_rows(c, indicators, mine)
+    # no row weighted and none named 其中: no 其中 row, every row as read (what _sub_rows would give)
+    scored = [ind for ind, _, _ in indicators] if plain_rows else _sub_rows(c, indicators, at_items, mine)
     notices.extend(mine)
     return Project(
         code,
@@ -340,6 +350,8 @@ class _Labels:
 
 def _weights(c: Collector, value: Any, path: KeyPath, labels: _Labels) -> TableWeights:
     """The project's `weights:` ({execution: 20, level1: {产出指标: 60}}) merged with the labels' points."""
+    if value is None and not labels.points:  # the usual table: no weights, no points in its labels
+        return TableWeights(None, (), ())
     level1 = {block[0]: points for block, (points, _) in labels.points.items() if len(block) == 1}
     level2 = [(*block, points) for block, (points, _) in labels.points.items() if len(block) == 2]
     execution = None
@@ -390,14 +402,16 @@ def _points(value: Any, where: Location, what: str) -> Decimal:
     return points
 
 
-def _sub_rows(c: Collector, rows: list[tuple[Indicator, KeyPath]], notices: list[Notice]) -> list[Indicator]:
+def _sub_rows(
+    c: Collector, rows: list[tuple[Indicator, str, int]], at: KeyPath, notices: list[Notice]
+) -> list[Indicator]:
     """其中 rows carry no score: a row named 其中…, or a row without a weight under a weighted row of its
-    level 2 in a block whose rows are weighted."""
-    weighted = {nfkc(ind.level1) for ind, _ in rows if ind.weight is not None}
+    level 2 in a block whose rows are weighted. `rows`: each row, its name as NFKC, its index under `at`."""
+    weighted = {nfkc(ind.level1) for ind, _, _ in rows if ind.weight is not None}
     out: list[Indicator] = []
     parent: Indicator | None = None
-    for ind, path in rows:
-        sub = nfkc(ind.name).startswith("其中")
+    for ind, name, j in rows:
+        sub = name.startswith("其中")
         if not sub and ind.weight is None and weighted and nfkc(ind.level1) in weighted and parent is not None:
             same = nfkc(parent.level1) == nfkc(ind.level1) and nfkc(ind.level2) in ("", nfkc(parent.level2))
             sub = same and parent.weight is not None
@@ -411,7 +425,7 @@ def _sub_rows(c: Collector, rows: list[tuple[Indicator, KeyPath]], notices: list
                 name=ind.name,
                 weight=plain(ind.weight),
             )
-            notices.append(Notice(Finding("warning", "sub-row-weight", ind.name, message), c.where((*path, "weight"))))
+            notices.append(Notice(Finding("warning", "sub-row-weight", ind.name, message), c.where((*at, j, "weight"))))
         out.append(dataclasses.replace(ind, weight=None, scored=False))
     return out
 
