@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import pickle
 import re
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evalengine.inputs import targets
 from evalengine.inputs.collect import Collector
 from evalengine.language.predicates import Qualitative
-from evalengine.model import Indicator
+from evalengine.model import Finding, Indicator, Project, TableWeights
 from evalengine.sources.documents import Document, _depth, _may_hold_control, _utf8
 from evalengine.text import nfkc
 
@@ -91,3 +94,17 @@ def test_plain_rows_are_what_sub_rows_gives(cells: list[tuple[str, str, str, Dec
     got = targets._sub_rows(Collector(Document(None, "t.json")), rows, ("projects", 0, "indicators"), notices)
     if plain:
         assert got == [ind for ind, _, _ in rows] and not notices
+
+
+def test_a_project_made_quickly_is_the_project_its_constructor_makes() -> None:
+    ind = Indicator("产出指标", "数量指标", "覆盖率", "≥95%", Qualitative("覆盖率", False), "d", "b", Decimal(10))
+    finding = Finding("warning", "empty-target", "覆盖率", "m")
+    for weights in (targets._NO_WEIGHTS, TableWeights(Decimal(20), (("产出指标", Decimal(50)),), ())):
+        args = ("P1", "项目", Decimal("12.18"), (ind,), None, Decimal(1), "u", "p", (), ("g",), weights, (finding,))
+        quick, made = targets.project(*args), Project(*args)
+        assert type(quick) is Project and quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+        assert list(vars(quick).items()) == list(vars(made).items())
+        assert pickle.loads(pickle.dumps(quick)) == made
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick.code = "x"  # type: ignore[misc]
+    assert targets._NO_WEIGHTS == TableWeights(None, (), ()) == Project("P", "p", Decimal(1), ()).weights

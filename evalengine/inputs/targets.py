@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -265,22 +266,25 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         indicators.append((ind, key, j))
     weights = _weights(c, data.get("weights"), (*path, "weights"), labels)
     # no row weighted and none named 其中: no 其中 row, every row as read (what _sub_rows would give)
-    scored = [ind for ind, _, _ in indicators] if plain_rows else _sub_rows(c, indicators, at_items, mine)
+    scored = tuple(map(_ROW, indicators)) if plain_rows else tuple(_sub_rows(c, indicators, at_items, mine))
     notices.extend(mine)
-    return Project(
+    return project(
         code,
         name,
         total,
-        tuple(scored),
+        scored,
         fiscal,
         other,
         str(data.get("unit") or ""),
         str(data.get("purpose") or ""),
         plan,
-        tuple(str(g) for g in goals),
+        tuple(map(str, goals)),
         weights,
-        tuple(n.finding for n in mine),
+        tuple([n.finding for n in mine]) if mine else (),
     )
+
+
+_ROW = operator.itemgetter(0)  # the indicator of (indicator, name, index)
 
 
 def _plan(c: Collector, shares: dict[Any, Any], path: KeyPath, vocab: Vocabulary) -> tuple[PlanPoint, ...]:
@@ -348,10 +352,13 @@ class _Labels:
             )
 
 
+_NO_WEIGHTS = TableWeights()  # frozen: one for every table without weights, as Project's own default
+
+
 def _weights(c: Collector, value: Any, path: KeyPath, labels: _Labels) -> TableWeights:
     """The project's `weights:` ({execution: 20, level1: {产出指标: 60}}) merged with the labels' points."""
     if value is None and not labels.points:  # the usual table: no weights, no points in its labels
-        return TableWeights(None, (), ())
+        return _NO_WEIGHTS
     level1 = {block[0]: points for block, (points, _) in labels.points.items() if len(block) == 1}
     level2 = [(*block, points) for block, (points, _) in labels.points.items() if len(block) == 2]
     execution = None
@@ -556,3 +563,47 @@ def row(
         },
     )
     return ind
+
+
+assert [f.name for f in dataclasses.fields(Project)] == [
+    *("code", "name", "budget", "indicators", "fiscal", "other", "unit", "purpose", "spending_plan", "goals"),
+    *("weights", "findings"),
+]
+assert not hasattr(Project, "__post_init__") and not hasattr(Project, "__slots__")
+
+
+def project(
+    code: str,
+    name: str,
+    budget: Decimal,
+    indicators: tuple[Indicator, ...],
+    fiscal: Decimal | None,
+    other: Decimal | None,
+    unit: str,
+    purpose: str,
+    spending_plan: tuple[PlanPoint, ...],
+    goals: tuple[str, ...],
+    weights: TableWeights,
+    findings: tuple[Finding, ...],
+) -> Project:
+    """Project(...) made as its frozen __init__ makes it (as row() makes an Indicator): one per table."""
+    made = object.__new__(Project)
+    object.__setattr__(
+        made,
+        "__dict__",
+        {
+            "code": code,
+            "name": name,
+            "budget": budget,
+            "indicators": indicators,
+            "fiscal": fiscal,
+            "other": other,
+            "unit": unit,
+            "purpose": purpose,
+            "spending_plan": spending_plan,
+            "goals": goals,
+            "weights": weights,
+            "findings": findings,
+        },
+    )
+    return made
