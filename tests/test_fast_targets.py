@@ -7,14 +7,18 @@ import json
 import pickle
 import re
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from evalengine.errors import ErrorGroup, EvalEngineError
 from evalengine.inputs import targets
 from evalengine.inputs.collect import Collector
 from evalengine.language.predicates import Qualitative
+from evalengine.language.words import default_vocabulary
 from evalengine.model import Finding, Indicator, Project, TableWeights
 from evalengine.sources.documents import Document, _depth, _may_hold_control, _utf8
 from evalengine.text import nfkc
@@ -108,3 +112,59 @@ def test_a_project_made_quickly_is_the_project_its_constructor_makes() -> None:
         with pytest.raises(dataclasses.FrozenInstanceError):
             quick.code = "x"  # type: ignore[misc]
     assert targets._NO_WEIGHTS == TableWeights(None, (), ()) == Project("P", "p", Decimal(1), ()).weights
+
+
+# Cells a row may hold in a YAML or JSON file beside text: null, true and false (kept, as 1 == 1.0 == True
+# cannot arise there), and lists and mappings (no hash: read, never kept)
+_CELLS: dict[str, list[Any]] = {
+    "level1": ["产出指标", "产出指标(50分)", None, True, ["产出指标"]],
+    "level2": ["数量指标", None, False, {"a": "b"}],
+    "name": ["指标1", "指标2", "其中：指标3", None, True],
+    "target": ["≥98%", "效果显著", "", None, False, ["≥98%"], {"≥": "98%"}],
+    "basis": ["年初工作计划", None, True, []],
+    "direction": ["正向", None, False],
+    "weight": ["10", None, True, ["10"]],
+}
+_PLAN_CELLS: list[Any] = ["30%", None, True, ["30%"], {"a": "30%"}]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in _CELLS.items()}), min_size=1, max_size=3),
+    picks=st.lists(st.lists(st.integers(0, 2), min_size=1, max_size=3), min_size=1, max_size=4),
+    plan=st.sampled_from(_PLAN_CELLS),
+    fmt=st.sampled_from(["json", "yaml"]),
+)
+def test_rows_of_null_true_false_and_collections_read_as_when_nothing_is_kept(
+    tmp_path: Path,
+    rows: list[dict[str, Any]],
+    picks: list[list[int]],
+    plan: Any,
+    fmt: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    projects = [
+        {
+            "code": f"P{n}",
+            "name": f"项目{n}",
+            "budget": "12.5",
+            "spending_plan": {"6月底": plan, "12月底": "100%"},
+            "indicators": [rows[i % len(rows)] for i in pick],
+        }
+        for n, pick in enumerate(picks)
+    ]
+    path = tmp_path / f"t.{fmt}"  # YAML in flow style: JSON text, read by the YAML reader
+    path.write_text(json.dumps({"year": 2024, "projects": projects}, ensure_ascii=False), encoding="utf-8")
+    kept = _outcome(path)
+    with monkeypatch.context() as m:
+        m.setattr(targets, "_text_key", targets._not_kept)
+        assert _outcome(path) == kept
+
+
+def _outcome(path: Path) -> Any:
+    try:
+        read = targets.load_targets(path, default_vocabulary())
+    except EvalEngineError as exc:
+        errors = exc.errors if isinstance(exc, ErrorGroup) else [exc]
+        return [(type(e).__name__, e.message, e.hint, repr(e.location)) for e in errors]
+    return repr(read.projects), repr(read.notices), repr(read.where)

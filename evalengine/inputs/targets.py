@@ -106,7 +106,8 @@ def read_project(
     the errors that stop it being scored, and the notices (warnings, findings) that do not."""
     c = Collector(doc)
     notices: list[Notice] = []
-    project = c.attempt(_project, c, entry, path, vocab or default_vocabulary(), notices, Memo())
+    # a table of any document (a workbook's cells may be numbers, and 1 == 1.0 == True): nothing kept
+    project = c.attempt(_project, c, entry, path, vocab or default_vocabulary(), notices, Memo(keep=False))
     return project, c.errors, notices
 
 
@@ -156,7 +157,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
 
 # A row or a spending plan read without a word to say (no error, no notice), kept by its text: the same
 # text read again gives the same, so a file's projects share what they repeat (产出指标 / 数量指标 / ≥98%).
-TextKey = tuple[str, ...]
+TextKey = tuple[str | bool | None, ...]  # a mapping's keys and then its values (see _text_key)
 # a row as read: the indicator, the points its level-1 and level-2 labels print, its name as NFKC (the name
 # two rows of a project must not share), and whether it is plain: no weight, and not named 其中 (a table of
 # plain rows has no 其中 rows, see _sub_rows), worked out once for every row alike
@@ -166,23 +167,27 @@ Read = tuple[Indicator, Decimal | None, Decimal | None, str, bool]
 class Memo:
     """What the projects of one targets file (one vocabulary) have read without a word to say."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
         self.rows: dict[TextKey, Read] = {}
         self.plans: dict[TextKey, tuple[PlanPoint, ...]] = {}
+        self.key = _text_key if keep else _not_kept  # how a row or plan is looked up (None: it is not)
 
 
 def _text_key(mapping: Any) -> TextKey | None:
-    """A mapping of text to text as a key, else None: its keys, then its values, in one flat tuple (equal
-    keys are equal mappings, in order: the length says where the keys end). str.join checks at C speed
-    that every cell is text (a TypeError else), where a loop over the cells cost as much as the lookup."""
+    """A mapping of a YAML or JSON document as a key, else None: its keys, then its values, in one flat
+    tuple (equal keys are equal mappings, in order: the length says where the keys end).
+
+    Such a document's values are text (numbers too), true, false, null, or a list or mapping, and its keys
+    text: no two of those are equal unless alike (1 == 1.0 == True is why only such documents are kept),
+    and a list or mapping has no hash, so looking the key up raises TypeError: the row is then read as it
+    is, not kept. Checking every cell's type instead cost as much as the lookup, on every row of the file."""
     if type(mapping) is not dict:
         return None
-    cells = (*mapping, *mapping.values())
-    try:
-        "".join(cells)
-    except TypeError:
-        return None
-    return cells
+    return (*mapping, *mapping.values())
+
+
+def _not_kept(mapping: Any) -> None:
+    return None
 
 
 def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice], memo: Memo) -> Project:
@@ -215,8 +220,11 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
             ),
         )
         shares = {}
-    plan_key = _text_key(shares)
-    plan = memo.plans.get(plan_key) if plan_key is not None else None
+    plan_key = memo.key(shares)
+    try:
+        plan = memo.plans.get(plan_key) if plan_key is not None else None
+    except TypeError:  # a list or mapping among the cells (no hash): read as it is, not kept
+        plan_key = plan = None
     if plan is None:
         errors_before = len(c.errors)
         plan = _plan(c, shares, path, vocab)
@@ -235,11 +243,14 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
     at_items: KeyPath = (*path, "indicators")
     attempt = c.attempt
     errors = c.errors
-    rows = memo.rows
+    rows, key_of = memo.rows, memo.key
     plain_rows = True
     for j, item in enumerate(items):
-        cells = _text_key(item)
-        read = rows.get(cells) if cells is not None else None
+        cells = key_of(item)
+        try:
+            read = rows.get(cells) if cells is not None else None
+        except TypeError:  # a list or mapping among the cells (no hash): read as it is, not kept
+            cells = read = None
         if read is None:
             said = (len(errors), len(mine))
             found = attempt(_indicator, c, item, (*at_items, j), vocab, mine)
