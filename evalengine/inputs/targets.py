@@ -237,7 +237,7 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
     if not isinstance(items, list) or not items:
         raise InputError(_("indicators: expected the project's list of indicators"), c.where((*path, "indicators")))
     mine: list[Notice] = []
-    labels = _Labels(c)
+    labels: _Labels | None = None  # made at the first label printing points: most tables have none
     if len(items) > MAX_INDICATORS:
         cap(c, items, (*path, "indicators"), MAX_INDICATORS, _("indicators in one project"))
     at_items: KeyPath = (*path, "indicators")
@@ -262,10 +262,12 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
                 rows[cells] = read
         ind, points1, points2, key, plain_row = read
         plain_rows = plain_rows and plain_row
-        if points1 is not None:  # the usual label prints no points: nothing to note
-            labels.note((ind.level1,), points1, (*at_items, j, "level1"))
-        if points2 is not None:
-            labels.note((ind.level1, ind.level2), points2, (*at_items, j, "level2"))
+        if points1 is not None or points2 is not None:  # the usual label prints no points: nothing to note
+            labels = labels or _Labels(c)
+            if points1 is not None:
+                labels.note((ind.level1,), points1, (*at_items, j, "level1"))
+            if points2 is not None:
+                labels.note((ind.level1, ind.level2), points2, (*at_items, j, "level2"))
         if key in seen:
             c.add(
                 (*path, "indicators", j, "name"),
@@ -275,7 +277,11 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
             continue
         seen[key] = j
         indicators.append((ind, key, j))
-    weights = _weights(c, data.get("weights"), (*path, "weights"), labels)
+    written = data.get("weights")
+    if written is None and labels is None:  # the usual table: no weights, no points in its labels
+        weights = _NO_WEIGHTS
+    else:
+        weights = _weights(c, written, (*path, "weights"), labels or _Labels(c))
     # no row weighted and none named 其中: no 其中 row, every row as read (what _sub_rows would give)
     scored = tuple(map(_ROW, indicators)) if plain_rows else tuple(_sub_rows(c, indicators, at_items, mine))
     notices.extend(mine)
