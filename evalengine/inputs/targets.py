@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -105,7 +106,8 @@ def read_project(
     the errors that stop it being scored, and the notices (warnings, findings) that do not."""
     c = Collector(doc)
     notices: list[Notice] = []
-    project = c.attempt(_project, c, entry, path, vocab or default_vocabulary(), notices, Memo())
+    # a table of any document (a workbook's cells may be numbers, and 1 == 1.0 == True): nothing kept
+    project = c.attempt(_project, c, entry, path, vocab or default_vocabulary(), notices, Memo(keep=False))
     return project, c.errors, notices
 
 
@@ -155,27 +157,37 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
 
 # A row or a spending plan read without a word to say (no error, no notice), kept by its text: the same
 # text read again gives the same, so a file's projects share what they repeat (产出指标 / 数量指标 / ≥98%).
-TextKey = tuple[tuple[str, str], ...]
-Read = tuple[Indicator, Decimal | None, Decimal | None]
+TextKey = tuple[str | bool | None, ...]  # a mapping's keys and then its values (see _text_key)
+# a row as read: the indicator, the points its level-1 and level-2 labels print, its name as NFKC (the name
+# two rows of a project must not share), and whether it is plain: no weight, and not named 其中 (a table of
+# plain rows has no 其中 rows, see _sub_rows), worked out once for every row alike
+Read = tuple[Indicator, Decimal | None, Decimal | None, str, bool]
 
 
 class Memo:
     """What the projects of one targets file (one vocabulary) have read without a word to say."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
         self.rows: dict[TextKey, Read] = {}
         self.plans: dict[TextKey, tuple[PlanPoint, ...]] = {}
+        self.key = _text_key if keep else _not_kept  # how a row or plan is looked up (None: it is not)
 
 
 def _text_key(mapping: Any) -> TextKey | None:
-    """A mapping of text to text as a key (equal keys are equal mappings, in order), else None."""
+    """A mapping of a YAML or JSON document as a key, else None: its keys, then its values, in one flat
+    tuple (equal keys are equal mappings, in order: the length says where the keys end).
+
+    Such a document's values are text (numbers too), true, false, null, or a list or mapping, and its keys
+    text: no two of those are equal unless alike (1 == 1.0 == True is why only such documents are kept),
+    and a list or mapping has no hash, so looking the key up raises TypeError: the row is then read as it
+    is, not kept. Checking every cell's type instead cost as much as the lookup, on every row of the file."""
     if type(mapping) is not dict:
         return None
-    items = tuple(mapping.items())
-    for key, value in items:
-        if type(key) is not str or type(value) is not str:
-            return None
-    return items
+    return (*mapping, *mapping.values())
+
+
+def _not_kept(mapping: Any) -> None:
+    return None
 
 
 def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice], memo: Memo) -> Project:
@@ -208,43 +220,54 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
             ),
         )
         shares = {}
-    plan_key = _text_key(shares)
-    plan = memo.plans.get(plan_key) if plan_key is not None else None
+    plan_key = memo.key(shares)
+    try:
+        plan = memo.plans.get(plan_key) if plan_key is not None else None
+    except TypeError:  # a list or mapping among the cells (no hash): read as it is, not kept
+        plan_key = plan = None
     if plan is None:
         errors_before = len(c.errors)
         plan = _plan(c, shares, path, vocab)
         if plan_key is not None and len(c.errors) == errors_before:  # a plan read without a word: any alike reads so
             memo.plans[plan_key] = plan
     goals = data.get("goals") or []
-    indicators: list[tuple[Indicator, KeyPath]] = []
+    indicators: list[tuple[Indicator, str, int]] = []  # each row, its name as NFKC, and its index
     seen: dict[str, int] = {}
     items = data.get("indicators")
     if not isinstance(items, list) or not items:
         raise InputError(_("indicators: expected the project's list of indicators"), c.where((*path, "indicators")))
     mine: list[Notice] = []
-    labels = _Labels(c)
+    labels: _Labels | None = None  # made at the first label printing points: most tables have none
     if len(items) > MAX_INDICATORS:
         cap(c, items, (*path, "indicators"), MAX_INDICATORS, _("indicators in one project"))
     at_items: KeyPath = (*path, "indicators")
     attempt = c.attempt
     errors = c.errors
+    rows, key_of = memo.rows, memo.key
+    plain_rows = True
     for j, item in enumerate(items):
-        here: KeyPath = (*at_items, j)
-        cells = _text_key(item)
-        read = memo.rows.get(cells) if cells is not None else None
+        cells = key_of(item)
+        try:
+            read = rows.get(cells) if cells is not None else None
+        except TypeError:  # a list or mapping among the cells (no hash): read as it is, not kept
+            cells = read = None
         if read is None:
             said = (len(errors), len(mine))
-            read = attempt(_indicator, c, item, here, vocab, mine)
-            if read is None:
+            found = attempt(_indicator, c, item, (*at_items, j), vocab, mine)
+            if found is None:
                 continue
+            key = nfkc(found[0].name)
+            read = (*found, key, found[0].weight is None and not key.startswith("其中"))
             if cells is not None and (len(errors), len(mine)) == said:  # nothing said: any row alike reads so
-                memo.rows[cells] = read
-        ind, points1, points2 = read
-        if points1 is not None:  # the usual label prints no points: nothing to note
-            labels.note((ind.level1,), points1, (*here, "level1"))
-        if points2 is not None:
-            labels.note((ind.level1, ind.level2), points2, (*here, "level2"))
-        key = nfkc(ind.name)
+                rows[cells] = read
+        ind, points1, points2, key, plain_row = read
+        plain_rows = plain_rows and plain_row
+        if points1 is not None or points2 is not None:  # the usual label prints no points: nothing to note
+            labels = labels or _Labels(c)
+            if points1 is not None:
+                labels.note((ind.level1,), points1, (*at_items, j, "level1"))
+            if points2 is not None:
+                labels.note((ind.level1, ind.level2), points2, (*at_items, j, "level2"))
         if key in seen:
             c.add(
                 (*path, "indicators", j, "name"),
@@ -253,24 +276,32 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
             )
             continue
         seen[key] = j
-        indicators.append((ind, here))
-    weights = _weights(c, data.get("weights"), (*path, "weights"), labels)
-    scored = _sub_rows(c, indicators, mine)
+        indicators.append((ind, key, j))
+    written = data.get("weights")
+    if written is None and labels is None:  # the usual table: no weights, no points in its labels
+        weights = _NO_WEIGHTS
+    else:
+        weights = _weights(c, written, (*path, "weights"), labels or _Labels(c))
+    # no row weighted and none named 其中: no 其中 row, every row as read (what _sub_rows would give)
+    scored = tuple(map(_ROW, indicators)) if plain_rows else tuple(_sub_rows(c, indicators, at_items, mine))
     notices.extend(mine)
-    return Project(
+    return project(
         code,
         name,
         total,
-        tuple(scored),
+        scored,
         fiscal,
         other,
         str(data.get("unit") or ""),
         str(data.get("purpose") or ""),
         plan,
-        tuple(str(g) for g in goals),
+        tuple(map(str, goals)),
         weights,
-        tuple(n.finding for n in mine),
+        tuple([n.finding for n in mine]) if mine else (),
     )
+
+
+_ROW = operator.itemgetter(0)  # the indicator of (indicator, name, index)
 
 
 def _plan(c: Collector, shares: dict[Any, Any], path: KeyPath, vocab: Vocabulary) -> tuple[PlanPoint, ...]:
@@ -338,8 +369,13 @@ class _Labels:
             )
 
 
+_NO_WEIGHTS = TableWeights()  # frozen: one for every table without weights, as Project's own default
+
+
 def _weights(c: Collector, value: Any, path: KeyPath, labels: _Labels) -> TableWeights:
     """The project's `weights:` ({execution: 20, level1: {产出指标: 60}}) merged with the labels' points."""
+    if value is None and not labels.points:  # the usual table: no weights, no points in its labels
+        return _NO_WEIGHTS
     level1 = {block[0]: points for block, (points, _) in labels.points.items() if len(block) == 1}
     level2 = [(*block, points) for block, (points, _) in labels.points.items() if len(block) == 2]
     execution = None
@@ -390,14 +426,16 @@ def _points(value: Any, where: Location, what: str) -> Decimal:
     return points
 
 
-def _sub_rows(c: Collector, rows: list[tuple[Indicator, KeyPath]], notices: list[Notice]) -> list[Indicator]:
+def _sub_rows(
+    c: Collector, rows: list[tuple[Indicator, str, int]], at: KeyPath, notices: list[Notice]
+) -> list[Indicator]:
     """其中 rows carry no score: a row named 其中…, or a row without a weight under a weighted row of its
-    level 2 in a block whose rows are weighted."""
-    weighted = {nfkc(ind.level1) for ind, _ in rows if ind.weight is not None}
+    level 2 in a block whose rows are weighted. `rows`: each row, its name as NFKC, its index under `at`."""
+    weighted = {nfkc(ind.level1) for ind, _, _ in rows if ind.weight is not None}
     out: list[Indicator] = []
     parent: Indicator | None = None
-    for ind, path in rows:
-        sub = nfkc(ind.name).startswith("其中")
+    for ind, name, j in rows:
+        sub = name.startswith("其中")
         if not sub and ind.weight is None and weighted and nfkc(ind.level1) in weighted and parent is not None:
             same = nfkc(parent.level1) == nfkc(ind.level1) and nfkc(ind.level2) in ("", nfkc(parent.level2))
             sub = same and parent.weight is not None
@@ -411,7 +449,7 @@ def _sub_rows(c: Collector, rows: list[tuple[Indicator, KeyPath]], notices: list
                 name=ind.name,
                 weight=plain(ind.weight),
             )
-            notices.append(Notice(Finding("warning", "sub-row-weight", ind.name, message), c.where((*path, "weight"))))
+            notices.append(Notice(Finding("warning", "sub-row-weight", ind.name, message), c.where((*at, j, "weight"))))
         out.append(dataclasses.replace(ind, weight=None, scored=False))
     return out
 
@@ -542,3 +580,47 @@ def row(
         },
     )
     return ind
+
+
+assert [f.name for f in dataclasses.fields(Project)] == [
+    *("code", "name", "budget", "indicators", "fiscal", "other", "unit", "purpose", "spending_plan", "goals"),
+    *("weights", "findings"),
+]
+assert not hasattr(Project, "__post_init__") and not hasattr(Project, "__slots__")
+
+
+def project(
+    code: str,
+    name: str,
+    budget: Decimal,
+    indicators: tuple[Indicator, ...],
+    fiscal: Decimal | None,
+    other: Decimal | None,
+    unit: str,
+    purpose: str,
+    spending_plan: tuple[PlanPoint, ...],
+    goals: tuple[str, ...],
+    weights: TableWeights,
+    findings: tuple[Finding, ...],
+) -> Project:
+    """Project(...) made as its frozen __init__ makes it (as row() makes an Indicator): one per table."""
+    made = object.__new__(Project)
+    object.__setattr__(
+        made,
+        "__dict__",
+        {
+            "code": code,
+            "name": name,
+            "budget": budget,
+            "indicators": indicators,
+            "fiscal": fiscal,
+            "other": other,
+            "unit": unit,
+            "purpose": purpose,
+            "spending_plan": spending_plan,
+            "goals": goals,
+            "weights": weights,
+            "findings": findings,
+        },
+    )
+    return made

@@ -416,14 +416,24 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 # what may put a refused character in a JSON string: a C0 character only as an escape (json.loads refuses it
 # raw); DEL, C1, U+FFFE and U+FFFF escaped or raw. A match (an escaped backslash may look like one) only
-# sends the data to be walked, where each string is checked. Three scans, not one pattern: each finds its
-# own quickly (one alternation took 0.14 s over an 8 MB file, the three 0.07 s)
-_ESCAPED_CONTROL = re.compile(r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])")
-_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+# sends the data to be walked, where each string is checked. The escapes and DEL and C1 are looked for in the
+# text's UTF-8 bytes, each first by one byte that must be there, which memchr finds at C speed (a character
+# class over 2 million characters costs as much as json.loads's strings): DEL is 7F; C1 is C2 80 to C2 9F (C2
+# only ever leads a character). U+FFFE and U+FFFF are looked for in the text, where one character is found
+# at C speed too (their UTF-8 bytes would be a search of three bytes, slower by far).
+_ESCAPED_CONTROL = re.compile(rb"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])")
+_RAW_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
-def _may_hold_control(text: str) -> bool:
-    return bool(_ESCAPED_CONTROL.search(text) or "\ufffe" in text or "\uffff" in text or _RAW_CONTROL.search(text))
+def _may_hold_control(text: str, raw: bytes) -> bool:
+    """Whether a JSON text (`raw`: its _utf8 bytes) may hold a refused character (see above)."""
+    return bool(
+        "\ufffe" in text
+        or "\uffff" in text
+        or b"\x7f" in raw
+        or (b"\xc2" in raw and _RAW_C1.search(raw))
+        or (b"\\" in raw and _ESCAPED_CONTROL.search(raw))
+    )
 
 
 # The bytes that can shape a JSON document's nesting: brackets, quotes, and backslashes (which escape a quote).
@@ -434,25 +444,50 @@ _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"\\')
 _BYTE_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
-def _depth(text: str) -> int:
-    """How deep the brackets outside strings nest, at C speed: only the bytes that matter are kept, an
-    empty pair of quotes (a string with no bracket in it) dropped, and then every other piece between
-    quotes is outside a string (with no escaped quote; else the strings are cut out by pattern)."""
-    if '\\"' in text:
-        brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii")
-    else:
-        marks = text.encode("utf-8", "surrogatepass").translate(None, _NOT_STRUCTURE)
-        # dropping two quotes side by side removes nothing outside (there is nothing between them) and
-        # keeps the count of quotes before every bracket even or odd: inside stays inside
-        brackets = b"".join(marks.replace(b'""', b"").split(b'"')[::2]).translate(None, b"\\")
-    return max(accumulate(map(_BYTE_STEP.__getitem__, brackets))) if brackets else 0
+_ONE_BRACKET = bytes.maketrans(b"{}", b"[]")  # for the depth a mapping and a list are alike
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # a str handed to parse_json may hold a lone surrogate
+
+
+def _depth(text: str, raw: bytes | None = None) -> int:
+    """How deep the brackets outside strings nest (`raw`: the text's _utf8 bytes, when already made)."""
+    brackets = _brackets(text, _utf8(text) if raw is None else raw, _ONE_BRACKET)
+    # every round takes away the innermost pairs, [] side by side (a JSON text's brackets are balanced, it
+    # was read): a level each round, at C speed. A file nests a few levels; past the cap the count is exact
+    depth = 0
+    while brackets and depth <= MAX_DEPTH:
+        brackets, depth = brackets.replace(b"[]", b""), depth + 1
+    if not brackets:
+        return depth
+    brackets = _brackets(text, _utf8(text) if raw is None else raw)
+    return max(accumulate(map(_BYTE_STEP.__getitem__, brackets)))
+
+
+def _brackets(text: str, raw: bytes, table: bytes | None = None) -> bytes:
+    """The brackets outside strings, in order (through `table`, as bytes.translate), at C speed: only the
+    bytes that matter are kept. When every quote is one of a pair side by side (counted from the left, as
+    bytes.count and replace do), each string was only its two quotes (nothing of it was kept: it holds no
+    bracket, quote or backslash), and the quotes are dropped. Else the empty pairs are dropped and every
+    other piece between quotes is outside a string (with no escaped quote; else the strings are cut out
+    by pattern)."""
+    marks = raw.translate(None, _NOT_STRUCTURE)
+    if b"\\" in marks and '\\"' in text:  # the marks are short: the text is looked at only if need be
+        return _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii").translate(table)
+    if marks.count(b'"') == 2 * marks.count(b'""'):
+        return marks.translate(table, b'"')
+    # dropping two quotes side by side removes nothing outside (there is nothing between them) and
+    # keeps the count of quotes before every bracket even or odd: inside stays inside
+    return b"".join(marks.replace(b'""', b"").split(b'"')[::2]).translate(table, b"\\")
 
 
 def _check_json(text: str, data: Any, file: str) -> None:
     """Depth and control characters of a JSON document. The text is scanned first, at C speed; the
     data is walked (without recursion) only to locate a fault the scan found."""
-    deep = _depth(text) > MAX_DEPTH
-    if not deep and not _may_hold_control(text):
+    raw = _utf8(text)
+    deep = _depth(text, raw) > MAX_DEPTH
+    if not deep and not _may_hold_control(text, raw):
         return
     stack: list[tuple[Any, KeyPath]] = [(data, ())]
     while stack:

@@ -1,0 +1,170 @@
+"""The fast paths of reading a targets file, each against the plain way it stands for."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import pickle
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evalengine.errors import ErrorGroup, EvalEngineError
+from evalengine.inputs import targets
+from evalengine.inputs.collect import Collector
+from evalengine.language.predicates import Qualitative
+from evalengine.language.words import default_vocabulary
+from evalengine.model import Finding, Indicator, Project, TableWeights
+from evalengine.sources.documents import Document, _depth, _may_hold_control, _utf8
+from evalengine.text import nfkc
+
+_REFUSED_RAW = re.compile("[\x7f-\x9f\ufffe\uffff]")
+_REFUSED_ESCAPE = re.compile(r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])")
+
+
+def _may_hold_control_by_the_text(text: str) -> bool:
+    """The scan as it was: one pattern for the raw characters and one for the escapes, over the text."""
+    return bool(_REFUSED_ESCAPE.search(text) or _REFUSED_RAW.search(text))
+
+
+# every character the scans tell apart: the refused ones, their neighbours in UTF-8 (C2 A0, EF BF BD, the
+# full-width forms that EF leads), a backslash, a u, hex digits, quotes, brackets, CJK, and a lone surrogate
+_CHARS = st.sampled_from(
+    ["\x7e", "\x7f", "\x80", "\x9f", "\xa0", "\xb7", "\ufffd", "\ufffe", "\uffff", "\uff08", "\ud800", "\\"]
+    + ["u", "0", "1", "7", "8", "9", "f", "F", "e", "E", "a", '"', "[", "{", "}", "]", "中", " "]
+)
+
+
+@given(st.lists(_CHARS, max_size=12).map("".join))
+@settings(max_examples=2000, deadline=None)
+def test_the_control_scan_of_the_bytes_finds_what_the_scan_of_the_text_found(text: str) -> None:
+    assert _may_hold_control(text, _utf8(text)) == _may_hold_control_by_the_text(text)
+
+
+_WORDS = st.lists(_CHARS, max_size=5).map("".join)
+_JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), _WORDS),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_WORDS, inner, max_size=3),
+    max_leaves=40,
+)
+
+
+def _depth_by_the_text(text: str) -> int:
+    outside = "".join(text.split('"')[::2]) if '\\"' not in text else re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text)
+    depth = deepest = 0
+    for ch in outside:
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(ch, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@given(_JSON_VALUES, st.booleans(), st.booleans())
+@settings(max_examples=1000, deadline=None)
+def test_the_depth_by_rounds_is_the_depth_by_steps(value: object, ascii: bool, indent: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii, indent=2 if indent else None)
+    assert _depth(text) == _depth_by_the_text(text)
+    assert _may_hold_control(text, _utf8(text)) == _may_hold_control_by_the_text(text)
+
+
+def test_the_depth_past_the_cap_is_exact() -> None:
+    for depth in (31, 32, 33, 34, 60):
+        text = "[" * depth + '"]]"' + "]" * depth
+        assert _depth(text) == depth
+        text = "{" + '"a": [' * depth + "1" + "]" * depth + "}"
+        assert _depth(text) == depth + 1
+
+
+_LEVELS = st.sampled_from(["产出指标", "效益指标", "产出指标 ", "ｘ", ""])
+_NAMES = st.sampled_from(["指标1", "指标2", "其中：指标3", "其 中", "其中", "甲其中", "ｓ"])
+_WEIGHTS = st.sampled_from([None, None, Decimal(0), Decimal(10)])
+
+
+@given(st.lists(st.tuples(_LEVELS, _LEVELS, _NAMES, _WEIGHTS), max_size=8))
+@settings(max_examples=1000, deadline=None)
+def test_plain_rows_are_what_sub_rows_gives(cells: list[tuple[str, str, str, Decimal | None]]) -> None:
+    """_project skips _sub_rows when no row is weighted and none is named 其中 (its name as NFKC, as the
+    row memo keeps it): _sub_rows gives such rows as they are; any other table goes through it."""
+    rows = [
+        (Indicator(level1, level2, name, "", Qualitative(name, False), "", "", weight), nfkc(name), j)
+        for j, (level1, level2, name, weight) in enumerate(cells)
+    ]
+    plain = all(ind.weight is None and not key.startswith("其中") for ind, key, _ in rows)
+    notices: list[targets.Notice] = []
+    got = targets._sub_rows(Collector(Document(None, "t.json")), rows, ("projects", 0, "indicators"), notices)
+    if plain:
+        assert got == [ind for ind, _, _ in rows] and not notices
+
+
+def test_a_project_made_quickly_is_the_project_its_constructor_makes() -> None:
+    ind = Indicator("产出指标", "数量指标", "覆盖率", "≥95%", Qualitative("覆盖率", False), "d", "b", Decimal(10))
+    finding = Finding("warning", "empty-target", "覆盖率", "m")
+    for weights in (targets._NO_WEIGHTS, TableWeights(Decimal(20), (("产出指标", Decimal(50)),), ())):
+        args = ("P1", "项目", Decimal("12.18"), (ind,), None, Decimal(1), "u", "p", (), ("g",), weights, (finding,))
+        quick, made = targets.project(*args), Project(*args)
+        assert type(quick) is Project and quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+        assert list(vars(quick).items()) == list(vars(made).items())
+        assert pickle.loads(pickle.dumps(quick)) == made
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick.code = "x"  # type: ignore[misc]
+    assert targets._NO_WEIGHTS == TableWeights(None, (), ()) == Project("P", "p", Decimal(1), ()).weights
+
+
+# Cells a row may hold in a YAML or JSON file beside text: null, true and false (kept, as 1 == 1.0 == True
+# cannot arise there), and lists and mappings (no hash: read, never kept)
+_CELLS: dict[str, list[Any]] = {
+    "level1": ["产出指标", "产出指标(50分)", None, True, ["产出指标"]],
+    "level2": ["数量指标", None, False, {"a": "b"}],
+    "name": ["指标1", "指标2", "其中：指标3", None, True],
+    "target": ["≥98%", "效果显著", "", None, False, ["≥98%"], {"≥": "98%"}],
+    "basis": ["年初工作计划", None, True, []],
+    "direction": ["正向", None, False],
+    "weight": ["10", None, True, ["10"]],
+}
+_PLAN_CELLS: list[Any] = ["30%", None, True, ["30%"], {"a": "30%"}]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in _CELLS.items()}), min_size=1, max_size=3),
+    picks=st.lists(st.lists(st.integers(0, 2), min_size=1, max_size=3), min_size=1, max_size=4),
+    plan=st.sampled_from(_PLAN_CELLS),
+    fmt=st.sampled_from(["json", "yaml"]),
+)
+def test_rows_of_null_true_false_and_collections_read_as_when_nothing_is_kept(
+    tmp_path: Path,
+    rows: list[dict[str, Any]],
+    picks: list[list[int]],
+    plan: Any,
+    fmt: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    projects = [
+        {
+            "code": f"P{n}",
+            "name": f"项目{n}",
+            "budget": "12.5",
+            "spending_plan": {"6月底": plan, "12月底": "100%"},
+            "indicators": [rows[i % len(rows)] for i in pick],
+        }
+        for n, pick in enumerate(picks)
+    ]
+    path = tmp_path / f"t.{fmt}"  # YAML in flow style: JSON text, read by the YAML reader
+    path.write_text(json.dumps({"year": 2024, "projects": projects}, ensure_ascii=False), encoding="utf-8")
+    kept = _outcome(path)
+    with monkeypatch.context() as m:
+        m.setattr(targets, "_text_key", targets._not_kept)
+        assert _outcome(path) == kept
+
+
+def _outcome(path: Path) -> Any:
+    try:
+        read = targets.load_targets(path, default_vocabulary())
+    except EvalEngineError as exc:
+        errors = exc.errors if isinstance(exc, ErrorGroup) else [exc]
+        return [(type(e).__name__, e.message, e.hint, repr(e.location)) for e in errors]
+    return repr(read.projects), repr(read.notices), repr(read.where)
