@@ -6,9 +6,10 @@ each with its file, line and key path. Money is in 万元 unless a unit is writt
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -178,7 +179,7 @@ def load_job(
         keys = [nfkc(name).strip() for name in names]  # each name as the targets' names are matched: once
         located = [c.later((*here, "indicators", name)) for name in names]
         # in order, as one at a time: a name repeated (after folding) keeps its first place and its last entry
-        where.update(zip([(code, key) for key in keys], located, strict=True))
+        where.update(zip(zip(repeat(code), keys), located, strict=True))  # (code, key): place, made from C
         result = c.attempt(_actuals, c, entry, here, project, pack, keys, located, read)
         if result is not None:
             actuals[code] = result
@@ -283,8 +284,8 @@ _T = TypeVar("_T")
 
 
 # Execution and ProjectActuals hold nothing an __init__ would check or work out: _made may fill them
-_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Execution, ProjectActuals)}
-assert not any(hasattr(cls, "__post_init__") or hasattr(cls, "__slots__") for cls in _FIELDS)
+# (tests/test_fast_actuals.py checks that what _made makes is what the constructors make, field for field)
+assert not any(hasattr(cls, "__post_init__") or hasattr(cls, "__slots__") for cls in (Execution, ProjectActuals))
 
 
 def _made(cls: type[_T], values: dict[str, Any]) -> _T:
