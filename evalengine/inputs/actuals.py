@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from evalengine.errors import InputError, KeyPath, Location
 from evalengine.i18n import _
@@ -29,7 +31,7 @@ from evalengine.packs.load import load_pack, resolve
 from evalengine.packs.model import Pack
 from evalengine.sources.dispatch import read_document
 from evalengine.sources.documents import Document, open_regular
-from evalengine.text import did_you_mean, nfkc
+from evalengine.text import did_you_mean, nfkc, nfkc_unique
 
 ACTUALS_KEYS = ("targets", "rules", "year", "projects", "signoff")
 
@@ -128,7 +130,7 @@ def load_job(
             c.add(here, _("expected a project (code:, execution:, indicators:)"))
             continue
         c.keys(here, entry, ACTUAL_PROJECT_KEYS)
-        code = nfkc(str(entry.get("code") or "")).strip()
+        code = nfkc_unique(str(entry.get("code") or "")).strip()  # codes are unique: kept out of nfkc's cache
         project = by_code.get(code)
         if project is None and not code and entry.get("name"):  # a filled table without 项目编码: by 项目名称
             named = nfkc(str(entry["name"])).strip()
@@ -174,10 +176,11 @@ def load_job(
         where[(code, "")] = c.where(here)
         names = entry.get("indicators") or {}
         names = names if isinstance(names, dict) else {}  # anything else is refused by _actuals
+        keys = [nfkc(name).strip() for name in names]  # each name as the targets' names are matched: once
         located = [c.later((*here, "indicators", name)) for name in names]
-        for name, place in zip(names, located, strict=True):
-            where[(code, nfkc(name).strip())] = place
-        result = c.attempt(_actuals, c, entry, here, project, pack, located, read)
+        # in order, as one at a time: a name repeated (after folding) keeps its first place and its last entry
+        where.update(zip(zip(repeat(code), keys), located, strict=True))  # (code, key): place, made from C
+        result = c.attempt(_actuals, c, entry, here, project, pack, keys, located, read)
         if result is not None:
             actuals[code] = result
             if entry.get("summary"):
@@ -274,6 +277,25 @@ def _pack(c: Collector, ref: str, base: Path) -> Pack:
 Read = dict[tuple[Any, int], tuple[Predicate, Observation]]
 
 
+_NAME = attrgetter("name")
+
+
+_T = TypeVar("_T")
+
+
+# Execution and ProjectActuals hold nothing an __init__ would check or work out: _made may fill them
+# (tests/test_fast_actuals.py checks that what _made makes is what the constructors make, field for field)
+assert not any(hasattr(cls, "__post_init__") or hasattr(cls, "__slots__") for cls in (Execution, ProjectActuals))
+
+
+def _made(cls: type[_T], values: dict[str, Any]) -> _T:
+    """cls(**values) for a frozen dataclass given every field in order, made as its __init__ makes it (the
+    fields in the instance's __dict__) without a call of object.__setattr__ per field: one per project."""
+    made = object.__new__(cls)
+    object.__setattr__(made, "__dict__", values)
+    return made
+
+
 def _entry_key(value: Any) -> Any:
     """An entry as a key when it is text, or a mapping of text (one level of mappings of text within, as
     survey: is), so that equal keys are equal entries; else None."""
@@ -304,10 +326,12 @@ def _actuals(
     here: KeyPath,
     project: Project,
     pack: Pack,
+    keys: list[str],
     located: list[Location],
     read: Read,
 ) -> ProjectActuals:
-    """One project's entry; `located` holds the place of each of its indicators' entries, in order."""
+    """One project's entry; `keys` holds each of its indicators' names folded (nfkc, stripped) and `located`
+    the place of each one's entry, in order."""
     ex = entry.get("execution") or {}
     ex_path = (*here, "execution")
     if not isinstance(ex, dict):
@@ -320,26 +344,32 @@ def _actuals(
         ex = {**ex, "spent": None}
     for key in ("spent", "budget", "initial_budget", "adjusted_budget"):
         value = ex.get(key)
-        amounts[key] = None if value is None else c.attempt(money, value, c.later((*ex_path, key)), key)
-        amount = amounts[key]
+        if value is None:
+            amounts[key] = None
+            continue
+        amount = amounts[key] = c.attempt(money, value, c.later((*ex_path, key)), key)
         # 年初预算数 may be 0 (a project funded during the year); the budget a rate divides by may not
         if amount is not None and (amount < 0 or (key in ("budget", "adjusted_budget") and amount == 0)):
             c.add((*ex_path, key), _("{key}: {value} is not a usable amount; it must be above 0", key=key, value=value))
     rate = c.attempt(_rate, ex["rate"], c.where((*ex_path, "rate"))) if ex.get("rate") is not None else None
     outlook_value = c.attempt(outlook, ex["outlook"], c.where((*ex_path, "outlook"))) if ex.get("outlook") else None
-    execution = Execution(
-        history[-1][1] if history else amounts["spent"],
-        amounts["budget"],
-        amounts["initial_budget"],
-        amounts["adjusted_budget"],
-        str(ex["explanation"]) if ex.get("explanation") else None,
-        history,
-        str(ex["cause"]) if ex.get("cause") else None,
-        outlook_value,
-        rate,
+    execution = _made(
+        Execution,
+        {
+            "spent": history[-1][1] if history else amounts["spent"],
+            "budget": amounts["budget"],
+            "initial_budget": amounts["initial_budget"],
+            "adjusted_budget": amounts["adjusted_budget"],
+            "explanation": str(ex["explanation"]) if ex.get("explanation") else None,
+            "history": history,
+            "cause": str(ex["cause"]) if ex.get("cause") else None,
+            "outlook": outlook_value,
+            "rate": rate,
+        },
     )
     observations: dict[str, Observation] = {}
-    by_name = {nfkc(ind.name): ind for ind in project.indicators}
+    # {nfkc(ind.name): ind for ind in project.indicators}, in calls made from C: one per project of a file
+    by_name = dict(zip(map(nfkc, map(_NAME, project.indicators)), project.indicators, strict=True))
     items = entry.get("indicators") or {}
     if not isinstance(items, dict):
         raise InputError(
@@ -351,11 +381,10 @@ def _actuals(
             hint=_("write each indicator as 补助覆盖率(%): 96%, not as a list item (- …)"),
         )
     vocab = pack.vocabulary
-    for (name, value), entry_at in zip(items.items(), located, strict=True):
-        key = nfkc(name).strip()
+    for (name, value), key, entry_at in zip(items.items(), keys, located, strict=True):
         ind = by_name.get(key)
         if ind is not None and key not in observations:
-            text = _entry_key(value)
+            text = value if type(value) is str else _entry_key(value)  # text, the usual entry: no call
             if text is not None:
                 known = read.get((text, id(ind.predicate)))
                 if known is not None:
@@ -388,4 +417,4 @@ def _actuals(
             observations[key] = obs
             if text is not None and not obs.warnings:
                 read[(text, id(ind.predicate))] = (ind.predicate, obs)
-    return ProjectActuals(project.code, execution, observations)
+    return _made(ProjectActuals, {"code": project.code, "execution": execution, "indicators": observations})

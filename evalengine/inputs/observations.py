@@ -28,6 +28,7 @@ from evalengine.language.predicates import (
     percent_bounds,
 )
 from evalengine.language.vocabulary import Vocabulary
+from evalengine.limits import MAX_NUMBER, MAX_SIGNIFICANT_DIGITS
 from evalengine.model import Observation
 from evalengine.numbers import NumberRangeError, plain, to_decimal
 from evalengine.text import did_you_mean, unknown_key
@@ -223,6 +224,20 @@ def _number(value: Any, where: Location, key: str) -> Decimal:
         raise InputError(_("{key}: expected a number, found {found}", key=key, found=shown), where) from None
 
 
+# digits a count may have and still be below MAX_NUMBER (10**15) within MAX_SIGNIFICANT_DIGITS: to_decimal
+# reads such a count on its short path, as Decimal(text)
+_COUNT_DIGITS = min(MAX_NUMBER.adjusted(), MAX_SIGNIFICANT_DIGITS)
+
+
+def _count(value: Any) -> Decimal | None:
+    """_number(value, …) for the usual survey count, written as ASCII digits (a file's numbers reach here as
+    text): Decimal(value), as to_decimal reads it, without the NFKC, the pattern or the key's name for a
+    message made; None for anything else, which _number reads (and refuses) as before."""
+    if type(value) is str and len(value) <= _COUNT_DIGITS and value.isdigit() and value.isascii():
+        return Decimal(value)
+    return None
+
+
 def need_mapping(
     entry: dict[str, Any], predicate: Predicate, vocab: Vocabulary, where: Location, locate: Locate | None = None
 ) -> Observation:
@@ -256,10 +271,17 @@ def need_mapping(
                 _at(where, "survey"),
             )
         at_survey = _at(where, "survey")
-        counts = tuple((str(k), _number(v, at_survey, f"survey.{k}")) for k, v in survey.items())
-        if any(n < 0 for _, n in counts):
+        counted: list[tuple[str, Decimal]] = []
+        negative = False
+        for k, v in survey.items():
+            n = _count(v)
+            if n is None:  # anything but a plain count: read, and refused, as any number is
+                n = _number(v, at_survey, f"survey.{k}")
+                negative = negative or n < 0
+            counted.append((str(k), n))
+        if negative:
             raise InputError(_("survey: counts cannot be negative"), _at(where, "survey"))
-        fields["survey"] = counts
+        fields["survey"] = tuple(counted)
         fields.setdefault("text", "、".join(f"{k}{v}" for k, v in survey.items()))
     if entry.get("tier") is not None:
         tier = tier_label(str(entry["tier"]), vocab)

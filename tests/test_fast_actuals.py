@@ -1,0 +1,142 @@
+"""The actuals file's shortcuts (issue 19) must make what the general path makes, value for value."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from evalengine.errors import EvalEngineError, Location
+from evalengine.inputs import observations
+from evalengine.inputs.actuals import _made
+from evalengine.inputs.collect import Collector, Deferred
+from evalengine.model import Execution, Observation, ProjectActuals
+from evalengine.sources.documents import Document, load_yaml
+
+_AMOUNTS = st.none() | st.decimals(allow_nan=False, allow_infinity=False, places=2)
+_TEXTS = st.none() | st.text(max_size=5)
+
+
+@given(
+    amounts=st.lists(_AMOUNTS, min_size=4, max_size=4),
+    texts=st.lists(_TEXTS, min_size=3, max_size=3),
+    history=st.lists(st.tuples(st.dates(), st.decimals(allow_nan=False, allow_infinity=False)), max_size=2),
+    rate=_AMOUNTS,
+    code=st.text(max_size=5),
+    named=st.dictionaries(st.text(max_size=3), st.builds(Observation, text=_TEXTS), max_size=3),
+)
+def test_made_is_as_the_constructor_makes(
+    amounts: list[Decimal | None],
+    texts: list[str | None],
+    history: list[tuple[date, Decimal]],
+    rate: Decimal | None,
+    code: str,
+    named: dict[str, Observation],
+) -> None:
+    """_made (no __init__) gives what Execution(…) and ProjectActuals(…) give: equal, with the same repr,
+    the same fields in the same order in __dict__, pickled alike, and still frozen."""
+    spent, budget, initial, adjusted = amounts
+    explanation, cause, outlook = texts
+    general = Execution(spent, budget, initial, adjusted, explanation, tuple(history), cause, outlook, rate)
+    fast = _made(
+        Execution,
+        {
+            "spent": spent,
+            "budget": budget,
+            "initial_budget": initial,
+            "adjusted_budget": adjusted,
+            "explanation": explanation,
+            "history": tuple(history),
+            "cause": cause,
+            "outlook": outlook,
+            "rate": rate,
+        },
+    )
+    _alike(fast, general)
+    assert hash(fast) == hash(general)
+    whole = ProjectActuals(code, general, dict(named))
+    _alike(_made(ProjectActuals, {"code": code, "execution": fast, "indicators": dict(named)}), whole)
+
+
+def _alike(fast: Any, general: Any) -> None:
+    assert type(fast) is type(general)
+    assert fast == general and repr(fast) == repr(general)
+    assert list(vars(fast).items()) == list(vars(general).items())
+    assert pickle.loads(pickle.dumps(fast)) == general
+    with pytest.raises(AttributeError):
+        fast.code = "changed"
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", max_size=20),
+        st.text(alphabet="0123456789０１２３-+., ²٣e", max_size=18),
+        st.integers(-(10**16), 10**16).map(str),
+        st.integers(0, 10**16),
+        st.booleans(),
+        st.none(),
+        st.floats(),
+    )
+)
+@example("000000000000000")
+@example("999999999999999")
+@example("1000000000000000")
+@example("0")
+@example("")
+@example("٣")
+@example("²")
+def test_a_count_reads_as_any_number_reads(value: Any) -> None:
+    """_count reads a plain count as _number reads it (the same Decimal, exponent and all) and leaves
+    everything else to _number."""
+    where = Location("a.yaml", 3)
+    count = observations._count(value)
+    try:
+        general: Decimal | EvalEngineError = observations._number(value, where, "survey.满意")
+    except EvalEngineError as exc:
+        general = exc
+    if count is not None:
+        assert isinstance(general, Decimal)
+        assert repr(count) == repr(general)
+    elif type(value) is str and value.isascii() and value.isdigit():  # a count too long: refused as before
+        assert len(value) > 15
+
+
+def test_a_survey_reads_as_before(tmp_path: Path) -> None:
+    """A survey of counts, plain and not: each count read, a negative or a wrong one refused as before."""
+    from evalengine.language.parser import parse_target
+    from evalengine.language.words import default_vocabulary
+
+    vocab = default_vocabulary()
+    predicate = parse_target("≥90%", vocab)
+    where = Location("a.yaml", 3, path=("projects", 0, "indicators", "满意度"))
+    obs = observations.observation({"survey": {"满意": "40", "较满意": 6, "不满意": "１"}}, predicate, vocab, where)
+    assert obs.survey == (("满意", Decimal(40)), ("较满意", Decimal(6)), ("不满意", Decimal(1)))
+    assert obs.text == "满意40、较满意6、不满意１"
+    for survey, message in (
+        ({"满意": "40", "不满意": "-1"}, "survey: counts cannot be negative"),
+        ({"满意": "-1", "不满意": "x"}, "survey.不满意: expected a number, found 'x'"),
+        ({"满意": "1" * 16}, "survey.满意: 1111111111111111 is out of range: it must be smaller than 10^15"),
+    ):
+        with pytest.raises(EvalEngineError) as caught:
+            observations.observation({"survey": survey}, predicate, vocab, where)
+        assert caught.value.message == message
+        assert caught.value.location == Location("a.yaml", 3, path=("projects", 0, "indicators", "满意度", "survey"))
+
+
+def test_later_is_a_deferred_as_made_by_its_constructor(tmp_path: Path) -> None:
+    """Collector.later makes (without Deferred.__init__) the Deferred its constructor makes."""
+    path = tmp_path / "a.yaml"
+    path.write_text("projects:\n  - code: P1\n    indicators:\n      a: 96%\n", encoding="utf-8")
+    doc: Document = load_yaml(path)
+    at = ("projects", 0, "indicators", "a")
+    fast, general = Collector(doc).later(at), Deferred(doc, at)
+    assert type(fast) is Deferred and vars(fast) == vars(general)
+    assert fast == general == doc.where(at) and hash(fast) == hash(doc.where(at))
+    assert repr(fast) == repr(doc.where(at)) and fast.line == 4
+    assert pickle.loads(pickle.dumps(fast)) == doc.where(at)
