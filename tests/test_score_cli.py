@@ -553,3 +553,12 @@ def test_commands_are_imported_when_asked_for() -> None:
         importlib.import_module(f"evalengine.cli.{module}")
     assert set(main.commands) == set(COMMANDS)
     assert main.list_commands(click.Context(main)) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("lang, said", [("en", "Did you mean 'score'?"), ("zh", "是否想写：'score'")])
+def test_a_mistyped_command_is_still_offered_the_right_one(lang: str, said: str) -> None:
+    """click suggests from the commands it knows: a name that is no command loads them all first."""
+    code = "import sys\nfrom evalengine.cli.app import main\nmain(['--lang', sys.argv[1], 'scor'])\n"
+    done = subprocess.run([sys.executable, "-c", code, lang], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert said in done.stderr

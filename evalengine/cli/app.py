@@ -207,10 +207,12 @@ class _Main(_Group):
         return sorted(COMMANDS.keys() | self.commands.keys())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
+        if cmd_name not in self.commands:
             import importlib
 
-            importlib.import_module(f"evalengine.cli.{COMMANDS[cmd_name]}")  # its decorator adds it to main
+            # its decorator adds it to main; a name that is no command loads them all, for click's "Did you mean"
+            for module in [COMMANDS[cmd_name]] if cmd_name in COMMANDS else COMMANDS.values():
+                importlib.import_module(f"evalengine.cli.{module}")
         return super().get_command(ctx, cmd_name)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
