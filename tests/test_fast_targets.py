@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_limits import _depth_by_the_text  # the depth as the reader measured it before
 
 from evalengine.errors import ErrorGroup, EvalEngineError
 from evalengine.inputs import targets
@@ -52,15 +53,6 @@ _JSON_VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_WORDS, inner, max_size=3),
     max_leaves=40,
 )
-
-
-def _depth_by_the_text(text: str) -> int:
-    outside = "".join(text.split('"')[::2]) if '\\"' not in text else re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text)
-    depth = deepest = 0
-    for ch in outside:
-        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(ch, 0)
-        deepest = max(deepest, depth)
-    return deepest
 
 
 @given(_JSON_VALUES, st.booleans(), st.booleans())
