@@ -8,8 +8,8 @@
    (each in a fresh process, measured by the resource module), and the ratios between sizes;
 4. cold start: the bundled example end to end, beside `python -c "import yaml, jinja2, click, lark"`;
 5. issue 19: one large JSON file with `--format json -o` beside the naive reference (benchmarks/naive.py),
-   large against small; peak memory of 50 department files against 10, for json and ndjson; --jobs 2
-   against --jobs 1 on the same batch, and on a single file;
+   large against small (best of 3 each, the three alternating); peak memory of 50 department files
+   against 10, for json and ndjson; --jobs 2 against --jobs 1 on the same batch, and on a single file;
 6. issue 19: `evalengine score DIR --format xlsx -o` on generated batches, milliseconds per project and
    peak memory, against --format ndjson of the same batch (best of 3 each, alternating).
 Sections 3 to 6 run evalengine and the naive reference as an installed copy runs: bytecode compiled once
@@ -99,19 +99,28 @@ NAIVE = (
 )
 
 
-def one_file(work: Path, small: int, large: int) -> dict[str, float]:
-    """One department file of `small` and of `large` projects, --format json -o, beside the naive loop."""
+def one_file(work: Path, small: int, large: int, repeat: int = 3) -> dict[str, float]:
+    """One department file of `small` and of `large` projects, --format json -o, beside the naive loop.
+
+    Each of the three runs is timed `repeat` times, the three taking turns round after round, and the best
+    of each counts (as benchmarks/score.py does): a ratio of two single runs carries whatever else the
+    machine did during either (the naive reference alone has swung from 0.6 to 0.9 s between runs)."""
     out: dict[str, float] = {}
+    runs: dict[str, list[str]] = {}
     for size in (small, large):
         folder = work / f"one-{size}"
         generate.generate(folder, 1, size)
         actuals = str(folder / "dept-0001-actuals.json")
-        wall, peak = timed(
-            [sys.executable, "-c", PEAK, "score", actuals, "--format", "json", "-o", str(work / "o.json")]
-        )
-        out[f"wall_{size}"], out[f"peak_{size}"] = wall, peak
-    naive, _ = timed([sys.executable, "-c", NAIVE, str(HERE), str(work / f"one-{large}" / "dept-0001-actuals.json")])
-    out["naive"] = naive
+        runs[str(size)] = [sys.executable, "-c", PEAK, "score", actuals, "--format", "json", "-o", str(work / "o.json")]
+    runs["naive"] = [sys.executable, "-c", NAIVE, str(HERE), str(work / f"one-{large}" / "dept-0001-actuals.json")]
+    for _ in range(repeat):
+        for name, cmd in runs.items():
+            wall, peak = timed(cmd)
+            if name == "naive":
+                out["naive"] = min(out.get("naive", wall), wall)
+            else:
+                out[f"wall_{name}"] = min(out.get(f"wall_{name}", wall), wall)
+                out[f"peak_{name}"] = max(out.get(f"peak_{name}", peak), peak)
     # one file asked for two processes: scored in this one (a worker would only add its cost)
     actuals = str(work / f"one-{small}" / "dept-0001-actuals.json")
     for jobs in ("1", "2"):
@@ -200,14 +209,15 @@ def processes(
     print("\n== 5. issue 19: one large JSON file, many files, processes")
     small, large = (50, 250) if args.quick else (2000, 10000)
     few, many, per = (2, 6, 20) if args.quick else (10, 50, 1000)
+    repeat_one = 1 if args.quick else 3
     with tempfile.TemporaryDirectory(prefix="evalengine-bench-") as tmp:
-        one = one_file(Path(tmp), small, large)
+        one = one_file(Path(tmp), small, large, repeat_one)
         files = files_memory(Path(tmp), few, many, per)
     e2e = one[f"wall_{large}"] / one["naive"]
     growth = one[f"wall_{large}"] / one[f"wall_{small}"]
     print(
         f"{large} projects, one JSON file, --format json -o: {one[f'wall_{large}']:.2f} s, "
-        f"{one[f'peak_{large}'] / 1024:.0f} MiB peak; naive reference {one['naive']:.2f} s"
+        f"{one[f'peak_{large}'] / 1024:.0f} MiB peak; naive reference {one['naive']:.2f} s (best of {repeat_one})"
     )
     print(f"  end to end vs naive reference          {e2e:6.2f} x   (goal: within 3)")
     print(f"  {large} vs {small} projects                {growth:6.2f} x   (goal: within 5.5)")
