@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_limits import _depth_by_the_text  # the depth as the reader measured it before
 
-from evalengine.errors import ErrorGroup, EvalEngineError
+from evalengine.errors import ErrorGroup, EvalEngineError, Location
 from evalengine.inputs import targets
 from evalengine.inputs.collect import Collector
 from evalengine.language.predicates import Qualitative
@@ -285,3 +285,19 @@ def test_the_bytes_read_are_the_text_encoded_again(tmp_path: Path, head: bytes, 
     assert documents.read_text_bytes(path, "utf-8") == (documents.read_text(path, "utf-8"), None)
     by_pairs = _json_outcome(lambda t: documents._parse_json_by_pairs(t, str(path), _utf8(t)), text)
     assert _json_outcome(lambda t: read_document(path), text) == by_pairs
+
+
+@pytest.mark.parametrize("i", [0, 7, 9_999])
+def test_a_place_made_quickly_is_the_location_the_document_gives(tmp_path: Path, i: int) -> None:
+    for doc in (
+        documents.parse_json('{"projects": []}', "t.json"),
+        documents.parse_yaml("projects:\n- code: a\n- code: b\n", "t.yaml"),
+        Document({}, "t.xlsx", cells={("projects", 0): "A1"}),
+    ):
+        quick, made = targets.place(doc, ("projects", i)), doc.where(("projects", i))
+        assert type(quick) is Location and quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+        assert str(quick) == str(made) and quick.keypath == made.keypath
+        assert list(vars(quick).items()) == list(vars(made).items())
+        assert pickle.loads(pickle.dumps(quick)) == made
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick.line = 1  # type: ignore[misc]

@@ -149,7 +149,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
                 _("first at line {line}", line=where[project.code].line),
             )
             continue
-        where[project.code] = c.where(("projects", i))
+        where[project.code] = place(doc, ("projects", i))
         projects.append(project)
     c.raise_if_any()
     return TargetsFile(path, str(department.get("name") or ""), year, projects, where, notices)
@@ -580,6 +580,20 @@ def row(
         },
     )
     return ind
+
+
+assert [f.name for f in dataclasses.fields(Location)] == ["file", "line", "column", "path", "cell"]
+assert not hasattr(Location, "__post_init__") and not hasattr(Location, "__slots__")
+
+
+def place(doc: Document, path: KeyPath) -> Location:
+    """doc.where(path) of a non-empty `path`, for a document with no lines or cells to look up (JSON) made as
+    Location's frozen __init__ makes it (as row() makes an Indicator): one for every project of a file."""
+    if doc.marks or doc.cells:
+        return doc.where(path)
+    made = object.__new__(Location)
+    object.__setattr__(made, "__dict__", {"file": doc.file, "line": None, "column": None, "path": path, "cell": None})
+    return made
 
 
 assert [f.name for f in dataclasses.fields(Project)] == [
