@@ -301,3 +301,31 @@ def test_a_place_made_quickly_is_the_location_the_document_gives(tmp_path: Path,
         assert pickle.loads(pickle.dumps(quick)) == made
         with pytest.raises(dataclasses.FrozenInstanceError):
             quick.line = 1  # type: ignore[misc]
+
+
+def test_the_rows_kept_are_keyed_as_text_key_keys_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """_project writes _text_key's key out in its loop: the rows kept are keyed as _text_key keys them, so
+    that rows alike but for a key's name or the order of their keys are never taken for one another."""
+    made: list[targets.Memo] = []
+
+    class Kept(targets.Memo):
+        def __init__(self, keep: bool = True) -> None:
+            super().__init__(keep)
+            made.append(self)
+
+    monkeypatch.setattr(targets, "Memo", Kept)
+    base = {"level1": "产出指标", "name": "指标1", "target": "≥98%"}
+    rows = [
+        {**base, "basis": "计划"},
+        {**base, "description": "计划"},
+        {"basis": "计划", **base},
+        {**base, "basis": "计划", "level2": "数量指标"},
+        {**base, "basis": "计划"},
+    ]
+    projects = [{"code": f"P{n}", "name": "p", "budget": "1", "indicators": [row]} for n, row in enumerate(rows)]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"year": 2024, "projects": projects}, ensure_ascii=False), encoding="utf-8")
+    read = targets.load_targets(path, default_vocabulary())
+    assert [p.indicators[0].basis for p in read.projects] == ["计划", "", "计划", "计划", "计划"]
+    assert [p.indicators[0].description for p in read.projects] == ["", "计划", "", "", ""]
+    assert list(made[0].rows) == [targets._text_key(row) for row in rows[:4]]
