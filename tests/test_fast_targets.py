@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 import pickle
@@ -15,12 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_limits import _depth_by_the_text  # the depth as the reader measured it before
 
-from evalengine.errors import ErrorGroup, EvalEngineError
+from evalengine.errors import ErrorGroup, EvalEngineError, Location
 from evalengine.inputs import targets
 from evalengine.inputs.collect import Collector
 from evalengine.language.predicates import Qualitative
 from evalengine.language.words import default_vocabulary
 from evalengine.model import Finding, Indicator, Project, TableWeights
+from evalengine.sources import documents
+from evalengine.sources.dispatch import read_document
 from evalengine.sources.documents import Document, _depth, _may_hold_control, _utf8
 from evalengine.text import nfkc
 
@@ -160,3 +163,169 @@ def _outcome(path: Path) -> Any:
         errors = exc.errors if isinstance(exc, ErrorGroup) else [exc]
         return [(type(e).__name__, e.message, e.hint, repr(e.location)) for e in errors]
     return repr(read.projects), repr(read.notices), repr(read.where)
+
+
+# JSON texts written by hand, so that objects may repeat keys, strings hold colons, quotes, backslashes and
+# brackets, and numbers, NaN, refused characters and stray punctuation turn up anywhere
+_JSON_KEYS = st.sampled_from(["a", "b", "a:b", 'x"y', "c\\d", "中", ":", "", "[{", "\x7f", "\\u0041"])
+_JSON_LEAVES = st.sampled_from(
+    ["1", "-2.5e3", "true", "null", '"s"', '"a:b"', '"\\\\"', '"\\""', '"\\\\\\":"', '"{[:"', "NaN", "-Infinity"]
+    + ['"\\u007f"', '"\\u0001"', '"\x80"', '"\ufffe"', '"中：文"', '"\\ud800"', '"\\u003a"']
+)
+
+
+def _json_key(key: str, ascii: bool) -> str:
+    return json.dumps(key, ensure_ascii=ascii) if not key.startswith("\\") else f'"{key}"'
+
+
+_JSON_TEXTS = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
+        | st.lists(st.tuples(_JSON_KEYS, st.booleans(), inner), max_size=4).map(
+            lambda pairs: "{" + ",".join(f"{_json_key(k, a)}: {v}" for k, a, v in pairs) + "}"
+        )
+    ),
+    max_leaves=25,
+)
+
+
+def _json_outcome(read: Any, text: str) -> Any:
+    try:
+        doc = read(text)
+    except EvalEngineError as exc:
+        return type(exc).__name__, exc.message, exc.hint, repr(exc.location)
+    return "read", json.dumps(doc.data), type(doc) is Document and not doc.marks, doc.file
+
+
+def _by_pairs(text: str) -> Document:
+    return documents._parse_json_by_pairs(text, "f.json", _utf8(text))
+
+
+def _quickly(text: str) -> Document:
+    return documents.parse_json(text, "f.json")
+
+
+@given(_JSON_TEXTS, st.integers(0, 200), st.sampled_from(["", ":", ",", "{", "}", '"', "[", " ", "\\"]))
+@settings(max_examples=1500, deadline=None)
+def test_json_read_without_the_pairs_hook_reads_as_with_it(text: str, at: int, stray: str) -> None:
+    """parse_json reads without the hook that sees every object's pairs and counts keys instead: whatever
+    the text (repeated keys, colons in strings, NaN, refused characters, a stray character making it
+    malformed), it reads the same data, or fails with the same error at the same place, as the hook's way."""
+    text = text[:at] + stray + text[at:]
+    assert _json_outcome(_quickly, text) == _json_outcome(_by_pairs, text)
+
+
+@given(_JSON_TEXTS)
+@settings(max_examples=1000, deadline=None)
+def test_the_colons_outside_strings_are_the_keys_read_exactly_when_no_key_repeats(text: str) -> None:
+    try:
+        data = json.loads(text, object_pairs_hook=lambda pairs: pairs)  # every pair as written
+    except ValueError:
+        return
+    pairs: list[list[tuple[str, Any]]] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list) and value and all(isinstance(p, tuple) for p in value):
+            pairs.append(value)
+            stack.extend(v for _, v in value)
+        elif isinstance(value, list):
+            stack.extend(value)
+    colons = documents._outside(text, _utf8(text)).count(b":")
+    assert colons == sum(map(len, pairs))
+    repeated = any(len({k for k, _ in p}) != len(p) for p in pairs)
+    plain = json.loads(text, parse_constant=str)
+    kept = 0
+    stack = [plain]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            kept += len(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    assert (colons != kept) == repeated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 2}',
+        '{"a": {"b": 1, "b": 2}, "a": 3}',
+        '{"a": 1, "a": 2, "x": NaN}',
+        '{"x": NaN, "a": 1, "a": 2}',
+        '{"a": 1, "a": 2} x',
+        '{"a": "\\u0001", "a": 2}',
+        '{"a:": 1, "a": 2, "b": "::"}',
+        "[" * 40 + "]" * 40,
+        '{"a": ' * 40 + "1" + "}" * 40,
+        '{"a": ' * 40 + '{"b": 1, "b": 2}' + "}" * 40,
+        "[" * 100_000 + "]" * 100_000,
+        '{"a": "\\u007f"}',
+        '["\\\\", "\\"", {"\\"": ":", "b": "\\\\"}]',
+    ],
+)
+def test_json_read_without_the_pairs_hook_reads_as_with_it_at_the_edges(text: str) -> None:
+    assert _json_outcome(_quickly, text) == _json_outcome(_by_pairs, text)
+
+
+@pytest.mark.parametrize("head", [b"", codecs.BOM_UTF8, codecs.BOM_UTF8 * 2, "\ufeff中".encode()])
+@pytest.mark.parametrize("body", ['{"a": "中文\\u0001"}', '{"a": 1}', "[]", '"\ud800"'])
+def test_the_bytes_read_are_the_text_encoded_again(tmp_path: Path, head: bytes, body: str) -> None:
+    path = tmp_path / "t.json"
+    path.write_bytes(head + body.encode("utf-8", "surrogatepass"))
+    try:
+        text, raw = documents.read_text_bytes(path)
+    except EvalEngineError:  # a lone surrogate is not UTF-8: read_text refuses it as well
+        with pytest.raises(EvalEngineError):
+            documents.read_text(path)
+        return
+    assert text == documents.read_text(path) and raw == _utf8(text)
+    assert documents.read_text_bytes(path, "utf-8") == (documents.read_text(path, "utf-8"), None)
+    by_pairs = _json_outcome(lambda t: documents._parse_json_by_pairs(t, str(path), _utf8(t)), text)
+    assert _json_outcome(lambda t: read_document(path), text) == by_pairs
+
+
+@pytest.mark.parametrize("i", [0, 7, 9_999])
+def test_a_place_made_quickly_is_the_location_the_document_gives(tmp_path: Path, i: int) -> None:
+    for doc in (
+        documents.parse_json('{"projects": []}', "t.json"),
+        documents.parse_yaml("projects:\n- code: a\n- code: b\n", "t.yaml"),
+        Document({}, "t.xlsx", cells={("projects", 0): "A1"}),
+    ):
+        quick, made = targets.place(doc, ("projects", i)), doc.where(("projects", i))
+        assert type(quick) is Location and quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+        assert str(quick) == str(made) and quick.keypath == made.keypath
+        assert list(vars(quick).items()) == list(vars(made).items())
+        assert pickle.loads(pickle.dumps(quick)) == made
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick.line = 1  # type: ignore[misc]
+
+
+def test_the_rows_kept_are_keyed_as_text_key_keys_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """_project writes _text_key's key out in its loop: the rows kept are keyed as _text_key keys them, so
+    that rows alike but for a key's name or the order of their keys are never taken for one another."""
+    made: list[targets.Memo] = []
+
+    class Kept(targets.Memo):
+        def __init__(self, keep: bool = True) -> None:
+            super().__init__(keep)
+            made.append(self)
+
+    monkeypatch.setattr(targets, "Memo", Kept)
+    base = {"level1": "产出指标", "name": "指标1", "target": "≥98%"}
+    rows = [
+        {**base, "basis": "计划"},
+        {**base, "description": "计划"},
+        {"basis": "计划", **base},
+        {**base, "basis": "计划", "level2": "数量指标"},
+        {**base, "basis": "计划"},
+    ]
+    projects = [{"code": f"P{n}", "name": "p", "budget": "1", "indicators": [row]} for n, row in enumerate(rows)]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"year": 2024, "projects": projects}, ensure_ascii=False), encoding="utf-8")
+    read = targets.load_targets(path, default_vocabulary())
+    assert [p.indicators[0].basis for p in read.projects] == ["计划", "", "计划", "计划", "计划"]
+    assert [p.indicators[0].description for p in read.projects] == ["", "计划", "", "", ""]
+    assert list(made[0].rows) == [targets._text_key(row) for row in rows[:4]]

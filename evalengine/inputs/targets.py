@@ -149,7 +149,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
                 _("first at line {line}", line=where[project.code].line),
             )
             continue
-        where[project.code] = c.where(("projects", i))
+        where[project.code] = place(doc, ("projects", i))
         projects.append(project)
     c.raise_if_any()
     return TargetsFile(path, str(department.get("name") or ""), year, projects, where, notices)
@@ -243,10 +243,12 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
     at_items: KeyPath = (*path, "indicators")
     attempt = c.attempt
     errors = c.errors
-    rows, key_of = memo.rows, memo.key
+    # rows are keyed as memo.key keys them (_text_key, or nothing kept), the key written out here: a call of
+    # _text_key for each row cost about 270 instructions, 1,900 of a table's 104,600
+    rows, keep = memo.rows, memo.key is not _not_kept
     plain_rows = True
     for j, item in enumerate(items):
-        cells = key_of(item)
+        cells = (*item, *item.values()) if keep and type(item) is dict else None
         try:
             read = rows.get(cells) if cells is not None else None
         except TypeError:  # a list or mapping among the cells (no hash): read as it is, not kept
@@ -580,6 +582,20 @@ def row(
         },
     )
     return ind
+
+
+assert [f.name for f in dataclasses.fields(Location)] == ["file", "line", "column", "path", "cell"]
+assert not hasattr(Location, "__post_init__") and not hasattr(Location, "__slots__")
+
+
+def place(doc: Document, path: KeyPath) -> Location:
+    """doc.where(path) of a non-empty `path`, for a document with no lines or cells to look up (JSON) made as
+    Location's frozen __init__ makes it (as row() makes an Indicator): one for every project of a file."""
+    if doc.marks or doc.cells:
+        return doc.where(path)
+    made = object.__new__(Location)
+    object.__setattr__(made, "__dict__", {"file": doc.file, "line": None, "column": None, "path": path, "cell": None})
+    return made
 
 
 assert [f.name for f in dataclasses.fields(Project)] == [

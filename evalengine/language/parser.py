@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any, cast
 
@@ -627,13 +627,6 @@ class TargetParser:
         )
         self.grades = {label: grade for label, grade in vocab.grades}
         self.completions = {w: Completion(done, on_time) for w, (done, on_time) in _COMPLETIONS.items()}
-        mags = "|".join(_escape(w) for w, _ in sorted(vocab.magnitudes, key=lambda m: -len(m[0])))
-        units = "|".join(_escape(u) for u, _, _ in sorted(vocab.units, key=lambda u: -len(u[0])))
-        cmp = "|".join(_escape(w) for w, _ in vocab.comparators)
-        self._unit_alone = re.compile(
-            f"(?:[≥≤<>=]=?|{cmp})?\\s*(?P<unit>(?:{mags})?\\s*(?:{units})?)"
-            f"(?:{'|'.join(_escape(w) for w, _ in vocab.postfix)})?"
-        )
         self.target = lru_cache(maxsize=1 << 16)(self.parse_target_uncached)
         # actual values rarely repeat (96%, 2024-12-20 …): a small cache, so a province's batch cannot fill memory
         self.actual = lru_cache(maxsize=1 << 12)(self.parse_actual_uncached)
@@ -659,6 +652,19 @@ class TargetParser:
                 return Qualitative(norm, False)
             raise
         return result
+
+    @cached_property
+    def _unit_alone(self) -> re.Pattern[str]:
+        """A unit or magnitude alone, with a comparison before it or a postfix word after. Compiled when first
+        asked for (a target that does not parse): a long alternation, which most runs never need."""
+        vocab = self.vocab
+        mags = "|".join(_escape(w) for w, _ in sorted(vocab.magnitudes, key=lambda m: -len(m[0])))
+        units = "|".join(_escape(u) for u, _, _ in sorted(vocab.units, key=lambda u: -len(u[0])))
+        cmp = "|".join(_escape(w) for w, _ in vocab.comparators)
+        return re.compile(
+            f"(?:[≥≤<>=]=?|{cmp})?\\s*(?P<unit>(?:{mags})?\\s*(?:{units})?)"
+            f"(?:{'|'.join(_escape(w) for w, _ in vocab.postfix)})?"
+        )
 
     def _number_missing(self, norm: str, cols: list[int], text: str) -> None:
         """公里, 万人, %, ≥万元: a unit or magnitude with no number is an error, never a phrase."""

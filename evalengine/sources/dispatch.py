@@ -12,7 +12,7 @@ from typing import Literal
 
 from evalengine.errors import InputError, Location
 from evalengine.i18n import _
-from evalengine.sources.documents import Document, parse_json, parse_yaml, read_text
+from evalengine.sources.documents import Document, parse_json, parse_yaml, read_text, read_text_bytes
 
 Format = Literal["yaml", "json", "xlsx", "docx"]
 # the formats a folder is scanned for; a Word 自评表 (.docx) is read only when named (a folder holds reports)
@@ -41,7 +41,8 @@ def read_document(path: Path, encoding: str | None = None, mapping: str | None =
 
             return read_docx_actuals(path, mapping)
         case "json":
-            return parse_json(read_text(path, encoding), str(path))
+            text, raw = read_text_bytes(path, encoding)  # the bytes of UTF-8 are not encoded again
+            return parse_json(text, str(path), raw)
         case "yaml":
             return parse_yaml(read_text(path, encoding), str(path))
 

@@ -115,6 +115,12 @@ _GB_FAMILY = frozenset({"gbk", "gb2312", "cp936", "gb18030"})
 
 def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYTES) -> str:
     """Read a text file as UTF-8 (a BOM is fine), or in `encoding` when the user names one."""
+    return read_text_bytes(path, encoding, limit)[0]
+
+
+def read_text_bytes(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYTES) -> tuple[str, bytes | None]:
+    """read_text, and the file's bytes when they are the text's UTF-8 (read as UTF-8, a BOM dropped): what
+    parse_json would otherwise encode again (None when the user named an encoding)."""
     data = open_regular(path, limit)
     if encoding:
         try:
@@ -126,7 +132,7 @@ def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
         if name in _GB_FAMILY:
             name = "gb18030"
         try:
-            return data.decode(name).lstrip("\ufeff")
+            return data.decode(name).lstrip("\ufeff"), None
         except LookupError as exc:  # base64 and the like are codecs, not text encodings
             codec = f"{name!r} is not a text encoding; use codecs.decode() to handle arbitrary codecs"
             raise ReadError(
@@ -152,7 +158,7 @@ def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
                 Location(str(path), line),
             ) from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         looks_gbk = _decodes(data, "gb18030")
@@ -163,6 +169,8 @@ def read_text(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
             Location(str(path), line),
             hint=_("save the file as UTF-8, or pass --encoding gbk"),
         ) from None
+    # UTF-8 decodes no surrogate, and utf-8-sig drops one BOM: the rest is the text encoded again
+    return text, data[3:] if data.startswith(codecs.BOM_UTF8) else data
 
 
 # C0 and C1 control characters, and DEL; tab and newline are text. A control character in a name
@@ -350,11 +358,41 @@ def load_yaml(path: Path, encoding: str | None = None, limit: int = MAX_TEXT_BYT
     return parse_yaml(read_text(path, encoding, limit), str(path))
 
 
-def parse_json(text: str, file: str) -> Document:
+def parse_json(text: str, file: str, raw: bytes | None = None) -> Document:
     """JSON with the guarantees of parse_yaml: numbers stay text (never float), duplicate keys are errors.
 
     The json module keeps no positions, so values are located by key path; a syntax error by line.
+    `raw`: the text's _utf8 bytes, when the caller has them (the file as read), else made here.
+
+    A hook given every object's pairs (to see a repeated key) cost a fifth of the reading (a list of pairs
+    for each object, then a dict made of it): the text is read into dicts as json.loads makes them, and
+    their keys are counted instead. Outside strings a valid JSON text has a colon for every key of every
+    object, and the dicts read hold every key but a repeated one: the counts differ exactly when some
+    object repeats a key. Then, or when anything else is wrong (a syntax error, NaN, too deep),
+    the text is read again as before (`_parse_json_by_pairs`), which says what and where, as it always did.
     """
+    raw = _utf8(text) if raw is None else raw
+    sizes: list[int] = []  # how many keys each mapping read holds
+    size = sizes.append
+
+    def counted(mapping: dict[str, Any]) -> dict[str, Any]:  # json.loads's dict, as it made it
+        size(len(mapping))
+        return mapping
+
+    try:
+        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant, object_hook=counted)
+    except (json.JSONDecodeError, RecursionError, _Constant):
+        return _parse_json_by_pairs(text, file, raw)
+    outside = _outside(text, raw)
+    if _depth_of(outside) > MAX_DEPTH or outside.count(b":") != sum(sizes):
+        return _parse_json_by_pairs(text, file, raw)
+    if _may_hold_control(text, raw):
+        _check_json(text, data, file, raw)
+    return Document(data, file)
+
+
+def _parse_json_by_pairs(text: str, file: str, raw: bytes) -> Document:
+    """parse_json as it reads a faulty text: every object's pairs seen, so a repeated key is named."""
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out = dict(items)
@@ -378,7 +416,7 @@ def parse_json(text: str, file: str) -> Document:
         raise ReadError(
             _("{name} is not a number evalengine accepts", name=exc.name), Location(file, *_constant_at(text, exc.name))
         ) from None
-    _check_json(text, data, file)
+    _check_json(text, data, file, raw)
     return Document(data, file)
 
 
@@ -411,7 +449,7 @@ def _too_deep() -> str:
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # the unrolled loop: one step per run of plain text
 
 
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_NOT_OUTSIDE = re.compile(r"[^\[\]{}:]+")  # outside strings, all but the brackets and colons
 
 
 # what may put a refused character in a JSON string: a C0 character only as an escape (json.loads refuses it
@@ -436,9 +474,9 @@ def _may_hold_control(text: str, raw: bytes) -> bool:
     )
 
 
-# The bytes that can shape a JSON document's nesting: brackets, quotes, and backslashes (which escape a quote).
-# UTF-8 writes every other character, whatever its length, in bytes none of these can be.
-_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"\\')
+# The bytes that can shape a JSON document: brackets, colons (one a key), quotes, and backslashes (which escape
+# a quote). UTF-8 writes every other character, whatever its length, in bytes none of these can be.
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}:"\\')
 
 
 _BYTE_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
@@ -453,7 +491,12 @@ def _utf8(text: str) -> bytes:
 
 def _depth(text: str, raw: bytes | None = None) -> int:
     """How deep the brackets outside strings nest (`raw`: the text's _utf8 bytes, when already made)."""
-    brackets = _brackets(text, _utf8(text) if raw is None else raw, _ONE_BRACKET)
+    return _depth_of(_outside(text, _utf8(text) if raw is None else raw))
+
+
+def _depth_of(outside: bytes) -> int:
+    """How deep the brackets of `outside` (what _outside keeps) nest."""
+    brackets = outside.translate(_ONE_BRACKET, b":")
     # every round takes away the innermost pairs, [] side by side (a JSON text's brackets are balanced, it
     # was read): a level each round, at C speed. A file nests a few levels; past the cap the count is exact
     depth = 0
@@ -461,31 +504,28 @@ def _depth(text: str, raw: bytes | None = None) -> int:
         brackets, depth = brackets.replace(b"[]", b""), depth + 1
     if not brackets:
         return depth
-    brackets = _brackets(text, _utf8(text) if raw is None else raw)
-    return max(accumulate(map(_BYTE_STEP.__getitem__, brackets)))
+    return max(accumulate(map(_BYTE_STEP.__getitem__, outside.translate(None, b":"))))
 
 
-def _brackets(text: str, raw: bytes, table: bytes | None = None) -> bytes:
-    """The brackets outside strings, in order (through `table`, as bytes.translate), at C speed: only the
-    bytes that matter are kept. When every quote is one of a pair side by side (counted from the left, as
-    bytes.count and replace do), each string was only its two quotes (nothing of it was kept: it holds no
-    bracket, quote or backslash), and the quotes are dropped. Else the empty pairs are dropped and every
-    other piece between quotes is outside a string (with no escaped quote; else the strings are cut out
-    by pattern)."""
+def _outside(text: str, raw: bytes) -> bytes:
+    """The brackets and colons outside strings, in order, at C speed: only the bytes that matter are kept.
+    When every quote is one of a pair side by side (counted from the left, as bytes.count and replace do),
+    each string was only its two quotes (nothing of it was kept: it holds no bracket, colon, quote or
+    backslash), and the quotes are dropped. Else the empty pairs are dropped and every other piece between
+    quotes is outside a string (with no escaped quote; else the strings are cut out by pattern)."""
     marks = raw.translate(None, _NOT_STRUCTURE)
     if b"\\" in marks and '\\"' in text:  # the marks are short: the text is looked at only if need be
-        return _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii").translate(table)
+        return _NOT_OUTSIDE.sub("", _JSON_STRING.sub("", text)).encode("ascii")
     if marks.count(b'"') == 2 * marks.count(b'""'):
-        return marks.translate(table, b'"')
+        return marks.translate(None, b'"')
     # dropping two quotes side by side removes nothing outside (there is nothing between them) and
     # keeps the count of quotes before every bracket even or odd: inside stays inside
-    return b"".join(marks.replace(b'""', b"").split(b'"')[::2]).translate(table, b"\\")
+    return b"".join(marks.replace(b'""', b"").split(b'"')[::2]).translate(None, b"\\")
 
 
-def _check_json(text: str, data: Any, file: str) -> None:
-    """Depth and control characters of a JSON document. The text is scanned first, at C speed; the
-    data is walked (without recursion) only to locate a fault the scan found."""
-    raw = _utf8(text)
+def _check_json(text: str, data: Any, file: str, raw: bytes) -> None:
+    """Depth and control characters of a JSON document (`raw`: its _utf8 bytes). The text is scanned
+    first, at C speed; the data is walked (without recursion) only to locate a fault the scan found."""
     deep = _depth(text, raw) > MAX_DEPTH
     if not deep and not _may_hold_control(text, raw):
         return
