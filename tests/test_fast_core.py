@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from evalengine.i18n import Template, _, set_language
 from evalengine.language.parser import parse_target
-from evalengine.language.predicates import DIRECTIONS, Quantity
+from evalengine.language.predicates import DIRECTIONS, Qualitative, Quantity, Reference
 from evalengine.model import Execution, Finding, Indicator, Observation, Project
 from evalengine.numbers import fixed
 from evalengine.packs.load import load_pack
@@ -223,3 +223,63 @@ def test_a_templates_pieces_join_as_it_fills(lang: str) -> None:
         assert Template("{a} then {b}", "b", "a").pieces() is None
     finally:
         set_language(None)
+
+
+@dataclass(frozen=True)
+class _SlowQualitative(Qualitative):
+    """A Qualitative the tier fast path does not take (it tests the class itself): the general path."""
+
+
+@dataclass(frozen=True)
+class _SlowReference(Reference):
+    """A Reference the tier fast path does not take: the general path."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    places=st.sampled_from([0, 2, 3]),
+    tier=st.sampled_from(["达成", "部分达成", "未达成"]),
+    weight=_ODD_WEIGHTS,
+    explanation=st.sampled_from([None, "", "说明"]),
+    text=st.sampled_from(["", "较好"]),
+    scored=st.booleans(),
+    reference=st.booleans(),
+)
+def test_a_plain_tier_scores_as_the_general_path_scores_it(
+    places: int, tier: str, weight: Decimal, explanation: str | None, text: str, scored: bool, reference: bool
+) -> None:
+    """A tier named for a tiered target (the fast path) against the same target as a subclass, which the
+    match, _tiered and _tier_outcome read: same result, digits, trace and findings."""
+    scorer = _scorer(("ratio", "ratio", "forward", "explain", places))
+    fast_p: Qualitative | Reference = Reference("审批数据") if reference else Qualitative("积极向上")
+    slow_p: Qualitative | Reference = _SlowReference("审批数据") if reference else _SlowQualitative("积极向上")
+    obs = Observation(tier=tier, explanation=explanation, text=text)
+    project, execution = Project("P", "p", Decimal(100), ()), Execution(Decimal(90))
+    results, findings = [], []
+    for p in (fast_p, slow_p):
+        found: list[Finding] = []
+        ind = Indicator("产出指标", "数量指标", "指标", "积极向上", p, scored=scored)
+        results.append(scorer.indicator(ind, weight, obs, project, execution, 2024, found))
+        findings.append(found)
+    fast, slow = results
+    assert fast[1:] == slow[1:]
+    assert str(fast.score) == str(slow.score)
+    assert (fast.trace, fast.actual) == (slow.trace, slow.actual)
+    assert findings[0] == findings[1]
+
+
+def test_the_tier_fast_path_is_the_one_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The differential test above compares something: a plain tier skips _tiered, the subclass does not."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the general path")
+
+    scorer = IndicatorScorer(_BASE)
+    monkeypatch.setattr(scorer, "_tiered", refuse)
+    project, execution = Project("P", "p", Decimal(100), ()), Execution(Decimal(90))
+    obs = Observation(tier="部分达成")
+    ind = Indicator("产出指标", "数量指标", "指标", "积极向上", Qualitative("积极向上"))
+    assert scorer.indicator(ind, Decimal(10), obs, project, execution, 2024, []).status == "partial"
+    with pytest.raises(AssertionError, match="general"):
+        slow = Indicator("产出指标", "数量指标", "指标", "积极向上", _SlowQualitative("积极向上"))
+        scorer.indicator(slow, Decimal(10), obs, project, execution, 2024, [])

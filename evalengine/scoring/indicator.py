@@ -141,6 +141,24 @@ class IndicatorScorer:
             and not obs.warnings
         ):
             outcome: Outcome | None = self.judges[p.op](weight, value.value, bound, "实际", "目标")
+        elif (
+            (p.__class__ is Qualitative or p.__class__ is Reference)
+            and (tier := obs.tier) is not None
+            and obs.score is None
+            and value is None
+            and obs.numerator is None
+            and obs.survey is None
+            and not obs.na
+            and not obs.notes
+            and not obs.warnings
+        ):
+            # The next most common case: a tier named for a tiered target (积极向上: 达成), no score within its
+            # band, nothing else given. It scores the tier's default share, as _tiered and _tier_outcome would
+            # find after two calls and the match's class tests; tests/test_fast_core.py compares the two.
+            share = self.tiers[tier].default
+            score = self.r(share * weight)
+            why: explain.Why = (explain.tier_default, "评价为", tier, share, weight, score)
+            outcome = (score, STATUS_OF_TIER[tier], tier, why, obs.text or tier, False)
         else:
             if obs.na:
                 why = (explain.text, "不适用，不计分，总分按适用分值折算")
