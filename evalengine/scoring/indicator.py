@@ -248,7 +248,7 @@ class IndicatorScorer:
             name = ind.name
             # The score and the weight as self.f (numbers.fixer) prints them, its str() shortcut written out
             # here: this finding is drawn for one indicator in five of a batch, and each call of the closure
-            # cost 2,500 instructions where str() and the tests take about 1,100. Anything the shortcut
+            # cost about 2,500 instructions, str() about 760 of them (a microbenchmark). Anything the shortcut
             # does not print (another number of places, an exponent; at places 0 the slice is empty) goes
             # to self.f. tests/test_fast_core.py compares both with self.f.
             point, places = self.point, self.places
