@@ -10,13 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evalengine.i18n import Template, _, set_language
 from evalengine.language.parser import parse_target
-from evalengine.language.predicates import Quantity
+from evalengine.language.predicates import DIRECTIONS, Qualitative, Quantity, Reference
 from evalengine.model import Execution, Finding, Indicator, Observation, Project
+from evalengine.numbers import fixed
 from evalengine.packs.load import load_pack
 from evalengine.packs.model import OverAchievement, Pack
 from evalengine.packs.schema import METHODS
-from evalengine.scoring import indicator
+from evalengine.scoring import explain, indicator
 from evalengine.scoring.indicator import IndicatorScorer
 
 
@@ -114,3 +116,170 @@ def test_the_fast_path_is_the_one_taken_for_a_plain_value(monkeypatch: pytest.Mo
     with pytest.raises(AssertionError, match="general"):
         slow = Observation(value=_Slow(Decimal(90), "%"))
         scorer.indicator(ind, Decimal(10), slow, project, execution, 2024, [])
+
+
+_OPS = st.sampled_from(sorted(DIRECTIONS))
+_BOUNDS = st.decimals(min_value=-5, max_value=200, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    op=_OPS,
+    t=_BOUNDS,
+    a=_NUMBERS,
+    weight=_WEIGHTS,
+    places=st.sampled_from([0, 2, 3]),
+    threshold=st.sampled_from([None, Decimal("1.3")]),
+)
+def test_the_ratio_judges_judge_as_the_general_judges(
+    op: str, t: Decimal, a: Decimal, weight: Decimal, places: int, threshold: Decimal | None
+) -> None:
+    """A ratio pack's judges (the formula written into them) against `_judge`'s, which calls
+    methods.forward_ratio / reverse_ratio and `short`: the same outcome, digits and trace."""
+    pack = _pack("ratio", "ratio", "forward", "explain", places)
+    pack = dataclasses.replace(pack, over_achievement=OverAchievement(threshold, "explain", Decimal(0)))
+    scorer = IndicatorScorer(pack)
+    fast = scorer._ratio_judge(op)  # type: ignore[arg-type]
+    if DIRECTIONS[op] == "equality":
+        assert fast is None  # equality keeps the general judge
+        return
+    assert fast is not None and scorer.judges[op].__code__ is fast.__code__  # type: ignore[index, attr-defined]
+    bound = Quantity(t, "%")
+    general = scorer._judge(op)(weight, a, bound, "实际", "目标")  # type: ignore[arg-type]
+    got = fast(weight, a, bound, "实际", "目标")
+    assert got == general
+    assert str(got[0]) == str(general[0])
+    assert explain.render(got[3], places) == explain.render(general[3], places)
+
+
+def test_a_pack_of_other_methods_has_no_ratio_judge() -> None:
+    scorer = _scorer(("binary", "linear", "forward", "explain", 2))
+    assert all(scorer._ratio_judge(op) is None for op in DIRECTIONS)
+
+
+_ODD_WEIGHTS = st.sampled_from(
+    [
+        Decimal("12.50"),
+        Decimal("12.5"),
+        Decimal("5"),
+        Decimal("3.3333"),
+        Decimal("1E+1"),
+        Decimal("0.000001"),
+        Decimal("30.000"),
+        Decimal("1.5E+5"),
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    places=st.sampled_from([0, 1, 2, 3, 4]),
+    number=_NUMBERS,
+    weight=_ODD_WEIGHTS,
+    target=st.sampled_from(["≥95%", "≤27万元", ">0.5次"]),
+    lang=st.sampled_from(["zh", "en"]),
+)
+def test_the_below_weight_finding_reads_as_the_template_writes_it(
+    places: int, number: Decimal, weight: Decimal, target: str, lang: str
+) -> None:
+    """The finding's numbers printed by str() in `indicator` (fixer's shortcut written out) and its message
+    joined from the template's pieces: the same text as the template filled with fixer's prints."""
+    scorer = _scorer(("ratio", "ratio", "forward", "explain", places))
+    p = parse_target(target)
+    bound = p.quantity  # type: ignore[union-attr]
+    assert bound is not None
+    ind = Indicator("产出指标", "数量指标", "指标%", target, p)
+    obs = Observation(value=Quantity(number * bound.scale, bound.unit))
+    found: list[Finding] = []
+    set_language(lang)
+    try:
+        result = scorer.indicator(
+            ind, weight, obs, Project("P", "p", Decimal(100), ()), Execution(Decimal(90)), 2024, found
+        )
+        expected = _(
+            indicator.BELOW_WEIGHT.message,
+            name="指标%",
+            score=fixed(result.score, places),
+            weight=fixed(weight, places),
+        )
+    finally:
+        set_language(None)
+    below = [f for f in found if f.code == "missing-explanation"]
+    assert [f.message for f in below] == ([expected] if result.score < weight else [])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_templates_pieces_join_as_it_fills(lang: str) -> None:
+    """Template.pieces against the template's own call, in both languages; None where a language
+    reorders the fields (the caller then calls the template)."""
+    set_language(lang)
+    try:
+        for template in (indicator.BELOW_WEIGHT, indicator.OVER_UNEXPLAINED, Template("{a}%{{b}} then {b}", "a", "b")):
+            values = [f"v{i}%s" for i in range(len(template.fields))]
+            pieces = template.pieces()
+            assert pieces is not None and len(pieces) == len(values) + 1
+            joined = pieces[0] + "".join(v + piece for v, piece in zip(values, pieces[1:], strict=True))
+            assert joined == template(*values)
+        assert Template("{a} then {b}", "b", "a").pieces() is None
+    finally:
+        set_language(None)
+
+
+@dataclass(frozen=True)
+class _SlowQualitative(Qualitative):
+    """A Qualitative the tier fast path does not take (it tests the class itself): the general path."""
+
+
+@dataclass(frozen=True)
+class _SlowReference(Reference):
+    """A Reference the tier fast path does not take: the general path."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    places=st.sampled_from([0, 2, 3]),
+    tier=st.sampled_from(["达成", "部分达成", "未达成"]),
+    weight=_ODD_WEIGHTS,
+    explanation=st.sampled_from([None, "", "说明"]),
+    text=st.sampled_from(["", "较好"]),
+    scored=st.booleans(),
+    reference=st.booleans(),
+)
+def test_a_plain_tier_scores_as_the_general_path_scores_it(
+    places: int, tier: str, weight: Decimal, explanation: str | None, text: str, scored: bool, reference: bool
+) -> None:
+    """A tier named for a tiered target (the fast path) against the same target as a subclass, which the
+    match, _tiered and _tier_outcome read: same result, digits, trace and findings."""
+    scorer = _scorer(("ratio", "ratio", "forward", "explain", places))
+    fast_p: Qualitative | Reference = Reference("审批数据") if reference else Qualitative("积极向上")
+    slow_p: Qualitative | Reference = _SlowReference("审批数据") if reference else _SlowQualitative("积极向上")
+    obs = Observation(tier=tier, explanation=explanation, text=text)
+    project, execution = Project("P", "p", Decimal(100), ()), Execution(Decimal(90))
+    results, findings = [], []
+    for p in (fast_p, slow_p):
+        found: list[Finding] = []
+        ind = Indicator("产出指标", "数量指标", "指标", "积极向上", p, scored=scored)
+        results.append(scorer.indicator(ind, weight, obs, project, execution, 2024, found))
+        findings.append(found)
+    fast, slow = results
+    assert fast[1:] == slow[1:]
+    assert str(fast.score) == str(slow.score)
+    assert (fast.trace, fast.actual) == (slow.trace, slow.actual)
+    assert findings[0] == findings[1]
+
+
+def test_the_tier_fast_path_is_the_one_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The differential test above compares something: a plain tier skips _tiered, the subclass does not."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the general path")
+
+    scorer = IndicatorScorer(_BASE)
+    monkeypatch.setattr(scorer, "_tiered", refuse)
+    project, execution = Project("P", "p", Decimal(100), ()), Execution(Decimal(90))
+    obs = Observation(tier="部分达成")
+    ind = Indicator("产出指标", "数量指标", "指标", "积极向上", Qualitative("积极向上"))
+    assert scorer.indicator(ind, Decimal(10), obs, project, execution, 2024, []).status == "partial"
+    with pytest.raises(AssertionError, match="general"):
+        slow = Indicator("产出指标", "数量指标", "指标", "积极向上", _SlowQualitative("积极向上"))
+        scorer.indicator(slow, Decimal(10), obs, project, execution, 2024, [])
