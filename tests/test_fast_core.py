@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from evalengine.i18n import Template, _, set_language
 from evalengine.language.parser import parse_target
-from evalengine.language.predicates import DIRECTIONS, Qualitative, Quantity, Reference
+from evalengine.language.predicates import Qualitative, Quantity, Reference
 from evalengine.model import Execution, Finding, Indicator, Observation, Project
 from evalengine.numbers import fixed
 from evalengine.packs.load import load_pack
 from evalengine.packs.model import OverAchievement, Pack
 from evalengine.packs.schema import METHODS
-from evalengine.scoring import explain, indicator
+from evalengine.scoring import indicator
 from evalengine.scoring.indicator import IndicatorScorer
 
 
@@ -116,45 +116,6 @@ def test_the_fast_path_is_the_one_taken_for_a_plain_value(monkeypatch: pytest.Mo
     with pytest.raises(AssertionError, match="general"):
         slow = Observation(value=_Slow(Decimal(90), "%"))
         scorer.indicator(ind, Decimal(10), slow, project, execution, 2024, [])
-
-
-_OPS = st.sampled_from(sorted(DIRECTIONS))
-_BOUNDS = st.decimals(min_value=-5, max_value=200, places=2, allow_nan=False, allow_infinity=False)
-
-
-@settings(max_examples=600, deadline=None)
-@given(
-    op=_OPS,
-    t=_BOUNDS,
-    a=_NUMBERS,
-    weight=_WEIGHTS,
-    places=st.sampled_from([0, 2, 3]),
-    threshold=st.sampled_from([None, Decimal("1.3")]),
-)
-def test_the_ratio_judges_judge_as_the_general_judges(
-    op: str, t: Decimal, a: Decimal, weight: Decimal, places: int, threshold: Decimal | None
-) -> None:
-    """A ratio pack's judges (the formula written into them) against `_judge`'s, which calls
-    methods.forward_ratio / reverse_ratio and `short`: the same outcome, digits and trace."""
-    pack = _pack("ratio", "ratio", "forward", "explain", places)
-    pack = dataclasses.replace(pack, over_achievement=OverAchievement(threshold, "explain", Decimal(0)))
-    scorer = IndicatorScorer(pack)
-    fast = scorer._ratio_judge(op)  # type: ignore[arg-type]
-    if DIRECTIONS[op] == "equality":
-        assert fast is None  # equality keeps the general judge
-        return
-    assert fast is not None and scorer.judges[op].__code__ is fast.__code__  # type: ignore[index, attr-defined]
-    bound = Quantity(t, "%")
-    general = scorer._judge(op)(weight, a, bound, "实际", "目标")  # type: ignore[arg-type]
-    got = fast(weight, a, bound, "实际", "目标")
-    assert got == general
-    assert str(got[0]) == str(general[0])
-    assert explain.render(got[3], places) == explain.render(general[3], places)
-
-
-def test_a_pack_of_other_methods_has_no_ratio_judge() -> None:
-    scorer = _scorer(("binary", "linear", "forward", "explain", 2))
-    assert all(scorer._ratio_judge(op) is None for op in DIRECTIONS)
 
 
 _ODD_WEIGHTS = st.sampled_from(

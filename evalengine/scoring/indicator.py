@@ -38,7 +38,7 @@ from evalengine.numbers import HUNDRED, ZERO, fixer, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
 from evalengine.scoring.measure import Measured, measure, quantity
-from evalengine.scoring.methods import Rules, formula, forward_ratio, range_zero, reverse_ratio, zero
+from evalengine.scoring.methods import Rules, formula, range_zero, zero
 from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_result
 
 # A comparison's actual against its bound: (weight, actual in the bound's unit, bound, what the trace calls
@@ -107,7 +107,7 @@ class IndicatorScorer:
         self.equality = formula("equality", pack.methods.equality)
         self.range = formula("range", pack.methods.range)
         # a comparison's judge per operator (≥, >, ≤, <, =), resolved once here rather than per indicator
-        self.judges: dict[Op, Judge] = {op: self._ratio_judge(op) or self._judge(op) for op in DIRECTIONS}
+        self.judges: dict[Op, Judge] = {op: self._judge(op) for op in DIRECTIONS}
 
     def indicator(
         self,
@@ -361,59 +361,6 @@ class IndicatorScorer:
                 return judge_equality
             case _:
                 assert_never(DIRECTIONS[op])
-
-    def _ratio_judge(self, op: Op) -> Judge | None:
-        """The judge of `op` when the pack scores its shortfalls by the default ratio (methods.forward_ratio,
-        reverse_ratio): `_judge`'s with the formula and `short` written into it. A shortfall (two indicators in
-        five of a batch) then costs no formula call of nine arguments and no call of `short` (about 1,000
-        instructions). Any other method, and = (equality), has no such judge (None): `_judge`'s.
-        tests/test_fast_core.py compares each with `_judge`'s."""
-        direction = DIRECTIONS[op]
-        if direction == "forward" and self.forward is not forward_ratio:
-            return None
-        if direction == "reverse" and self.reverse is not reverse_ratio:
-            return None
-        rules, r = self.rules, self.r
-        sym = SYMBOLS[op]
-        meets = meets_of(op)
-        met, ratio = explain.met, explain.ratio
-        if direction == "forward":
-            threshold = self.threshold
-
-            def judge_forward_ratio(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
-                t = bound.value
-                if not t:
-                    return w, "met", None, (explain.met_zero_target, head, bound, a, label, w), (bound, a), False
-                if meets(a, t):  # over-achievement only matters when met (a shortfall's formula ignores it)
-                    over = threshold is not None and t > ZERO and a >= t * threshold
-                    return w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), over
-                if t > ZERO:  # forward_ratio(a, t, w, rel, …), then short
-                    below = a < t
-                    score = r(a / t * w if below else w) if a > ZERO else ZERO
-                    why: explain.Why = (ratio, head, bound, a, "<" if below else "=", label, t, a, t, w, score)
-                    if score > ZERO:
-                        return score, "partial", None, why, (bound, a), False
-                    return r(ZERO), "unmet", None, why, (bound, a), False
-                return zero(a, t, w, "<" if a < t else "=", bound, head, label, "", rules)
-
-            return judge_forward_ratio
-        if direction == "reverse":
-
-            def judge_reverse_ratio(w: Decimal, a: Decimal, bound: Quantity, head: str, label: str) -> Outcome:
-                t = bound.value
-                if meets(a, t):
-                    return (w, "met", None, (met, head, bound, a, sym, label, t, w), (bound, a), False)
-                if t > ZERO:  # reverse_ratio(a, t, w, rel, …), then short
-                    above = a > t
-                    score = r(t / a * w if above else w)
-                    why: explain.Why = (ratio, head, bound, a, ">" if above else "=", label, t, t, a, w, score)
-                    if score > ZERO:
-                        return score, "partial", None, why, (bound, a), False
-                    return r(ZERO), "unmet", None, why, (bound, a), False
-                return zero(a, t, w, ">" if a > t else "=", bound, head, label, "", rules)
-
-            return judge_reverse_ratio
-        return None
 
     def _range(self, p: Range, w: Decimal, obs: Observation, project: Project) -> Outcome | None:
         m = measure(p, obs, project, None, self.satisfied)
