@@ -85,6 +85,7 @@ def forget() -> None:
     _ROWS.clear()
     _QUOTED.clear()
     _NUMBERS.clear()
+    _FIXED.clear()
 
 
 def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
@@ -175,6 +176,22 @@ def _keep(memo: dict[Any, tuple[Any, str, bytes]], key: Any, held: Any, text: st
     return kept
 
 
+# the indicators' weights and scores fixed to the pack's places, by the places and the number's id, kept with
+# the number (so the id is not reused while it stands): a batch's weights are a few dozen objects, and a met
+# indicator's score is its weight (half of one-2000's scores are objects seen before); dropped by forget().
+# The view's text here, project_line's bytes in _NUMBERS.
+_FIXED: dict[int, dict[int, tuple[Decimal, str]]] = {}
+
+
+def _fixed(
+    numbers: dict[int, tuple[Decimal, str]], value: Decimal, fix: Callable[[Decimal], str]
+) -> tuple[Decimal, str]:
+    if len(numbers) >= _KEPT:
+        numbers.clear()
+    kept = numbers[id(value)] = (value, fix(value))
+    return kept
+
+
 def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     """One project in the JSON contract, plus what the 自评表 shows (department, goals, plan)."""
     job = scored.job
@@ -183,6 +200,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     rounding = job.pack.rounding
     places = rounding.places
     fix = _fixer(places)  # fixed(value, places), made once for every row
+    fixed_at = _FIXED.get(places) or _FIXED.setdefault(places, {})
     return {
         "code": project.code,
         "name": project.name,
@@ -218,8 +236,8 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
                 "target": ind.target,
                 "basis": ind.basis,
                 "actual": actual(r),
-                "weight": fix(r.weight),
-                "score": fix(r.score),
+                "weight": (fixed_at.get(id(r.weight)) or _fixed(fixed_at, r.weight, fix))[1],
+                "score": (fixed_at.get(id(r.score)) or _fixed(fixed_at, r.score, fix))[1],
                 "status": r.status,
                 "tier": r.tier,
                 "explanation": r.explanation,
