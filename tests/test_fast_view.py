@@ -87,8 +87,10 @@ def test_the_view_prints_its_numbers_as_format_does() -> None:
     cards = score_job(job)
     try:
         views = [project_view(card, scored) for card in cards]
+        assert view_module._FIXED  # weights and scores fixed once per number object, kept for the file
     finally:
         forget()
+    assert not view_module._FIXED
     for card, view in zip(cards, views, strict=True):
         assert _places(view) == {places}
         for r, row in zip(card.indicators, view["indicators"], strict=True):
@@ -190,7 +192,7 @@ def test_what_a_line_keeps_is_dropped_with_the_sentences() -> None:
         assert view_module._ROWS and view_module._QUOTED and view_module._NUMBERS
         forget()
         kept = (view_module._ROWS, view_module._QUOTED, view_module._NUMBERS, view_module._TRACES, view_module._ACTUALS)
-        assert not any(kept)
+        assert not any(kept) and not view_module._FIXED
         job = evalengine.load_job(str(EXAMPLE))
         scored = Scored(job, [])
 
