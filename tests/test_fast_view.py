@@ -1,10 +1,12 @@
 """Issue 19, the report view's fast paths against the general ones they stand for: a project's JSON entry
 written two lists deep by orjson (against the json module re-indented), NDJSON lines joined back by bytes
-methods (against the json module's one line), and the view's numbers printed by numbers.fixer (against
+methods (against the json module's one line), a project's NDJSON line written straight from its scorecard
+(against the json module's line of its view), and the view's numbers printed by numbers.fixer (against
 format())."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -15,10 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import evalengine
-from evalengine.pipeline import Scored, score_job
+from evalengine.model import Finding
+from evalengine.pipeline import Prior, Scored, score_job
 from evalengine.reports import encode
-from evalengine.reports.batch import json_entry, ndjson_entry
-from evalengine.reports.view import _money, forget, project_view
+from evalengine.reports import view as view_module
+from evalengine.reports.batch import json_entry, ndjson_entry, parts, write_ndjson
+from evalengine.reports.view import _money, forget, project_line, project_view
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zunhua-2024" / "actuals.yaml"
 
@@ -83,8 +87,10 @@ def test_the_view_prints_its_numbers_as_format_does() -> None:
     cards = score_job(job)
     try:
         views = [project_view(card, scored) for card in cards]
+        assert view_module._FIXED  # weights and scores fixed once per number object, kept for the file
     finally:
         forget()
+    assert not view_module._FIXED
     for card, view in zip(cards, views, strict=True):
         assert _places(view) == {places}
         for r, row in zip(card.indicators, view["indicators"], strict=True):
@@ -98,3 +104,107 @@ def test_money_is_rounded_then_fixed(text: str) -> None:
 
     assert _money(Decimal(text)) == format(round_to(Decimal(text), 2), ".2f")
     assert _money(None) is None
+
+
+def _line(card: Any, scored: Scored) -> bytes:
+    return json.dumps(project_view(card, scored), ensure_ascii=False).encode("utf-8")
+
+
+def test_every_project_of_the_example_is_written_straight_as_its_view_is_encoded() -> None:
+    job = evalengine.load_job(str(EXAMPLE))
+    cards = score_job(job)
+    assert cards
+    for priors in (None, {}, {c.project.code: Prior(2023, Decimal("81.5"), "良") for c in cards[::2]}):
+        scored = Scored(job, [], priors)
+        try:
+            for card in cards:
+                assert project_line(card, scored) == _line(card, scored)
+        finally:
+            forget()
+
+
+def test_the_batch_writes_ndjson_lines_as_the_json_module_writes_the_views(tmp_path: Path) -> None:
+    out = tmp_path / "out.ndjson"
+    with out.open("wb") as handle:
+        write_ndjson(handle, [EXAMPLE], None, None, None, None)
+    views = next(iter(parts([EXAMPLE], None, None, None, lambda v: v))).entries
+    lines = out.read_bytes().splitlines()
+    assert lines[:-1] == [json.dumps(v, ensure_ascii=False).encode("utf-8") for v in views]
+
+
+_WORDS = st.one_of(_TEXT, st.sampled_from(["产出指标", "达成", "实际99% ≥ 目标98%", "良"]))
+
+
+@given(
+    st.data(),
+    st.lists(_WORDS, min_size=12, max_size=12),
+    st.lists(st.lists(_WORDS, max_size=3), min_size=3, max_size=3),
+    st.one_of(st.none(), _JSON),
+    st.integers(-(2**70), 2**70),
+)
+def test_a_line_written_straight_quotes_every_text_as_the_json_module(
+    data: st.DataObject, words: list[str], lists: list[list[str]], summary: Any, year: int
+) -> None:
+    """Any text where a project's table, actuals or findings put text, and the open values (summary,
+    narrative, signoff, last year's total), written as the json module writes the view."""
+    job = evalengine.load_job(str(EXAMPLE))
+    card = data.draw(st.sampled_from(score_job(job)))
+    code = card.project.code
+    project = dataclasses.replace(card.project, name=words[0], unit=words[1], purpose=words[2], goals=tuple(lists[0]))
+    indicators = tuple(
+        r._replace(
+            indicator=dataclasses.replace(
+                r.indicator, level1=words[3], level2=words[4], name=words[5], description=words[6], basis=words[7]
+            ),
+            tier=data.draw(st.one_of(st.none(), _WORDS)),
+            explanation=data.draw(st.one_of(st.none(), _WORDS)),
+            evidence=tuple(lists[1]),
+        )
+        for r in card.indicators
+    )
+    findings = (*card.findings, Finding("warning", words[8], data.draw(st.one_of(st.none(), _WORDS)), words[9]))
+    card = dataclasses.replace(
+        card, project=project, indicators=indicators, findings=findings, notes=tuple(lists[2]), grade=words[10]
+    )
+    job = dataclasses.replace(
+        job,
+        year=year,
+        summaries={code: summary} if summary is not None else {},
+        narratives={code: {words[11]: words[0]}} if data.draw(st.booleans()) else {},
+        signoffs={code: {"by": words[1]}} if data.draw(st.booleans()) else {},
+    )
+    scored = Scored(job, [], data.draw(st.sampled_from([None, {}, {code: Prior(2023, Decimal("80"), words[2])}])))
+    try:
+        assert project_line(card, scored) == _line(card, scored)
+    finally:
+        forget()
+
+
+def test_what_a_line_keeps_is_dropped_with_the_sentences() -> None:
+    """The quoted rows, names and numbers hold the file's targets, as the kept sentences do: forget() drops
+    them all, and a line written after it (from other objects at perhaps the same ids) is still right."""
+    job = evalengine.load_job(str(EXAMPLE))
+    scored = Scored(job, [])
+    for _ in range(2):
+        cards = score_job(job)
+        for card in cards:
+            assert project_line(card, scored) == _line(card, scored)
+        assert view_module._ROWS and view_module._QUOTED and view_module._NUMBERS
+        forget()
+        kept = (view_module._ROWS, view_module._QUOTED, view_module._NUMBERS, view_module._TRACES, view_module._ACTUALS)
+        assert not any(kept) and not view_module._FIXED
+        job = evalengine.load_job(str(EXAMPLE))
+        scored = Scored(job, [])
+
+
+def test_the_quoted_rows_and_numbers_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(view_module, "_KEPT", 2)
+    job = evalengine.load_job(str(EXAMPLE))
+    scored = Scored(job, [])
+    try:
+        for card in score_job(job):
+            assert project_line(card, scored) == _line(card, scored)
+            assert len(view_module._ROWS) <= 2 and len(view_module._QUOTED) <= 2
+            assert all(len(n) <= 2 for n in view_module._NUMBERS.values())
+    finally:
+        forget()

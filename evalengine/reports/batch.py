@@ -26,7 +26,8 @@ from evalengine.inputs.actuals import load_job
 from evalengine.language.parser import parser_for
 from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, score_job
 from evalengine.reports import encode
-from evalengine.reports.view import Head, RunningSummary, assemble, forget, project_view
+from evalengine.reports.view import Head, RunningSummary, assemble, forget, project_line, project_view
+from evalengine.scoring.results import Scorecard
 from evalengine.sources import dispatch
 from evalengine.sources.documents import Document, inputs_read, remember_inputs
 
@@ -45,6 +46,15 @@ def ndjson_entry(view: dict[str, Any]) -> bytes:
 
 def view_entry(view: dict[str, Any]) -> dict[str, Any]:
     return view
+
+
+def _ndjson_line(card: Scorecard, scored: Scored) -> bytes:
+    return project_line(card, scored) + b"\n"
+
+
+# Entries written straight from the scorecard, the same bytes as their encoder gives the project's view,
+# without the view built first (view.project_line; tests/test_fast_view.py compares them)
+_WRITTEN: dict[Encoder, Callable[[Scorecard, Scored], bytes]] = {ndjson_entry: _ndjson_line}
 
 
 @dataclass
@@ -92,10 +102,11 @@ def score_part(
         return part
     part.summary.grades_of(job)
     scored = Scored(job, [])
+    written = _WRITTEN.get(entry)
     try:
         for card in cards:
             part.summary.add(card, job)
-            part.entries.append(entry(project_view(card, scored)))
+            part.entries.append(entry(project_view(card, scored)) if written is None else written(card, scored))
     finally:
         forget()  # the sentences kept while this file's view was written hold its targets
     return part

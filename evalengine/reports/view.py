@@ -4,15 +4,18 @@ decimals; nothing here computes a score.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 from evalengine.inputs.actuals import Job
 from evalengine.language.predicates import Quantity
+from evalengine.model import Indicator
 from evalengine.numbers import HUNDRED, ZERO, fixed, fixer, plain, round_to
 from evalengine.pipeline import Monitored, Scored
 from evalengine.scoring.monitor import WORST_FIRST, MonitorCard
@@ -68,8 +71,10 @@ def _rowspans(card: Scorecard) -> list[int]:
 # it stands. Kept for one file at most (forget(), when a file's view is done: what a file's entries hold,
 # its targets' quantities among them, must not outlive it, or memory grows with the files of a batch) and
 # cleared when full: one very large file keeps at most _KEPT.
-_TRACES: dict[tuple[Any, ...], tuple[Any, str]] = {}
-_ACTUALS: dict[tuple[int, Decimal, int], tuple[Quantity, str]] = {}
+# The entry holds the sentence as text (the view's) and, once a line asks for it, quoted as JSON in UTF-8
+# (project_line's: b"" until then, so the other formats never pay for it).
+_TRACES: dict[tuple[Any, ...], tuple[Any, str, bytes]] = {}
+_ACTUALS: dict[tuple[int, Decimal, int], tuple[Quantity, str, bytes]] = {}
 _KEPT = 1 << 16
 
 
@@ -77,6 +82,10 @@ def forget() -> None:
     """Drop the sentences kept for a file: its view is done."""
     _TRACES.clear()
     _ACTUALS.clear()
+    _ROWS.clear()
+    _QUOTED.clear()
+    _NUMBERS.clear()
+    _FIXED.clear()
 
 
 def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
@@ -100,6 +109,20 @@ def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
     return tuple(key)
 
 
+def _trace_json(r: IndicatorResult) -> bytes:
+    """r.trace quoted as JSON in UTF-8, kept with the sentence (quoted when a line first asks for it)."""
+    why = r.why
+    key = _key(why, r.places)
+    if key is None:
+        return _q(r.trace).encode()
+    known = _TRACES.get(key) or _keep(_TRACES, key, why, r.trace)
+    quoted = known[2]
+    if not quoted:
+        quoted = _q(known[1]).encode()
+        _TRACES[key] = (known[0], known[1], quoted)
+    return quoted
+
+
 def trace(r: IndicatorResult) -> str:
     """r.trace, written once for each distinct trace of the run."""
     why = r.why
@@ -109,7 +132,24 @@ def trace(r: IndicatorResult) -> str:
     known = _TRACES.get(key)
     if known is not None:
         return known[1]
-    return _keep(_TRACES, key, why, r.trace)
+    return _keep(_TRACES, key, why, r.trace)[1]
+
+
+def _actual_json(r: IndicatorResult) -> bytes:
+    """r.actual quoted as JSON in UTF-8, kept with the text (quoted when a line first asks for it)."""
+    seen = r.seen
+    if isinstance(seen, str):
+        return _q(seen).encode()
+    bound, value = seen
+    if not value:  # -0 is printed so, but is equal to 0
+        return _q(r.actual).encode()
+    key = (id(bound), value, r.places)
+    known = _ACTUALS.get(key) or _keep(_ACTUALS, key, bound, r.actual)
+    quoted = known[2]
+    if not quoted:
+        quoted = _q(known[1]).encode()
+        _ACTUALS[key] = (known[0], known[1], quoted)
+    return quoted
 
 
 def actual(r: IndicatorResult) -> str:
@@ -124,16 +164,32 @@ def actual(r: IndicatorResult) -> str:
     known = _ACTUALS.get(key)
     if known is not None:
         return known[1]
-    return _keep(_ACTUALS, key, bound, r.actual)
+    return _keep(_ACTUALS, key, bound, r.actual)[1]
 
 
-def _keep(memo: dict[Any, tuple[Any, str]], key: Any, held: Any, text: str) -> str:
+def _keep(memo: dict[Any, tuple[Any, str, bytes]], key: Any, held: Any, text: str) -> tuple[Any, str, bytes]:
     """`text` kept under `key` with what it was written from (`held`, so no id in the key is reused while it
-    stands); the memo emptied first when full."""
+    stands), not yet quoted as JSON; the memo emptied first when full."""
     if len(memo) >= _KEPT:
         memo.clear()
-    memo[key] = (held, text)
-    return text
+    kept = memo[key] = (held, text, b"")
+    return kept
+
+
+# the indicators' weights and scores fixed to the pack's places, by the places and the number's id, kept with
+# the number (so the id is not reused while it stands): a batch's weights are a few dozen objects, and a met
+# indicator's score is its weight (half of one-2000's scores are objects seen before); dropped by forget().
+# The view's text here, project_line's bytes in _NUMBERS.
+_FIXED: dict[int, dict[int, tuple[Decimal, str]]] = {}
+
+
+def _fixed(
+    numbers: dict[int, tuple[Decimal, str]], value: Decimal, fix: Callable[[Decimal], str]
+) -> tuple[Decimal, str]:
+    if len(numbers) >= _KEPT:
+        numbers.clear()
+    kept = numbers[id(value)] = (value, fix(value))
+    return kept
 
 
 def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
@@ -144,6 +200,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     rounding = job.pack.rounding
     places = rounding.places
     fix = _fixer(places)  # fixed(value, places), made once for every row
+    fixed_at = _FIXED.get(places) or _FIXED.setdefault(places, {})
     return {
         "code": project.code,
         "name": project.name,
@@ -179,8 +236,8 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
                 "target": ind.target,
                 "basis": ind.basis,
                 "actual": actual(r),
-                "weight": fix(r.weight),
-                "score": fix(r.score),
+                "weight": (fixed_at.get(id(r.weight)) or _fixed(fixed_at, r.weight, fix))[1],
+                "score": (fixed_at.get(id(r.score)) or _fixed(fixed_at, r.score, fix))[1],
                 "status": r.status,
                 "tier": r.tier,
                 "explanation": r.explanation,
@@ -217,6 +274,218 @@ def _compared(card: Scorecard, scored: Scored) -> dict[str, Any]:
         "previous": {"year": prior.year, "total": fixed(prior.total, places), "grade": prior.grade},
         "change": ("+" if change > 0 else "") + fixed(change, places),
     }
+
+
+# A project's NDJSON line written straight from its scorecard: the bytes json.dumps(project_view(card, scored),
+# ensure_ascii=False) writes in UTF-8, without the view's dicts and lists built first and walked again by an
+# encoder (orjson's lines needed a pass to put json's spaces after commas). The fixed text (keys, separators)
+# is written once into templates; strings are quoted by the json module's own C function and encoded once
+# where they repeat: an indicator's target-table cells (the same rows recur across a batch's projects), the
+# kept sentences, the names of the department, pack, grades and statuses. Assembled as bytes, not str: the
+# Chinese text made a str template widen every ASCII part, and encoding it again cost more than it saved.
+# Measured on one-2000 (view and encoding): NDJSON 1,401 -> 999 million instructions; the JSON report's
+# indented entries written the same way cost 999 million against 978 by the view and orjson, so they stay.
+# tests/test_fast_view.py compares every line with the encoded view.
+_q = encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it: quoted and escaped
+
+# short names that recur in every project (department, unit, pack, file, grade, status, tier, level 1,
+# severity, finding code), quoted and encoded; dropped by forget() with the sentences
+_QUOTED: dict[str, bytes] = {}
+
+# an indicator's quoted level 1 and its fixed cells from level2 to basis, by the indicator's id, kept with it
+# (so the id is not reused while it stands); dropped by forget() with the sentences
+_ROWS: dict[int, tuple[Indicator, bytes, bytes]] = {}
+
+# the indicators' weights and scores fixed to the pack's places, by the places and the number's id, kept with
+# the number: a batch's weights are a few dozen objects, and a met indicator's score is its weight (half of
+# one-2000's scores are objects seen before); dropped by forget()
+_NUMBERS: dict[int, dict[int, tuple[Decimal, bytes]]] = {}
+
+
+def _quoted(text: str) -> bytes:
+    if len(_QUOTED) >= _KEPT:
+        _QUOTED.clear()
+    written = _QUOTED[text] = _q(text).encode()
+    return written
+
+
+def _row(ind: Indicator) -> tuple[Indicator, bytes, bytes]:
+    """An indicator's level 1 and its cells level2 to basis, quoted once for every project that has it."""
+    if len(_ROWS) >= _KEPT:
+        _ROWS.clear()
+    cells = _CELLS % (_q(ind.level2), _q(ind.name), _q(ind.description), _q(ind.target), _q(ind.basis))
+    row = _ROWS[id(ind)] = (ind, _q(ind.level1).encode(), cells.encode())
+    return row
+
+
+def _number(
+    numbers: dict[int, tuple[Decimal, bytes]], value: Decimal, fix: Callable[[Decimal], str]
+) -> tuple[Decimal, bytes]:
+    if len(numbers) >= _KEPT:
+        numbers.clear()
+    kept = numbers[id(value)] = (value, fix(value).encode())
+    return kept
+
+
+def _obj(*items: str) -> str:
+    return "{" + ", ".join(items) + "}"
+
+
+def _list(items: list[bytes]) -> bytes:
+    return b"[" + b", ".join(items) + b"]"
+
+
+def _open(value: Any) -> bytes:
+    """One of the view's few open values (a summary, a narrative, last year's total) as json writes it."""
+    if value is None:
+        return b"null"
+    if type(value) is str:
+        return _q(value).encode()
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+_PROJECT = _obj(
+    *(f'"{k}": %s' for k in ("code", "name", "department", "unit", "rules", "year", "file")),
+    '"total": "%s"',
+    '"grade": %s',
+    '"budget": ' + _obj('"total": %s', '"fiscal": %s', '"other": %s'),
+    '"execution": '
+    + _obj(
+        *('"budget": %s', '"spent": %s', '"rate": "%s"', '"weight": "%s"', '"score": "%s"'),
+        *('"trace": %s', '"explanation": %s'),
+    ),
+    *(f'"{k}": %s' for k in ("level1", "indicators", "findings", "notes", "goals", "summary")),
+    '"purpose": %s%s',  # then the keys only some projects have, each with its separator
+).encode()
+_LEVEL1 = _obj('"name": %s', '"weight": "%s"', '"score": "%s"').encode()
+_FINDING = _obj('"severity": %s', '"code": %s', '"indicator": %s', '"message": %s').encode()
+_CELLS = ", ".join(f'"{k}": %s' for k in ("level2", "name", "description", "target", "basis"))
+# an indicator's fixed text, cut where its eleven values go: joined with them by bytes.join, a little cheaper
+# than a %-format parsing the template each time
+_INDICATOR = (
+    _obj(
+        *('"level1": %s', '"level1_rows": %s', "%s", '"actual": %s', '"weight": "%s"', '"score": "%s"'),
+        *('"status": %s', '"tier": %s', '"explanation": %s', '"evidence": %s', '"trace": %s'),
+    )
+    .encode()
+    .split(b"%s")
+)
+_SPANS = [b"%d" % n for n in range(64)]  # a level-1 cell's rows, as JSON writes them
+
+
+def _money_json(value: Decimal | None) -> bytes:
+    return b"null" if value is None else b'"' + _cents(round_to(value, 2)).encode() + b'"'
+
+
+def project_line(card: Scorecard, scored: Scored) -> bytes:
+    """json.dumps(project_view(card, scored), ensure_ascii=False) in UTF-8 (without a line break)."""
+    job = scored.job
+    project = card.project
+    code = project.code
+    ex = card.execution
+    rounding = job.pack.rounding
+    places = rounding.places
+    fix = _fixer(places)
+    department = job.targets.department
+    quoted = _QUOTED.get
+    rows = _ROWS
+    numbers = _NUMBERS.get(places) or _NUMBERS.setdefault(places, {})
+    i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11 = _INDICATOR
+    join = b"".join
+    indicators = []
+    for r, span in zip(card.indicators, _rowspans(card), strict=True):
+        ind = r.indicator
+        row = rows.get(id(ind)) or _row(ind)
+        status, tier, why, evidence = r.status, r.tier, r.explanation, r.evidence
+        weight, score = r.weight, r.score
+        w = numbers.get(id(weight)) or _number(numbers, weight, fix)
+        s = numbers.get(id(score)) or _number(numbers, score, fix)
+        indicators.append(
+            join(
+                (  # one flat tuple: a starred one is built as a list, then copied
+                    i0,
+                    row[1],
+                    i1,
+                    _SPANS[span] if span < 64 else b"%d" % span,
+                    i2,
+                    row[2],
+                    i3,
+                    _actual_json(r),
+                    i4,
+                    w[1],
+                    i5,
+                    s[1],
+                    i6,
+                    quoted(status) or _quoted(status),
+                    i7,
+                    b"null" if tier is None else quoted(tier) or _quoted(tier),
+                    i8,
+                    b"null" if why is None else _q(why).encode(),
+                    i9,
+                    _list([_q(e).encode() for e in evidence]) if evidence else b"[]",
+                    i10,
+                    _trace_json(r),
+                    i11,
+                )
+            )
+        )
+    findings = [
+        _FINDING
+        % (
+            quoted(f.severity) or _quoted(f.severity),
+            quoted(f.code) or _quoted(f.code),
+            b"null" if f.indicator is None else _q(f.indicator).encode(),
+            _q(f.message).encode(),
+        )
+        for f in card.findings
+    ]
+    extra: dict[str, Any] = {}  # the keys only some projects have, as project_view adds them
+    if code in job.narratives:
+        extra["narrative"] = job.narratives[code]
+    if code in job.signoffs:
+        extra["signoff"] = job.signoffs[code]
+    if scored.priors is not None:
+        extra.update(_compared(card, scored))
+    year = job.year
+    unit = project.unit or department
+    pack = card.pack
+    path = str(job.path)
+    grade = card.grade
+    explanation = ex.explanation
+    return _PROJECT % (
+        _q(code).encode(),
+        _q(project.name).encode(),
+        quoted(department) or _quoted(department),
+        quoted(unit) or _quoted(unit),
+        quoted(pack) or _quoted(pack),
+        b"%d" % year if type(year) is int else _open(year),
+        quoted(path) or _quoted(path),
+        _fixer(rounding.total.places)(card.total).encode(),
+        quoted(grade) or _quoted(grade),
+        _money_json(project.budget),
+        _money_json(project.fiscal),
+        _money_json(project.other),
+        _money_json(ex.budget),
+        _money_json(ex.spent) if job.actuals[code].execution.spent is not None else b"null",
+        _pct(ex.rate, places).encode(),
+        plain(ex.weight).encode(),
+        _fixer(rounding.execution.places)(ex.score).encode(),
+        _q(ex.trace).encode(),
+        b"null" if explanation is None else _q(explanation).encode(),
+        _list(
+            [
+                _LEVEL1 % (quoted(lvl.name) or _quoted(lvl.name), fix(lvl.weight).encode(), fix(lvl.score).encode())
+                for lvl in card.level1
+            ]
+        ),
+        _list(indicators),
+        _list(findings),
+        _list([_q(n).encode() for n in card.notes]),
+        _list([_q(g).encode() for g in project.goals]),
+        _open(job.summaries.get(code)),
+        _q(project.purpose).encode(),
+        b"".join(b", " + _q(k).encode() + b": " + _open(v) for k, v in extra.items()),
+    )
 
 
 def build(results: list[Scored]) -> dict[str, Any]:
