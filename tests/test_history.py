@@ -367,13 +367,13 @@ def test_replay_shows_a_changed_engine(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.undo()
     from evalengine.scoring.indicator import IndicatorScorer
 
-    judged = IndicatorScorer._tier_outcome
+    judged = IndicatorScorer.indicator
 
     def harsher(self: Any, *args: Any) -> Any:  # an engine whose tiers score one point less
-        score, *rest = judged(self, *args)  # an outcome: (score, status, tier, why, seen, over)
-        return (max(score - 1, score * 0), *rest)
+        result = judged(self, *args)  # every indicator's result, whichever path scored it
+        return result if result.tier is None else result._replace(score=max(result.score - 1, result.score * 0))
 
-    monkeypatch.setattr(IndicatorScorer, "_tier_outcome", harsher)
+    monkeypatch.setattr(IndicatorScorer, "indicator", harsher)
     result = run("history", "replay", "2023", "--history", db, "--format", "json")
     assert result.exit_code == 1
     view = json.loads(result.stdout)["runs"][0]
