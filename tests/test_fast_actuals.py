@@ -140,3 +140,122 @@ def test_later_is_a_deferred_as_made_by_its_constructor(tmp_path: Path) -> None:
     assert fast == general == doc.where(at) and hash(fast) == hash(doc.where(at))
     assert repr(fast) == repr(doc.where(at)) and fast.line == 4
     assert pickle.loads(pickle.dumps(fast)) == doc.where(at)
+
+
+_COUNTS = st.one_of(
+    st.text(alphabet="0123456789", max_size=17),
+    st.text(alphabet="0123456789０１-+. ²٣e", max_size=6),
+    st.integers(-5, 10**16).map(str),
+    st.integers(0, 99),
+    st.booleans(),
+    st.none(),
+    st.dictionaries(st.text(max_size=2), st.text(max_size=2), max_size=1),
+)
+_SURVEY_ENTRIES = st.one_of(
+    st.fixed_dictionaries({"survey": st.dictionaries(st.text(max_size=4), _COUNTS, max_size=4)}),
+    st.fixed_dictionaries({"survey": st.one_of(st.none(), st.text(max_size=3), st.lists(st.text(), max_size=1))}),
+    st.fixed_dictionaries(
+        {"survey": st.dictionaries(st.text(max_size=4), _COUNTS, min_size=1, max_size=3)},
+        optional={
+            "value": st.sampled_from(["96%", "x"]),
+            "explanation": st.text(max_size=3),
+            "unknown": st.just("1"),
+            "tier": st.just("达成"),
+        },
+    ),
+)
+
+
+def _read(entry: dict[str, Any]) -> tuple[str, Any]:
+    """need_mapping's reading of `entry`: the Observation field for field, or the error's message and place."""
+    from evalengine.language.parser import parse_target
+    from evalengine.language.words import default_vocabulary
+
+    vocab = default_vocabulary()
+    where = Location("a.yaml", 3, path=("projects", 0, "indicators", "满意度"))
+    try:
+        obs = observations.need_mapping(entry, parse_target("≥90%", vocab), vocab, where)
+    except EvalEngineError as exc:
+        return "error", (exc.message, exc.location, exc.hint)
+    return "read", (obs, repr(obs), list(vars(obs).items()))
+
+
+@given(_SURVEY_ENTRIES)
+@example({"survey": {"满意": "40", "较满意": "6", "一般": "0", "不满意": "1"}})
+@example({"survey": {"满意": "000000000000000", "不满意": "1" * 16}})
+@example({"survey": {"满意": "-1"}})
+@example({"survey": {"满意": "１"}})
+@example({"survey": {}})
+@example({"survey": {1: "2"}})  # a key YAML read as a number: named as text, as need_mapping names it
+def test_plain_survey_reads_as_need_mapping(entry: dict[str, Any]) -> None:
+    """plain_survey gives need_mapping's Observation (equal, same repr, same fields in order) for every entry
+    it reads, and reads the usual plain survey; it leaves every other entry (and every error) to need_mapping."""
+    fast = observations.plain_survey(entry)
+    general = _read(entry)
+    if fast is not None:
+        assert general == ("read", (fast, repr(fast), list(vars(fast).items())))
+    survey = entry.get("survey")
+    plain = (
+        len(entry) == 1
+        and type(survey) is dict
+        and bool(survey)
+        and all(observations._count(v) is not None for v in survey.values())
+    )
+    assert (fast is not None) == plain
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789.", max_size=20),
+        st.text(alphabet="0123456789.,-+ eE０１²٣元万", max_size=12),
+        st.decimals(allow_nan=False, allow_infinity=False).map(str),
+        st.integers(-(10**12), 10**12),
+        st.booleans(),
+        st.none(),
+    )
+)
+@example("11.36")
+@example("0")
+@example("0.000000000001")
+@example("0.0000000000001")
+@example("999999999.999")
+@example("1000000000")
+@example("12.")
+@example(".5")
+@example("1.2.3")
+@example("123456789012345678")
+@example("1234567890123456789")
+@example("١٢")
+def test_plain_amount_reads_as_money(value: Any) -> None:
+    """plain_amount gives money's Decimal (exponent and all) for every value it reads, and leaves anything
+    else (every error among them) to money."""
+    from evalengine.inputs.collect import money, plain_amount
+
+    fast = plain_amount(value)
+    if fast is None:
+        return
+    general = money(value, Location("a.yaml", 3), "spent")
+    assert repr(fast) == repr(general)
+
+
+def test_plain_amount_takes_the_usual_amounts() -> None:
+    """The shortcut is taken for what files hold (else it would be a test of nothing)."""
+    from evalengine.inputs.collect import plain_amount
+
+    for text in ("11.36", "0", "401.58", "999999999.99999999", "0.000000000001"):
+        assert plain_amount(text) is not None, text
+    for value in ("1e3", "12.", " 1", "1,000", "１", "1000000000", "0.0000000000001", 12, None, True):
+        assert plain_amount(value) is None, value
+
+
+@given(st.lists(st.text(alphabet=" ab（%）%ＡＢ１1\u3000", max_size=4), max_size=8))
+def test_folded_names_fold_as_nfkc(names: list[str]) -> None:
+    """_Folded gives what its fold gives, for names met once or again (the keys and the targets' names of
+    load_job)."""
+    from evalengine.inputs.actuals import _Folded, _name_key
+    from evalengine.text import nfkc
+
+    keys, titles = _Folded(_name_key), _Folded(nfkc)
+    for name in names + names:
+        assert keys[name] == nfkc(name).strip()
+        assert titles[name] == nfkc(name)

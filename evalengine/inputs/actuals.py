@@ -6,6 +6,7 @@ each with its file, line and key path. Money is in 万元 unless a unit is writt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,8 +17,8 @@ from typing import Any, TypeVar
 
 from evalengine.errors import InputError, KeyPath, Location
 from evalengine.i18n import _
-from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_year
-from evalengine.inputs.observations import observation, outlook
+from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_year, plain_amount
+from evalengine.inputs.observations import observation, outlook, plain_survey
 from evalengine.inputs.targets import (
     TargetsFile,
     load_targets,
@@ -119,6 +120,9 @@ def load_job(
     summaries: dict[str, str] = {}
     where: dict[tuple[str, str], Location] = {}
     read: Read = {}  # the file's projects repeat the same entries against the same targets
+    # the file's projects repeat the same few indicator names: each folded once per file (see _Folded)
+    folded = _Folded(_name_key)
+    titled = _Folded(nfkc)  # the targets' indicator names, as _actuals matches them
     entries = data.get("projects")
     if not isinstance(entries, list):
         c.add(("projects",), _("projects: expected a list of projects with their actual results"))
@@ -176,11 +180,11 @@ def load_job(
         where[(code, "")] = c.where(here)
         names = entry.get("indicators") or {}
         names = names if isinstance(names, dict) else {}  # anything else is refused by _actuals
-        keys = [nfkc(name).strip() for name in names]  # each name as the targets' names are matched: once
+        keys = list(map(folded.__getitem__, names))  # each name as the targets' names are matched: once
         located = [c.later((*here, "indicators", name)) for name in names]
         # in order, as one at a time: a name repeated (after folding) keeps its first place and its last entry
         where.update(zip(zip(repeat(code), keys), located, strict=True))  # (code, key): place, made from C
-        result = c.attempt(_actuals, c, entry, here, project, pack, keys, located, read)
+        result = c.attempt(_actuals, c, entry, here, project, pack, keys, located, read, titled.__getitem__)
         if result is not None:
             actuals[code] = result
             if entry.get("summary"):
@@ -296,6 +300,25 @@ def _made(cls: type[_T], values: dict[str, Any]) -> _T:
     return made
 
 
+def _name_key(name: str) -> str:
+    """An indicator's name as an actuals entry names it: NFKC, stripped (as the targets' names are matched)."""
+    return nfkc(name).strip()
+
+
+class _Folded(dict[str, str]):
+    """Names by what `fold` makes of them, each worked out the first time it is met (__missing__): a file's
+    projects repeat the same few names, and __getitem__, mapped from C, costs no Python call per name where
+    nfkc's lru_cache cost one. Kept for one file only (nfkc's cache is bounded; this need not be)."""
+
+    def __init__(self, fold: Callable[[str], str]):
+        super().__init__()
+        self.fold = fold
+
+    def __missing__(self, name: str) -> str:
+        folded = self[name] = self.fold(name)
+        return folded
+
+
 def _entry_key(value: Any) -> Any:
     """An entry as a key when it is text, or a mapping of text (one level of mappings of text within, as
     survey: is), so that equal keys are equal entries; else None."""
@@ -329,9 +352,10 @@ def _actuals(
     keys: list[str],
     located: list[Location],
     read: Read,
+    named: Callable[[str], str] = nfkc,
 ) -> ProjectActuals:
     """One project's entry; `keys` holds each of its indicators' names folded (nfkc, stripped) and `located`
-    the place of each one's entry, in order."""
+    the place of each one's entry, in order; `named` folds the targets' names (nfkc, or the file's _Folded)."""
     ex = entry.get("execution") or {}
     ex_path = (*here, "execution")
     if not isinstance(ex, dict):
@@ -347,7 +371,10 @@ def _actuals(
         if value is None:
             amounts[key] = None
             continue
-        amount = amounts[key] = c.attempt(money, value, c.later((*ex_path, key)), key)
+        amount = plain_amount(value)  # the usual amount: no call of money, and no place made for a message
+        if amount is None:
+            amount = c.attempt(money, value, c.later((*ex_path, key)), key)
+        amounts[key] = amount
         # 年初预算数 may be 0 (a project funded during the year); the budget a rate divides by may not
         if amount is not None and (amount < 0 or (key in ("budget", "adjusted_budget") and amount == 0)):
             c.add((*ex_path, key), _("{key}: {value} is not a usable amount; it must be above 0", key=key, value=value))
@@ -369,7 +396,7 @@ def _actuals(
     )
     observations: dict[str, Observation] = {}
     # {nfkc(ind.name): ind for ind in project.indicators}, in calls made from C: one per project of a file
-    by_name = dict(zip(map(nfkc, map(_NAME, project.indicators)), project.indicators, strict=True))
+    by_name = dict(zip(map(named, map(_NAME, project.indicators)), project.indicators, strict=True))
     items = entry.get("indicators") or {}
     if not isinstance(items, dict):
         raise InputError(
@@ -392,10 +419,9 @@ def _actuals(
                     continue
         else:
             text = None
-        at: KeyPath = (*here, "indicators", name)
         if ind is None:
             c.add(
-                at,
+                (*here, "indicators", name),
                 _(
                     "project {code} has no indicator {name!r}{suggestion}",
                     code=project.code,
@@ -405,14 +431,17 @@ def _actuals(
                 _("its indicators: {names}", names=", ".join(i.name for i in project.indicators)),
             )
             continue
+        at: KeyPath = (*here, "indicators", name)
         if key in observations:
             c.add(
                 at, _("indicator {name!r} is given twice (names match after full-width/half-width folding)", name=name)
             )
             continue
-        # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
-        locate = lambda key, at=at: c.later((*at, key))  # noqa: E731
-        obs = c.attempt(observation, value, ind.predicate, vocab, entry_at, locate)
+        obs = plain_survey(value) if type(value) is dict else None  # the usual survey, read without a word to say
+        if obs is None:
+            # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
+            locate = lambda key, at=at: c.later((*at, key))  # noqa: E731
+            obs = c.attempt(observation, value, ind.predicate, vocab, entry_at, locate)
         if obs is not None:
             observations[key] = obs
             if text is not None and not obs.warnings:
