@@ -259,3 +259,62 @@ def test_folded_names_fold_as_nfkc(names: list[str]) -> None:
     for name in names + names:
         assert keys[name] == nfkc(name).strip()
         assert titles[name] == nfkc(name)
+
+
+def _loaded_afresh(path: Path) -> Any:
+    """The pack at `path` loaded as if never loaded before in this process (the cache left as it was)."""
+    from evalengine.packs import load
+
+    kept = dict(load._LOADED)
+    load._LOADED.clear()
+    try:
+        return load.load_pack(path)
+    finally:
+        load._LOADED.clear()
+        load._LOADED.update(kept)
+
+
+def _same_pack(a: Any, b: Any) -> None:
+    assert a == b and repr(a) == repr(b)
+    assert dict(a.data) == dict(b.data) and dict(a.origins) == dict(b.origins) and a.examples == b.examples
+
+
+def test_a_kept_pack_is_the_pack_its_files_hold_now(tmp_path: Path) -> None:
+    """load_pack gives a pack kept from before only while every file of its chain holds the same text: a
+    file rewritten (the same size, within the same tick of the clock), a parent changed, another pack, another
+    language or a pack that fails are each loaded afresh, and each gives what a first load gives."""
+    import os
+
+    from evalengine import i18n
+    from evalengine.packs.load import load_pack
+
+    parent, child = tmp_path / "parent.yaml", tmp_path / "child.yaml"
+    parent.write_text("extends: mof-2020\nmethods:\n  reverse: linear\n", encoding="utf-8")
+    child.write_text("extends: parent.yaml\nover_achievement:\n  threshold: 130%\n", encoding="utf-8")
+    first = load_pack(child)
+    _same_pack(first, _loaded_afresh(child))
+    assert load_pack(child) is first  # kept: nothing changed
+    stat = child.stat()
+    child.write_text("extends: parent.yaml\nover_achievement:\n  threshold: 140%\n", encoding="utf-8")
+    os.utime(child, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the text differs
+    second = load_pack(child)
+    assert second.over_achievement.threshold != first.over_achievement.threshold
+    _same_pack(second, _loaded_afresh(child))
+    parent.write_text("extends: mof-2020\nmethods:\n  reverse: ratio\n", encoding="utf-8")
+    third = load_pack(child)
+    assert third.methods.reverse == "ratio" and second.methods.reverse == "linear"
+    _same_pack(third, _loaded_afresh(child))
+    assert load_pack("hebei-linear").name == "hebei-linear" and load_pack("mof-2020").name == "mof-2020"
+    i18n.set_language("zh")
+    try:
+        _same_pack(load_pack(child), _loaded_afresh(child))
+    finally:
+        i18n.set_language(None)
+    child.write_text("extends: parent.yaml\nover_achievement:\n  threshold: lots\n", encoding="utf-8")
+    for _ in range(2):  # a pack that fails is not kept: it fails again, as it did
+        with pytest.raises(EvalEngineError) as caught:
+            load_pack(child)
+        assert caught.value.location is not None and caught.value.location.file == str(child)
+    child.unlink()
+    with pytest.raises(EvalEngineError):
+        load_pack(child)
