@@ -318,3 +318,125 @@ def test_a_kept_pack_is_the_pack_its_files_hold_now(tmp_path: Path) -> None:
     child.unlink()
     with pytest.raises(EvalEngineError):
         load_pack(child)
+
+
+_TARGETS = """year: 2024
+projects:
+  - code: P1
+    name: 项目一
+    budget: 100
+    indicators:
+      - {level1: 满意度指标, level2: 服务对象满意度指标, name: 满意度, target: ≥90%}
+      - {level1: 满意度指标, level2: 服务对象满意度指标, name: 满意度２, target: ≥90%}
+      - {level1: 产出指标, level2: 数量指标, name: 覆盖率, target: ≥95%}
+  - code: P2
+    name: 项目二
+    budget: 100
+    indicators:
+      - {level1: 满意度指标, level2: 服务对象满意度指标, name: 满意度, target: ≥90%}
+      - {level1: 产出指标, level2: 数量指标, name: 覆盖率, target: ≥95%}
+"""
+
+
+def _job_read(tmp_path: Path, projects: str, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Any]:
+    """load_job of an actuals file with `projects`, through plain_survey (fast) or through need_mapping only."""
+    from evalengine.inputs import actuals
+
+    (tmp_path / "targets.yaml").write_text(_TARGETS, encoding="utf-8")
+    path = tmp_path / "actuals.yaml"
+    path.write_text(f"targets: targets.yaml\nyear: 2024\nprojects:\n{projects}", encoding="utf-8")
+    with monkeypatch.context() as patch:
+        if not fast:
+            patch.setattr(actuals, "plain_survey", lambda entry: None)
+        try:
+            job = actuals.load_job(path)
+        except EvalEngineError as exc:
+            errors = exc.errors if hasattr(exc, "errors") else [exc]
+            return "error", [(e.message, e.location, e.hint) for e in errors]
+    return "job", (repr(job.actuals), repr(job.where), job.missing)
+
+
+_SURVEY_FILES = (
+    # plain surveys, repeated within and across projects
+    """  - code: P1
+    indicators:
+      满意度: {survey: {满意: 40, 不满意: 1}}
+      满意度２: {survey: {满意: 40, 不满意: 1}}
+      覆盖率: 96%
+  - code: P2
+    indicators:
+      满意度: {survey: {满意: 40, 不满意: 1}}
+      覆盖率: {survey: {满意: 3}}
+""",
+    # a name given twice after folding, an unknown indicator, counts that are not plain, a wrong survey
+    """  - code: P1
+    indicators:
+      满意度: {survey: {满意: 40}}
+      满意度２: {survey: {满意: "１"}}
+      满意度2: {survey: {满意: 4}}
+      满意: {survey: {满意: 4}}
+  - code: P2
+    indicators:
+      满意度: {survey: {满意: -1}}
+      覆盖率: {survey: {}}
+""",
+    """  - code: P1
+    indicators:
+      满意度: {survey: {满意: 40}, explanation: 无}
+      满意度２: {survey: {满意: 40, 一般: x}}
+  - code: P2
+    execution: {spent: 1}
+    indicators:
+      满意度: {survey: {满意: 40}}
+""",
+)
+
+
+@pytest.mark.parametrize("projects", _SURVEY_FILES)
+def test_load_job_reads_surveys_as_need_mapping(tmp_path: Path, projects: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's surveys read through plain_survey (ahead of the entries' memo) give the job, or the errors
+    (messages, places, order), that need_mapping alone gives: repeated, duplicated, unknown and wrong ones."""
+    fast = _job_read(tmp_path, projects, True, monkeypatch)
+    assert fast == _job_read(tmp_path, projects, False, monkeypatch)
+
+
+_EXECUTION_VALUES = st.one_of(
+    st.text(alphabet="0123456789.", max_size=12),
+    st.sampled_from(["-1", "0", "48500元", "1e3", "x", "76%", "有可能", " 1", "１"]),
+    st.none(),
+    st.booleans(),
+    st.lists(st.just({"date": "2024-06-30", "amount": "1"}), max_size=1),
+)
+
+
+@given(
+    st.one_of(
+        st.fixed_dictionaries({"spent": _EXECUTION_VALUES}),
+        st.dictionaries(
+            st.sampled_from(["spent", "budget", "adjusted_budget", "rate", "explanation", "outlook", "other"]),
+            _EXECUTION_VALUES,
+            max_size=3,
+        ),
+        st.none(),
+        st.text(max_size=2),
+        st.lists(st.text(max_size=2), max_size=1),
+    )
+)
+@example({"spent": "11.36"})
+@example({"spent": "0"})
+@example({"spent": "1000000000"})
+def test_spent_only_reads_as_execution(ex: Any) -> None:
+    """_spent_only gives _execution's Execution (equal, same repr, same fields in order) with nothing to say
+    for every execution it reads, takes the usual {spent: 11.36}, and leaves every other to _execution."""
+    from evalengine.inputs.actuals import _execution, _spent_only
+    from evalengine.inputs.collect import plain_amount
+
+    fast = _spent_only(ex)
+    usual = type(ex) is dict and list(ex) == ["spent"] and plain_amount(ex["spent"]) is not None
+    assert (fast is not None) == usual
+    if fast is None:
+        return
+    c = Collector(Document({"projects": [{"execution": ex}]}, "a.json"))
+    general = _execution(c, ex, ("projects", 0))
+    assert not c.errors
+    _alike(fast, general)

@@ -7,7 +7,7 @@ each with its file, line and key path. Money is in 万元 unless a unit is writt
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
@@ -343,20 +343,8 @@ def _entry_key(value: Any) -> Any:
     return (tuple(items),)  # a mapping, as a tuple: never equal to text
 
 
-def _actuals(
-    c: Collector,
-    entry: dict[str, Any],
-    here: KeyPath,
-    project: Project,
-    pack: Pack,
-    keys: list[str],
-    located: list[Location],
-    read: Read,
-    named: Callable[[str], str] = nfkc,
-) -> ProjectActuals:
-    """One project's entry; `keys` holds each of its indicators' names folded (nfkc, stripped) and `located`
-    the place of each one's entry, in order; `named` folds the targets' names (nfkc, or the file's _Folded)."""
-    ex = entry.get("execution") or {}
+def _execution(c: Collector, ex: Any, here: KeyPath) -> Execution:
+    """A project's execution: (its spending), read and checked; `here` is the project's entry."""
     ex_path = (*here, "execution")
     if not isinstance(ex, dict):
         raise InputError(_("execution: expected {example}", example="{spent: …}"), c.where(ex_path))
@@ -380,7 +368,7 @@ def _actuals(
             c.add((*ex_path, key), _("{key}: {value} is not a usable amount; it must be above 0", key=key, value=value))
     rate = c.attempt(_rate, ex["rate"], c.where((*ex_path, "rate"))) if ex.get("rate") is not None else None
     outlook_value = c.attempt(outlook, ex["outlook"], c.where((*ex_path, "outlook"))) if ex.get("outlook") else None
-    execution = _made(
+    return _made(
         Execution,
         {
             "spent": history[-1][1] if history else amounts["spent"],
@@ -394,6 +382,41 @@ def _actuals(
             "rate": rate,
         },
     )
+
+
+# An Execution's fields but spent, as an execution: that gives nothing else leaves them (their defaults)
+_NOTHING_SPENT: dict[str, Any] = {
+    f.name: None if f.default is MISSING else f.default for f in fields(Execution) if f.name != "spent"
+}
+
+
+def _spent_only(ex: Any) -> Execution | None:
+    """_execution(c, ex, …) for the usual execution, {spent: 11.36} and no other key, its amount plain (see
+    plain_amount): nothing in it to check or to say, so made at once; None for any other, which _execution
+    reads (and refuses) as before. tests/test_fast_actuals.py compares the two."""
+    if type(ex) is not dict or len(ex) != 1:
+        return None
+    spent = plain_amount(ex.get("spent"))  # None for a missing spent:, as for one not plain
+    return None if spent is None else _made(Execution, {"spent": spent, **_NOTHING_SPENT})
+
+
+def _actuals(
+    c: Collector,
+    entry: dict[str, Any],
+    here: KeyPath,
+    project: Project,
+    pack: Pack,
+    keys: list[str],
+    located: list[Location],
+    read: Read,
+    named: Callable[[str], str] = nfkc,
+) -> ProjectActuals:
+    """One project's entry; `keys` holds each of its indicators' names folded (nfkc, stripped) and `located`
+    the place of each one's entry, in order; `named` folds the targets' names (nfkc, or the file's _Folded)."""
+    ex = entry.get("execution") or {}
+    execution = _spent_only(ex)  # the usual {spent: 11.36}: nothing in it to check
+    if execution is None:
+        execution = _execution(c, ex, here)
     observations: dict[str, Observation] = {}
     # {nfkc(ind.name): ind for ind in project.indicators}, in calls made from C: one per project of a file
     by_name = dict(zip(map(named, map(_NAME, project.indicators)), project.indicators, strict=True))
@@ -411,7 +434,15 @@ def _actuals(
     for (name, value), key, entry_at in zip(items.items(), keys, located, strict=True):
         ind = by_name.get(key)
         if ind is not None and key not in observations:
-            text = value if type(value) is str else _entry_key(value)  # text, the usual entry: no call
+            if type(value) is str:  # text, the usual entry: no call
+                text = value
+            elif type(value) is dict and (survey := plain_survey(value)) is not None:
+                # a survey's counts seldom repeat (2 of 3 were new in a file of 10,000 projects): read at
+                # once, not keyed for the memo first (the key cost more than the reading) nor kept in it
+                observations[key] = survey
+                continue
+            else:
+                text = _entry_key(value)
             if text is not None:
                 known = read.get((text, id(ind.predicate)))
                 if known is not None:
@@ -437,11 +468,9 @@ def _actuals(
                 at, _("indicator {name!r} is given twice (names match after full-width/half-width folding)", name=name)
             )
             continue
-        obs = plain_survey(value) if type(value) is dict else None  # the usual survey, read without a word to say
-        if obs is None:
-            # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
-            locate = lambda key, at=at: c.later((*at, key))  # noqa: E731
-            obs = c.attempt(observation, value, ind.predicate, vocab, entry_at, locate)
+        # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
+        locate = lambda key, at=at: c.later((*at, key))  # noqa: E731
+        obs = c.attempt(observation, value, ind.predicate, vocab, entry_at, locate)
         if obs is not None:
             observations[key] = obs
             if text is not None and not obs.warnings:
