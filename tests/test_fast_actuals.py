@@ -440,3 +440,34 @@ def test_spent_only_reads_as_execution(ex: Any) -> None:
     general = _execution(c, ex, ("projects", 0))
     assert not c.errors
     _alike(fast, general)
+
+
+@pytest.mark.parametrize("file_signoff", ["", "signoff: {preparer: 张三, head: 李四}\n"])
+def test_narratives_and_signoffs_as_read_for_every_entry(tmp_path: Path, file_signoff: str) -> None:
+    """load_job calls _texts only for an entry that has narrative: or signoff:; every project gets what
+    _texts, called for each, gives (the file's signoff under the project's own), absent keys and nulls alike."""
+    from evalengine.inputs import actuals
+
+    (tmp_path / "targets.yaml").write_text(_TARGETS, encoding="utf-8")
+    path = tmp_path / "actuals.yaml"
+    path.write_text(
+        f"targets: targets.yaml\nyear: 2024\n{file_signoff}projects:\n"
+        "  - code: P1\n    narrative: {work: 自评, problems: null}\n    signoff: {preparer: 王五, phone: null}\n"
+        "  - code: P2\n    narrative: null\n    signoff: null\n",
+        encoding="utf-8",
+    )
+    job = actuals.load_job(path)
+    data = load_yaml(path).data
+    c = Collector(load_yaml(path))
+    file_own = actuals._texts(c, data, (), "signoff", actuals.SIGNOFF_KEYS)
+    narratives, signoffs = {}, {}
+    for i, entry in enumerate(data["projects"]):
+        here = ("projects", i)
+        if narrative := actuals._texts(c, entry, here, "narrative", actuals.NARRATIVE_KEYS):
+            narratives[entry["code"]] = narrative
+        if own := {**file_own, **actuals._texts(c, entry, here, "signoff", actuals.SIGNOFF_KEYS)}:
+            signoffs[entry["code"]] = own
+    assert not c.errors
+    assert job.narratives == narratives and list(job.narratives) == list(narratives)
+    assert job.signoffs == signoffs and list(job.signoffs) == list(signoffs)
+    assert job.signoffs["P1"]["preparer"] == "王五" and ("P2" in job.signoffs) == bool(file_signoff)

@@ -189,10 +189,12 @@ def load_job(
             actuals[code] = result
             if entry.get("summary"):
                 summaries[code] = str(entry["summary"])
-            if narrative := _texts(c, entry, here, "narrative", NARRATIVE_KEYS):
+            # most entries have neither: _texts gives nothing for a key that is not there, so it is not called
+            if "narrative" in entry and (narrative := _texts(c, entry, here, "narrative", NARRATIVE_KEYS)):
                 narratives[code] = narrative
-            if own := {**signoff, **_texts(c, entry, here, "signoff", SIGNOFF_KEYS)}:
-                signoffs[code] = own
+            own = _texts(c, entry, here, "signoff", SIGNOFF_KEYS) if "signoff" in entry else {}
+            if signoff or own:
+                signoffs[code] = {**signoff, **own}
     c.raise_if_any()
     assert year is not None
     missing = [p.code for p in targets.projects if p.code not in actuals]
