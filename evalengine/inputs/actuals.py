@@ -6,7 +6,8 @@ each with its file, line and key path. Money is in 万元 unless a unit is writt
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
@@ -16,8 +17,8 @@ from typing import Any, TypeVar
 
 from evalengine.errors import InputError, KeyPath, Location
 from evalengine.i18n import _
-from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_year
-from evalengine.inputs.observations import observation, outlook
+from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_year, plain_amount
+from evalengine.inputs.observations import observation, outlook, plain_survey
 from evalengine.inputs.targets import (
     TargetsFile,
     load_targets,
@@ -119,6 +120,9 @@ def load_job(
     summaries: dict[str, str] = {}
     where: dict[tuple[str, str], Location] = {}
     read: Read = {}  # the file's projects repeat the same entries against the same targets
+    # the file's projects repeat the same few indicator names: each folded once per file (see _Folded)
+    folded = _Folded(_name_key)
+    titled = _Folded(nfkc)  # the targets' indicator names, as _actuals matches them
     entries = data.get("projects")
     if not isinstance(entries, list):
         c.add(("projects",), _("projects: expected a list of projects with their actual results"))
@@ -176,19 +180,21 @@ def load_job(
         where[(code, "")] = c.where(here)
         names = entry.get("indicators") or {}
         names = names if isinstance(names, dict) else {}  # anything else is refused by _actuals
-        keys = [nfkc(name).strip() for name in names]  # each name as the targets' names are matched: once
+        keys = list(map(folded.__getitem__, names))  # each name as the targets' names are matched: once
         located = [c.later((*here, "indicators", name)) for name in names]
         # in order, as one at a time: a name repeated (after folding) keeps its first place and its last entry
         where.update(zip(zip(repeat(code), keys), located, strict=True))  # (code, key): place, made from C
-        result = c.attempt(_actuals, c, entry, here, project, pack, keys, located, read)
+        result = c.attempt(_actuals, c, entry, here, project, pack, keys, located, read, titled.__getitem__)
         if result is not None:
             actuals[code] = result
             if entry.get("summary"):
                 summaries[code] = str(entry["summary"])
-            if narrative := _texts(c, entry, here, "narrative", NARRATIVE_KEYS):
+            # most entries have neither: _texts gives nothing for a key that is not there, so it is not called
+            if "narrative" in entry and (narrative := _texts(c, entry, here, "narrative", NARRATIVE_KEYS)):
                 narratives[code] = narrative
-            if own := {**signoff, **_texts(c, entry, here, "signoff", SIGNOFF_KEYS)}:
-                signoffs[code] = own
+            own = _texts(c, entry, here, "signoff", SIGNOFF_KEYS) if "signoff" in entry else {}
+            if signoff or own:
+                signoffs[code] = {**signoff, **own}
     c.raise_if_any()
     assert year is not None
     missing = [p.code for p in targets.projects if p.code not in actuals]
@@ -296,6 +302,25 @@ def _made(cls: type[_T], values: dict[str, Any]) -> _T:
     return made
 
 
+def _name_key(name: str) -> str:
+    """An indicator's name as an actuals entry names it: NFKC, stripped (as the targets' names are matched)."""
+    return nfkc(name).strip()
+
+
+class _Folded(dict[str, str]):
+    """Names by what `fold` makes of them, each worked out the first time it is met (__missing__): a file's
+    projects repeat the same few names, and __getitem__, mapped from C, costs no Python call per name where
+    nfkc's lru_cache cost one. Kept for one file only (nfkc's cache is bounded; this need not be)."""
+
+    def __init__(self, fold: Callable[[str], str]):
+        super().__init__()
+        self.fold = fold
+
+    def __missing__(self, name: str) -> str:
+        folded = self[name] = self.fold(name)
+        return folded
+
+
 def _entry_key(value: Any) -> Any:
     """An entry as a key when it is text, or a mapping of text (one level of mappings of text within, as
     survey: is), so that equal keys are equal entries; else None."""
@@ -320,19 +345,8 @@ def _entry_key(value: Any) -> Any:
     return (tuple(items),)  # a mapping, as a tuple: never equal to text
 
 
-def _actuals(
-    c: Collector,
-    entry: dict[str, Any],
-    here: KeyPath,
-    project: Project,
-    pack: Pack,
-    keys: list[str],
-    located: list[Location],
-    read: Read,
-) -> ProjectActuals:
-    """One project's entry; `keys` holds each of its indicators' names folded (nfkc, stripped) and `located`
-    the place of each one's entry, in order."""
-    ex = entry.get("execution") or {}
+def _execution(c: Collector, ex: Any, here: KeyPath) -> Execution:
+    """A project's execution: (its spending), read and checked; `here` is the project's entry."""
     ex_path = (*here, "execution")
     if not isinstance(ex, dict):
         raise InputError(_("execution: expected {example}", example="{spent: …}"), c.where(ex_path))
@@ -347,13 +361,16 @@ def _actuals(
         if value is None:
             amounts[key] = None
             continue
-        amount = amounts[key] = c.attempt(money, value, c.later((*ex_path, key)), key)
+        amount = plain_amount(value)  # the usual amount: no call of money, and no place made for a message
+        if amount is None:
+            amount = c.attempt(money, value, c.later((*ex_path, key)), key)
+        amounts[key] = amount
         # 年初预算数 may be 0 (a project funded during the year); the budget a rate divides by may not
         if amount is not None and (amount < 0 or (key in ("budget", "adjusted_budget") and amount == 0)):
             c.add((*ex_path, key), _("{key}: {value} is not a usable amount; it must be above 0", key=key, value=value))
     rate = c.attempt(_rate, ex["rate"], c.where((*ex_path, "rate"))) if ex.get("rate") is not None else None
     outlook_value = c.attempt(outlook, ex["outlook"], c.where((*ex_path, "outlook"))) if ex.get("outlook") else None
-    execution = _made(
+    return _made(
         Execution,
         {
             "spent": history[-1][1] if history else amounts["spent"],
@@ -367,9 +384,44 @@ def _actuals(
             "rate": rate,
         },
     )
+
+
+# An Execution's fields but spent, as an execution: that gives nothing else leaves them (their defaults)
+_NOTHING_SPENT: dict[str, Any] = {
+    f.name: None if f.default is MISSING else f.default for f in fields(Execution) if f.name != "spent"
+}
+
+
+def _spent_only(ex: Any) -> Execution | None:
+    """_execution(c, ex, …) for the usual execution, {spent: 11.36} and no other key, its amount plain (see
+    plain_amount): nothing in it to check or to say, so made at once; None for any other, which _execution
+    reads (and refuses) as before. tests/test_fast_actuals.py compares the two."""
+    if type(ex) is not dict or len(ex) != 1:
+        return None
+    spent = plain_amount(ex.get("spent"))  # None for a missing spent:, as for one not plain
+    return None if spent is None else _made(Execution, {"spent": spent, **_NOTHING_SPENT})
+
+
+def _actuals(
+    c: Collector,
+    entry: dict[str, Any],
+    here: KeyPath,
+    project: Project,
+    pack: Pack,
+    keys: list[str],
+    located: list[Location],
+    read: Read,
+    named: Callable[[str], str] = nfkc,
+) -> ProjectActuals:
+    """One project's entry; `keys` holds each of its indicators' names folded (nfkc, stripped) and `located`
+    the place of each one's entry, in order; `named` folds the targets' names (nfkc, or the file's _Folded)."""
+    ex = entry.get("execution") or {}
+    execution = _spent_only(ex)  # the usual {spent: 11.36}: nothing in it to check
+    if execution is None:
+        execution = _execution(c, ex, here)
     observations: dict[str, Observation] = {}
     # {nfkc(ind.name): ind for ind in project.indicators}, in calls made from C: one per project of a file
-    by_name = dict(zip(map(nfkc, map(_NAME, project.indicators)), project.indicators, strict=True))
+    by_name = dict(zip(map(named, map(_NAME, project.indicators)), project.indicators, strict=True))
     items = entry.get("indicators") or {}
     if not isinstance(items, dict):
         raise InputError(
@@ -384,7 +436,15 @@ def _actuals(
     for (name, value), key, entry_at in zip(items.items(), keys, located, strict=True):
         ind = by_name.get(key)
         if ind is not None and key not in observations:
-            text = value if type(value) is str else _entry_key(value)  # text, the usual entry: no call
+            if type(value) is str:  # text, the usual entry: no call
+                text = value
+            elif type(value) is dict and (survey := plain_survey(value)) is not None:
+                # a survey's counts seldom repeat (2 of 3 were new in a file of 10,000 projects): read at
+                # once, not keyed for the memo first (the key cost more than the reading) nor kept in it
+                observations[key] = survey
+                continue
+            else:
+                text = _entry_key(value)
             if text is not None:
                 known = read.get((text, id(ind.predicate)))
                 if known is not None:
@@ -392,10 +452,9 @@ def _actuals(
                     continue
         else:
             text = None
-        at: KeyPath = (*here, "indicators", name)
         if ind is None:
             c.add(
-                at,
+                (*here, "indicators", name),
                 _(
                     "project {code} has no indicator {name!r}{suggestion}",
                     code=project.code,
@@ -405,6 +464,7 @@ def _actuals(
                 _("its indicators: {names}", names=", ".join(i.name for i in project.indicators)),
             )
             continue
+        at: KeyPath = (*here, "indicators", name)
         if key in observations:
             c.add(
                 at, _("indicator {name!r} is given twice (names match after full-width/half-width folding)", name=name)
