@@ -27,8 +27,8 @@ from evalengine.sources.dispatch import read_document
 from evalengine.sources.documents import Document, _depth, _may_hold_control, _utf8
 from evalengine.text import nfkc
 
-_REFUSED_RAW = re.compile("[\x7f-\x9f\ufffe\uffff]")
-_REFUSED_ESCAPE = re.compile(r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])")
+_REFUSED_RAW = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_REFUSED_ESCAPE = re.compile(r"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF]|[dD][89a-fA-F])")
 
 
 def _may_hold_control_by_the_text(text: str) -> bool:

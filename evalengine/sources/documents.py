@@ -175,8 +175,10 @@ def read_text_bytes(path: Path, encoding: str | None = None, limit: int = MAX_TE
 
 # C0 and C1 control characters, and DEL; tab and newline are text. A control character in a name
 # reaches the terminal (ESC sequences) and breaks the Excel writer, so it is refused where it is read; so
-# are U+FFFE and U+FFFF, which are no characters at all and which XML (so xlsx and docx) cannot hold.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# are U+FFFE and U+FFFF, which are no characters at all and which XML (so xlsx and docx) cannot hold, and
+# a lone surrogate (U+D800 to U+DFFF, which only a JSON or YAML escape such as \udc00 can make: decoded
+# text holds none), which no output can be written in (UTF-8 refuses it).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def control_character(text: str) -> str | None:
@@ -453,14 +455,18 @@ _NOT_OUTSIDE = re.compile(r"[^\[\]{}:]+")  # outside strings, all but the bracke
 
 
 # what may put a refused character in a JSON string: a C0 character only as an escape (json.loads refuses it
-# raw); DEL, C1, U+FFFE and U+FFFF escaped or raw. A match (an escaped backslash may look like one) only
+# raw); DEL, C1, U+FFFE and U+FFFF escaped or raw; a lone surrogate as an escape (an escaped pair, which
+# json.loads joins into one character, matches too), or raw in a str handed to parse_json (a file's UTF-8
+# holds none). A match (an escaped backslash may look like one) only
 # sends the data to be walked, where each string is checked. The escapes and DEL and C1 are looked for in the
 # text's UTF-8 bytes, each first by one byte that must be there, which memchr finds at C speed (a character
 # class over 2 million characters costs as much as json.loads's strings): DEL is 7F; C1 is C2 80 to C2 9F (C2
-# only ever leads a character). U+FFFE and U+FFFF are looked for in the text, where one character is found
-# at C speed too (their UTF-8 bytes would be a search of three bytes, slower by far).
-_ESCAPED_CONTROL = re.compile(rb"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF])")
+# only ever leads a character); a surrogate, encoded with surrogatepass, ED A0 to ED BF. U+FFFE and U+FFFF are
+# looked for in the text, where one character is found at C speed too (their UTF-8 bytes would be a search of
+# three bytes, slower by far).
+_ESCAPED_CONTROL = re.compile(rb"\\u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[fF]{3}[eEfF]|[dD][89a-fA-F])")
 _RAW_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_RAW_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 
 def _may_hold_control(text: str, raw: bytes) -> bool:
@@ -470,6 +476,7 @@ def _may_hold_control(text: str, raw: bytes) -> bool:
         or "\uffff" in text
         or b"\x7f" in raw
         or (b"\xc2" in raw and _RAW_C1.search(raw))
+        or (b"\xed" in raw and _RAW_SURROGATE.search(raw))
         or (b"\\" in raw and _ESCAPED_CONTROL.search(raw))
     )
 
