@@ -143,10 +143,13 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
         if project is None:
             continue
         if project.code in where:
+            first = where[project.code]  # a JSON file has no lines to name: its key path, or a workbook's cell
             c.add(
                 ("projects", i, "code"),
                 _("project code {code} appears twice", code=project.code),
-                _("first at line {line}", line=where[project.code].line),
+                _("first at line {line}", line=first.line)
+                if first.line is not None
+                else _("first at {first}", first=first.cell or first.keypath),
             )
             continue
         where[project.code] = place(doc, ("projects", i))
