@@ -115,12 +115,7 @@ def _trace_json(r: IndicatorResult) -> bytes:
     key = _key(why, r.places)
     if key is None:
         return _q(r.trace).encode()
-    known = _TRACES.get(key) or _keep(_TRACES, key, why, r.trace)
-    quoted = known[2]
-    if not quoted:
-        quoted = _q(known[1]).encode()
-        _TRACES[key] = (known[0], known[1], quoted)
-    return quoted
+    return _quoted_once(_TRACES, key, _TRACES.get(key) or _keep(_TRACES, key, why, r.trace))
 
 
 def trace(r: IndicatorResult) -> str:
@@ -144,12 +139,7 @@ def _actual_json(r: IndicatorResult) -> bytes:
     if not value:  # -0 is printed so, but is equal to 0
         return _q(r.actual).encode()
     key = (id(bound), value, r.places)
-    known = _ACTUALS.get(key) or _keep(_ACTUALS, key, bound, r.actual)
-    quoted = known[2]
-    if not quoted:
-        quoted = _q(known[1]).encode()
-        _ACTUALS[key] = (known[0], known[1], quoted)
-    return quoted
+    return _quoted_once(_ACTUALS, key, _ACTUALS.get(key) or _keep(_ACTUALS, key, bound, r.actual))
 
 
 def actual(r: IndicatorResult) -> str:
@@ -165,6 +155,15 @@ def actual(r: IndicatorResult) -> str:
     if known is not None:
         return known[1]
     return _keep(_ACTUALS, key, bound, r.actual)[1]
+
+
+def _quoted_once(memo: dict[Any, tuple[Any, str, bytes]], key: Any, known: tuple[Any, str, bytes]) -> bytes:
+    """A kept text's JSON (UTF-8, quoted), made the first time a line asks for it and kept with the text."""
+    quoted = known[2]
+    if not quoted:
+        quoted = _q(known[1]).encode()
+        memo[key] = (known[0], known[1], quoted)
+    return quoted
 
 
 def _keep(memo: dict[Any, tuple[Any, str, bytes]], key: Any, held: Any, text: str) -> tuple[Any, str, bytes]:
