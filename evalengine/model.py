@@ -7,10 +7,10 @@ tables print them; indicator quantities are in their base units (see predicates.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from evalengine.language.predicates import Completion, Deadline, Predicate, Quantity
 
@@ -126,3 +126,23 @@ class Finding(NamedTuple):
     code: str  # missing-explanation | over-achievement | missing-actual | execution-explanation | …
     indicator: str | None
     message: str
+
+
+_T = TypeVar("_T")
+
+
+def made(cls: type[_T], values: dict[str, Any]) -> _T:
+    """cls(**values) for a frozen dataclass given every field in order, made as its __init__ makes it (the
+    fields in the instance's __dict__) without a call of object.__setattr__ per field: for the objects a
+    file is read into by the thousand (rows, projects, their places, executions). Only for a class that
+    `made_plainly` has vouched for; tests compare what it makes with what the constructor makes."""
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    return obj
+
+
+def made_plainly(cls: type[Any], names: tuple[str, ...]) -> None:
+    """Stop the import unless `cls` has exactly the fields `names`, in order, and nothing its __init__ would
+    check or work out (no __post_init__) or store elsewhere (no __slots__): what `made` relies on."""
+    if [f.name for f in fields(cls)] != list(names) or hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
+        raise AssertionError(f"{cls.__name__} is no longer made plainly by model.made: update its callers")

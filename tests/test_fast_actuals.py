@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 from evalengine.errors import EvalEngineError, Location
 from evalengine.inputs import observations
-from evalengine.inputs.actuals import _made
 from evalengine.inputs.collect import Collector, Deferred
-from evalengine.model import Execution, Observation, ProjectActuals
+from evalengine.model import Execution, Observation, ProjectActuals, made
 from evalengine.sources.documents import Document, load_yaml
 
 _AMOUNTS = st.none() | st.decimals(allow_nan=False, allow_infinity=False, places=2)
@@ -39,12 +38,12 @@ def test_made_is_as_the_constructor_makes(
     code: str,
     named: dict[str, Observation],
 ) -> None:
-    """_made (no __init__) gives what Execution(…) and ProjectActuals(…) give: equal, with the same repr,
+    """model.made (no __init__) gives what Execution(…) and ProjectActuals(…) give: equal, with the same repr,
     the same fields in the same order in __dict__, pickled alike, and still frozen."""
     spent, budget, initial, adjusted = amounts
     explanation, cause, outlook = texts
     general = Execution(spent, budget, initial, adjusted, explanation, tuple(history), cause, outlook, rate)
-    fast = _made(
+    fast = made(
         Execution,
         {
             "spent": spent,
@@ -61,7 +60,7 @@ def test_made_is_as_the_constructor_makes(
     _alike(fast, general)
     assert hash(fast) == hash(general)
     whole = ProjectActuals(code, general, dict(named))
-    _alike(_made(ProjectActuals, {"code": code, "execution": fast, "indicators": dict(named)}), whole)
+    _alike(made(ProjectActuals, {"code": code, "execution": fast, "indicators": dict(named)}), whole)
 
 
 def _alike(fast: Any, general: Any) -> None:
@@ -471,3 +470,31 @@ def test_narratives_and_signoffs_as_read_for_every_entry(tmp_path: Path, file_si
     assert job.narratives == narratives and list(job.narratives) == list(narratives)
     assert job.signoffs == signoffs and list(job.signoffs) == list(signoffs)
     assert job.signoffs["P1"]["preparer"] == "王五" and ("P2" in job.signoffs) == bool(file_signoff)
+
+
+def test_made_plainly_refuses_a_class_made_otherwise() -> None:
+    """The import-time guard of model.made: fields other than named, or in another order, or an
+    __init__ that works something out (__post_init__), or __slots__, stop it."""
+    import dataclasses
+
+    from evalengine.model import made_plainly
+
+    @dataclasses.dataclass(frozen=True)
+    class Plain:
+        a: int
+        b: int
+
+    @dataclasses.dataclass(frozen=True)
+    class Worked(Plain):
+        def __post_init__(self) -> None:
+            pass
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Slotted:
+        a: int
+        b: int
+
+    made_plainly(Plain, ("a", "b"))
+    for cls, names in ((Plain, ("b", "a")), (Plain, ("a",)), (Worked, ("a", "b")), (Slotted, ("a", "b"))):
+        with pytest.raises(AssertionError):
+            made_plainly(cls, names)

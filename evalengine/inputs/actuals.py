@@ -13,7 +13,7 @@ from decimal import Decimal
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from evalengine.errors import InputError, KeyPath, Location
 from evalengine.i18n import _
@@ -26,7 +26,7 @@ from evalengine.inputs.targets import (
 from evalengine.language.parser import parse_actual
 from evalengine.language.predicates import Predicate
 from evalengine.limits import MAX_PACK_BYTES, MAX_PROJECTS, MAX_TEXT_BYTES
-from evalengine.model import Execution, Observation, Project, ProjectActuals
+from evalengine.model import Execution, Observation, Project, ProjectActuals, made, made_plainly
 from evalengine.numbers import HUNDRED, to_decimal
 from evalengine.packs.load import load_pack, resolve
 from evalengine.packs.model import Pack
@@ -286,20 +286,10 @@ Read = dict[tuple[Any, int], tuple[Predicate, Observation]]
 _NAME = attrgetter("name")
 
 
-_T = TypeVar("_T")
-
-
-# Execution and ProjectActuals hold nothing an __init__ would check or work out: _made may fill them
-# (tests/test_fast_actuals.py checks that what _made makes is what the constructors make, field for field)
-assert not any(hasattr(cls, "__post_init__") or hasattr(cls, "__slots__") for cls in (Execution, ProjectActuals))
-
-
-def _made(cls: type[_T], values: dict[str, Any]) -> _T:
-    """cls(**values) for a frozen dataclass given every field in order, made as its __init__ makes it (the
-    fields in the instance's __dict__) without a call of object.__setattr__ per field: one per project."""
-    made = object.__new__(cls)
-    object.__setattr__(made, "__dict__", values)
-    return made
+# Execution and ProjectActuals hold nothing an __init__ would check or work out: model.made may fill them
+# (tests/test_fast_actuals.py checks that what it makes is what the constructors make, field for field)
+made_plainly(Execution, tuple(f.name for f in fields(Execution)))
+made_plainly(ProjectActuals, tuple(f.name for f in fields(ProjectActuals)))
 
 
 def _name_key(name: str) -> str:
@@ -370,7 +360,7 @@ def _execution(c: Collector, ex: Any, here: KeyPath) -> Execution:
             c.add((*ex_path, key), _("{key}: {value} is not a usable amount; it must be above 0", key=key, value=value))
     rate = c.attempt(_rate, ex["rate"], c.where((*ex_path, "rate"))) if ex.get("rate") is not None else None
     outlook_value = c.attempt(outlook, ex["outlook"], c.where((*ex_path, "outlook"))) if ex.get("outlook") else None
-    return _made(
+    return made(
         Execution,
         {
             "spent": history[-1][1] if history else amounts["spent"],
@@ -399,7 +389,7 @@ def _spent_only(ex: Any) -> Execution | None:
     if type(ex) is not dict or len(ex) != 1:
         return None
     spent = plain_amount(ex.get("spent"))  # None for a missing spent:, as for one not plain
-    return None if spent is None else _made(Execution, {"spent": spent, **_NOTHING_SPENT})
+    return None if spent is None else made(Execution, {"spent": spent, **_NOTHING_SPENT})
 
 
 def _actuals(
@@ -477,4 +467,4 @@ def _actuals(
             observations[key] = obs
             if text is not None and not obs.warnings:
                 read[(text, id(ind.predicate))] = (ind.predicate, obs)
-    return _made(ProjectActuals, {"code": project.code, "execution": execution, "indicators": observations})
+    return made(ProjectActuals, {"code": project.code, "execution": execution, "indicators": observations})

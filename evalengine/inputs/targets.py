@@ -19,7 +19,7 @@ from evalengine.language.predicates import DIRECTIONS, Comparison, Deadline, Op,
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.language.words import default_vocabulary
 from evalengine.limits import MAX_INDICATORS, MAX_POINTS, MAX_PROJECTS
-from evalengine.model import Finding, Indicator, PlanPoint, Project, TableWeights
+from evalengine.model import Finding, Indicator, PlanPoint, Project, TableWeights, made, made_plainly
 from evalengine.numbers import NumberRangeError, plain, to_decimal
 from evalengine.sources.dispatch import format_of, read_document
 from evalengine.sources.documents import Document
@@ -550,10 +550,7 @@ def _indicator(
     return indicator, points1, points2
 
 
-assert [f.name for f in dataclasses.fields(Indicator)] == [
-    *("level1", "level2", "name", "target", "predicate", "description", "basis", "weight", "scored")
-]
-assert not hasattr(Indicator, "__post_init__") and not hasattr(Indicator, "__slots__")
+made_plainly(Indicator, ("level1", "level2", "name", "target", "predicate", "description", "basis", "weight", "scored"))
 
 
 def row(
@@ -568,10 +565,8 @@ def row(
 ) -> Indicator:
     """Indicator(...) of a scored row, made as its frozen __init__ makes it (every field, in order, in the
     instance's __dict__) without a call of object.__setattr__ per field: one is made for every row."""
-    ind = object.__new__(Indicator)
-    object.__setattr__(
-        ind,
-        "__dict__",
+    return made(
+        Indicator,
         {
             "level1": level1,
             "level2": level2,
@@ -584,11 +579,9 @@ def row(
             "scored": True,
         },
     )
-    return ind
 
 
-assert [f.name for f in dataclasses.fields(Location)] == ["file", "line", "column", "path", "cell"]
-assert not hasattr(Location, "__post_init__") and not hasattr(Location, "__slots__")
+made_plainly(Location, ("file", "line", "column", "path", "cell"))
 
 
 def place(doc: Document, path: KeyPath) -> Location:
@@ -596,16 +589,14 @@ def place(doc: Document, path: KeyPath) -> Location:
     Location's frozen __init__ makes it (as row() makes an Indicator): one for every project of a file."""
     if doc.marks or doc.cells:
         return doc.where(path)
-    made = object.__new__(Location)
-    object.__setattr__(made, "__dict__", {"file": doc.file, "line": None, "column": None, "path": path, "cell": None})
-    return made
+    return made(Location, {"file": doc.file, "line": None, "column": None, "path": path, "cell": None})
 
 
-assert [f.name for f in dataclasses.fields(Project)] == [
-    *("code", "name", "budget", "indicators", "fiscal", "other", "unit", "purpose", "spending_plan", "goals"),
-    *("weights", "findings"),
-]
-assert not hasattr(Project, "__post_init__") and not hasattr(Project, "__slots__")
+made_plainly(
+    Project,
+    ("code", "name", "budget", "indicators", "fiscal", "other", "unit", "purpose", "spending_plan", "goals")
+    + ("weights", "findings"),
+)
 
 
 def project(
@@ -623,10 +614,8 @@ def project(
     findings: tuple[Finding, ...],
 ) -> Project:
     """Project(...) made as its frozen __init__ makes it (as row() makes an Indicator): one per table."""
-    made = object.__new__(Project)
-    object.__setattr__(
-        made,
-        "__dict__",
+    return made(
+        Project,
         {
             "code": code,
             "name": name,
@@ -642,4 +631,3 @@ def project(
             "findings": findings,
         },
     )
-    return made
