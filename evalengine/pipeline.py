@@ -250,16 +250,25 @@ def score_job(job: Job, history: History | None = None) -> list[Scorecard]:
     """Every project of one job scored, in the targets file's order; every scoring error raised together.
 
     With `history`, baselines missing from the actuals are filled from the year before (fill_baselines)."""
+    return list(scorecards(job, history))
+
+
+def scorecards(job: Job, history: History | None = None) -> Iterator[Scorecard]:
+    """score_job one card at a time, for a caller that writes each card out and lets it go (a batch holds
+    one card of a file alive, not all of them). Once a project fails, no card is given any more (a file
+    with a scoring error reports none of its projects), but every project is still scored, so that every
+    scoring error of the file is raised together at the end, as score_job raises them."""
     job = fill_baselines(job, history)
-    cards: list[Scorecard] = []
     errors: list[EvalEngineError] = []
     for project in job.targets.projects:
         try:
-            cards.append(_score_one(job, project))
+            card = _score_one(job, project)
         except ScoringError as exc:
             errors.append(exc)
+            continue
+        if not errors:
+            yield card
     _raise(errors)
-    return cards
 
 
 def _raise(errors: list[EvalEngineError]) -> None:

@@ -1,8 +1,10 @@
 """A batch scored file by file, in this process or in N, and written as it goes.
 
-Each department file is read, scored and turned into its projects' report entries (a view, or its
-JSON bytes), then dropped: what stays for the whole run is the report's head (pack, year and
-department of each file), the running summary and the project codes met. With `jobs` above 1,
+Each department file is read, then scored and turned into its projects' report entries (a view, or its
+JSON bytes) project by project, each scorecard let go once its entry is made; then the file is dropped:
+what stays for the whole run is the report's head (pack, year and department of each file), the running
+summary and the project codes met. In this process the JSON and NDJSON entries go to a spool file as they
+are made (taken back if the file turns out to have an error), not into a list. With `jobs` above 1,
 worker processes score whole files and hand back their entries; the run takes them in the files'
 order, so the output is the same bytes whatever the number of processes.
 """
@@ -22,9 +24,9 @@ from typing import IO, Any
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError
 from evalengine.i18n import _, language, set_language
-from evalengine.inputs.actuals import load_job
+from evalengine.inputs.actuals import Job, load_job
 from evalengine.language.parser import parser_for
-from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, score_job
+from evalengine.pipeline import Place, Scored, Seen, places, quiet_gc, scorecards
 from evalengine.reports import encode
 from evalengine.reports.view import Head, RunningSummary, assemble, forget, project_line, project_view
 from evalengine.scoring.results import Scorecard
@@ -32,6 +34,7 @@ from evalengine.sources import dispatch
 from evalengine.sources.documents import Document, inputs_read, remember_inputs
 
 Encoder = Callable[[dict[str, Any]], Any]  # a project's view to what the run keeps of it
+Sink = Callable[[Any], object]  # where a file's entries go as they are made (in this process)
 
 
 def json_entry(view: dict[str, Any]) -> bytes:
@@ -84,32 +87,55 @@ def score_part(
     encoding: str | None,
     targets: str | None,
     entry: Encoder,
+    sink: Sink | None = None,
 ) -> Part:
-    """One file read (recognised first when it was found in a folder), scored and encoded."""
+    """One file read (recognised first when it was found in a folder), scored and encoded.
+
+    Project by project: each scorecard is summed up and encoded as it is scored, then let go, so a file
+    holds one card alive, not all of them. The entries go to `sink` as they are made, or else into
+    part.entries. A file with an error gives none: every scoring error of the file is gathered (as
+    score_job gathers them) and part.entries is left empty, but a `sink` may already have had the
+    entries of the projects before the first error: its owner takes them back (Run.take says when)."""
     part = Part(path)
     try:
         if in_folder and doc is None:
             doc, part.note = dispatch.recognise(path, encoding)
             if part.note:
                 return part
+        # read here (as load_job would) so that the parsed data can be let go once the job is made: the
+        # job's deferred locations hold the document for its file name and marks, never its data
+        doc = doc or dispatch.read_document(path, encoding)
         job = load_job(path, rules, encoding, doc, targets)
+        doc.data = None
         part.head = Head.of(job)
         part.targets = job.targets.path.resolve()
         part.places = places(job)
-        cards = score_job(job)
     except EvalEngineError as exc:
         part.errors = _errors(exc)
         return part
+    del doc
     part.summary.grades_of(job)
     scored = Scored(job, [])
     written = _WRITTEN.get(entry)
+    keep = part.entries.append if sink is None else sink
     try:
-        for card in cards:
+        for card in _cards(job, part):
             part.summary.add(card, job)
-            part.entries.append(entry(project_view(card, scored)) if written is None else written(card, scored))
+            keep(entry(project_view(card, scored)) if written is None else written(card, scored))
     finally:
         forget()  # the sentences kept while this file's view was written hold its targets
     return part
+
+
+def _cards(job: Job, part: Part) -> Iterator[Scorecard]:
+    """The job's scorecards one by one; the file's scoring errors, raised once all its projects are scored,
+    put into the part. Only the scoring's errors are caught here: one raised in the caller's loop (the
+    view, the sink) is not thrown into this generator and goes on up, as it always did."""
+    try:
+        yield from scorecards(job)
+    except EvalEngineError as exc:
+        part.errors = _errors(exc)
+        part.entries.clear()
 
 
 def _worker_start(lang: str) -> None:
@@ -165,8 +191,12 @@ def parts(
     targets: str | None,
     entry: Encoder,
     jobs: int = 1,
+    sink: Sink | None = None,
 ) -> Iterator[Part]:
     """The batch's parts in the files' order, scored here (jobs 1) or in `jobs` worker processes.
+
+    Scored here, a part's entries go to `sink` (when given) as they are made, each part's before the part
+    is yielded; a worker's come back in part.entries.
 
     A folder's file that an earlier actuals file of the run read as its targets is passed over
     without being read again (a targets file is never an actuals file: its keys are refused there).
@@ -190,7 +220,9 @@ def parts(
     with quiet_gc() as settle:
         if jobs <= 1:
             for n, (path, in_folder) in enumerate(files, start=1):
-                yield skip(path, in_folder) or learn(score_part(path, None, in_folder, rules, encoding, targets, entry))
+                yield skip(path, in_folder) or learn(
+                    score_part(path, None, in_folder, rules, encoding, targets, entry, sink)
+                )
                 if n < len(files):  # the heap is settled for the next file: after the last, none is to come
                     settle()
             return
@@ -262,6 +294,35 @@ class Run:
         return assemble(self.heads, projects, self.summary)
 
 
+# the spools' buffer: an entry is a few KB, and the default (8 KB) made a write call for nearly every one
+# (10,063 for one-10000's JSON report; with this, about a hundred)
+_SPOOLED = 1 << 20
+
+
+class _Spool:
+    """The JSON report's entries, comma-separated, written to a file as they come; a file's entries are
+    kept once the run takes its part (keep), or taken back (drop) when the file had an error or came
+    after one: the spool then ends as it did after the last part kept."""
+
+    def __init__(self, file: IO[bytes]):
+        self.file = file
+        self.first = True  # no entry kept yet: the next one needs no comma
+        self.kept = (0, True)  # where the last part kept ends, and `first` there
+
+    def write(self, chunk: bytes) -> None:
+        self.file.write(chunk if self.first else b",\n" + chunk)
+        self.first = False
+
+    def keep(self) -> None:
+        self.kept = (self.file.tell(), self.first)
+
+    def drop(self) -> None:
+        at, self.first = self.kept
+        if self.file.tell() != at:
+            self.file.seek(at)
+            self.file.truncate()
+
+
 def write_json(
     out: IO[bytes],
     paths: Iterable[Path],
@@ -275,23 +336,25 @@ def write_json(
     (known at the end) around them. Every error of every file is raised before a byte reaches `out`.
     Returns the summary."""
     run = Run()
-    with tempfile.TemporaryFile() as spool:
-        first = True
-        for part in parts(paths, rules, encoding, targets, json_entry, jobs):
+    with tempfile.TemporaryFile(buffering=_SPOOLED) as file:
+        spool = _Spool(file)
+        for part in parts(paths, rules, encoding, targets, json_entry, jobs, spool.write):
             if run.take(part, note):
-                for chunk in part.entries:
-                    spool.write(chunk if first else b",\n" + chunk)
-                    first = False
+                for chunk in part.entries:  # a worker's (scored here, they are in the spool already)
+                    spool.write(chunk)
+                spool.keep()
+            else:
+                spool.drop()
         run.raise_errors()
         whole = encode.indented(run.report([]))
         marker = b'\n  "projects": []'
         at = whole.index(marker)
-        if first:
+        if spool.first:
             out.write(whole + b"\n")
         else:
             out.write(whole[:at] + b'\n  "projects": [\n')
-            spool.seek(0)
-            shutil.copyfileobj(spool, out, 1 << 20)
+            file.seek(0)
+            shutil.copyfileobj(file, out, 1 << 20)
             out.write(b"\n  ]" + whole[at + len(marker) :] + b"\n")
     summary: dict[str, Any] = run.report([])["summary"]
     return summary
@@ -309,15 +372,24 @@ def write_ndjson(
 ) -> dict[str, Any]:
     """One line per project, then the summary line. `stream` (standard output): a file's lines are written
     once it is scored, and the first file with an error ends the run there; otherwise (a file renamed
-    into place at the end) every error of every file is gathered first. Returns the summary."""
+    into place at the end) every error of every file is gathered first. Returns the summary.
+
+    A file scored in this process writes its lines to a spool file as they are made (not a list of them
+    all), copied to `out` once the run takes the file, or emptied when it has an error."""
     run = Run()
-    for part in parts(paths, rules, encoding, targets, ndjson_entry, jobs):
-        if run.take(part, note):
-            out.writelines(part.entries)
-            if stream:
-                out.flush()
-        elif stream and run.errors:
-            break
+    with tempfile.TemporaryFile(buffering=_SPOOLED) as spool:
+        for part in parts(paths, rules, encoding, targets, ndjson_entry, jobs, spool.write):
+            if run.take(part, note):
+                if spool.tell():
+                    spool.seek(0)
+                    shutil.copyfileobj(spool, out, 1 << 20)
+                out.writelines(part.entries)  # a worker's (scored here, they are in the spool)
+                if stream:
+                    out.flush()
+            elif stream and run.errors:
+                break
+            spool.seek(0)
+            spool.truncate()
     run.raise_errors()
     summary: dict[str, Any] = run.report([])["summary"]
     out.write(encode.line({"summary": summary}) + b"\n")
