@@ -498,3 +498,49 @@ def test_made_plainly_refuses_a_class_made_otherwise() -> None:
     for cls, names in ((Plain, ("b", "a")), (Plain, ("a",)), (Worked, ("a", "b")), (Slotted, ("a", "b"))):
         with pytest.raises(AssertionError):
             made_plainly(cls, names)
+
+
+_NAMES = st.lists(st.sampled_from(["a", "ａ", " a", "b", "", " ", "\u3000", "c"]), max_size=6)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["P1", "P2", "P3", "P4"]), _NAMES), max_size=4), st.booleans())
+@example([("P1", ["a", "ａ", "", "b", " "])], True)
+def test_places_are_the_dict_of_every_entry(projects: list[tuple[str, list[str]]], yaml: bool) -> None:
+    """Places (Job.where) holds what load_job's dict of every entry held (each project's place, then each
+    indicator entry's, by (code, folded name): a name repeated keeps its first place in the order and names
+    its last entry; a name folded to "" stands at the project's key): the same items in the same order,
+    lookups, membership, length and repr, from a YAML document (lines) and a JSON one (key paths)."""
+    import json
+    import tempfile
+    from itertools import repeat
+
+    from evalengine.inputs.actuals import Places, _name_key
+    from evalengine.sources.documents import parse_json
+
+    seen: set[str] = set()
+    projects = [(code, names) for code, names in projects if not (code in seen or seen.add(code))]  # type: ignore[func-returns-value]
+    data = {"projects": [{"code": code, "indicators": dict.fromkeys(names, "1")} for code, names in projects]}
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.yaml"
+        path.write_text(text, encoding="utf-8")
+        doc = load_yaml(path) if yaml else parse_json(text, "a.json")
+    c = Collector(doc)
+    places, general = Places(doc), {}
+    for i, entry in enumerate(data["projects"]):
+        here = ("projects", i)
+        names = list(entry["indicators"])
+        keys = [_name_key(name) for name in names]
+        general[(entry["code"], "")] = c.where(here)  # load_job's dict, as it was filled
+        located = [c.later((*here, "indicators", name)) for name in names]
+        general.update(zip(zip(repeat(entry["code"]), keys), located, strict=True))
+        places.add(entry["code"], here, names, keys)
+    assert list(places.items()) == list(general.items()) and list(places) == list(general)
+    assert len(places) == len(general) and repr(places) == repr(general) and places == general
+    for key in [*general, ("P9", ""), ("P1", "z"), ("P2", "ａ")]:
+        assert places.get(key) == general.get(key) and (key in places) == (key in general)
+        if key in general:
+            assert places[key] == general[key] and repr(places[key]) == repr(general[key])
+        else:
+            with pytest.raises(KeyError):
+                places[key]
