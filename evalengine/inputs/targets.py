@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from evalengine.errors import EvalEngineError, InputError, KeyPath, Location, TargetSyntaxError
 from evalengine.i18n import _
-from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_text, need_year
+from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_text, need_year, plain_amount
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import DIRECTIONS, Comparison, Deadline, Op, Predicate, Qualitative
 from evalengine.language.vocabulary import Vocabulary
@@ -208,7 +208,9 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         budget = budget.get("total")
     else:
         total_path = (*path, "budget")
-    total = money(budget, c.later(total_path), "budget")
+    total = plain_amount(budget)  # the usual budget (12.18): no call of money, no place made for a message
+    if total is None:
+        total = money(budget, c.later(total_path), "budget")
     if total <= 0:
         raise InputError(
             _("budget: a project's 预算数 must be above 0, found {budget}", budget=budget), c.where(total_path)
