@@ -181,6 +181,8 @@ def _read(entry: dict[str, Any]) -> tuple[str, Any]:
 
 @given(_SURVEY_ENTRIES)
 @example({"survey": {"满意": "40", "较满意": "6", "一般": "0", "不满意": "1"}})
+@example({"survey": {"满意": "007", "较满意": "7", "一般": "7", "不满意": "1234"}})  # shared Decimals by their text
+@example({"survey": {"满意": "40", "较满意": ["6"]}})
 @example({"survey": {"满意": "000000000000000", "不满意": "1" * 16}})
 @example({"survey": {"满意": "-1"}})
 @example({"survey": {"满意": "１"}})
