@@ -362,3 +362,31 @@ def test_is_short_at_its_edges() -> None:
         assert is_short(text), text
     for text in ("", ".", "1.", ".5", "1." + "0" * 13, "9" * 19, "1.2.3", "-1", "+1", "1e3", "١", "１", " 1", "1,000"):
         assert not is_short(text), text
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_starts_are_the_dict_of_places(tmp_path: Path, fmt: str) -> None:
+    """Starts (TargetsFile.where) holds what the dict of each project's place held: the same items in the
+    same order, lookups, membership, length and repr, for a JSON document (made when asked for) and a YAML
+    one (its lines)."""
+    projects = [
+        {
+            "code": f"P{n}",
+            "name": "p",
+            "budget": "1",
+            "indicators": [{"level1": "产出指标", "name": "a", "target": "1"}],
+        }
+        for n in range(4)
+    ]
+    path = tmp_path / f"t.{fmt}"
+    path.write_text(json.dumps({"year": 2024, "projects": projects}, ensure_ascii=False, indent=1), encoding="utf-8")
+    doc = read_document(path)
+    general = {f"P{n}": targets.place(doc, ("projects", n)) for n in range(4)}
+    where = targets.load_targets(path, default_vocabulary()).where
+    assert isinstance(where, targets.Starts)
+    assert list(where.items()) == list(general.items()) and repr(where) == repr(general) and where == general
+    assert len(where) == 4 and "P1" in where and "P9" not in where and where.get("P9") is None
+    assert where["P2"] == general["P2"] and repr(where["P2"]) == repr(general["P2"])
+    assert (where["P2"].line is not None) == (fmt == "yaml")
+    with pytest.raises(KeyError):
+        where["P9"]
