@@ -546,3 +546,47 @@ def test_places_are_the_dict_of_every_entry(projects: list[tuple[str, list[str]]
         else:
             with pytest.raises(KeyError):
                 places[key]
+
+
+def _entry_key_as_it_was(value: Any) -> Any:
+    """actuals._entry_key before its flat shortcut (the general loop alone)."""
+    if type(value) is str:
+        return value
+    if type(value) is not dict:
+        return None
+    items: list[tuple[str, Any]] = []
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        if type(item) is dict:
+            inner = tuple(item.items())
+            for k, v in inner:
+                if type(k) is not str or type(v) is not str:
+                    return None
+            items.append((key, (inner,)))
+        elif type(item) is str:
+            items.append((key, item))
+        else:
+            return None
+    return (tuple(items),)
+
+
+_ENTRY_ITEMS = st.one_of(
+    st.text(max_size=2), st.none(), st.integers(0, 2), st.dictionaries(st.text(max_size=1), st.text(max_size=1))
+)
+
+
+@given(
+    st.one_of(
+        st.text(max_size=3),
+        st.dictionaries(st.one_of(st.text(max_size=2), st.integers(0, 2)), _ENTRY_ITEMS, max_size=4),
+        st.dictionaries(st.text(max_size=2), st.text(max_size=2), max_size=4),
+        st.lists(st.text(max_size=1), max_size=1),
+        st.none(),
+    )
+)
+def test_entry_key_is_as_it_was(value: Any) -> None:
+    """_entry_key's shortcut for a mapping of text gives the key the general loop gave, for every entry."""
+    from evalengine.inputs.actuals import _entry_key
+
+    assert _entry_key(value) == _entry_key_as_it_was(value)

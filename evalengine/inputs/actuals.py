@@ -373,6 +373,12 @@ def _entry_key(value: Any) -> Any:
         return value
     if type(value) is not dict:
         return None
+    flat = tuple(value.items())
+    for key, item in flat:  # the usual entry, {value: 96%, explanation: …}: text by text, its own key
+        if type(key) is not str or type(item) is not str:
+            break
+    else:
+        return (flat,)  # what the loop below makes of it, without a pair made again for each item
     items: list[tuple[str, Any]] = []
     for key, item in value.items():
         if type(key) is not str:
