@@ -181,6 +181,8 @@ def _read(entry: dict[str, Any]) -> tuple[str, Any]:
 
 @given(_SURVEY_ENTRIES)
 @example({"survey": {"满意": "40", "较满意": "6", "一般": "0", "不满意": "1"}})
+@example({"survey": {"满意": "007", "较满意": "7", "一般": "7", "不满意": "1234"}})  # shared Decimals by their text
+@example({"survey": {"满意": "40", "较满意": ["6"]}})
 @example({"survey": {"满意": "000000000000000", "不满意": "1" * 16}})
 @example({"survey": {"满意": "-1"}})
 @example({"survey": {"满意": "１"}})
@@ -498,3 +500,93 @@ def test_made_plainly_refuses_a_class_made_otherwise() -> None:
     for cls, names in ((Plain, ("b", "a")), (Plain, ("a",)), (Worked, ("a", "b")), (Slotted, ("a", "b"))):
         with pytest.raises(AssertionError):
             made_plainly(cls, names)
+
+
+_NAMES = st.lists(st.sampled_from(["a", "ａ", " a", "b", "", " ", "\u3000", "c"]), max_size=6)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["P1", "P2", "P3", "P4"]), _NAMES), max_size=4), st.booleans())
+@example([("P1", ["a", "ａ", "", "b", " "])], True)
+def test_places_are_the_dict_of_every_entry(projects: list[tuple[str, list[str]]], yaml: bool) -> None:
+    """Places (Job.where) holds what load_job's dict of every entry held (each project's place, then each
+    indicator entry's, by (code, folded name): a name repeated keeps its first place in the order and names
+    its last entry; a name folded to "" stands at the project's key): the same items in the same order,
+    lookups, membership, length and repr, from a YAML document (lines) and a JSON one (key paths)."""
+    import json
+    import tempfile
+    from itertools import repeat
+
+    from evalengine.inputs.actuals import Places, _name_key
+    from evalengine.sources.documents import parse_json
+
+    seen: set[str] = set()
+    projects = [(code, names) for code, names in projects if not (code in seen or seen.add(code))]  # type: ignore[func-returns-value]
+    data = {"projects": [{"code": code, "indicators": dict.fromkeys(names, "1")} for code, names in projects]}
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.yaml"
+        path.write_text(text, encoding="utf-8")
+        doc = load_yaml(path) if yaml else parse_json(text, "a.json")
+    c = Collector(doc)
+    places, general = Places(doc), {}
+    for i, entry in enumerate(data["projects"]):
+        here = ("projects", i)
+        names = list(entry["indicators"])
+        keys = [_name_key(name) for name in names]
+        general[(entry["code"], "")] = c.where(here)  # load_job's dict, as it was filled
+        located = [c.later((*here, "indicators", name)) for name in names]
+        general.update(zip(zip(repeat(entry["code"]), keys), located, strict=True))
+        places.add(entry["code"], here, names, keys)
+    assert list(places.items()) == list(general.items()) and list(places) == list(general)
+    assert len(places) == len(general) and repr(places) == repr(general) and places == general
+    for key in [*general, ("P9", ""), ("P1", "z"), ("P2", "ａ")]:
+        assert places.get(key) == general.get(key) and (key in places) == (key in general)
+        if key in general:
+            assert places[key] == general[key] and repr(places[key]) == repr(general[key])
+        else:
+            with pytest.raises(KeyError):
+                places[key]
+
+
+def _entry_key_as_it_was(value: Any) -> Any:
+    """actuals._entry_key before its flat shortcut (the general loop alone)."""
+    if type(value) is str:
+        return value
+    if type(value) is not dict:
+        return None
+    items: list[tuple[str, Any]] = []
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        if type(item) is dict:
+            inner = tuple(item.items())
+            for k, v in inner:
+                if type(k) is not str or type(v) is not str:
+                    return None
+            items.append((key, (inner,)))
+        elif type(item) is str:
+            items.append((key, item))
+        else:
+            return None
+    return (tuple(items),)
+
+
+_ENTRY_ITEMS = st.one_of(
+    st.text(max_size=2), st.none(), st.integers(0, 2), st.dictionaries(st.text(max_size=1), st.text(max_size=1))
+)
+
+
+@given(
+    st.one_of(
+        st.text(max_size=3),
+        st.dictionaries(st.one_of(st.text(max_size=2), st.integers(0, 2)), _ENTRY_ITEMS, max_size=4),
+        st.dictionaries(st.text(max_size=2), st.text(max_size=2), max_size=4),
+        st.lists(st.text(max_size=1), max_size=1),
+        st.none(),
+    )
+)
+def test_entry_key_is_as_it_was(value: Any) -> None:
+    """_entry_key's shortcut for a mapping of text gives the key the general loop gave, for every entry."""
+    from evalengine.inputs.actuals import _entry_key
+
+    assert _entry_key(value) == _entry_key_as_it_was(value)

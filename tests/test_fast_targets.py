@@ -329,3 +329,64 @@ def test_the_rows_kept_are_keyed_as_text_key_keys_them(tmp_path: Path, monkeypat
     assert [p.indicators[0].basis for p in read.projects] == ["计划", "", "计划", "计划", "计划"]
     assert [p.indicators[0].description for p in read.projects] == ["", "计划", "", "", ""]
     assert list(made[0].rows) == [targets._text_key(row) for row in rows[:4]]
+
+
+# to_decimal's short path as it was written: the pattern is_short now checks with str methods
+_SHORT = re.compile(r"[0-9]+(?:\.[0-9]{1,12})?")
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789.", max_size=20),
+        st.text(alphabet="0123456789.+-eE ,０１²٣\u0660", max_size=8),
+        st.decimals(allow_nan=False, allow_infinity=False).map(str),
+        st.text(max_size=4),
+    )
+)
+def test_is_short_is_the_pattern_it_replaced(text: str) -> None:
+    """numbers.is_short holds exactly where the short path's regular expression (at most
+    MAX_SIGNIFICANT_DIGITS characters) held, and to_decimal reads alike either way."""
+    from evalengine.limits import MAX_SCALE, MAX_SIGNIFICANT_DIGITS
+    from evalengine.numbers import is_short, to_decimal
+
+    assert MAX_SCALE == 12  # the pattern above
+    assert is_short(text) == bool(len(text) <= MAX_SIGNIFICANT_DIGITS and _SHORT.fullmatch(text))
+    if is_short(text):
+        assert repr(to_decimal(text, Decimal(10) ** 30)) == repr(Decimal(text))
+
+
+def test_is_short_at_its_edges() -> None:
+    from evalengine.numbers import is_short
+
+    for text in ("0", "12.5", "1." + "0" * 12, "9" * 18, "0.000000000001", "12.18"):
+        assert is_short(text), text
+    for text in ("", ".", "1.", ".5", "1." + "0" * 13, "9" * 19, "1.2.3", "-1", "+1", "1e3", "١", "１", " 1", "1,000"):
+        assert not is_short(text), text
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_starts_are_the_dict_of_places(tmp_path: Path, fmt: str) -> None:
+    """Starts (TargetsFile.where) holds what the dict of each project's place held: the same items in the
+    same order, lookups, membership, length and repr, for a JSON document (made when asked for) and a YAML
+    one (its lines)."""
+    projects = [
+        {
+            "code": f"P{n}",
+            "name": "p",
+            "budget": "1",
+            "indicators": [{"level1": "产出指标", "name": "a", "target": "1"}],
+        }
+        for n in range(4)
+    ]
+    path = tmp_path / f"t.{fmt}"
+    path.write_text(json.dumps({"year": 2024, "projects": projects}, ensure_ascii=False, indent=1), encoding="utf-8")
+    doc = read_document(path)
+    general = {f"P{n}": targets.place(doc, ("projects", n)) for n in range(4)}
+    where = targets.load_targets(path, default_vocabulary()).where
+    assert isinstance(where, targets.Starts)
+    assert list(where.items()) == list(general.items()) and repr(where) == repr(general) and where == general
+    assert len(where) == 4 and "P1" in where and "P9" not in where and where.get("P9") is None
+    assert where["P2"] == general["P2"] and repr(where["P2"]) == repr(general["P2"])
+    assert (where["P2"].line is not None) == (fmt == "yaml")
+    with pytest.raises(KeyError):
+        where["P9"]

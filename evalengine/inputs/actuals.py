@@ -6,11 +6,10 @@ each with its file, line and key path. Money is in 万元 unless a unit is writt
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from evalengine.inputs.observations import observation, outlook, plain_survey
 from evalengine.inputs.targets import (
     TargetsFile,
     load_targets,
+    place,
 )
 from evalengine.language.parser import parse_actual
 from evalengine.language.predicates import Predicate
@@ -62,7 +62,7 @@ class Job:
     actuals: dict[str, ProjectActuals]  # by project code
     summaries: dict[str, str] = field(default_factory=dict)  # 实际完成情况, by project code
     missing: list[str] = field(default_factory=list)  # target projects the actuals file does not mention
-    where: dict[tuple[str, str], Location] = field(default_factory=dict)  # (code, indicator or "") -> entry
+    where: Mapping[tuple[str, str], Location] = field(default_factory=dict)  # (code, indicator or "") -> entry
     narratives: dict[str, dict[str, str]] = field(default_factory=dict)  # 自评报告 text, by project code
     signoffs: dict[str, dict[str, str]] = field(default_factory=dict)  # the file's signoff: under each project's
 
@@ -118,7 +118,7 @@ def load_job(
     by_code = {p.code: p for p in targets.projects}
     actuals: dict[str, ProjectActuals] = {}
     summaries: dict[str, str] = {}
-    where: dict[tuple[str, str], Location] = {}
+    where = Places(doc)
     read: Read = {}  # the file's projects repeat the same entries against the same targets
     # the file's projects repeat the same few indicator names: each folded once per file (see _Folded)
     folded = _Folded(_name_key)
@@ -164,8 +164,8 @@ def load_job(
                 hint,
             )
             continue
-        if (code, "") in where:
-            first = where[(code, "")]
+        first = where.projects.get(code)
+        if first is not None:
             at = _("line {line}", line=first.line) if first.line is not None else str(first)
             c.add(
                 (*here, "code"),
@@ -177,14 +177,11 @@ def load_job(
                 ),
             )
             continue
-        where[(code, "")] = c.where(here)
         names = entry.get("indicators") or {}
         names = names if isinstance(names, dict) else {}  # anything else is refused by _actuals
         keys = list(map(folded.__getitem__, names))  # each name as the targets' names are matched: once
-        located = [c.later((*here, "indicators", name)) for name in names]
-        # in order, as one at a time: a name repeated (after folding) keeps its first place and its last entry
-        where.update(zip(zip(repeat(code), keys), located, strict=True))  # (code, key): place, made from C
-        result = c.attempt(_actuals, c, entry, here, project, pack, keys, located, read, titled.__getitem__)
+        where.add(code, here, list(names), keys)
+        result = c.attempt(_actuals, c, entry, here, project, pack, keys, read, titled.__getitem__)
         if result is not None:
             actuals[code] = result
             if entry.get("summary"):
@@ -311,6 +308,64 @@ class _Folded(dict[str, str]):
         return folded
 
 
+class Places(Mapping[tuple[str, str], Location]):
+    """Job.where: the place of each project's entry, (code, ""), and of each of its indicator entries,
+    (code, name folded as _name_key folds it), in the order a dict filled entry by entry would hold them (a
+    name repeated after folding keeps its first place in the order and names its last entry).
+
+    A project's place is made as it is read; an indicator entry's only when asked for (a scoring error
+    names it), from the project's place and the entry's names: one Location (with its key path) made and
+    kept for each of a file's tens of thousands of entries cost more than reading most of them, and
+    nearly all are never asked for. A JSON document has no lines to look up: only its file name is kept,
+    not the data it was read into. tests/test_fast_actuals.py compares it with the dict it stands for."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc if doc.marks or doc.cells else Document(None, doc.file)
+        self.projects: dict[str, Location] = {}  # code -> the project's entry
+        self.entries: dict[str, tuple[KeyPath, list[Any], list[str]]] = {}  # code -> (place, names, folded)
+
+    def add(self, code: str, here: KeyPath, names: list[Any], keys: list[str]) -> None:
+        """Project `code` read at `here`, its indicators' names as written and as folded, in order."""
+        self.projects[code] = place(self.doc, here)
+        self.entries[code] = (here, names, keys)
+        if "" in keys:  # an indicator named "" (or only spaces) stands at the project's own key
+            self.projects[code] = self._entry(here, names, keys, "")
+
+    def _entry(self, here: KeyPath, names: list[Any], keys: list[str], key: str) -> Location:
+        last = len(keys) - 1 - keys[::-1].index(key)  # the last entry of the name
+        return self.doc.where((*here, "indicators", names[last]))
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:
+        code, name = key
+        if not name:
+            return self.projects.get(code, default)
+        read = self.entries.get(code)
+        if read is None or name not in read[2]:
+            return default
+        return self._entry(*read, name)
+
+    def __getitem__(self, key: tuple[str, str]) -> Location:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and len(key) == 2 and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for code, entry in self.entries.items():
+            keys = entry[2]
+            yield (code, "")
+            yield from ((code, key) for key in dict.fromkeys(keys) if key)
+
+    def __len__(self) -> int:
+        return sum(1 + len(set(entry[2]) - {""}) for entry in self.entries.values())
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
 def _entry_key(value: Any) -> Any:
     """An entry as a key when it is text, or a mapping of text (one level of mappings of text within, as
     survey: is), so that equal keys are equal entries; else None."""
@@ -318,6 +373,12 @@ def _entry_key(value: Any) -> Any:
         return value
     if type(value) is not dict:
         return None
+    flat = tuple(value.items())
+    for key, item in flat:  # the usual entry, {value: 96%, explanation: …}: text by text, its own key
+        if type(key) is not str or type(item) is not str:
+            break
+    else:
+        return (flat,)  # what the loop below makes of it, without a pair made again for each item
     items: list[tuple[str, Any]] = []
     for key, item in value.items():
         if type(key) is not str:
@@ -399,12 +460,11 @@ def _actuals(
     project: Project,
     pack: Pack,
     keys: list[str],
-    located: list[Location],
     read: Read,
     named: Callable[[str], str] = nfkc,
 ) -> ProjectActuals:
-    """One project's entry; `keys` holds each of its indicators' names folded (nfkc, stripped) and `located`
-    the place of each one's entry, in order; `named` folds the targets' names (nfkc, or the file's _Folded)."""
+    """One project's entry; `keys` holds each of its indicators' names folded (nfkc, stripped), in order;
+    `named` folds the targets' names (nfkc, or the file's _Folded)."""
     ex = entry.get("execution") or {}
     execution = _spent_only(ex)  # the usual {spent: 11.36}: nothing in it to check
     if execution is None:
@@ -423,7 +483,7 @@ def _actuals(
             hint=_("write each indicator as 补助覆盖率(%): 96%, not as a list item (- …)"),
         )
     vocab = pack.vocabulary
-    for (name, value), key, entry_at in zip(items.items(), keys, located, strict=True):
+    for (name, value), key in zip(items.items(), keys, strict=True):
         ind = by_name.get(key)
         if ind is not None and key not in observations:
             if type(value) is str:  # text, the usual entry: no call
@@ -462,7 +522,8 @@ def _actuals(
             continue
         # each key of an entry at its own place: its line, or in a filled form its own cell (偏差原因 F, 佐证材料 G)
         locate = lambda key, at=at: c.later((*at, key))  # noqa: E731
-        obs = c.attempt(observation, value, ind.predicate, vocab, entry_at, locate)
+        # the entry's place made only for an entry read afresh (see Places)
+        obs = c.attempt(observation, value, ind.predicate, vocab, c.later(at), locate)
         if obs is not None:
             observations[key] = obs
             if text is not None and not obs.warnings:

@@ -11,8 +11,8 @@ from evalengine.errors import ErrorGroup, EvalEngineError, InputError, KeyPath, 
 from evalengine.i18n import _
 from evalengine.language.parser import parse_actual
 from evalengine.language.predicates import Quantity
-from evalengine.limits import MAX_AMOUNT, MAX_ERRORS, MAX_SCALE, MAX_SIGNIFICANT_DIGITS
-from evalengine.numbers import WAN, NumberRangeError, to_decimal
+from evalengine.limits import MAX_AMOUNT, MAX_ERRORS
+from evalengine.numbers import WAN, NumberRangeError, is_short, to_decimal
 from evalengine.sources.documents import Document
 from evalengine.text import FULL_WIDTH_DIGITS, nfkc_unique, unknown_key
 
@@ -179,11 +179,7 @@ def plain_amount(value: Any) -> Decimal | None:
     the type checks, the NFKC, the strip and the pattern (a regular expression's match cost more than the
     Decimal), and with no place made for a message; None for anything else, which money reads (or refuses)
     as before. tests/test_fast_actuals.py compares it with money."""
-    if type(value) is not str or len(value) > MAX_SIGNIFICANT_DIGITS or not value.isascii():
-        return None
-    whole, dot, places = value.partition(".")
-    # ASCII by now, so isdigit is [0-9]: the pattern [0-9]+(\.[0-9]{1,MAX_SCALE})? of to_decimal's short path
-    if not whole.isdigit() or (dot and not (places.isdigit() and len(places) <= MAX_SCALE)):
+    if type(value) is not str or not is_short(value):  # to_decimal's short path: no other check can fail
         return None
     amount = Decimal(value)
     return amount if amount < MAX_AMOUNT else None

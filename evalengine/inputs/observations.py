@@ -251,11 +251,31 @@ def plain_survey(entry: dict[str, Any]) -> Observation | None:
         return None
     counted: list[tuple[str, Decimal]] = []
     for k, v in survey.items():
-        n = _count(v)
-        if n is None:  # not a plain count: need_mapping reads it, or says what is wrong with it
+        # _count written out (a call per count), and a short count's Decimal shared (a survey's counts are a
+        # few small numbers, 40 and 6 again and again: one Decimal each, not one per count of every survey)
+        if type(v) is not str:  # no plain count (_count reads text only), and perhaps no hash
             return None
+        n = _SMALL_COUNTS.get(v)
+        if n is None:
+            n = _count(v)
+            if n is None:  # not a plain count: need_mapping reads it, or says what is wrong with it
+                return None
+            if len(v) <= 3:  # at most 1,110 such texts: the memo stays small whatever a file holds
+                _SMALL_COUNTS[v] = n
         counted.append((str(k), n))
-    return observed(survey=tuple(counted), text="、".join(f"{k}{v}" for k, v in survey.items()))
+    # what observed(survey=…, text=…) makes, without its keyword call: the fields in order, two filled
+    obs = _new(Observation)
+    _set(
+        obs,
+        "__dict__",
+        {**_NOTHING_OBSERVED, "survey": tuple(counted), "text": "、".join(map("{}{}".format, survey, survey.values()))},
+    )
+    return obs
+
+
+_SMALL_COUNTS: dict[Any, Decimal] = {}  # a plain count of at most three digits, as text -> its Decimal
+_new = object.__new__
+_set = object.__setattr__
 
 
 def need_mapping(

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import operator
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, NamedTuple
 
 from evalengine.errors import EvalEngineError, InputError, KeyPath, Location, TargetSyntaxError
 from evalengine.i18n import _
-from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_text, need_year
+from evalengine.inputs.collect import Collector, cap, money, need_mapping, need_text, need_year, plain_amount
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import DIRECTIONS, Comparison, Deadline, Op, Predicate, Qualitative
 from evalengine.language.vocabulary import Vocabulary
@@ -95,7 +96,7 @@ class TargetsFile:
     department: str
     year: int | None
     projects: list[Project]
-    where: dict[str, Location]  # project code -> where its entry starts
+    where: Mapping[str, Location]  # project code -> where its entry starts (see Starts)
     notices: list[Notice] = field(default_factory=list)  # the tables' own problems, located
 
 
@@ -130,7 +131,7 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
         department = {}
     year = c.attempt(need_year, c, data.get("year"), ("year",))
     projects: list[Project] = []
-    where: dict[str, Location] = {}
+    where = Starts(doc)
     notices: list[Notice] = []
     entries = data.get("projects")
     if not isinstance(entries, list) or not entries:
@@ -152,10 +153,48 @@ def load_targets(path: Path, vocab: Vocabulary, encoding: str | None = None) -> 
                 else _("first at {first}", first=first.cell or first.keypath),
             )
             continue
-        where[project.code] = place(doc, ("projects", i))
+        where.add(project.code, i, doc)
         projects.append(project)
     c.raise_if_any()
     return TargetsFile(path, str(department.get("name") or ""), year, projects, where, notices)
+
+
+class Starts(Mapping[str, Location]):
+    """TargetsFile.where: where each project's table starts, by code. A JSON document has no lines to look
+    up: a project's place is made from its index when asked for (a project the actuals do not list, an
+    error), not one Location kept for each of a file's tables; another document's are looked up as read.
+    tests/test_fast_targets.py compares it with the dict of places it stands for."""
+
+    def __init__(self, doc: Document):
+        self.json = Document(None, doc.file)  # a document with no lines or cells: place() needs its name only
+        self.at: dict[str, Location | int] = {}  # code -> the place, or the index of a JSON document's table
+
+    def add(self, code: str, i: int, doc: Document) -> None:
+        self.at[code] = doc.where(("projects", i)) if doc.marks or doc.cells else i
+
+    def get(self, code: str, default: Any = None) -> Any:
+        found = self.at.get(code)
+        if type(found) is int:
+            return place(self.json, ("projects", found))
+        return default if found is None else found
+
+    def __getitem__(self, code: str) -> Location:
+        found = self.get(code)
+        if found is None:
+            raise KeyError(code)
+        return found  # type: ignore[no-any-return]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.at)
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 # A row or a spending plan read without a word to say (no error, no notice), kept by its text: the same
@@ -208,7 +247,9 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
         budget = budget.get("total")
     else:
         total_path = (*path, "budget")
-    total = money(budget, c.later(total_path), "budget")
+    total = plain_amount(budget)  # the usual budget (12.18): no call of money, no place made for a message
+    if total is None:
+        total = money(budget, c.later(total_path), "budget")
     if total <= 0:
         raise InputError(
             _("budget: a project's 预算数 must be above 0, found {budget}", budget=budget), c.where(total_path)
