@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import types
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,14 @@ def test_the_quoted_rows_and_numbers_are_emptied_when_full(monkeypatch: pytest.M
             assert all(len(n) <= 2 for n in view_module._NUMBERS.values())
     finally:
         forget()
+
+
+@given(st.lists(st.sampled_from(["产出指标", "效益指标", "满意度指标", ""]), max_size=12), st.integers(1, 3))
+def test_the_spans_kept_for_a_sequence_of_names_are_its_spans(names: list[str], times: int) -> None:
+    card: Any = types.SimpleNamespace(
+        indicators=[types.SimpleNamespace(indicator=types.SimpleNamespace(level1=n)) for n in names]
+    )
+    for _ in range(times):
+        spans = view_module._rowspans(card)
+        assert spans == view_module._runs(tuple(names))
+        assert sum(spans) == len(names)
