@@ -19,6 +19,7 @@ from evalengine.language.predicates import Quantity
 from evalengine.model import Indicator
 from evalengine.numbers import HUNDRED, ZERO, fixed, fixer, plain, round_to
 from evalengine.pipeline import Monitored, Scored
+from evalengine.scoring.explain import render
 from evalengine.scoring.monitor import WORST_FIRST, MonitorCard
 from evalengine.scoring.results import IndicatorResult, Scorecard
 
@@ -103,6 +104,7 @@ def forget() -> None:
     _QUOTED.clear()
     _NUMBERS.clear()
     _FIXED.clear()
+    _PRINTERS.clear()
 
 
 def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
@@ -132,7 +134,7 @@ def _trace_json(r: IndicatorResult) -> bytes:
     key = _key(why, r.places)
     if key is None:
         return _q(r.trace).encode()
-    return _quoted_once(_TRACES, key, _TRACES.get(key) or _keep(_TRACES, key, why, r.trace))
+    return _quoted_once(_TRACES, key, _TRACES.get(key) or _keep(_TRACES, key, why, _render(why, r.places)))
 
 
 def trace(r: IndicatorResult) -> str:
@@ -144,7 +146,69 @@ def trace(r: IndicatorResult) -> str:
     known = _TRACES.get(key)
     if known is not None:
         return known[1]
-    return _keep(_TRACES, key, why, r.trace)[1]
+    return _keep(_TRACES, key, why, _render(why, r.places))[1]
+
+
+def _render(why: tuple[Any, ...], places: int) -> str:
+    """r.trace for a `why` that _key keys (text, nonzero numbers, quantities), each quantity handed to the
+    formatter as its _Printer: a target's number recurs in every sentence of the target, an actual's in its
+    actual and often in other sentences. The sentence itself is explain.render's."""
+    return render(tuple([_printer(part) if type(part) is Quantity else part for part in why]), places)
+
+
+class _Printer:
+    """A target's Quantity as a trace's formatter uses it (`written`, `number`), each number written once
+    for the file: Quantity.written and .number (a division, a rounding, a format) cost ~6,000 instructions
+    a call. Keyed by value and places, as the kept sentences are; a zero (perhaps -0, printed so but equal to
+    0) is written each time. Anything else asked of it is the quantity's own."""
+
+    __slots__ = ("numbers", "quantity", "texts")
+
+    def __init__(self, quantity: Quantity) -> None:
+        self.quantity = quantity  # held, so the id that finds this printer is not reused while it stands
+        self.texts: dict[tuple[Decimal, int | None], str] = {}
+        self.numbers: dict[tuple[Decimal, int | None], str] = {}
+
+    def written(self, value: Decimal, places: int | None = None) -> str:
+        if not value:
+            return self.quantity.written(value, places)
+        key = (value, places)
+        text = self.texts.get(key)
+        if text is None:
+            text = _kept(self.texts, key, self.quantity.written(value, places))
+        return text
+
+    def number(self, value: Decimal, places: int | None = None) -> str:
+        if not value:
+            return self.quantity.number(value, places)
+        key = (value, places)
+        text = self.numbers.get(key)
+        if text is None:
+            text = _kept(self.numbers, key, self.quantity.number(value, places))
+        return text
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.quantity, name)
+
+
+def _kept(texts: dict[tuple[Decimal, int | None], str], key: tuple[Decimal, int | None], text: str) -> str:
+    if len(texts) >= _KEPT:  # emptied when full, as the sentences are
+        texts.clear()
+    texts[key] = text
+    return text
+
+
+# the printers of a file's quantities, by id; dropped by forget() with the sentences (they hold the quantities)
+_PRINTERS: dict[int, _Printer] = {}
+
+
+def _printer(quantity: Quantity) -> _Printer:
+    printer = _PRINTERS.get(id(quantity))
+    if printer is None:
+        if len(_PRINTERS) >= _KEPT:
+            _PRINTERS.clear()
+        printer = _PRINTERS[id(quantity)] = _Printer(quantity)
+    return printer
 
 
 def _actual_json(r: IndicatorResult) -> bytes:
@@ -167,11 +231,13 @@ def actual(r: IndicatorResult) -> str:
     bound, value = seen
     if not value:  # -0 is printed so, but is equal to 0
         return r.actual
-    key = (id(bound), value, r.places)
+    places = r.places
+    key = (id(bound), value, places)
     known = _ACTUALS.get(key)
     if known is not None:
         return known[1]
-    return _keep(_ACTUALS, key, bound, r.actual)[1]
+    # written by the bound's printer, which the trace's formatter then finds it in
+    return _keep(_ACTUALS, key, bound, _printer(bound).written(value, places))[1]
 
 
 def _quoted_once(memo: dict[Any, tuple[Any, str, bytes]], key: Any, known: tuple[Any, str, bytes]) -> bytes:
