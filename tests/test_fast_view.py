@@ -289,3 +289,17 @@ def test_the_spans_kept_for_a_sequence_of_names_are_its_spans(names: list[str], 
         spans = view_module._rowspans(card)
         assert spans == view_module._runs(tuple(names))
         assert sum(spans) == len(names)
+
+
+def test_a_results_score_stands_in_the_trace_key_as_its_text() -> None:
+    """The result's own score is keyed by its exact text (a new number for nearly every indicator: hashing
+    it cost more), in a tuple so that no text part of another `why` can stand for it."""
+    from evalengine.scoring.explain import tier_default
+
+    score = Decimal("8.75")
+    why = (tier_default, "评价为", "部分达成", Decimal("0.7"), Decimal("12.50"), score)
+    by_value = view_module._key(why, 2)
+    assert by_value is not None
+    assert view_module._key(why, 2, score) == (*by_value[:-1], ("8.75",))
+    assert view_module._key((*why[:-1], "8.75"), 2, score) != view_module._key(why, 2, score)
+    assert view_module._key((*why[:-1], Decimal("-0")), 2, Decimal("-0")) is None  # -0 is printed so

@@ -107,9 +107,13 @@ def forget() -> None:
     _PRINTERS.clear()
 
 
-def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
+def _key(why: tuple[Any, ...], places: int, score: Decimal | None = None) -> tuple[Any, ...] | None:
     """`why` as a key, or None when it holds anything but text, nonzero numbers and quantities (a zero may
-    be -0, printed so but equal to 0; a trace within a trace holds quantities compared by value)."""
+    be -0, printed so but equal to 0; a trace within a trace holds quantities compared by value).
+
+    The result's own `score`, where the sentence prints it, stands in the key as its text (str(), exact,
+    in a tuple so no text part can equal it): a score is a new number for nearly every indicator, and hashing
+    a new Decimal costs ~5,800 instructions, its str() and the text's hash ~1,300."""
     # the formatter, always first, taken as it is; the loop asks the commonest kinds first (a trace holds
     # as many numbers as texts)
     key: list[Any] = [places, why[0]]
@@ -118,7 +122,7 @@ def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
         if kind is Decimal:
             if not part:
                 return None
-            key.append(part)
+            key.append(part if part is not score else (str(part),))
         elif kind is str:
             key.append(part)
         elif kind is Quantity:
@@ -131,7 +135,7 @@ def _key(why: tuple[Any, ...], places: int) -> tuple[Any, ...] | None:
 def _trace_json(r: IndicatorResult) -> bytes:
     """r.trace quoted as JSON in UTF-8, kept with the sentence (quoted when a line first asks for it)."""
     why = r.why
-    key = _key(why, r.places)
+    key = _key(why, r.places, r.score)
     if key is None:
         return _q(r.trace).encode()
     return _quoted_once(_TRACES, key, _TRACES.get(key) or _keep(_TRACES, key, why, _render(why, r.places)))
@@ -140,7 +144,7 @@ def _trace_json(r: IndicatorResult) -> bytes:
 def trace(r: IndicatorResult) -> str:
     """r.trace, written once for each distinct trace of the run."""
     why = r.why
-    key = _key(why, r.places)
+    key = _key(why, r.places, r.score)
     if key is None:
         return r.trace
     known = _TRACES.get(key)
