@@ -287,6 +287,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     places = rounding.places
     fix = _fixer(places)  # fixed(value, places), made once for every row
     fixed_at = _FIXED.get(places) or _FIXED.setdefault(places, {})
+    budget = _money(project.budget)  # the execution's budget is nearly always the project's own number
     return {
         "code": project.code,
         "name": project.name,
@@ -298,12 +299,12 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         "total": _fixer(rounding.total.places)(card.total),
         "grade": card.grade,
         "budget": {
-            "total": _money(project.budget),
+            "total": budget,
             "fiscal": _money(project.fiscal),
             "other": _money(project.other),
         },
         "execution": {
-            "budget": _money(ex.budget),
+            "budget": budget if ex.budget is project.budget else _money(ex.budget),
             "spent": _money(ex.spent) if job.actuals[project.code].execution.spent is not None else None,
             "rate": _pct(ex.rate, places),
             "weight": plain(ex.weight),
@@ -327,7 +328,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
                 "status": r.status,
                 "tier": r.tier,
                 "explanation": r.explanation,
-                "evidence": list(r.evidence),
+                "evidence": [*r.evidence],
                 "trace": trace(r),
             }
             for r, span in zip(card.indicators, _rowspans(card), strict=True)
