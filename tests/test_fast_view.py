@@ -245,21 +245,23 @@ def test_a_printer_writes_each_number_as_its_quantity(asked: list[tuple[int, Dec
             assert printer.unit == quantity.unit and printer.shown == quantity.shown  # the rest is the quantity's
     finally:
         forget()
-    assert not view_module._PRINTERS
+    assert not (view_module._PRINTERS or view_module._NUMBERS_OF or view_module._ACTUALS)
 
 
-def test_the_printers_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_printers_and_their_texts_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(view_module, "_KEPT", 2)
     forget()
     quantity = _QUANTITIES[0]
     printer = view_module._printer(quantity)
     for n in range(1, 6):
         assert printer.written(Decimal(n), 2) == quantity.written(Decimal(n), 2)
-        assert len(printer.texts) <= 2
+        assert printer.number(Decimal(n), 2) == quantity.number(Decimal(n), 2)
+        assert len(view_module._ACTUALS) <= 2 and len(view_module._NUMBERS_OF) <= 2
     for q in _QUANTITIES:
         view_module._printer(q)
         assert len(view_module._PRINTERS) <= 2
     forget()
+    assert not (view_module._PRINTERS or view_module._NUMBERS_OF or view_module._ACTUALS)
 
 
 def test_every_trace_and_actual_of_the_example_is_the_results_own(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -92,7 +92,7 @@ def _runs(names: tuple[str, ...]) -> list[int]:
 # The entry holds the sentence as text (the view's) and, once a line asks for it, quoted as JSON in UTF-8
 # (project_line's: b"" until then, so the other formats never pay for it).
 _TRACES: dict[tuple[Any, ...], tuple[Any, str, bytes]] = {}
-_ACTUALS: dict[tuple[int, Decimal, int], tuple[Quantity, str, bytes]] = {}
+_ACTUALS: dict[tuple[int, Decimal, int | None], tuple[Quantity, str, bytes]] = {}
 _KEPT = 1 << 16
 
 
@@ -105,15 +105,17 @@ def forget() -> None:
     _NUMBERS.clear()
     _FIXED.clear()
     _PRINTERS.clear()
+    _NUMBERS_OF.clear()
 
 
 def _key(why: tuple[Any, ...], places: int, score: Decimal | None = None) -> tuple[Any, ...] | None:
     """`why` as a key, or None when it holds anything but text, nonzero numbers and quantities (a zero may
     be -0, printed so but equal to 0; a trace within a trace holds quantities compared by value).
 
-    The result's own `score`, where the sentence prints it, stands in the key as its text (str(), exact,
-    in a tuple so no text part can equal it): a score is a new number for nearly every indicator, and hashing
-    a new Decimal costs ~5,800 instructions, its str() and the text's hash ~1,300."""
+    The result's own `score` (given when it is not the weight: full marks are one of a file's few dozen
+    weights, their hashes kept), where the sentence prints it, stands in the key as its text (str(), exact,
+    in a tuple so no text part can equal it): such a score is a new number for nearly every indicator, and
+    hashing a new Decimal costs ~5,800 instructions, its str() and the text's hash ~1,300."""
     # the formatter, always first, taken as it is; the loop asks the commonest kinds first (a trace holds
     # as many numbers as texts)
     key: list[Any] = [places, why[0]]
@@ -135,7 +137,8 @@ def _key(why: tuple[Any, ...], places: int, score: Decimal | None = None) -> tup
 def _trace_json(r: IndicatorResult) -> bytes:
     """r.trace quoted as JSON in UTF-8, kept with the sentence (quoted when a line first asks for it)."""
     why = r.why
-    key = _key(why, r.places, r.score)
+    score = r.score  # a score of its own, not the weight (full marks: a shared number, its hash kept)
+    key = _key(why, r.places, None if score is r.weight else score)
     if key is None:
         return _q(r.trace).encode()
     return _quoted_once(_TRACES, key, _TRACES.get(key) or _keep(_TRACES, key, why, _render(why, r.places)))
@@ -144,7 +147,8 @@ def _trace_json(r: IndicatorResult) -> bytes:
 def trace(r: IndicatorResult) -> str:
     """r.trace, written once for each distinct trace of the run."""
     why = r.why
-    key = _key(why, r.places, r.score)
+    score = r.score  # a score of its own, not the weight (full marks: a shared number, its hash kept)
+    key = _key(why, r.places, None if score is r.weight else score)
     if key is None:
         return r.trace
     known = _TRACES.get(key)
@@ -163,43 +167,38 @@ def _render(why: tuple[Any, ...], places: int) -> str:
 class _Printer:
     """A target's Quantity as a trace's formatter uses it (`written`, `number`), each number written once
     for the file: Quantity.written and .number (a division, a rounding, a format) cost ~6,000 instructions
-    a call. Keyed by value and places, as the kept sentences are; a zero (perhaps -0, printed so but equal to
-    0) is written each time. Anything else asked of it is the quantity's own."""
+    a call. Its texts are kept with the actuals (_ACTUALS: the same key, so an actual written for the view
+    is found here and the other way round) and in _NUMBERS_OF, not in the printer: the file's memos hold
+    them, once. A zero (perhaps -0, printed so but equal to 0) is written each time. Anything else asked of
+    it is the quantity's own."""
 
-    __slots__ = ("numbers", "quantity", "texts")
+    __slots__ = ("quantity",)
 
     def __init__(self, quantity: Quantity) -> None:
         self.quantity = quantity  # held, so the id that finds this printer is not reused while it stands
-        self.texts: dict[tuple[Decimal, int | None], str] = {}
-        self.numbers: dict[tuple[Decimal, int | None], str] = {}
 
     def written(self, value: Decimal, places: int | None = None) -> str:
+        quantity = self.quantity
         if not value:
-            return self.quantity.written(value, places)
-        key = (value, places)
-        text = self.texts.get(key)
-        if text is None:
-            text = _kept(self.texts, key, self.quantity.written(value, places))
-        return text
+            return quantity.written(value, places)
+        key = (id(quantity), value, places)
+        known = _ACTUALS.get(key) or _keep(_ACTUALS, key, quantity, quantity.written(value, places))
+        return known[1]
 
     def number(self, value: Decimal, places: int | None = None) -> str:
+        quantity = self.quantity
         if not value:
-            return self.quantity.number(value, places)
-        key = (value, places)
-        text = self.numbers.get(key)
-        if text is None:
-            text = _kept(self.numbers, key, self.quantity.number(value, places))
-        return text
+            return quantity.number(value, places)
+        key = (id(quantity), value, places)
+        known = _NUMBERS_OF.get(key) or _keep(_NUMBERS_OF, key, quantity, quantity.number(value, places))
+        return known[1]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.quantity, name)
 
 
-def _kept(texts: dict[tuple[Decimal, int | None], str], key: tuple[Decimal, int | None], text: str) -> str:
-    if len(texts) >= _KEPT:  # emptied when full, as the sentences are
-        texts.clear()
-    texts[key] = text
-    return text
+# the number parts a trace's formatter asked of each quantity (_Printer.number), kept as the actuals are
+_NUMBERS_OF: dict[tuple[int, Decimal, int | None], tuple[Quantity, str, bytes]] = {}
 
 
 # the printers of a file's quantities, by id; dropped by forget() with the sentences (they hold the quantities)
@@ -235,13 +234,11 @@ def actual(r: IndicatorResult) -> str:
     bound, value = seen
     if not value:  # -0 is printed so, but is equal to 0
         return r.actual
-    places = r.places
-    key = (id(bound), value, places)
+    key = (id(bound), value, r.places)
     known = _ACTUALS.get(key)
     if known is not None:
         return known[1]
-    # written by the bound's printer, which the trace's formatter then finds it in
-    return _keep(_ACTUALS, key, bound, _printer(bound).written(value, places))[1]
+    return _keep(_ACTUALS, key, bound, r.actual)[1]
 
 
 def _quoted_once(memo: dict[Any, tuple[Any, str, bytes]], key: Any, known: tuple[Any, str, bytes]) -> bytes:
