@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import types
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import evalengine
+from evalengine.language.parser import parse_target
+from evalengine.language.predicates import Comparison, Quantity
 from evalengine.model import Finding
 from evalengine.pipeline import Prior, Scored, score_job
 from evalengine.reports import encode
@@ -208,3 +211,97 @@ def test_the_quoted_rows_and_numbers_are_emptied_when_full(monkeypatch: pytest.M
             assert all(len(n) <= 2 for n in view_module._NUMBERS.values())
     finally:
         forget()
+
+
+_NUMBER = st.one_of(
+    st.integers(0, 6).flatmap(
+        lambda places: st.decimals(-(10**9), 10**9, allow_nan=False, allow_infinity=False, places=places)
+    ),
+    st.sampled_from([Decimal("0"), Decimal("-0"), Decimal("0.00"), Decimal("90"), Decimal("90.0"), Decimal("1E+3")]),
+)
+
+
+def _bound(target: str) -> Quantity:
+    p = parse_target(target)
+    assert isinstance(p, Comparison) and p.quantity is not None
+    return p.quantity
+
+
+_QUANTITIES = [_bound(t) for t in ("≥95%", "≤12万元", "≥120000元", "≥6次", "≤0.5万条", "≥35匹")]
+
+
+@given(st.lists(st.tuples(st.sampled_from(range(len(_QUANTITIES))), _NUMBER, st.sampled_from([None, 0, 1, 2, 4]))))
+def test_a_printer_writes_each_number_as_its_quantity(asked: list[tuple[int, Decimal, int | None]]) -> None:
+    """The quantity's stand-in in a trace's formatter: each number written and its number part as the
+    quantity writes them, asked once or again (kept), at any exponent or sign of a zero."""
+    forget()
+    try:
+        for which, value, places in asked * 2:
+            quantity = _QUANTITIES[which]
+            printer = view_module._printer(quantity)
+            assert printer is view_module._printer(quantity) and printer.quantity is quantity
+            assert printer.written(value, places) == quantity.written(value, places)
+            assert printer.number(value, places) == quantity.number(value, places)
+            assert printer.unit == quantity.unit and printer.shown == quantity.shown  # the rest is the quantity's
+    finally:
+        forget()
+    assert not (view_module._PRINTERS or view_module._NUMBERS_OF or view_module._ACTUALS)
+
+
+def test_the_printers_and_their_texts_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(view_module, "_KEPT", 2)
+    forget()
+    quantity = _QUANTITIES[0]
+    printer = view_module._printer(quantity)
+    for n in range(1, 6):
+        assert printer.written(Decimal(n), 2) == quantity.written(Decimal(n), 2)
+        assert printer.number(Decimal(n), 2) == quantity.number(Decimal(n), 2)
+        assert len(view_module._ACTUALS) <= 2 and len(view_module._NUMBERS_OF) <= 2
+    for q in _QUANTITIES:
+        view_module._printer(q)
+        assert len(view_module._PRINTERS) <= 2
+    forget()
+    assert not (view_module._PRINTERS or view_module._NUMBERS_OF or view_module._ACTUALS)
+
+
+def test_every_trace_and_actual_of_the_example_is_the_results_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentences written by the printers and kept, against each result's own trace and actual, for
+    every indicator of the example with its memos whole and with them emptied at every second entry."""
+    job = evalengine.load_job(str(EXAMPLE))
+    results = [r for card in score_job(job) for r in card.indicators]
+    assert results
+    for kept in (1 << 16, 2):
+        monkeypatch.setattr(view_module, "_KEPT", kept)
+        forget()
+        try:
+            for r in results * 2:
+                assert view_module.actual(r) == r.actual
+                assert view_module.trace(r) == r.trace
+                assert view_module._trace_json(r) == json.dumps(r.trace, ensure_ascii=False).encode("utf-8")
+        finally:
+            forget()
+
+
+@given(st.lists(st.sampled_from(["产出指标", "效益指标", "满意度指标", ""]), max_size=12), st.integers(1, 3))
+def test_the_spans_kept_for_a_sequence_of_names_are_its_spans(names: list[str], times: int) -> None:
+    card: Any = types.SimpleNamespace(
+        indicators=[types.SimpleNamespace(indicator=types.SimpleNamespace(level1=n)) for n in names]
+    )
+    for _ in range(times):
+        spans = view_module._rowspans(card)
+        assert spans == view_module._runs(tuple(names))
+        assert sum(spans) == len(names)
+
+
+def test_a_results_score_stands_in_the_trace_key_as_its_text() -> None:
+    """The result's own score is keyed by its exact text (a new number for nearly every indicator: hashing
+    it cost more), in a tuple so that no text part of another `why` can stand for it."""
+    from evalengine.scoring.explain import tier_default
+
+    score = Decimal("8.75")
+    why = (tier_default, "评价为", "部分达成", Decimal("0.7"), Decimal("12.50"), score)
+    by_value = view_module._key(why, 2)
+    assert by_value is not None
+    assert view_module._key(why, 2, score) == (*by_value[:-1], ("8.75",))
+    assert view_module._key((*why[:-1], "8.75"), 2, score) != view_module._key(why, 2, score)
+    assert view_module._key((*why[:-1], Decimal("-0")), 2, Decimal("-0")) is None  # -0 is printed so
