@@ -96,7 +96,10 @@ class IndicatorScorer:
         self.rules = Rules(self.r, pack.methods.bands)
         self.places = pack.rounding.places
         self.f: Callable[[Decimal], str] = fixer(self.places)  # a score as shown: fixed to the pack's places
-        self.point = self.places + 1  # where fixer finds the point of a number it prints by str()
+        # where fixer finds the point of a number it prints by str(): `places` from the end (none at places 0: the
+        # slice is empty); and whether an exponent could put a point there (only at 4 places or more)
+        self.dot = slice(-(self.places + 1), -self.places)
+        self.sci = self.places >= 4
         # looked up once: these are read for every indicator of a batch
         self.threshold = pack.over_achievement.threshold
         # the threshold as the over-achievement findings and traces print it (130)
@@ -251,11 +254,13 @@ class IndicatorScorer:
             # cost about 2,500 instructions, str() about 760 of them (a microbenchmark). Anything the shortcut
             # does not print (another number of places, an exponent; at places 0 the slice is empty) goes
             # to self.f. tests/test_fast_core.py compares both with self.f.
-            point, places = self.point, self.places
+            # (the point's place taken by a slice made once; an exponent looked for only at 4 places or more: at
+            # fewer, the character the slice takes from a number printed with one (1.5E+5, 1E-7) is never the point)
+            dot, sci = self.dot, self.sci
             shown, weight_shown = str(score), str(weight)
-            if shown[-point:-places] != "." or "E" in shown or "e" in shown:
+            if shown[dot] != "." or (sci and ("E" in shown or "e" in shown)):
                 shown = self.f(score)
-            if weight_shown[-point:-places] != "." or "E" in weight_shown or "e" in weight_shown:
+            if weight_shown[dot] != "." or (sci and ("E" in weight_shown or "e" in weight_shown)):
                 weight_shown = self.f(weight)
             pieces = BELOW_WEIGHT.pieces()  # the message joined here, not %-formatted by a call (i18n)
             if pieces is None:
