@@ -161,6 +161,24 @@ class IndicatorScorer:
             share = self.tiers[tier].default
             score = self.r(share * weight)
             why: explain.Why = (explain.tier_default, "评价为", tier, share, weight, score)
+            if score < weight and obs.explanation and ind.scored:
+                # below its weight (部分达成, 未达成) and explained: nothing for the checks below to cap, correct
+                # or find, so the result at once, without an outcome built and unpacked (compared as above)
+                return tuple_new(
+                    IndicatorResult,
+                    (
+                        ind,
+                        weight,
+                        score,
+                        STATUS_OF_TIER[tier],
+                        tier,
+                        obs.explanation,
+                        obs.evidence,
+                        why,
+                        obs.text or tier,
+                        self.places,
+                    ),
+                )
             outcome = (score, STATUS_OF_TIER[tier], tier, why, obs.text or tier, False)
         else:
             if obs.na:
