@@ -193,6 +193,27 @@ def test_the_below_weight_prints_take_str_only_where_fixer_would(places: int, va
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", ["指标%", "{name}", "a%sb"])
+def test_the_unexplained_over_achievement_reads_as_the_template_writes_it(lang: str, name: str) -> None:
+    """The over-achievement finding joined from the template's pieces in `_over`: the template's own text."""
+    scorer = _scorer(("ratio", "ratio", "forward", "explain", 2))
+    p = parse_target("≥80%")
+    ind = Indicator("产出指标", "数量指标", name, "≥80%", p)
+    found: list[Finding] = []
+    set_language(lang)
+    try:
+        obs = Observation(value=Quantity(Decimal(120), "%"))
+        scorer.indicator(
+            ind, Decimal(10), obs, Project("P", "p", Decimal(100), ()), Execution(Decimal(90)), 2024, found
+        )
+        expected = _(indicator.OVER_UNEXPLAINED.message, name=name, limit="130")
+    finally:
+        set_language(None)
+    assert found == [Finding("error", "over-achievement", name, expected)]
+    assert type(found[0]) is Finding
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_templates_pieces_join_as_it_fills(lang: str) -> None:
     """Template.pieces against the template's own call, in both languages; None where a language
     reorders the fields (the caller then calls the template)."""

@@ -322,8 +322,15 @@ class IndicatorScorer:
             message = OVER_FLAGGED(name, limit)
             findings.append(new_finding(("warning", "over-achievement", name, message)))
         else:
-            message = OVER_UNEXPLAINED(name, limit)
-            findings.append(new_finding(("error", "over-achievement", name, message)))
+            # (drawn for many over-achieving indicators of a batch: joined from the template's pieces, as the
+            # below-weight finding is, unless the language reorders the fields)
+            pieces = OVER_UNEXPLAINED.pieces()
+            if pieces is None:
+                message = OVER_UNEXPLAINED(name, limit)
+            else:
+                head, after_name, tail = pieces
+                message = f"{head}{name}{after_name}{limit}{tail}"
+            findings.append(tuple_new(Finding, ("error", "over-achievement", name, message)))
         return score, (explain.over, why, limit)
 
     # -- quantities (a comparison is measured and judged in `indicator` itself: the most common kind)
