@@ -6,7 +6,6 @@ point here (and at the monitor) until it is handled.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -33,7 +32,7 @@ from evalengine.language.predicates import (
     Trend,
     align,
 )
-from evalengine.model import Execution, Finding, Indicator, Observation, Project, Severity
+from evalengine.model import Execution, Finding, Indicator, Observation, Project
 from evalengine.numbers import HUNDRED, ZERO, fixer, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
@@ -44,10 +43,6 @@ from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_res
 # A comparison's actual against its bound: (weight, actual in the bound's unit, bound, what the trace calls
 # the actual, what it calls the bound) -> the outcome (IndicatorScorer._judge makes one per operator)
 Judge = Callable[[Decimal, Decimal, Quantity, str, str], Outcome]
-
-# findings are drawn for many indicators of a batch (a score below its weight without an explanation): built as
-# results are, without the Python-level call of the named-tuple constructor
-new_finding: Callable[[tuple[Severity, str, str | None, str]], Finding] = functools.partial(tuple.__new__, Finding)
 
 # the findings drawn for many indicators of a batch: filled by position, through the catalogue (i18n.Template)
 BELOW_WEIGHT = Template(
@@ -73,7 +68,9 @@ def meets_of(op: Op) -> Callable[[Decimal, Decimal], bool]:
     return Comparison(op).meets if op == "=" else _HOLDS[op]
 
 
-# an indicator's result, made as results.new_result makes it but without its partial's call (one per indicator)
+# an indicator's result, made as results.new_result makes it but without its partial's call (one per indicator),
+# and the findings drawn for many indicators of a batch (a score below its weight without an explanation, an
+# over-achievement): without the Python-level call of the named-tuple constructor, nor a partial's
 tuple_new = tuple.__new__
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
@@ -286,7 +283,7 @@ class IndicatorScorer:
             else:
                 head, after_name, after_score, tail = pieces
                 message = f"{head}{name}{after_name}{shown}{after_score}{weight_shown}{tail}"
-            findings.append(new_finding(("error", "missing-explanation", name, message)))
+            findings.append(tuple_new(Finding, ("error", "missing-explanation", name, message)))
         return tuple_new(
             IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, self.places)
         )
@@ -314,13 +311,13 @@ class IndicatorScorer:
         if over.action == "deduct":
             after = max(ZERO, score - over.deduct)
             message = OVER_DEDUCTED(name, limit, plain(over.deduct))
-            findings.append(new_finding(("warning", "over-achievement", name, message)))
+            findings.append(tuple_new(Finding, ("warning", "over-achievement", name, message)))
             return after, (explain.deduct, why, limit, score, over.deduct, after)
         if obs.explanation and over.action == "explain":
             return score, (explain.over, why, limit)
         if over.action == "flag":
             message = OVER_FLAGGED(name, limit)
-            findings.append(new_finding(("warning", "over-achievement", name, message)))
+            findings.append(tuple_new(Finding, ("warning", "over-achievement", name, message)))
         else:
             # (drawn for many over-achieving indicators of a batch: joined from the template's pieces, as the
             # below-weight finding is, unless the language reorders the fields)
