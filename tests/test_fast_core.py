@@ -168,6 +168,7 @@ def test_the_below_weight_finding_reads_as_the_template_writes_it(
         set_language(None)
     below = [f for f in found if f.code == "missing-explanation"]
     assert [f.message for f in below] == ([expected] if result.score < weight else [])
+    assert all(type(f) is Finding for f in found)
 
 
 _ANY_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False) | st.builds(
