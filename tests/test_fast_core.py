@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -167,6 +168,50 @@ def test_the_below_weight_finding_reads_as_the_template_writes_it(
         set_language(None)
     below = [f for f in found if f.code == "missing-explanation"]
     assert [f.message for f in below] == ([expected] if result.score < weight else [])
+    assert all(type(f) is Finding for f in found)
+
+
+_ANY_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False) | st.builds(
+    Decimal, st.from_regex(r"-?[0-9](\.[0-9]{1,4})?E[+-][0-9]{1,3}", fullmatch=True)
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(places=st.sampled_from([0, 1, 2, 3, 4, 5, 6]), value=_ANY_DECIMALS, capitals=st.sampled_from([0, 1]))
+def test_the_below_weight_prints_take_str_only_where_fixer_would(places: int, value: Decimal, capitals: int) -> None:
+    """`indicator` prints the finding's numbers by str() where the point stands `places` from the end (the
+    scorer's `dot`) and, at 4 places or more (`sci`), no exponent is written: exactly where that str() is
+    what fixer prints. Below 4 places the exponent is not looked for: the slice never finds a point in a
+    number printed with one (any mantissa, exponents of 1 to 3 digits, either capital)."""
+    scorer = _scorer(("ratio", "ratio", "forward", "explain", places))
+    with decimal.localcontext() as context:
+        context.capitals = capitals
+        shown = str(value)
+        taken = not (shown[scorer.dot] != "." or (scorer.sci and ("E" in shown or "e" in shown)))
+        assert taken == (places > 0 and shown[-places - 1 : -places] == "." and "E" not in shown and "e" not in shown)
+        if taken:
+            assert shown == fixed(value, places)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", ["指标%", "{name}", "a%sb"])
+def test_the_unexplained_over_achievement_reads_as_the_template_writes_it(lang: str, name: str) -> None:
+    """The over-achievement finding joined from the template's pieces in `_over`: the template's own text."""
+    scorer = _scorer(("ratio", "ratio", "forward", "explain", 2))
+    p = parse_target("≥80%")
+    ind = Indicator("产出指标", "数量指标", name, "≥80%", p)
+    found: list[Finding] = []
+    set_language(lang)
+    try:
+        obs = Observation(value=Quantity(Decimal(120), "%"))
+        scorer.indicator(
+            ind, Decimal(10), obs, Project("P", "p", Decimal(100), ()), Execution(Decimal(90)), 2024, found
+        )
+        expected = _(indicator.OVER_UNEXPLAINED.message, name=name, limit="130")
+    finally:
+        set_language(None)
+    assert found == [Finding("error", "over-achievement", name, expected)]
+    assert type(found[0]) is Finding
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -6,7 +6,6 @@ point here (and at the monitor) until it is handled.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -33,7 +32,7 @@ from evalengine.language.predicates import (
     Trend,
     align,
 )
-from evalengine.model import Execution, Finding, Indicator, Observation, Project, Severity
+from evalengine.model import Execution, Finding, Indicator, Observation, Project
 from evalengine.numbers import HUNDRED, ZERO, fixer, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
@@ -44,10 +43,6 @@ from evalengine.scoring.results import IndicatorResult, Outcome, Status, new_res
 # A comparison's actual against its bound: (weight, actual in the bound's unit, bound, what the trace calls
 # the actual, what it calls the bound) -> the outcome (IndicatorScorer._judge makes one per operator)
 Judge = Callable[[Decimal, Decimal, Quantity, str, str], Outcome]
-
-# findings are drawn for many indicators of a batch (a score below its weight without an explanation): built as
-# results are, without the Python-level call of the named-tuple constructor
-new_finding: Callable[[tuple[Severity, str, str | None, str]], Finding] = functools.partial(tuple.__new__, Finding)
 
 # the findings drawn for many indicators of a batch: filled by position, through the catalogue (i18n.Template)
 BELOW_WEIGHT = Template(
@@ -73,7 +68,9 @@ def meets_of(op: Op) -> Callable[[Decimal, Decimal], bool]:
     return Comparison(op).meets if op == "=" else _HOLDS[op]
 
 
-# an indicator's result, made as results.new_result makes it but without its partial's call (one per indicator)
+# an indicator's result, made as results.new_result makes it but without its partial's call (one per indicator),
+# and the findings drawn for many indicators of a batch (a score below its weight without an explanation, an
+# over-achievement): without the Python-level call of the named-tuple constructor, nor a partial's
 tuple_new = tuple.__new__
 
 STATUS_OF_TIER: dict[str, Status] = {"达成": "met", "部分达成": "partial", "未达成": "unmet"}
@@ -96,7 +93,10 @@ class IndicatorScorer:
         self.rules = Rules(self.r, pack.methods.bands)
         self.places = pack.rounding.places
         self.f: Callable[[Decimal], str] = fixer(self.places)  # a score as shown: fixed to the pack's places
-        self.point = self.places + 1  # where fixer finds the point of a number it prints by str()
+        # where fixer finds the point of a number it prints by str(): `places` from the end (none at places 0: the
+        # slice is empty); and whether an exponent could put a point there (only at 4 places or more)
+        self.dot = slice(-(self.places + 1), -self.places)
+        self.sci = self.places >= 4
         # looked up once: these are read for every indicator of a batch
         self.threshold = pack.over_achievement.threshold
         # the threshold as the over-achievement findings and traces print it (130)
@@ -158,6 +158,24 @@ class IndicatorScorer:
             share = self.tiers[tier].default
             score = self.r(share * weight)
             why: explain.Why = (explain.tier_default, "评价为", tier, share, weight, score)
+            if score < weight and obs.explanation and ind.scored:
+                # below its weight (部分达成, 未达成) and explained: nothing for the checks below to cap, correct
+                # or find, so the result at once, without an outcome built and unpacked (compared as above)
+                return tuple_new(
+                    IndicatorResult,
+                    (
+                        ind,
+                        weight,
+                        score,
+                        STATUS_OF_TIER[tier],
+                        tier,
+                        obs.explanation,
+                        obs.evidence,
+                        why,
+                        obs.text or tier,
+                        self.places,
+                    ),
+                )
             outcome = (score, STATUS_OF_TIER[tier], tier, why, obs.text or tier, False)
         else:
             if obs.na:
@@ -251,11 +269,13 @@ class IndicatorScorer:
             # cost about 2,500 instructions, str() about 760 of them (a microbenchmark). Anything the shortcut
             # does not print (another number of places, an exponent; at places 0 the slice is empty) goes
             # to self.f. tests/test_fast_core.py compares both with self.f.
-            point, places = self.point, self.places
+            # (the point's place taken by a slice made once; an exponent looked for only at 4 places or more: at
+            # fewer, the character the slice takes from a number printed with one (1.5E+5, 1E-7) is never the point)
+            dot, sci = self.dot, self.sci
             shown, weight_shown = str(score), str(weight)
-            if shown[-point:-places] != "." or "E" in shown or "e" in shown:
+            if shown[dot] != "." or (sci and ("E" in shown or "e" in shown)):
                 shown = self.f(score)
-            if weight_shown[-point:-places] != "." or "E" in weight_shown or "e" in weight_shown:
+            if weight_shown[dot] != "." or (sci and ("E" in weight_shown or "e" in weight_shown)):
                 weight_shown = self.f(weight)
             pieces = BELOW_WEIGHT.pieces()  # the message joined here, not %-formatted by a call (i18n)
             if pieces is None:
@@ -263,7 +283,7 @@ class IndicatorScorer:
             else:
                 head, after_name, after_score, tail = pieces
                 message = f"{head}{name}{after_name}{shown}{after_score}{weight_shown}{tail}"
-            findings.append(new_finding(("error", "missing-explanation", name, message)))
+            findings.append(tuple_new(Finding, ("error", "missing-explanation", name, message)))
         return tuple_new(
             IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, self.places)
         )
@@ -291,16 +311,23 @@ class IndicatorScorer:
         if over.action == "deduct":
             after = max(ZERO, score - over.deduct)
             message = OVER_DEDUCTED(name, limit, plain(over.deduct))
-            findings.append(new_finding(("warning", "over-achievement", name, message)))
+            findings.append(tuple_new(Finding, ("warning", "over-achievement", name, message)))
             return after, (explain.deduct, why, limit, score, over.deduct, after)
         if obs.explanation and over.action == "explain":
             return score, (explain.over, why, limit)
         if over.action == "flag":
             message = OVER_FLAGGED(name, limit)
-            findings.append(new_finding(("warning", "over-achievement", name, message)))
+            findings.append(tuple_new(Finding, ("warning", "over-achievement", name, message)))
         else:
-            message = OVER_UNEXPLAINED(name, limit)
-            findings.append(new_finding(("error", "over-achievement", name, message)))
+            # (drawn for many over-achieving indicators of a batch: joined from the template's pieces, as the
+            # below-weight finding is, unless the language reorders the fields)
+            pieces = OVER_UNEXPLAINED.pieces()
+            if pieces is None:
+                message = OVER_UNEXPLAINED(name, limit)
+            else:
+                head, after_name, tail = pieces
+                message = f"{head}{name}{after_name}{limit}{tail}"
+            findings.append(tuple_new(Finding, ("error", "over-achievement", name, message)))
         return score, (explain.over, why, limit)
 
     # -- quantities (a comparison is measured and judged in `indicator` itself: the most common kind)
