@@ -156,7 +156,11 @@ class IndicatorScorer:
             # band, nothing else given. It scores the tier's default share, as _tiered and _tier_outcome would
             # find after two calls and the match's class tests; tests/test_fast_core.py compares the two.
             share = self.tiers[tier].default
-            score = self.r(share * weight)
+            # self.r is a closure stored on the instance, not a method: `self.r(x)` compiles to a LOAD_METHOD
+            # that CPython 3.11 cannot specialise (a generic lookup through the class first); read as an
+            # attribute, then called
+            r = self.r
+            score = r(share * weight)
             why: explain.Why = (explain.tier_default, "评价为", tier, share, weight, score)
             if score < weight and obs.explanation and ind.scored:
                 # below its weight (部分达成, 未达成) and explained: nothing for the checks below to cap, correct
