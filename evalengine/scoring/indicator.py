@@ -1,7 +1,7 @@
 """One indicator scored: its target judged against its actual under a pack, with findings and a trace.
 
-Dispatch on the kind of target is one `match` with `assert_never` (in `indicator`): a new kind makes mypy
-point here (and at the monitor) until it is handled.
+Dispatch on the kind of target is one `match` with `assert_never` (in `_judged`, the general path of
+`indicator`): a new kind makes mypy point here (and at the monitor) until it is handled.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from evalengine.language.predicates import (
     Deadline,
     Graded,
     Op,
+    Predicate,
     Qualitative,
     Quantity,
     Range,
@@ -184,58 +185,12 @@ class IndicatorScorer:
         else:
             if obs.na:
                 why = (explain.text, "不适用，不计分，总分按适用分值折算")
-                explained, evidence, places = obs.explanation, obs.evidence, self.places
-                return IndicatorResult(ind, weight, ZERO, "na", None, explained, evidence, why, "不适用", places)
-            try:
-                # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
-                # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
-                # so most indicators pass one or two class tests.
-                match p:
-                    case Comparison():  # read in its bound's unit, then judged by its operator's judge
-                        bound = p.quantity
-                        if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
-                            m = measure(p, obs, project, execution.spent, self.satisfied)
-                            outcome = None if m is None else self.judges[p.op](weight, *m)
-                        else:
-                            q = quantity(obs, bound, self.satisfied)
-                            if q is None:
-                                outcome = None
-                            else:  # already in the bound's unit (or read in it) for nearly every actual
-                                unit = q.unit
-                                a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
-                                outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
-                    case Qualitative() | Reference():
-                        outcome = self._tiered(p, weight, obs)
-                    case Range():
-                        outcome = self._range(p, weight, obs, project)
-                    case Deadline():
-                        outcome = self._deadline(p, weight, obs, year)
-                    case Trend():
-                        outcome = self._trend(p, weight, obs)
-                    case Graded():
-                        outcome = self._graded(p, weight, obs)
-                    case Tolerance():
-                        outcome = self._tolerance(p, weight, obs)
-                    case Change():
-                        outcome = self._change(p, weight, obs)
-                    case _:
-                        assert_never(p)
-            except InputError as exc:
-                name = ind.name
-                said = _(
-                    "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
+                return IndicatorResult(
+                    ind, weight, ZERO, "na", None, obs.explanation, obs.evidence, why, "不适用", self.places
                 )
-                error = ScoringError(said, hint=exc.hint)
-                error.indicator = name
-                raise error from None
-            if obs.notes or obs.warnings:
-                name = ind.name
-                for note in obs.notes:
-                    said = _("{name}: {message}", name=name, message=note)
-                    findings.append(Finding("warning", "actual-read-as", name, said))
-                for code, message in obs.warnings:
-                    said = _("{name}: {message}", name=name, message=message)
-                    findings.append(Finding("warning", code, name, said))
+            # every other case, judged in a method of its own: its locals (a dozen) would otherwise be set up and
+            # cleared in this frame for every indicator of a batch, the common cases above included
+            outcome = self._judged(p, ind, weight, obs, project, execution, year, findings)
         if outcome is None:
             return self._missing(ind, weight, obs, findings)
         score, status, tier, why, seen, over = outcome
@@ -291,6 +246,71 @@ class IndicatorScorer:
         return tuple_new(
             IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, self.places)
         )
+
+    def _judged(
+        self,
+        p: Predicate,
+        ind: Indicator,
+        weight: Decimal,
+        obs: Observation,
+        project: Project,
+        execution: Execution,
+        year: int,
+        findings: list[Finding],
+    ) -> Outcome | None:
+        """Any target judged by its kind (the general path of `indicator`), with the notes on how the actual was
+        read drawn as findings; None: no actual."""
+        try:
+            # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
+            # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
+            # so most indicators pass one or two class tests.
+            match p:
+                case Comparison():  # read in its bound's unit, then judged by its operator's judge
+                    bound = p.quantity
+                    if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
+                        m = measure(p, obs, project, execution.spent, self.satisfied)
+                        outcome = None if m is None else self.judges[p.op](weight, *m)
+                    else:
+                        q = quantity(obs, bound, self.satisfied)
+                        if q is None:
+                            outcome = None
+                        else:  # already in the bound's unit (or read in it) for nearly every actual
+                            unit = q.unit
+                            a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
+                            outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
+                case Qualitative() | Reference():
+                    outcome = self._tiered(p, weight, obs)
+                case Range():
+                    outcome = self._range(p, weight, obs, project)
+                case Deadline():
+                    outcome = self._deadline(p, weight, obs, year)
+                case Trend():
+                    outcome = self._trend(p, weight, obs)
+                case Graded():
+                    outcome = self._graded(p, weight, obs)
+                case Tolerance():
+                    outcome = self._tolerance(p, weight, obs)
+                case Change():
+                    outcome = self._change(p, weight, obs)
+                case _:
+                    assert_never(p)
+        except InputError as exc:
+            name = ind.name
+            said = _(
+                "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
+            )
+            error = ScoringError(said, hint=exc.hint)
+            error.indicator = name
+            raise error from None
+        if obs.notes or obs.warnings:
+            name = ind.name
+            for note in obs.notes:
+                said = _("{name}: {message}", name=name, message=note)
+                findings.append(Finding("warning", "actual-read-as", name, said))
+            for code, message in obs.warnings:
+                said = _("{name}: {message}", name=name, message=message)
+                findings.append(Finding("warning", code, name, said))
+        return outcome
 
     def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
         """An indicator without an actual: a sub-row is only noted, a scored row scores 0."""
