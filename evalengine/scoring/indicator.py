@@ -195,10 +195,9 @@ class IndicatorScorer:
             return self._missing(ind, weight, obs, findings)
         score, status, tier, why, seen, over = outcome
         if not ind.scored:  # a 其中 row: judged, never scored, never asked to explain
-            judged: explain.Why = (explain.sub_row, STATUS_ZH[status])
-            zero = self.r(ZERO)
+            why = (explain.sub_row, STATUS_ZH[status])  # its trace tells the status only
             return new_result(
-                (ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, self.places)
+                (ind, weight, self.r(ZERO), status, tier, obs.explanation, obs.evidence, why, seen, self.places)
             )
         # a target met scores the weight itself (the same object): nothing to cap, nothing to explain
         if score is weight:
@@ -230,18 +229,19 @@ class IndicatorScorer:
             # to self.f. tests/test_fast_core.py compares both with self.f.
             # (the point's place taken by a slice made once; an exponent looked for only at 4 places or more: at
             # fewer, the character the slice takes from a number printed with one (1.5E+5, 1E-7) is never the point)
-            dot, sci = self.dot, self.sci
+            # (read from self, not kept in locals: each local of this frame is set up and cleared for every
+            # indicator of a batch, this path taken or not)
             shown, weight_shown = str(score), str(weight)
-            if shown[dot] != "." or (sci and ("E" in shown or "e" in shown)):
+            if shown[self.dot] != "." or (self.sci and ("E" in shown or "e" in shown)):
                 shown = self.f(score)
-            if weight_shown[dot] != "." or (sci and ("E" in weight_shown or "e" in weight_shown)):
+            if weight_shown[self.dot] != "." or (self.sci and ("E" in weight_shown or "e" in weight_shown)):
                 weight_shown = self.f(weight)
             pieces = BELOW_WEIGHT.pieces()  # the message joined here, not %-formatted by a call (i18n)
             if pieces is None:
                 message = BELOW_WEIGHT(name, shown, weight_shown)
             else:
-                head, after_name, after_score, tail = pieces
-                message = f"{head}{name}{after_name}{shown}{after_score}{weight_shown}{tail}"
+                # (the pieces: head, after the name, after the score, tail; indexed, not unpacked into locals)
+                message = f"{pieces[0]}{name}{pieces[1]}{shown}{pieces[2]}{weight_shown}{pieces[3]}"
             findings.append(tuple_new(Finding, ("error", "missing-explanation", name, message)))
         return tuple_new(
             IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, self.places)
