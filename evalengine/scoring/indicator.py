@@ -1,7 +1,7 @@
 """One indicator scored: its target judged against its actual under a pack, with findings and a trace.
 
-Dispatch on the kind of target is one `match` with `assert_never` (in `indicator`): a new kind makes mypy
-point here (and at the monitor) until it is handled.
+Dispatch on the kind of target is one `match` with `assert_never` (in `_judged`, the general path of
+`indicator`): a new kind makes mypy point here (and at the monitor) until it is handled.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from evalengine.language.predicates import (
     Deadline,
     Graded,
     Op,
+    Predicate,
     Qualitative,
     Quantity,
     Range,
@@ -156,7 +157,11 @@ class IndicatorScorer:
             # band, nothing else given. It scores the tier's default share, as _tiered and _tier_outcome would
             # find after two calls and the match's class tests; tests/test_fast_core.py compares the two.
             share = self.tiers[tier].default
-            score = self.r(share * weight)
+            # self.r is a closure stored on the instance, not a method: `self.r(x)` compiles to a LOAD_METHOD
+            # that CPython 3.11 cannot specialise (a generic lookup through the class first); read as an
+            # attribute, then called
+            r = self.r
+            score = r(share * weight)
             why: explain.Why = (explain.tier_default, "评价为", tier, share, weight, score)
             if score < weight and obs.explanation and ind.scored:
                 # below its weight (部分达成, 未达成) and explained: nothing for the checks below to cap, correct
@@ -180,66 +185,19 @@ class IndicatorScorer:
         else:
             if obs.na:
                 why = (explain.text, "不适用，不计分，总分按适用分值折算")
-                explained, evidence, places = obs.explanation, obs.evidence, self.places
-                return IndicatorResult(ind, weight, ZERO, "na", None, explained, evidence, why, "不适用", places)
-            try:
-                # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
-                # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
-                # so most indicators pass one or two class tests.
-                match p:
-                    case Comparison():  # read in its bound's unit, then judged by its operator's judge
-                        bound = p.quantity
-                        if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
-                            m = measure(p, obs, project, execution.spent, self.satisfied)
-                            outcome = None if m is None else self.judges[p.op](weight, *m)
-                        else:
-                            q = quantity(obs, bound, self.satisfied)
-                            if q is None:
-                                outcome = None
-                            else:  # already in the bound's unit (or read in it) for nearly every actual
-                                unit = q.unit
-                                a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
-                                outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
-                    case Qualitative() | Reference():
-                        outcome = self._tiered(p, weight, obs)
-                    case Range():
-                        outcome = self._range(p, weight, obs, project)
-                    case Deadline():
-                        outcome = self._deadline(p, weight, obs, year)
-                    case Trend():
-                        outcome = self._trend(p, weight, obs)
-                    case Graded():
-                        outcome = self._graded(p, weight, obs)
-                    case Tolerance():
-                        outcome = self._tolerance(p, weight, obs)
-                    case Change():
-                        outcome = self._change(p, weight, obs)
-                    case _:
-                        assert_never(p)
-            except InputError as exc:
-                name = ind.name
-                said = _(
-                    "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
+                return IndicatorResult(
+                    ind, weight, ZERO, "na", None, obs.explanation, obs.evidence, why, "不适用", self.places
                 )
-                error = ScoringError(said, hint=exc.hint)
-                error.indicator = name
-                raise error from None
-            if obs.notes or obs.warnings:
-                name = ind.name
-                for note in obs.notes:
-                    said = _("{name}: {message}", name=name, message=note)
-                    findings.append(Finding("warning", "actual-read-as", name, said))
-                for code, message in obs.warnings:
-                    said = _("{name}: {message}", name=name, message=message)
-                    findings.append(Finding("warning", code, name, said))
+            # every other case, judged in a method of its own: its locals (a dozen) would otherwise be set up and
+            # cleared in this frame for every indicator of a batch, the common cases above included
+            outcome = self._judged(p, ind, weight, obs, project, execution, year, findings)
         if outcome is None:
             return self._missing(ind, weight, obs, findings)
         score, status, tier, why, seen, over = outcome
         if not ind.scored:  # a 其中 row: judged, never scored, never asked to explain
-            judged: explain.Why = (explain.sub_row, STATUS_ZH[status])
-            zero = self.r(ZERO)
+            why = (explain.sub_row, STATUS_ZH[status])  # its trace tells the status only
             return new_result(
-                (ind, weight, zero, status, tier, obs.explanation, obs.evidence, judged, seen, self.places)
+                (ind, weight, self.r(ZERO), status, tier, obs.explanation, obs.evidence, why, seen, self.places)
             )
         # a target met scores the weight itself (the same object): nothing to cap, nothing to explain
         if score is weight:
@@ -271,22 +229,88 @@ class IndicatorScorer:
             # to self.f. tests/test_fast_core.py compares both with self.f.
             # (the point's place taken by a slice made once; an exponent looked for only at 4 places or more: at
             # fewer, the character the slice takes from a number printed with one (1.5E+5, 1E-7) is never the point)
-            dot, sci = self.dot, self.sci
+            # (read from self, not kept in locals: each local of this frame is set up and cleared for every
+            # indicator of a batch, this path taken or not)
             shown, weight_shown = str(score), str(weight)
-            if shown[dot] != "." or (sci and ("E" in shown or "e" in shown)):
+            if shown[self.dot] != "." or (self.sci and ("E" in shown or "e" in shown)):
                 shown = self.f(score)
-            if weight_shown[dot] != "." or (sci and ("E" in weight_shown or "e" in weight_shown)):
+            if weight_shown[self.dot] != "." or (self.sci and ("E" in weight_shown or "e" in weight_shown)):
                 weight_shown = self.f(weight)
             pieces = BELOW_WEIGHT.pieces()  # the message joined here, not %-formatted by a call (i18n)
             if pieces is None:
                 message = BELOW_WEIGHT(name, shown, weight_shown)
             else:
-                head, after_name, after_score, tail = pieces
-                message = f"{head}{name}{after_name}{shown}{after_score}{weight_shown}{tail}"
+                # (the pieces: head, after the name, after the score, tail; indexed, not unpacked into locals)
+                message = f"{pieces[0]}{name}{pieces[1]}{shown}{pieces[2]}{weight_shown}{pieces[3]}"
             findings.append(tuple_new(Finding, ("error", "missing-explanation", name, message)))
         return tuple_new(
             IndicatorResult, (ind, weight, score, status, tier, obs.explanation, obs.evidence, why, seen, self.places)
         )
+
+    def _judged(
+        self,
+        p: Predicate,
+        ind: Indicator,
+        weight: Decimal,
+        obs: Observation,
+        project: Project,
+        execution: Execution,
+        year: int,
+        findings: list[Finding],
+    ) -> Outcome | None:
+        """Any target judged by its kind (the general path of `indicator`), with the notes on how the actual was
+        read drawn as findings; None: no actual."""
+        try:
+            # what kind of target decides how the actual is judged; mypy lists this match for a new kind.
+            # The cases go by how common each kind is (they are disjoint classes): comparisons first, then tiers,
+            # so most indicators pass one or two class tests.
+            match p:
+                case Comparison():  # read in its bound's unit, then judged by its operator's judge
+                    bound = p.quantity
+                    if bound is None:  # 在预算范围内: the budget is the bound, spending may stand in for the actual
+                        m = measure(p, obs, project, execution.spent, self.satisfied)
+                        outcome = None if m is None else self.judges[p.op](weight, *m)
+                    else:
+                        q = quantity(obs, bound, self.satisfied)
+                        if q is None:
+                            outcome = None
+                        else:  # already in the bound's unit (or read in it) for nearly every actual
+                            unit = q.unit
+                            a = q.value if unit is None or unit == bound.unit else align(q, bound.unit)
+                            outcome = self.judges[p.op](weight, a, bound, "实际", "目标")
+                case Qualitative() | Reference():
+                    outcome = self._tiered(p, weight, obs)
+                case Range():
+                    outcome = self._range(p, weight, obs, project)
+                case Deadline():
+                    outcome = self._deadline(p, weight, obs, year)
+                case Trend():
+                    outcome = self._trend(p, weight, obs)
+                case Graded():
+                    outcome = self._graded(p, weight, obs)
+                case Tolerance():
+                    outcome = self._tolerance(p, weight, obs)
+                case Change():
+                    outcome = self._change(p, weight, obs)
+                case _:
+                    assert_never(p)
+        except InputError as exc:
+            name = ind.name
+            said = _(
+                "indicator {name!r} (target {target}): {message}", name=name, target=ind.target, message=exc.message
+            )
+            error = ScoringError(said, hint=exc.hint)
+            error.indicator = name
+            raise error from None
+        if obs.notes or obs.warnings:
+            name = ind.name
+            for note in obs.notes:
+                said = _("{name}: {message}", name=name, message=note)
+                findings.append(Finding("warning", "actual-read-as", name, said))
+            for code, message in obs.warnings:
+                said = _("{name}: {message}", name=name, message=message)
+                findings.append(Finding("warning", code, name, said))
+        return outcome
 
     def _missing(self, ind: Indicator, weight: Decimal, obs: Observation, findings: list[Finding]) -> IndicatorResult:
         """An indicator without an actual: a sub-row is only noted, a scored row scores 0."""

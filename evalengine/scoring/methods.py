@@ -90,7 +90,10 @@ def forward_ratio(
     a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
 ) -> Outcome:
     """actual ÷ target × weight."""
-    score = rules.r(a / t * w if a < t else w) if a > ZERO else ZERO
+    # rules.r is a slot holding a closure, not a method: `rules.r(x)` compiles to a LOAD_METHOD that CPython 3.11
+    # cannot specialise; read as an attribute (specialised), then called. A shortfall is scored for many indicators
+    r = rules.r
+    score = r(a / t * w if a < t else w) if a > ZERO else ZERO
     return short(score, (explain.ratio, head, bound, a, rel, label, t, a, t, w, score), bound, a, rules)
 
 
@@ -108,7 +111,8 @@ def reverse_ratio(
     a: Decimal, t: Decimal, w: Decimal, rel: str, bound: Quantity, head: str, label: str, target: str, rules: Rules
 ) -> Outcome:
     """target ÷ actual × weight."""
-    score = rules.r(t / a * w if a > t else w)
+    r = rules.r  # (see forward_ratio)
+    score = r(t / a * w if a > t else w)
     return short(score, (explain.ratio, head, bound, a, rel, label, t, t, a, w, score), bound, a, rules)
 
 
