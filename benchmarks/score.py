@@ -103,8 +103,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
 
     def engine_pass() -> None:
         found: list[Finding] = []
+        indicator = scorer.indicator  # taken once, as Scorer.score takes it for a project's indicators
         for ind, obs, w in data:
-            scorer.indicator(ind, w, obs, project, execution, 2024, found)
+            indicator(ind, w, obs, project, execution, 2024, found)
 
     def render_pass() -> None:
         for r in results:
