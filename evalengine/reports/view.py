@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from json.encoder import encode_basestring
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from evalengine.inputs.actuals import Job
 from evalengine.language.predicates import Quantity
@@ -59,11 +59,7 @@ def _rowspans(card: Scorecard) -> list[int]:
     level-1 names (one-2000 has seven): its 2,000 projects' spans 26.6 -> 15.7 million instructions."""
     names = tuple(map(_LEVEL1_OF, card.indicators))
     spans = _SPANS_OF.get(names)
-    if spans is None:
-        if len(_SPANS_OF) >= _KEPT:
-            _SPANS_OF.clear()
-        spans = _SPANS_OF[names] = _runs(names)
-    return spans
+    return _stored(_SPANS_OF, names, _runs(names)) if spans is None else spans
 
 
 _LEVEL1_OF = attrgetter("indicator.level1")
@@ -94,6 +90,7 @@ def _runs(names: tuple[str, ...]) -> list[int]:
 _TRACES: dict[tuple[Any, ...], tuple[Any, str, bytes]] = {}
 _ACTUALS: dict[tuple[int, Decimal, int | None], tuple[Quantity, str, bytes]] = {}
 _KEPT = 1 << 16
+_V = TypeVar("_V")  # what a memo keeps
 
 
 def forget() -> None:
@@ -178,19 +175,22 @@ class _Printer:
         self.quantity = quantity  # held, so the id that finds this printer is not reused while it stands
 
     def written(self, value: Decimal, places: int | None = None) -> str:
-        quantity = self.quantity
-        if not value:
-            return quantity.written(value, places)
-        key = (id(quantity), value, places)
-        known = _ACTUALS.get(key) or _keep(_ACTUALS, key, quantity, quantity.written(value, places))
-        return known[1]
+        return self._once(_ACTUALS, self.quantity.written, value, places)
 
     def number(self, value: Decimal, places: int | None = None) -> str:
-        quantity = self.quantity
+        return self._once(_NUMBERS_OF, self.quantity.number, value, places)
+
+    def _once(
+        self,
+        memo: dict[tuple[int, Decimal, int | None], tuple[Quantity, str, bytes]],
+        write: Callable[[Decimal, int | None], str],
+        value: Decimal,
+        places: int | None,
+    ) -> str:
         if not value:
-            return quantity.number(value, places)
-        key = (id(quantity), value, places)
-        known = _NUMBERS_OF.get(key) or _keep(_NUMBERS_OF, key, quantity, quantity.number(value, places))
+            return write(value, places)
+        key = (id(self.quantity), value, places)
+        known = memo.get(key) or _keep(memo, key, self.quantity, write(value, places))
         return known[1]
 
     def __getattr__(self, name: str) -> Any:
@@ -207,11 +207,7 @@ _PRINTERS: dict[int, _Printer] = {}
 
 def _printer(quantity: Quantity) -> _Printer:
     printer = _PRINTERS.get(id(quantity))
-    if printer is None:
-        if len(_PRINTERS) >= _KEPT:
-            _PRINTERS.clear()
-        printer = _PRINTERS[id(quantity)] = _Printer(quantity)
-    return printer
+    return _stored(_PRINTERS, id(quantity), _Printer(quantity)) if printer is None else printer
 
 
 def _actual_json(r: IndicatorResult) -> bytes:
@@ -252,11 +248,17 @@ def _quoted_once(memo: dict[Any, tuple[Any, str, bytes]], key: Any, known: tuple
 
 def _keep(memo: dict[Any, tuple[Any, str, bytes]], key: Any, held: Any, text: str) -> tuple[Any, str, bytes]:
     """`text` kept under `key` with what it was written from (`held`, so no id in the key is reused while it
-    stands), not yet quoted as JSON; the memo emptied first when full."""
+    stands), not yet quoted as JSON."""
+    return _stored(memo, key, (held, text, b""))
+
+
+def _stored(memo: dict[Any, _V], key: Any, value: _V) -> _V:
+    """`value` kept in one of the file's memos under `key`, and returned; the memo emptied first when full
+    (each holds at most _KEPT)."""
     if len(memo) >= _KEPT:
         memo.clear()
-    kept = memo[key] = (held, text, b"")
-    return kept
+    memo[key] = value
+    return value
 
 
 # the indicators' weights and scores fixed to the pack's places, by the places and the number's id, kept with
@@ -264,15 +266,6 @@ def _keep(memo: dict[Any, tuple[Any, str, bytes]], key: Any, held: Any, text: st
 # indicator's score is its weight (half of one-2000's scores are objects seen before); dropped by forget().
 # The view's text here, project_line's bytes in _NUMBERS.
 _FIXED: dict[int, dict[int, tuple[Decimal, str]]] = {}
-
-
-def _fixed(
-    numbers: dict[int, tuple[Decimal, str]], value: Decimal, fix: Callable[[Decimal], str]
-) -> tuple[Decimal, str]:
-    if len(numbers) >= _KEPT:
-        numbers.clear()
-    kept = numbers[id(value)] = (value, fix(value))
-    return kept
 
 
 def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
@@ -320,8 +313,8 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
                 "target": ind.target,
                 "basis": ind.basis,
                 "actual": actual(r),
-                "weight": (fixed_at.get(id(r.weight)) or _fixed(fixed_at, r.weight, fix))[1],
-                "score": (fixed_at.get(id(r.score)) or _fixed(fixed_at, r.score, fix))[1],
+                "weight": (fixed_at.get(id(r.weight)) or _stored(fixed_at, id(r.weight), (r.weight, fix(r.weight))))[1],
+                "score": (fixed_at.get(id(r.score)) or _stored(fixed_at, id(r.score), (r.score, fix(r.score))))[1],
                 "status": r.status,
                 "tier": r.tier,
                 "explanation": r.explanation,
@@ -387,28 +380,19 @@ _NUMBERS: dict[int, dict[int, tuple[Decimal, bytes]]] = {}
 
 
 def _quoted(text: str) -> bytes:
-    if len(_QUOTED) >= _KEPT:
-        _QUOTED.clear()
-    written = _QUOTED[text] = _q(text).encode()
-    return written
+    return _stored(_QUOTED, text, _q(text).encode())
 
 
 def _row(ind: Indicator) -> tuple[Indicator, bytes, bytes]:
     """An indicator's level 1 and its cells level2 to basis, quoted once for every project that has it."""
-    if len(_ROWS) >= _KEPT:
-        _ROWS.clear()
     cells = _CELLS % (_q(ind.level2), _q(ind.name), _q(ind.description), _q(ind.target), _q(ind.basis))
-    row = _ROWS[id(ind)] = (ind, _q(ind.level1).encode(), cells.encode())
-    return row
+    return _stored(_ROWS, id(ind), (ind, _q(ind.level1).encode(), cells.encode()))
 
 
 def _number(
     numbers: dict[int, tuple[Decimal, bytes]], value: Decimal, fix: Callable[[Decimal], str]
 ) -> tuple[Decimal, bytes]:
-    if len(numbers) >= _KEPT:
-        numbers.clear()
-    kept = numbers[id(value)] = (value, fix(value).encode())
-    return kept
+    return _stored(numbers, id(value), (value, fix(value).encode()))
 
 
 def _obj(*items: str) -> str:
