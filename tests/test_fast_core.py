@@ -472,3 +472,21 @@ def test_cards_and_executions_made_without_init_are_as_made_with_it() -> None:
     assert (repr(card), vars(card), hash(card.execution.why)) == (repr(rebuilt), vars(rebuilt), hash(execution.why))
     with pytest.raises(dataclasses.FrozenInstanceError):
         card.total = ZERO  # type: ignore[misc]
+
+
+def test_a_plan_is_kept_for_each_decimal_context() -> None:
+    """A plan's weights and sums are worked out under the decimal context of the run: one made under another
+    precision is not used (five digits round 33.333 + 33.333 + 33.334 to 100.00, not 100.000)."""
+    project = _project(
+        [(0, 0, Decimal("33.333"), True), (0, 1, Decimal("33.333"), True), (0, 2, Decimal("33.334"), True)]
+    )
+    observations = {ind.name: Observation(value=Quantity(Decimal("0.95"), "%")) for ind in project.indicators}
+    actuals = ProjectActuals("P", Execution(Decimal("87.5")), observations)
+    scorer = Scorer(_BASE)
+    cards = []
+    for prec in (28, 5, 28, 5):
+        with decimal.localcontext() as context:
+            context.prec = prec
+            cards.append(repr(scorer.score(project, actuals, 2024)))
+            assert cards[-1] == repr(Scorer(_BASE).score(project, actuals, 2024))
+    assert cards[0] == cards[2] != cards[1] == cards[3]

@@ -8,9 +8,9 @@ rounded scores. A project's indicators are weighted (scoring.weights) and judged
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, getcontext
 from itertools import compress, repeat
-from operator import and_, attrgetter, itemgetter, ne
+from operator import and_, attrgetter, is_, itemgetter, ne
 
 from evalengine.errors import ScoringError
 from evalengine.i18n import N_, _, language
@@ -54,8 +54,9 @@ class Scorer:
         indicator's weight as the core takes it, each block's members and the notes on the blocks without
         indicators. Keyed by exactly what allocate reads: each row's (level1, level2, weight, scored), the
         table's weights by their fields (a TableWeights' own hash is a Python-level call; equal fields are an
-        equal TableWeights), `skip`, and the language its findings are written in."""
-        key = (tuple(map(_ROW, project.indicators)), _TABLE(project.weights), skip, language())
+        equal TableWeights), `skip`, the language its findings are written in, and the decimal context's
+        precision and rounding (allocate divides; the plan's sums add)."""
+        key = (tuple(map(_ROW, project.indicators)), _TABLE(project.weights), skip, language(), *_EXACT(getcontext()))
         plan = self._plans.get(key)
         if plan is None:
             if len(self._plans) > 4096:
@@ -80,7 +81,15 @@ class Scorer:
         )
         members = tuple((name, tuple(level == name for level in levels)) for name in blocks)
         weights = tuple(weight or ZERO for weight in allocation.weights)
-        return (allocation, weights, members, absent)
+        # The weights' sums of a project none of whose indicators is 不适用, each result carrying its weight from
+        # here (as IndicatorScorer.indicator's results do) and the execution the allocation's: the applicable
+        # weight from the execution's, each block's from 0, added in order as Scorer.score adds them otherwise
+        # (the same additions under the same context: the key holds its precision and rounding)
+        every = (
+            sum(weights, allocation.execution),
+            tuple(sum(compress(weights, mask), ZERO) for _, mask in members),
+        )
+        return (allocation, weights, members, absent, every)
 
     def score(
         self,
@@ -100,7 +109,7 @@ class Scorer:
         skip = _NO_SKIP
         if self.redistribute and any(map(_NA, seen)):
             skip = frozenset(i for i, obs in enumerate(seen) if obs.na)
-        allocation, weights, members, absent = self._plan(project, skip)
+        allocation, weights, members, absent, every = self._plan(project, skip)
         findings: list[Finding] = [*first, *project.findings, *allocation.findings]
         execution_given = actuals.execution
         # each indicator scored in turn (IndicatorScorer.indicator), called from C by map: no comprehension's
@@ -122,18 +131,29 @@ class Scorer:
         # The applicable weight and the score, summed over the indicators not 不适用 in their order (from the
         # execution's), and each block's from 0: sum() adds as a loop of += would, one number after the other,
         # so the sums are the very same Decimals; compress picks the live members in C
-        shares = list(map(_WEIGHT, results))
         scores = list(map(_SCORE, results))
-        live = list(map(ne, map(_STATUS, results), repeat("na")))
-        applicable = sum(compress(shares, live), execution.weight)
-        scored = sum(compress(scores, live), execution.score)
-        every = all(live)
-        levels = []
-        for name, mask in members:
-            if not every:
+        if (
+            "na" not in map(_STATUS, results)
+            and execution.weight is allocation.execution
+            and all(map(is_, map(_WEIGHT, results), weights))
+        ):
+            # every indicator live, with the plan's weights: their sums are the plan's, added as below once
+            applicable, block_weights = every
+            scored = sum(scores, execution.score)
+            levels = [
+                tuple_new(Level1Result, (name, weight_sum, sum(compress(scores, mask), ZERO)))
+                for (name, mask), weight_sum in zip(members, block_weights, strict=True)
+            ]
+        else:
+            shares = list(map(_WEIGHT, results))
+            live = list(map(ne, map(_STATUS, results), repeat("na")))
+            applicable = sum(compress(shares, live), execution.weight)
+            scored = sum(compress(scores, live), execution.score)
+            levels = []
+            for name, mask in members:
                 mask = tuple(map(and_, mask, live))
-            weight_sum = sum(compress(shares, mask), ZERO)
-            levels.append(tuple_new(Level1Result, (name, weight_sum, sum(compress(scores, mask), ZERO))))
+                weight_sum = sum(compress(shares, mask), ZERO)
+                levels.append(tuple_new(Level1Result, (name, weight_sum, sum(compress(scores, mask), ZERO))))
         notes = list(absent)
         declared = allocation.declared
         goal = HUNDRED
@@ -259,7 +279,10 @@ class Scorer:
         score = min(self.r_execution(counted * weight), weight)
         pct = r(rate * HUNDRED)
         cap = ceiling * HUNDRED if rate > ceiling else None
-        why = (explain.execution, spent, budget, pct, cap, r(counted * HUNDRED), weight, score)
+        # the rate counted is the rate itself unless over the cap (min hands back its first argument then): its
+        # percentage is pct, worked out once
+        shown = pct if counted is rate else r(counted * HUNDRED)
+        why = (explain.execution, spent, budget, pct, cap, shown, weight, score)
         if execution.rate is not None and abs(execution.rate - rate) >= _RATE_TOLERANCE:
             message = _(
                 "the table's rate {printed}% differs from spending ÷ budget, {computed}%; the spending is used",
@@ -326,11 +349,21 @@ _EMPTY = Observation()  # an indicator without an actual; actuals are keyed by N
 _ROW = attrgetter("level1", "level2", "weight", "scored")
 _TABLE = attrgetter("execution", "level1", "level2")
 _NO_SKIP: frozenset[int] = frozenset()
+# what of the decimal context the sums worked out for a plan (and allocate's divisions) depend on, short of
+# numbers beyond its exponent limits: the precision and the rounding
+_EXACT = attrgetter("prec", "rounding")
 
 # What Scorer.score takes from a project's indicator structure (Scorer._plan): the allocation; each indicator's
 # weight as the core takes it (0 for one redistributed away); each block's name with which indicators are in it,
-# in the order the card lists the blocks; the notes on the blocks without indicators
-_Plan = tuple[Allocation, tuple[Decimal, ...], tuple[tuple[str, tuple[bool, ...]], ...], tuple[str, ...]]
+# in the order the card lists the blocks; the notes on the blocks without indicators; the applicable weight and
+# each block's weight when every indicator is applicable
+_Plan = tuple[
+    Allocation,
+    tuple[Decimal, ...],
+    tuple[tuple[str, tuple[bool, ...]], ...],
+    tuple[str, ...],
+    tuple[Decimal, tuple[Decimal, ...]],
+]
 
 _NAME = attrgetter("name")
 _NA = attrgetter("na")
