@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -234,13 +234,16 @@ def places(job: Job) -> list[Place]:
     return found
 
 
-def _score_one(job: Job, project: Project, scorer: Scorer | None = None) -> Scorecard:
+def _score_one(
+    job: Job, project: Project, scorer: Scorer | None = None, missing: Container[str] | None = None
+) -> Scorecard:
     """One project's scorecard; a scoring error comes back located at the actuals entry that caused it.
-    `scorer`: the job's pack's (scorer_for), when the caller has it already."""
+    `scorer`: the job's pack's (scorer_for), and `missing`: job.missing as a set, when the caller has them
+    (job.missing is a list: looking each project up in it made a file missing many projects quadratic)."""
     code = project.code
     first: tuple[Finding, ...] = ()
     last: tuple[Finding, ...] = ()
-    if code in job.missing:
+    if code in (job.missing if missing is None else missing):
         message = _("the actuals give nothing for project {code}: every indicator scores 0", code=code)
         first = (Finding("error", "missing-project", None, message),)
     elif not job.summaries.get(code, "").strip():
@@ -276,9 +279,10 @@ def scorecards(job: Job, history: History | None = None) -> Iterator[Scorecard]:
     job = fill_baselines(job, history)
     errors: list[EvalEngineError] = []
     scorer = scorer_for(job.pack)
+    missing = set(job.missing)
     for project in job.targets.projects:
         try:
-            card = _score_one(job, project, scorer)
+            card = _score_one(job, project, scorer, missing)
         except ScoringError as exc:
             errors.append(exc)
             continue
@@ -316,9 +320,10 @@ def score_files(
     stores = {id(job): store for job, store in zip(jobs, stores.values(), strict=True)}
     work = [(job, project) for job in jobs for project in job.targets.projects]
     cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
+    missing = {id(job): set(job.missing) for job in jobs}
     for job, project in progress(work) if progress else work:
         try:
-            cards[id(job)].append(_score_one(job, project))
+            cards[id(job)].append(_score_one(job, project, None, missing[id(job)]))
         except ScoringError as exc:
             errors.append(exc)
     _raise(errors)
