@@ -332,11 +332,13 @@ def _as_before(card: Scorecard, project: Project, pack: Pack, skip: frozenset[in
     ]
     r_total = rounder(pack.rounding.total.places, pack.rounding.total.mode)
     total = r_total(scored)
-    if applicable != HUNDRED and applicable > 0:  # the pack rescales a table not summing to 100: the goal stays 100
-        total = r_total(scored * HUNDRED / applicable)
+    declared = allocation.declared
+    goal = declared if declared != HUNDRED and pack.weights.not_100 == "sum" else HUNDRED
+    if applicable != goal and applicable > 0:
+        total = r_total(scored * goal / applicable)
         notes.append(
-            f"适用分值{plain(applicable)}，总分折算：{fixed(scored, pack.rounding.places)}×100÷{plain(applicable)}"
-            f"={fixed(total, pack.rounding.total.places)}"
+            f"适用分值{plain(applicable)}，总分折算：{fixed(scored, pack.rounding.places)}×{plain(goal)}÷"
+            f"{plain(applicable)}={fixed(total, pack.rounding.total.places)}"
         )
     levels = tuple(Level1Result(name, *by_level[name]) for name in blocks)
     weights = [repr(w or ZERO) for w in allocation.weights]
@@ -361,15 +363,20 @@ _ACTUALS = st.sampled_from(["95%", "80%", "na", "none", "0%"])
 @given(
     projects=st.lists(st.tuples(_ROWS, st.lists(_ACTUALS, min_size=9, max_size=9)), min_size=1, max_size=6),
     not_applicable=st.sampled_from(["rescale", "redistribute"]),
+    not_100=st.sampled_from(["rescale", "sum", "refuse"]),
     lang=st.sampled_from(["zh", "en"]),
 )
 def test_a_project_is_summed_noted_and_graded_as_before(
-    projects: list[tuple[list[tuple[int, int, Decimal | None, bool]], list[str]]], not_applicable: str, lang: str
+    projects: list[tuple[list[tuple[int, int, Decimal | None, bool]], list[str]]],
+    not_applicable: str,
+    not_100: str,
+    lang: str,
 ) -> None:
     """Projects scored in a row by one Scorer (its plans shared between them, and with the examples before)
     against the loop the engine summed by before, and against a new Scorer for each project: the same cards
     (their numbers' very digits), the same errors."""
-    pack = dataclasses.replace(_BASE, not_applicable=not_applicable)
+    weights = dataclasses.replace(_BASE.weights, not_100=not_100)
+    pack = dataclasses.replace(_BASE, not_applicable=not_applicable, weights=weights)
     shared = Scorer(pack)
     set_language(lang)
     try:

@@ -85,11 +85,17 @@ class Scorer:
         # here (as IndicatorScorer.indicator's results do) and the execution the allocation's: the applicable
         # weight from the execution's, each block's from 0, added in order as Scorer.score adds them otherwise
         # (the same additions under the same context: the key holds its precision and rounding)
+        applicable = sum(weights, allocation.execution)
+        # the goal the total is rescaled to (Scorer.score: 100, or what the table's weights sum to when the pack
+        # takes their sum) and whether the applicable weight of a project with every indicator applicable is not it
+        declared = allocation.declared
+        goal = declared if declared != HUNDRED and pack.weights.not_100 == "sum" else HUNDRED
         every = (
-            sum(weights, allocation.execution),
-            tuple(sum(compress(weights, mask), ZERO) for _, mask in members),
+            applicable,
+            tuple((name, mask, sum(compress(weights, mask), ZERO)) for name, mask in members),
+            applicable != goal and applicable > 0,
         )
-        return (allocation, weights, members, absent, every)
+        return (allocation, weights, members, absent, every, declared == HUNDRED)
 
     def score(
         self,
@@ -109,7 +115,7 @@ class Scorer:
         skip = _NO_SKIP
         if self.redistribute and any(map(_NA, seen)):
             skip = frozenset(i for i, obs in enumerate(seen) if obs.na)
-        allocation, weights, members, absent, every = self._plan(project, skip)
+        allocation, weights, members, absent, every, whole = self._plan(project, skip)
         findings: list[Finding] = [*first, *project.findings, *allocation.findings]
         execution_given = actuals.execution
         # each indicator scored in turn (IndicatorScorer.indicator), called from C by map: no comprehension's
@@ -138,13 +144,15 @@ class Scorer:
             and all(map(is_, map(_WEIGHT, results), weights))
         ):
             # every indicator live, with the plan's weights: their sums are the plan's, added as below once
-            applicable, block_weights = every
+            applicable, blocks, rescale = every
             scored = sum(scores, execution.score)
-            levels = [
-                tuple_new(Level1Result, (name, weight_sum, sum(compress(scores, mask), ZERO)))
-                for (name, mask), weight_sum in zip(members, block_weights, strict=True)
-            ]
+            # (loops, not comprehensions, here: a comprehension is a function of its own, made for each project,
+            # and the names it reads become cells of this frame)
+            levels = []
+            for name, mask, weight_sum in blocks:
+                levels.append(tuple_new(Level1Result, (name, weight_sum, sum(compress(scores, mask), ZERO))))
         else:
+            rescale = None  # worked out below, once the goal is known
             shares = list(map(_WEIGHT, results))
             live = list(map(ne, map(_STATUS, results), repeat("na")))
             applicable = sum(compress(shares, live), execution.weight)
@@ -157,7 +165,7 @@ class Scorer:
         notes = list(absent)
         declared = allocation.declared
         goal = HUNDRED
-        if declared != HUNDRED:
+        if not whole:  # the table's weights do not sum to 100 (the plan's declared != HUNDRED)
             parts = "+".join(plain(w) for w in (allocation.execution, *(w for _, w in allocation.blocks)))
             if pack.weights.not_100 == "refuse":
                 raise ScoringError(
@@ -181,13 +189,16 @@ class Scorer:
             findings.append(Finding("error", "weights-not-100", None, message))
             if pack.weights.not_100 == "sum":
                 goal = declared
-        total = self.r_total(scored)
-        if applicable != goal and applicable > 0:
+        if rescale is None:
+            rescale = applicable != goal and applicable > 0
+        if rescale:
             total = self.r_total(scored * goal / applicable)
             notes.append(
                 f"适用分值{plain(applicable)}，总分折算：{self.f(scored)}×{plain(goal)}÷{plain(applicable)}"
                 f"={fixed(total, pack.rounding.total.places)}"
             )
+        else:
+            total = self.r_total(scored)
         if total > HUNDRED:
             notes.append(f"总分{fixed(total, pack.rounding.total.places)}超过100分，按100分计")
             total = self.r_total(HUNDRED)
@@ -278,7 +289,7 @@ class Scorer:
         r = self.r  # a closure kept on the instance: read once, then called (see IndicatorScorer.indicator)
         score = min(self.r_execution(counted * weight), weight)
         pct = r(rate * HUNDRED)
-        cap = ceiling * HUNDRED if rate > ceiling else None
+        cap = None if counted is rate else ceiling * HUNDRED  # min hands back the rate unless it is over the cap
         # the rate counted is the rate itself unless over the cap (min hands back its first argument then): its
         # percentage is pct, worked out once
         shown = pct if counted is rate else r(counted * HUNDRED)
@@ -356,13 +367,15 @@ _EXACT = attrgetter("prec", "rounding")
 # What Scorer.score takes from a project's indicator structure (Scorer._plan): the allocation; each indicator's
 # weight as the core takes it (0 for one redistributed away); each block's name with which indicators are in it,
 # in the order the card lists the blocks; the notes on the blocks without indicators; the applicable weight and
-# each block's weight when every indicator is applicable
+# each block's name, members and weight, and whether the total is rescaled, when every indicator is applicable;
+# whether the table's weights sum to 100
 _Plan = tuple[
     Allocation,
     tuple[Decimal, ...],
     tuple[tuple[str, tuple[bool, ...]], ...],
     tuple[str, ...],
-    tuple[Decimal, tuple[Decimal, ...]],
+    tuple[Decimal, tuple[tuple[str, tuple[bool, ...], Decimal], ...], bool],
+    bool,
 ]
 
 _NAME = attrgetter("name")
