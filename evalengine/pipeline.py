@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from evalengine.errors import ErrorGroup, EvalEngineError, InputError, Location, ScoringError
-from evalengine.i18n import _
+from evalengine.i18n import N_, Template, _
 from evalengine.inputs.actuals import Job, load_job
 from evalengine.language.parser import parse_actual
 from evalengine.language.predicates import Quantity, uses_baseline
 from evalengine.model import Finding, Project, ProjectActuals
-from evalengine.scoring.engine import scorer_for
+from evalengine.scoring.engine import Scorer, scorer_for
 from evalengine.scoring.monitor import MonitorCard, monitor_project
 from evalengine.scoring.results import Scorecard
 from evalengine.sources import dispatch
@@ -234,24 +234,34 @@ def places(job: Job) -> list[Place]:
     return found
 
 
-def _score_one(job: Job, project: Project) -> Scorecard:
-    """One project's scorecard; a scoring error comes back located at the actuals entry that caused it."""
+def _score_one(
+    job: Job, project: Project, scorer: Scorer | None = None, missing: Container[str] | None = None
+) -> Scorecard:
+    """One project's scorecard; a scoring error comes back located at the actuals entry that caused it.
+    `scorer`: the job's pack's (scorer_for), and `missing`: job.missing as a set, when the caller has them
+    (job.missing is a list: looking each project up in it made a file missing many projects quadratic)."""
     code = project.code
     first: tuple[Finding, ...] = ()
     last: tuple[Finding, ...] = ()
-    if code in job.missing:
+    if code in (job.missing if missing is None else missing):
         message = _("the actuals give nothing for project {code}: every indicator scores 0", code=code)
         first = (Finding("error", "missing-project", None, message),)
     elif not job.summaries.get(code, "").strip():
-        message = _("the year's overall goals have no actual results (summary:); that box of the form is left blank")
-        last = (Finding("warning", "missing-summary", None, message),)
+        # drawn for every project of a file without summaries: the message by its Template (one lookup per
+        # language, not _()'s), the finding made without the named tuple's Python-level __new__
+        last = (tuple.__new__(Finding, ("warning", "missing-summary", None, _NO_SUMMARY())),)
     try:
-        return scorer_for(job.pack).score(project, job.actuals[code], job.year, first, last)
+        return (scorer or scorer_for(job.pack)).score(project, job.actuals[code], job.year, first, last)
     except ScoringError as exc:
         key = (code, nfkc(exc.indicator).strip() if exc.indicator else "")
         exc.location = job.where.get(key) or job.where.get((code, "")) or job.targets.where.get(code)
         exc.message = _("project {code}: {message}", code=code, message=exc.message)
         raise
+
+
+_NO_SUMMARY = Template(
+    N_("the year's overall goals have no actual results (summary:); that box of the form is left blank")
+)
 
 
 def score_job(job: Job, history: History | None = None) -> list[Scorecard]:
@@ -268,9 +278,11 @@ def scorecards(job: Job, history: History | None = None) -> Iterator[Scorecard]:
     scoring error of the file is raised together at the end, as score_job raises them."""
     job = fill_baselines(job, history)
     errors: list[EvalEngineError] = []
+    scorer = scorer_for(job.pack)
+    missing = set(job.missing)
     for project in job.targets.projects:
         try:
-            card = _score_one(job, project)
+            card = _score_one(job, project, scorer, missing)
         except ScoringError as exc:
             errors.append(exc)
             continue
@@ -308,9 +320,10 @@ def score_files(
     stores = {id(job): store for job, store in zip(jobs, stores.values(), strict=True)}
     work = [(job, project) for job in jobs for project in job.targets.projects]
     cards: dict[int, list[Scorecard]] = {id(job): [] for job in jobs}
+    missing = {id(job): set(job.missing) for job in jobs}
     for job, project in progress(work) if progress else work:
         try:
-            cards[id(job)].append(_score_one(job, project))
+            cards[id(job)].append(_score_one(job, project, None, missing[id(job)]))
         except ScoringError as exc:
             errors.append(exc)
     _raise(errors)

@@ -11,16 +11,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evalengine.errors import ScoringError
 from evalengine.i18n import Template, _, set_language
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import Qualitative, Quantity, Reference
-from evalengine.model import Execution, Finding, Indicator, Observation, Project
-from evalengine.numbers import fixed
+from evalengine.model import Execution, Finding, Indicator, Observation, Project, ProjectActuals, TableWeights
+from evalengine.numbers import HUNDRED, ZERO, fixed, plain, rounder
 from evalengine.packs.load import load_pack
 from evalengine.packs.model import OverAchievement, Pack
 from evalengine.packs.schema import METHODS
 from evalengine.scoring import indicator
+from evalengine.scoring.engine import Scorer
 from evalengine.scoring.indicator import IndicatorScorer
+from evalengine.scoring.results import ExecutionResult, Level1Result, Scorecard
+from evalengine.scoring.weights import allocate
 
 
 @dataclass(frozen=True)
@@ -289,3 +293,207 @@ def test_the_tier_fast_path_is_the_one_taken(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(AssertionError, match="general"):
         slow = Indicator("产出指标", "数量指标", "指标", "积极向上", _SlowQualitative("积极向上"))
         scorer.indicator(slow, Decimal(10), obs, project, execution, 2024, [])
+
+
+# ---- the project's bookkeeping (Scorer.score): plans per indicator structure, sums in C, grades by text
+
+_LEVELS = ["产出指标", "效益指标", "满意度指标", "产出指标 ", "ｅｘｔｒａ"]  # a trailing space; a block no pack weights
+
+
+def _project(rows: list[tuple[int, int, Decimal | None, bool]], code: str = "P") -> Project:
+    indicators = tuple(
+        Indicator(
+            _LEVELS[level1], f"二级{level2}", f"指标{i}", "≥90%", parse_target("≥90%"), weight=weight, scored=scored
+        )
+        for i, (level1, level2, weight, scored) in enumerate(rows)
+    )
+    return Project(code, "p", Decimal(100), indicators)
+
+
+def _as_before(card: Scorecard, project: Project, pack: Pack, skip: frozenset[int]) -> tuple[object, ...]:
+    """The blocks' sums, the notes on absent blocks and the rescaling, the weights handed to the core and the
+    grade, worked out as Scorer.score did before its plans: a loop over the results, summed by level."""
+    allocation = allocate(project, pack, skip)
+    blocks = [name for name, _ in (allocation.blocks if allocation.table else pack.weights.level1)]
+    by_level = {name: [ZERO, ZERO] for name in blocks}
+    applicable, scored = card.execution.weight, card.execution.score
+    for r, level in zip(card.indicators, allocation.levels, strict=True):
+        sums = by_level[level]
+        if r.status != "na":
+            sums[0] += r.weight
+            sums[1] += r.score
+            applicable += r.weight
+            scored += r.score
+    present = set(allocation.levels)
+    notes = [
+        f"{name}无指标，其{plain(pack.weights.level1_weight(name) or ZERO)}分不计入，总分按适用分值折算"
+        for name in blocks
+        if name not in present
+    ]
+    r_total = rounder(pack.rounding.total.places, pack.rounding.total.mode)
+    total = r_total(scored)
+    declared = allocation.declared
+    goal = declared if declared != HUNDRED and pack.weights.not_100 == "sum" else HUNDRED
+    if applicable != goal and applicable > 0:
+        total = r_total(scored * goal / applicable)
+        notes.append(
+            f"适用分值{plain(applicable)}，总分折算：{fixed(scored, pack.rounding.places)}×{plain(goal)}÷"
+            f"{plain(applicable)}={fixed(total, pack.rounding.total.places)}"
+        )
+    levels = tuple(Level1Result(name, *by_level[name]) for name in blocks)
+    weights = [repr(w or ZERO) for w in allocation.weights]
+    grade = next((name for name, band in pack.grades if card.total in band), pack.grades[-1][0])
+    return repr(levels), notes, weights, grade, allocation.findings
+
+
+_ROWS = st.lists(
+    st.tuples(
+        st.integers(0, 4),
+        st.integers(0, 2),
+        st.sampled_from([None, None, None, Decimal("10"), Decimal("12.5"), Decimal("0"), Decimal("1E+1")]),
+        st.sampled_from([True, True, True, False]),
+    ),
+    min_size=1,
+    max_size=9,
+)
+_ACTUALS = st.sampled_from(["95%", "80%", "na", "none", "0%"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    projects=st.lists(st.tuples(_ROWS, st.lists(_ACTUALS, min_size=9, max_size=9)), min_size=1, max_size=6),
+    not_applicable=st.sampled_from(["rescale", "redistribute"]),
+    not_100=st.sampled_from(["rescale", "sum", "refuse"]),
+    lang=st.sampled_from(["zh", "en"]),
+)
+def test_a_project_is_summed_noted_and_graded_as_before(
+    projects: list[tuple[list[tuple[int, int, Decimal | None, bool]], list[str]]],
+    not_applicable: str,
+    not_100: str,
+    lang: str,
+) -> None:
+    """Projects scored in a row by one Scorer (its plans shared between them, and with the examples before)
+    against the loop the engine summed by before, and against a new Scorer for each project: the same cards
+    (their numbers' very digits), the same errors."""
+    weights = dataclasses.replace(_BASE.weights, not_100=not_100)
+    pack = dataclasses.replace(_BASE, not_applicable=not_applicable, weights=weights)
+    shared = Scorer(pack)
+    set_language(lang)
+    try:
+        for n, (rows, written) in enumerate(projects):
+            project = _project(rows, f"P{n}")
+            observations = {}
+            for ind, text in zip(project.indicators, written, strict=False):
+                if text == "na":
+                    observations[ind.name] = Observation(na=True)
+                elif text != "none":
+                    observations[ind.name] = Observation(value=Quantity(Decimal(text[:-1]) / 100, "%"))
+            actuals = ProjectActuals(project.code, Execution(Decimal("87.5")), observations)
+            outcomes = []
+            for scorer in (shared, Scorer(pack)):
+                try:
+                    outcomes.append(repr(scorer.score(project, actuals, 2024)))
+                except ScoringError as exc:
+                    outcomes.append(repr((exc.message, exc.hint)))
+            assert outcomes[0] == outcomes[1]
+            if outcomes[0].startswith("("):
+                continue
+            card = shared.score(project, actuals, 2024)
+            na = frozenset(
+                i for i, ind in enumerate(project.indicators) if ind.name in observations and observations[ind.name].na
+            )
+            skip = na if not_applicable == "redistribute" else frozenset()
+            levels, notes, weights, grade, found = _as_before(card, project, pack, skip)
+            assert repr(card.level1) == levels
+            assert list(card.notes) == notes
+            assert [repr(r.weight) for r in card.indicators] == weights
+            assert card.grade == grade
+            assert card.findings[: len(found)] == found
+    finally:
+        set_language(None)
+
+
+def test_a_plan_is_kept_for_each_language() -> None:
+    """The allocation's findings are written in the language of the run: a plan made in one is not used in
+    the other (the weights remembered before this round were keyed without it)."""
+    pack = _BASE
+    scorer = Scorer(pack)
+    project = dataclasses.replace(
+        _project([(0, 0, Decimal(20), True), (0, 1, Decimal(20), True)]),
+        weights=TableWeights(level1=(("产出指标", Decimal(50)),)),
+    )
+    actuals = ProjectActuals("P", Execution(Decimal(90)), {})
+    said = {}
+    try:
+        for lang in ("zh", "en", "zh"):
+            set_language(lang)
+            said.setdefault(lang, []).append([f.message for f in scorer.score(project, actuals, 2024).findings])
+            assert said[lang][-1] == [f.message for f in Scorer(pack).score(project, actuals, 2024).findings]
+    finally:
+        set_language(None)
+    assert said["zh"][0] == said["zh"][1] != said["en"][0]
+    assert any("weights-mismatch" == f.code for f in scorer.score(project, actuals, 2024).findings)
+
+
+@pytest.mark.parametrize(
+    "total",
+    [
+        "100",
+        "100.00",
+        "90",
+        "90.00",
+        "89.99",
+        "80",
+        "79.995",
+        "60.00",
+        "59.99",
+        "0",
+        "0.00",
+        "-0",
+        "-0.00",
+        "1E+2",
+        "0E+2",
+        "-1",
+        "100.01",
+        "95.5",
+    ],
+)
+def test_a_grade_kept_by_its_total_text_is_the_bands_grade(total: str) -> None:
+    """Scorer.grade (remembered by the total's str()) against the pack's bands, each asked twice and after
+    a total of the same value written otherwise."""
+    scorer = Scorer(_BASE)
+    grades = _BASE.grades
+    for text in (total, total, str(Decimal(total).normalize()), total):
+        value = Decimal(text)
+        assert scorer.grade(value) == next((name for name, band in grades if value in band), grades[-1][0])
+
+
+def test_cards_and_executions_made_without_init_are_as_made_with_it() -> None:
+    """model.made builds Scorecard and ExecutionResult without their frozen __init__: the same objects."""
+    project = _project([(0, 0, None, True), (1, 0, None, True), (2, 0, None, True)])
+    actuals = ProjectActuals("P", Execution(Decimal(90)), {})
+    card = Scorer(_BASE).score(project, actuals, 2024)
+    rebuilt = Scorecard(*(getattr(card, f.name) for f in dataclasses.fields(Scorecard)))
+    execution = ExecutionResult(*(getattr(card.execution, f.name) for f in dataclasses.fields(ExecutionResult)))
+    assert (card, card.execution) == (rebuilt, execution)
+    assert (repr(card), vars(card), hash(card.execution.why)) == (repr(rebuilt), vars(rebuilt), hash(execution.why))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        card.total = ZERO  # type: ignore[misc]
+
+
+def test_a_plan_is_kept_for_each_decimal_context() -> None:
+    """A plan's weights and sums are worked out under the decimal context of the run: one made under another
+    precision is not used (five digits round 33.333 + 33.333 + 33.334 to 100.00, not 100.000)."""
+    project = _project(
+        [(0, 0, Decimal("33.333"), True), (0, 1, Decimal("33.333"), True), (0, 2, Decimal("33.334"), True)]
+    )
+    observations = {ind.name: Observation(value=Quantity(Decimal("0.95"), "%")) for ind in project.indicators}
+    actuals = ProjectActuals("P", Execution(Decimal("87.5")), observations)
+    scorer = Scorer(_BASE)
+    cards = []
+    for prec in (28, 5, 28, 5):
+        with decimal.localcontext() as context:
+            context.prec = prec
+            cards.append(repr(scorer.score(project, actuals, 2024)))
+            assert cards[-1] == repr(Scorer(_BASE).score(project, actuals, 2024))
+    assert cards[0] == cards[2] != cards[1] == cards[3]

@@ -12,14 +12,16 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from evalengine import pipeline
 from evalengine.errors import ErrorGroup, EvalEngineError
+from evalengine.i18n import _, set_language
 from evalengine.inputs import actuals, targets
 from evalengine.inputs.actuals import load_job
 from evalengine.inputs.targets import load_targets
 from evalengine.language.parser import parse_target
 from evalengine.language.predicates import Quantity, Range
 from evalengine.language.words import default_vocabulary
-from evalengine.model import Execution, Indicator, Observation, Project
+from evalengine.model import Execution, Finding, Indicator, Observation, Project
 from evalengine.packs.load import load_pack
 from evalengine.packs.schema import METHODS
 from evalengine.reports import view
@@ -343,3 +345,17 @@ def test_the_kept_sentences_are_emptied_when_full(monkeypatch: pytest.MonkeyPatc
         assert view.trace(result) == result.trace and view.actual(result) == result.actual
         assert 1 <= len(view._TRACES) <= 2 and 1 <= len(view._ACTUALS) <= 2
     view.forget()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_missing_summary_finding_reads_as_the_catalogue_writes_it(lang: str) -> None:
+    """pipeline draws the missing-summary finding for every project of a file without summaries through a
+    Template (no _() per project): the same text as _() in both languages, a Finding like any other."""
+    message = "the year's overall goals have no actual results (summary:); that box of the form is left blank"
+    set_language(lang)
+    try:
+        assert pipeline._NO_SUMMARY() == _(message)
+        finding = tuple.__new__(Finding, ("warning", "missing-summary", None, pipeline._NO_SUMMARY()))
+        assert (type(finding), finding) == (Finding, Finding("warning", "missing-summary", None, _(message)))
+    finally:
+        set_language(None)

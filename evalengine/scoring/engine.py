@@ -8,17 +8,18 @@ rounded scores. A project's indicators are weighted (scoring.weights) and judged
 
 from __future__ import annotations
 
-from decimal import Decimal
-from operator import attrgetter
+from decimal import Decimal, getcontext
+from itertools import compress, repeat
+from operator import and_, attrgetter, is_, itemgetter, ne
 
 from evalengine.errors import ScoringError
-from evalengine.i18n import N_, _
-from evalengine.model import Execution, Finding, Observation, Project, ProjectActuals
+from evalengine.i18n import N_, _, language
+from evalengine.model import Execution, Finding, Observation, Project, ProjectActuals, made
 from evalengine.numbers import HUNDRED, ZERO, fixed, plain, rounder
 from evalengine.packs.model import Pack
 from evalengine.scoring import explain
-from evalengine.scoring.indicator import IndicatorScorer
-from evalengine.scoring.results import ExecutionResult, Level1Result, Scorecard
+from evalengine.scoring.indicator import IndicatorScorer, tuple_new
+from evalengine.scoring.results import ExecutionResult, IndicatorResult, Level1Result, Scorecard
 from evalengine.scoring.weights import Allocation, allocate
 from evalengine.text import nfkc
 
@@ -34,7 +35,9 @@ class Scorer:
         self.indicator = self.indicators.indicator  # one indicator scored with a weight (IndicatorScorer.indicator)
         self.r = self.indicators.r
         self.f = self.indicators.f
-        self._weights: dict[tuple[object, ...], Allocation] = {}
+        self._plans: dict[tuple[object, ...], _Plan] = {}  # by indicator structure: see _plan
+        self._grades: dict[str, str] = {}  # by a total's text: see grade
+        self.redistribute = pack.not_applicable == "redistribute"
         total = pack.rounding.total
         self.r_total = rounder(total.places, total.mode)
         execution = pack.rounding.execution
@@ -43,13 +46,56 @@ class Scorer:
     # ---- the project
     def weights(self, project: Project, skip: frozenset[int]) -> Allocation:
         """allocate, remembered per indicator structure: a department's projects mostly share one."""
-        key = (tuple(map(_ROW, project.indicators)), project.weights, skip)
-        weights = self._weights.get(key)
-        if weights is None:
-            if len(self._weights) > 4096:
-                self._weights.clear()
-            weights = self._weights[key] = allocate(project, self.pack, skip)
-        return weights
+        return self._plan(project, skip)[0]
+
+    def _plan(self, project: Project, skip: frozenset[int]) -> _Plan:
+        """What scoring a project takes from its indicator structure alone, worked out once per structure (a
+        department's projects mostly share one; one-10000 has seven): the allocation, and from it each
+        indicator's weight as the core takes it, each block's members and the notes on the blocks without
+        indicators. Keyed by exactly what allocate reads: each row's (level1, level2, weight, scored), the
+        table's weights by their fields (a TableWeights' own hash is a Python-level call; equal fields are an
+        equal TableWeights), `skip`, the language its findings are written in, and the decimal context's
+        precision and rounding (allocate divides; the plan's sums add)."""
+        key = (tuple(map(_ROW, project.indicators)), _TABLE(project.weights), skip, language(), *_EXACT(getcontext()))
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) > 4096:
+                self._plans.clear()
+            plan = self._plans[key] = self._planned(allocate(project, self.pack, skip))
+        return plan
+
+    def _planned(self, allocation: Allocation) -> _Plan:
+        pack = self.pack
+        if allocation.table:  # the table's blocks are the whole: the pack's others are not missing from it
+            blocks = [name for name, _ in allocation.blocks]
+        else:
+            blocks = [name for name, _ in pack.weights.level1]
+        levels = allocation.levels
+        if not set(levels) <= set(blocks):  # never, as allocate works; the sums by block would have failed so
+            raise KeyError(next(level for level in levels if level not in blocks))
+        present = set(levels)  # the blocks with indicators (其中 rows count)
+        absent = tuple(
+            f"{name}无指标，其{plain(pack.weights.level1_weight(name) or ZERO)}分不计入，总分按适用分值折算"
+            for name in blocks
+            if name not in present
+        )
+        members = tuple((name, tuple(level == name for level in levels)) for name in blocks)
+        weights = tuple(weight or ZERO for weight in allocation.weights)
+        # The weights' sums of a project none of whose indicators is 不适用, each result carrying its weight from
+        # here (as IndicatorScorer.indicator's results do) and the execution the allocation's: the applicable
+        # weight from the execution's, each block's from 0, added in order as Scorer.score adds them otherwise
+        # (the same additions under the same context: the key holds its precision and rounding)
+        applicable = sum(weights, allocation.execution)
+        # the goal the total is rescaled to (Scorer.score: 100, or what the table's weights sum to when the pack
+        # takes their sum) and whether the applicable weight of a project with every indicator applicable is not it
+        declared = allocation.declared
+        goal = declared if declared != HUNDRED and pack.weights.not_100 == "sum" else HUNDRED
+        every = (
+            applicable,
+            tuple((name, mask, sum(compress(weights, mask), ZERO)) for name, mask in members),
+            applicable != goal and applicable > 0,
+        )
+        return (allocation, weights, members, absent, every, declared == HUNDRED)
 
     def score(
         self,
@@ -63,45 +109,63 @@ class Scorer:
         the caller draws about the project (pipeline: a project missing from the actuals), put before and after
         the scorer's own, so the card is made once and not copied to add them."""
         pack = self.pack
-        observations = actuals.indicators
-        seen = [observations.get(nfkc(ind.name), _EMPTY) for ind in project.indicators]
-        skip = frozenset(i for i, obs in enumerate(seen) if obs.na) if pack.not_applicable == "redistribute" else None
-        allocation = self.weights(project, skip or frozenset())
+        indicators = project.indicators
+        # each indicator's actual by its NFKC name, _EMPTY without one: looked up in C (map), no frame per indicator
+        seen = list(map(actuals.indicators.get, map(nfkc, map(_NAME, indicators)), repeat(_EMPTY)))
+        skip = _NO_SKIP
+        if self.redistribute and any(map(_NA, seen)):
+            skip = frozenset(i for i, obs in enumerate(seen) if obs.na)
+        allocation, weights, members, absent, every, whole = self._plan(project, skip)
         findings: list[Finding] = [*first, *project.findings, *allocation.findings]
-        indicator = self.indicators.indicator
         execution_given = actuals.execution
-        results = [
-            indicator(ind, weight or ZERO, obs, project, execution_given, year, findings)
-            for ind, weight, obs in zip(project.indicators, allocation.weights, seen, strict=True)
-        ]
+        # each indicator scored in turn (IndicatorScorer.indicator), called from C by map: no comprehension's
+        # frame and no tuple unpacked per indicator; the repeated arguments are the project's
+        results = tuple(
+            map(
+                self.indicators.indicator,
+                indicators,
+                weights,
+                seen,
+                repeat(project),
+                repeat(execution_given),
+                repeat(year),
+                repeat(findings),
+            )
+        )
         execution = self.execution(project, execution_given, findings, allocation.execution)
 
-        notes: list[str] = []
-        applicable, scored = execution.weight, execution.score
-        if allocation.table:  # the table's blocks are the whole: the pack's others are not missing from it
-            blocks = [name for name, _ in allocation.blocks]
+        # The applicable weight and the score, summed over the indicators not 不适用 in their order (from the
+        # execution's), and each block's from 0: sum() adds as a loop of += would, one number after the other,
+        # so the sums are the very same Decimals; compress picks the live members in C
+        scores = list(map(_SCORE, results))
+        if (
+            "na" not in map(_STATUS, results)
+            and execution.weight is allocation.execution
+            and all(map(is_, map(_WEIGHT, results), weights))
+        ):
+            # every indicator live, with the plan's weights: their sums are the plan's, added as below once
+            applicable, blocks, rescale = every
+            scored = sum(scores, execution.score)
+            # (loops, not comprehensions, here: a comprehension is a function of its own, made for each project,
+            # and the names it reads become cells of this frame)
+            levels = []
+            for name, mask, weight_sum in blocks:
+                levels.append(tuple_new(Level1Result, (name, weight_sum, sum(compress(scores, mask), ZERO))))
         else:
-            blocks = [name for name, _ in pack.weights.level1]
-        by_level: dict[str, list[Decimal]] = {name: [ZERO, ZERO] for name in blocks}  # weight, score
-        for r, level in zip(results, allocation.levels, strict=True):
-            sums = by_level[level]
-            if r.status != "na":
-                weight, score = r.weight, r.score
-                sums[0] += weight
-                sums[1] += score
-                applicable += weight
-                scored += score
-        present = set(allocation.levels)  # the blocks with indicators (其中 rows count)
-        levels = []
-        for name in blocks:
-            weight_sum, score_sum = by_level[name]
-            if name not in present:
-                level_weight = pack.weights.level1_weight(name) or ZERO
-                notes.append(f"{name}无指标，其{plain(level_weight)}分不计入，总分按适用分值折算")
-            levels.append(Level1Result(name, weight_sum, score_sum))
+            rescale = None  # worked out below, once the goal is known
+            shares = list(map(_WEIGHT, results))
+            live = list(map(ne, map(_STATUS, results), repeat("na")))
+            applicable = sum(compress(shares, live), execution.weight)
+            scored = sum(compress(scores, live), execution.score)
+            levels = []
+            for name, mask in members:
+                mask = tuple(map(and_, mask, live))
+                weight_sum = sum(compress(shares, mask), ZERO)
+                levels.append(tuple_new(Level1Result, (name, weight_sum, sum(compress(scores, mask), ZERO))))
+        notes = list(absent)
         declared = allocation.declared
         goal = HUNDRED
-        if declared != HUNDRED:
+        if not whole:  # the table's weights do not sum to 100 (the plan's declared != HUNDRED)
             parts = "+".join(plain(w) for w in (allocation.execution, *(w for _, w in allocation.blocks)))
             if pack.weights.not_100 == "refuse":
                 raise ScoringError(
@@ -125,13 +189,16 @@ class Scorer:
             findings.append(Finding("error", "weights-not-100", None, message))
             if pack.weights.not_100 == "sum":
                 goal = declared
-        total = self.r_total(scored)
-        if applicable != goal and applicable > 0:
+        if rescale is None:
+            rescale = applicable != goal and applicable > 0
+        if rescale:
             total = self.r_total(scored * goal / applicable)
             notes.append(
                 f"适用分值{plain(applicable)}，总分折算：{self.f(scored)}×{plain(goal)}÷{plain(applicable)}"
                 f"={fixed(total, pack.rounding.total.places)}"
             )
+        else:
+            total = self.r_total(scored)
         if total > HUNDRED:
             notes.append(f"总分{fixed(total, pack.rounding.total.places)}超过100分，按100分计")
             total = self.r_total(HUNDRED)
@@ -144,10 +211,34 @@ class Scorer:
                 findings.append(Finding("warning", "total-capped", None, capped))
                 total = self.r_total(cap)
                 break
-        grade = next((name for name, band in pack.grades if total in band), pack.grades[-1][0])
-        return Scorecard(
-            project, pack.name, execution, tuple(results), tuple(levels), total, grade, (*findings, *last), tuple(notes)
+        return made(
+            Scorecard,
+            {
+                "project": project,
+                "pack": pack.name,
+                "execution": execution,
+                "indicators": results,
+                "level1": tuple(levels),
+                "total": total,
+                "grade": self.grade(total),
+                "findings": (*findings, *last),
+                "notes": tuple(notes),
+            },
         )
+
+    def grade(self, total: Decimal) -> str:
+        """The grade of `total`: the first of the pack's bands that holds it, else the last grade. Remembered
+        by the total's exact text (str() of a Decimal is its value and exponent, so two totals of one text are
+        one number; a Decimal's own hash costs several times its str()): a batch's totals repeat, at most
+        10,001 of them at 2 places, and each band test is a Python-level call."""
+        text = str(total)
+        grade = self._grades.get(text)
+        if grade is None:
+            if len(self._grades) > 4096:
+                self._grades.clear()
+            grades = self.pack.grades
+            grade = self._grades[text] = next((name for name, band in grades if total in band), grades[-1][0])
+        return grade
 
     # ---- 预算执行率
     def execution(
@@ -157,11 +248,7 @@ class Scorer:
         资金 row's 分值, the pack's unless the table prints its own)."""
         pack = self.pack
         places = pack.rounding.execution.places
-        budget = {
-            "budget": execution.budget,
-            "initial_budget": execution.initial_budget,
-            "adjusted_budget": execution.adjusted_budget,
-        }[pack.execution.denominator]
+        budget = _BUDGET_OF[pack.execution.denominator](execution)
         if budget is not None and budget <= 0:  # 年初预算数 0: a project funded during the year
             message = _(
                 "{denominator} is {budget}: the rate is taken against 全年预算数",
@@ -197,11 +284,18 @@ class Scorer:
                 )
             )
         rate = spent / budget
-        counted = min(rate, pack.execution.cap)
-        score = min(self.r_execution(counted * weight), weight)
-        pct = self.r(rate * HUNDRED)
-        cap = pack.execution.cap * HUNDRED if rate > pack.execution.cap else None
-        why = (explain.execution, spent, budget, pct, cap, self.r(counted * HUNDRED), weight, score)
+        ceiling = pack.execution.cap
+        # min(rate, ceiling) and min(scaled, weight) as min answers them (its first argument unless the second is
+        # less), written out: the builtin's general loop over its arguments cost ~900 instructions a call
+        counted = ceiling if ceiling < rate else rate
+        r = self.r  # a closure kept on the instance: read once, then called (see IndicatorScorer.indicator)
+        scaled = self.r_execution(counted * weight)
+        score = weight if weight < scaled else scaled
+        pct = r(rate * HUNDRED)
+        cap = None if counted is rate else ceiling * HUNDRED  # the rate itself unless it is over the cap
+        # the rate counted is the rate itself unless over the cap: its percentage is then pct, worked out once
+        shown = pct if counted is rate else r(counted * HUNDRED)
+        why = (explain.execution, spent, budget, pct, cap, shown, weight, score)
         if execution.rate is not None and abs(execution.rate - rate) >= _RATE_TOLERANCE:
             message = _(
                 "the table's rate {printed}% differs from spending ÷ budget, {computed}%; the spending is used",
@@ -209,8 +303,22 @@ class Scorer:
                 computed=self.f(pct),
             )
             findings.append(Finding("warning", "execution-rate-differs", "预算执行率", message))
-        self._explain_below(rate, pct, execution, findings)
-        return ExecutionResult(budget, spent, rate, weight, score, execution.explanation, why, places)
+        if pack.execution.explain_below is not None:  # most packs ask for none: no call
+            self._explain_below(rate, pct, execution, findings)
+        # made without the frozen __init__'s setattr per field (model.made; results.py vouches for the class)
+        return made(
+            ExecutionResult,
+            {
+                "budget": budget,
+                "spent": spent,
+                "rate": rate,
+                "weight": weight,
+                "score": score,
+                "explanation": execution.explanation,
+                "why": why,
+                "places": places,
+            },
+        )
 
     def _printed_rate(
         self, budget: Decimal, execution: Execution, weight: Decimal, findings: list[Finding]
@@ -241,6 +349,7 @@ class Scorer:
 
 
 _DENOMINATORS = {"budget": "全年预算数", "initial_budget": "年初预算数", "adjusted_budget": "调整后预算数"}
+_BUDGET_OF = {name: attrgetter(name) for name in _DENOMINATORS}  # the pack's denominator read off an Execution
 
 
 _RATE_TOLERANCE = Decimal("0.005")  # a printed rate and spent ÷ budget may differ by rounding to 1%
@@ -249,8 +358,32 @@ _RATE_TOLERANCE = Decimal("0.005")  # a printed rate and spent ÷ budget may dif
 _EMPTY = Observation()  # an indicator without an actual; actuals are keyed by NFKC-normalised name
 
 
-# what allocate reads of each indicator: the key of the weights remembered per indicator structure
+# what allocate reads of each indicator and of the table's weights: the key of a plan (Scorer._plan)
 _ROW = attrgetter("level1", "level2", "weight", "scored")
+_TABLE = attrgetter("execution", "level1", "level2")
+_NO_SKIP: frozenset[int] = frozenset()
+# what of the decimal context the sums worked out for a plan (and allocate's divisions) depend on, short of
+# numbers beyond its exponent limits: the precision and the rounding
+_EXACT = attrgetter("prec", "rounding")
+
+# What Scorer.score takes from a project's indicator structure (Scorer._plan): the allocation; each indicator's
+# weight as the core takes it (0 for one redistributed away); each block's name with which indicators are in it,
+# in the order the card lists the blocks; the notes on the blocks without indicators; the applicable weight and
+# each block's name, members and weight, and whether the total is rescaled, when every indicator is applicable;
+# whether the table's weights sum to 100
+_Plan = tuple[
+    Allocation,
+    tuple[Decimal, ...],
+    tuple[tuple[str, tuple[bool, ...]], ...],
+    tuple[str, ...],
+    tuple[Decimal, tuple[tuple[str, tuple[bool, ...], Decimal], ...], bool],
+    bool,
+]
+
+_NAME = attrgetter("name")
+_NA = attrgetter("na")
+# an IndicatorResult's weight, score and status, by position (a named tuple's fields)
+_WEIGHT, _SCORE, _STATUS = (itemgetter(IndicatorResult._fields.index(f)) for f in ("weight", "score", "status"))
 
 
 _SCORERS: dict[int, tuple[Pack, Scorer]] = {}  # by identity: hashing a Pack walks all its fields

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Literal, NamedTuple
 
 from evalengine.language.predicates import Quantity
-from evalengine.model import Finding, Indicator, Project
+from evalengine.model import Finding, Indicator, Project, made_plainly
 from evalengine.scoring.explain import Why, render
 
 Status = Literal["met", "partial", "unmet", "na", "missing"]
@@ -99,3 +99,8 @@ class Scorecard:
     grade: str
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()  # how the total was reached beyond the plain sum
+
+
+# the engine makes one of each per project with model.made, without the frozen __init__'s setattr per field
+made_plainly(ExecutionResult, ("budget", "spent", "rate", "weight", "score", "explanation", "why", "places"))
+made_plainly(Scorecard, ("project", "pack", "execution", "indicators", "level1", "total", "grade", "findings", "notes"))
