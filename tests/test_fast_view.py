@@ -391,3 +391,17 @@ def test_the_running_summary_adds_as_counted_afresh(
     assert summary.projects == len(added) and summary.grade_names == names and summary.severities == severities
     assert (summary.budget, summary.spent, summary.weighted) == (budget, spent, weighted)
     assert summary.grades == Counter(_GRADES[p][g % len(_GRADES[p])] for p, g, _, _ in added)
+
+
+@given(_NUMBER, st.integers(0, 4), st.sampled_from([1, 1000, -1]))
+def test_a_sentences_fixed_number_is_what_format_writes(value: Decimal, places: int, scale: int) -> None:
+    """explain.fx (numbers.fixer, made once for each places: str() where the number is at its places) against
+    the format specification it replaced, at any exponent or sign of a zero; and _pct likewise."""
+    from evalengine.numbers import round_to
+    from evalengine.scoring.explain import fx
+
+    value = value.scaleb(-places) if scale == -1 else value * scale
+    assert fx(value, places) == format(value, f".{places}f")
+    rounded = round_to(value, places)
+    assert fx(rounded, places) == format(rounded, f".{places}f")
+    assert view_module._pct(value, places) == format(round_to(value * 100, places), f".{places}f")

@@ -50,7 +50,7 @@ def _money(value: Decimal | None) -> str | None:
 
 def _pct(fraction: Decimal, places: int = 2) -> str:
     """A fraction as a percentage, rounded to the pack's places: scoring keeps the exact value."""
-    return fixed(round_to(fraction * HUNDRED, places), places)
+    return _fixer(places)(round_to(fraction * HUNDRED, places))
 
 
 def _rowspans(card: Scorecard) -> list[int]:
