@@ -242,7 +242,9 @@ def test_a_printer_writes_each_number_as_its_quantity(asked: list[tuple[int, Dec
             assert printer is view_module._printer(quantity) and printer.quantity is quantity
             assert printer.written(value, places) == quantity.written(value, places)
             assert printer.number(value, places) == quantity.number(value, places)
-            assert printer.unit == quantity.unit and printer.shown == quantity.shown  # the rest is the quantity's
+            for name in (f.name for f in dataclasses.fields(Quantity)):  # the fields are the quantity's
+                assert getattr(printer, name) is getattr(quantity, name)
+            assert str(printer) == str(quantity)
     finally:
         forget()
     assert not (view_module._PRINTERS or view_module._NUMBERS_OF or view_module._ACTUALS)
