@@ -407,3 +407,43 @@ def test_a_sentences_fixed_number_is_what_format_writes(value: Decimal, places: 
     rounded = round_to(value, places)
     assert fx(rounded, places) == format(rounded, f".{places}f")
     assert view_module._pct(value, places) == format(round_to(value * 100, places), f".{places}f")
+
+
+_NONZERO = _NUMBER.filter(bool)  # a zero is a part of another kind, below
+_PARTS = st.one_of(
+    _NUMBER,
+    st.sampled_from(["实际", "≥", "目标", "", "0"]),
+    st.sampled_from(_QUANTITIES),
+    st.sampled_from([None, 0, (1,)]),
+)
+
+
+def test_every_trace_of_the_example_is_keyed_as_the_loop_keys_it() -> None:
+    """_key (its unpacked met and ratio, the loop for the rest) against _keyed's loop, for every `why`."""
+    job = evalengine.load_job(str(EXAMPLE))
+    results = [r for card in score_job(job) for r in card.indicators]
+    assert {r.why[0].__name__ for r in results} >= {"met", "ratio"}
+    for r in results:
+        score = None if r.score is r.weight else r.score
+        assert view_module._key(r.why, r.places, score) == view_module._keyed(r.why, r.places, score)
+
+
+@given(st.data())
+def test_a_met_or_ratio_trace_is_keyed_as_the_loop_keys_it(data: st.DataObject) -> None:
+    """_key's unpacked met and ratio against _keyed's loop over the parts: the same key (or None) for whys
+    of those formatters with parts of every kind (numbers, zeros, -0, text, quantities, other things) in
+    every place, of other lengths, with the result's own score last, elsewhere or absent."""
+    from evalengine.scoring.explain import met, ratio
+
+    formatter, size = data.draw(
+        st.sampled_from([(met, 7), (ratio, 10), (met, 7), (ratio, 10), (met, 10), (ratio, 7), (met, 8)])
+    )
+    parts = ["实际", _QUANTITIES[0], data.draw(_NONZERO), "≥", "目标", *[data.draw(_NONZERO) for _ in range(size - 5)]]
+    for at in data.draw(st.lists(st.integers(0, size - 1), max_size=2)):  # a part or two of another kind
+        parts[at] = data.draw(_PARTS)
+    why = (formatter, *parts)
+    usual = None if formatter is met else parts[-1]  # met is given no score, ratio its last part
+    score = data.draw(st.sampled_from([usual, usual, usual, None, parts[-1], parts[2], parts[-2], Decimal("1")]))
+    if not isinstance(score, Decimal):
+        score = None
+    assert view_module._key(why, 2, score) == view_module._keyed(why, 2, score)
