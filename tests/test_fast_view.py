@@ -242,7 +242,9 @@ def test_a_printer_writes_each_number_as_its_quantity(asked: list[tuple[int, Dec
             assert printer is view_module._printer(quantity) and printer.quantity is quantity
             assert printer.written(value, places) == quantity.written(value, places)
             assert printer.number(value, places) == quantity.number(value, places)
-            assert printer.unit == quantity.unit and printer.shown == quantity.shown  # the rest is the quantity's
+            for name in (f.name for f in dataclasses.fields(Quantity)):  # the fields are the quantity's
+                assert getattr(printer, name) is getattr(quantity, name)
+            assert str(printer) == str(quantity)
     finally:
         forget()
     assert not (view_module._PRINTERS or view_module._NUMBERS_OF or view_module._ACTUALS)
@@ -305,3 +307,143 @@ def test_a_results_score_stands_in_the_trace_key_as_its_text() -> None:
     assert view_module._key(why, 2, score) == (*by_value[:-1], ("8.75",))
     assert view_module._key((*why[:-1], "8.75"), 2, score) != view_module._key(why, 2, score)
     assert view_module._key((*why[:-1], Decimal("-0")), 2, Decimal("-0")) is None  # -0 is printed so
+
+
+def _row(r: Any, span: int, places: int) -> dict[str, Any]:
+    """An indicator's row of the view from its result, by the result's own fields and properties."""
+    ind = r.indicator
+    return {
+        "level1": ind.level1,
+        "level1_rows": span,
+        "level2": ind.level2,
+        "name": ind.name,
+        "description": ind.description,
+        "target": ind.target,
+        "basis": ind.basis,
+        "actual": r.actual,
+        "weight": format(r.weight, f".{places}f"),
+        "score": format(r.score, f".{places}f"),
+        "status": r.status,
+        "tier": r.tier,
+        "explanation": r.explanation,
+        "evidence": list(r.evidence),
+        "trace": r.trace,
+    }
+
+
+@pytest.mark.parametrize("kept", [1 << 16, 2])
+def test_every_row_of_the_example_is_its_results_own(monkeypatch: pytest.MonkeyPatch, kept: int) -> None:
+    """A row is its indicator's kept head copied and the result's cells set (trace and actual found as
+    trace() and actual() find them): against the row written from the result alone, keys in order, for every
+    indicator of the example, with the memos whole and emptied at every second entry, and with each
+    indicator's span changing from one view to the next (a head is made again for another span)."""
+    monkeypatch.setattr(view_module, "_KEPT", kept)
+    job = evalengine.load_job(str(EXAMPLE))
+    places = job.pack.rounding.places
+    scored = Scored(job, [])
+    cards = score_job(job)
+    real = view_module._rowspans
+    for shift in (0, 1, 0):
+        monkeypatch.setattr(view_module, "_rowspans", lambda card, by=shift: [(n + by) % 3 for n in real(card)])
+        try:
+            for card in cards * 2:
+                rows = project_view(card, scored)["indicators"]
+                spans = view_module._rowspans(card)
+                expected = [_row(r, span, places) for r, span in zip(card.indicators, spans, strict=True)]
+                assert [list(row.items()) for row in rows] == [list(row.items()) for row in expected]
+                rows[0]["level1"] = rows[0]["name"] = "changed"  # a row of its own: the head it was copied from
+                rows[0]["evidence"].append("changed")  # is left as it was, and so are the next rows
+                assert len({id(row) for row in rows}) == len({id(row["evidence"]) for row in rows}) == len(rows)
+        finally:
+            forget()
+        assert not view_module._HEADS
+
+
+_SEVERITIES = st.lists(st.sampled_from(["error", "warning", "info"]), max_size=4)
+_GRADES = [("优", "良", "中", "差"), ("A", "B"), ("良", "甲")]
+
+
+@given(st.lists(st.tuples(st.sampled_from(range(len(_GRADES))), st.integers(0, 3), _NUMBER, _SEVERITIES), max_size=12))
+def test_the_running_summary_adds_as_counted_afresh(
+    added: list[tuple[int, int, Decimal, list[str]]],
+) -> None:
+    """RunningSummary.add (a pack's grades listed again only for another pack's, severities counted in C)
+    against the summary counted afresh: projects, sums, grades earned and listed in order, severities."""
+    from collections import Counter
+
+    from evalengine.reports.view import RunningSummary
+
+    packs = [types.SimpleNamespace(grades=tuple((g, None) for g in names)) for names in _GRADES]
+    summary = RunningSummary()
+    names: list[str] = []
+    severities: Counter[str] = Counter()
+    budget = spent = weighted = Decimal(0)
+    for pack, grade, number, said in added:
+        job: Any = types.SimpleNamespace(pack=packs[pack])
+        card: Any = types.SimpleNamespace(
+            execution=types.SimpleNamespace(budget=number + 1, spent=number),
+            total=number,
+            grade=_GRADES[pack][grade % len(_GRADES[pack])],
+            findings=tuple(Finding(s, "code", None, "message") for s in said),
+        )
+        summary.add(card, job)
+        names += [g for g in _GRADES[pack] if g not in names]
+        severities.update(said)
+        budget, spent, weighted = budget + number + 1, spent + number, weighted + number * (number + 1)
+    assert summary.projects == len(added) and summary.grade_names == names and summary.severities == severities
+    assert (summary.budget, summary.spent, summary.weighted) == (budget, spent, weighted)
+    assert summary.grades == Counter(_GRADES[p][g % len(_GRADES[p])] for p, g, _, _ in added)
+
+
+@given(_NUMBER, st.integers(0, 4), st.sampled_from([1, 1000, -1]))
+def test_a_sentences_fixed_number_is_what_format_writes(value: Decimal, places: int, scale: int) -> None:
+    """explain.fx (numbers.fixer, made once for each places: str() where the number is at its places) against
+    the format specification it replaced, at any exponent or sign of a zero; and _pct likewise."""
+    from evalengine.numbers import round_to
+    from evalengine.scoring.explain import fx
+
+    value = value.scaleb(-places) if scale == -1 else value * scale
+    assert fx(value, places) == format(value, f".{places}f")
+    rounded = round_to(value, places)
+    assert fx(rounded, places) == format(rounded, f".{places}f")
+    assert view_module._pct(value, places) == format(round_to(value * 100, places), f".{places}f")
+
+
+_NONZERO = _NUMBER.filter(bool)  # a zero is a part of another kind, below
+_PARTS = st.one_of(
+    _NUMBER,
+    st.sampled_from(["实际", "≥", "目标", "", "0"]),
+    st.sampled_from(_QUANTITIES),
+    st.sampled_from([None, 0, (1,)]),
+)
+
+
+def test_every_trace_of_the_example_is_keyed_as_the_loop_keys_it() -> None:
+    """_key (its unpacked met and ratio, the loop for the rest) against _keyed's loop, for every `why`."""
+    job = evalengine.load_job(str(EXAMPLE))
+    results = [r for card in score_job(job) for r in card.indicators]
+    assert {r.why[0].__name__ for r in results} >= {"met", "ratio"}
+    for r in results:
+        score = None if r.score is r.weight else r.score
+        assert view_module._key(r.why, r.places, score) == view_module._keyed(r.why, r.places, score)
+
+
+@given(st.data())
+def test_a_met_or_ratio_trace_is_keyed_as_the_loop_keys_it(data: st.DataObject) -> None:
+    """_key's unpacked met and ratio against _keyed's loop over the parts: the same key (or None) for whys
+    of those formatters with parts of every kind (numbers, zeros, -0, text, quantities, other things) in
+    every place, of other lengths, with the result's own score last, elsewhere or absent."""
+    from evalengine.scoring.explain import met, ratio
+
+    formatter, size = data.draw(
+        st.sampled_from([(met, 7), (ratio, 10), (met, 7), (ratio, 10), (met, 10), (ratio, 7), (met, 8)])
+    )
+    parts = ["实际", _QUANTITIES[0], data.draw(_NONZERO), "≥", "目标", *[data.draw(_NONZERO) for _ in range(size - 5)]]
+    for at in data.draw(st.lists(st.integers(0, size - 1), max_size=2)):  # a part or two of another kind
+        parts[at] = data.draw(_PARTS)
+    why = (formatter, *parts)
+    usual = None if formatter is met else parts[-1]  # met is given no score, ratio its last part
+    score = data.draw(st.sampled_from([usual, usual, usual, None, parts[-1], parts[2], parts[-2], Decimal("1")]))
+    if not isinstance(score, Decimal):
+        score = None
+    assert view_module._key(why, 2, score) == view_module._keyed(why, 2, score)

@@ -5,20 +5,22 @@ decimals; nothing here computes a score.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, _count_elements  # type: ignore[attr-defined]  # Counter.update's, in C
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from json.encoder import encode_basestring
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from evalengine.inputs.actuals import Job
 from evalengine.language.predicates import Quantity
 from evalengine.model import Indicator
 from evalengine.numbers import HUNDRED, ZERO, fixed, fixer, plain, round_to
 from evalengine.pipeline import Monitored, Scored
+from evalengine.scoring.explain import met as _MET
+from evalengine.scoring.explain import ratio as _RATIO
 from evalengine.scoring.explain import render
 from evalengine.scoring.monitor import WORST_FIRST, MonitorCard
 from evalengine.scoring.results import IndicatorResult, Scorecard
@@ -50,7 +52,7 @@ def _money(value: Decimal | None) -> str | None:
 
 def _pct(fraction: Decimal, places: int = 2) -> str:
     """A fraction as a percentage, rounded to the pack's places: scoring keeps the exact value."""
-    return fixed(round_to(fraction * HUNDRED, places), places)
+    return _fixer(places)(round_to(fraction * HUNDRED, places))
 
 
 def _rowspans(card: Scorecard) -> list[int]:
@@ -97,6 +99,7 @@ def forget() -> None:
     """Drop the sentences kept for a file: its view is done."""
     _TRACES.clear()
     _ACTUALS.clear()
+    _HEADS.clear()
     _ROWS.clear()
     _QUOTED.clear()
     _NUMBERS.clear()
@@ -106,6 +109,48 @@ def forget() -> None:
 
 
 def _key(why: tuple[Any, ...], places: int, score: Decimal | None = None) -> tuple[Any, ...] | None:
+    """_keyed(why, places, score), the two commonest sentences (met, ratio: three rows in four) keyed by
+    their parts unpacked and checked one by one rather than by the loop over them (one-2000's keys: 6,800
+    -> ~4,400 instructions a met or ratio trace). The same key: tests/test_fast_view.py compares them."""
+    first = why[0]
+    if first is _MET and score is None and len(why) == 8:
+        _, head, bound, a, sym, label, t, w = why
+        if (
+            type(head) is str
+            and type(bound) is Quantity
+            and type(a) is Decimal
+            and type(sym) is str
+            and type(label) is str
+            and type(t) is Decimal
+            and type(w) is Decimal
+        ):
+            return (places, first, head, id(bound), a, sym, label, t, w) if a and t and w else None
+    elif first is _RATIO and score is not None and len(why) == 11 and why[10] is score:
+        _, head, bound, a, rel, label, t, num, den, w, s = why
+        if (
+            type(head) is str
+            and type(bound) is Quantity
+            and type(a) is Decimal
+            and type(rel) is str
+            and type(label) is str
+            and type(t) is Decimal
+            and type(num) is Decimal
+            and type(den) is Decimal
+            and type(w) is Decimal
+            and type(s) is Decimal
+            and score is not a  # the last part alone is the result's own score
+            and score is not t
+            and score is not num
+            and score is not den
+            and score is not w
+        ):
+            if a and t and num and den and w and s:
+                return (places, first, head, id(bound), a, rel, label, t, num, den, w, (str(s),))
+            return None
+    return _keyed(why, places, score)
+
+
+def _keyed(why: tuple[Any, ...], places: int, score: Decimal | None = None) -> tuple[Any, ...] | None:
     """`why` as a key, or None when it holds anything but text, nonzero numbers and quantities (a zero may
     be -0, printed so but equal to 0; a trace within a trace holds quantities compared by value).
 
@@ -166,8 +211,8 @@ class _Printer:
     for the file: Quantity.written and .number (a division, a rounding, a format) cost ~6,000 instructions
     a call. Its texts are kept with the actuals (_ACTUALS: the same key, so an actual written for the view
     is found here and the other way round) and in _NUMBERS_OF, not in the printer: the file's memos hold
-    them, once. A zero (perhaps -0, printed so but equal to 0) is written each time. Anything else asked of
-    it is the quantity's own."""
+    them, once. A zero (perhaps -0, printed so but equal to 0) is written each time. Its fields and its text
+    (str()) are the quantity's own."""
 
     __slots__ = ("quantity",)
 
@@ -193,8 +238,19 @@ class _Printer:
         known = memo.get(key) or _keep(memo, key, self.quantity, write(value, places))
         return known[1]
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.quantity, name)
+    def __str__(self) -> str:
+        return str(self.quantity)
+
+    if TYPE_CHECKING:  # the quantity's fields, read through the printer (below): for the type checker alone
+
+        def __getattr__(self, name: str) -> Any: ...
+
+
+# The quantity's fields read through its printer as properties, not by a __getattr__: a class with one has
+# every attribute read through a slower hook, its own methods and `quantity` too (one-2000's view: 760.5 ->
+# 742.3 million instructions without it)
+for _field in fields(Quantity):
+    setattr(_Printer, _field.name, property(attrgetter(f"quantity.{_field.name}")))
 
 
 # the number parts a trace's formatter asked of each quantity (_Printer.number), kept as the actuals are
@@ -268,18 +324,79 @@ def _stored(memo: dict[Any, _V], key: Any, value: _V) -> _V:
 _FIXED: dict[int, dict[int, tuple[Decimal, str]]] = {}
 
 
+# An indicator's row of the view with the indicator's own cells filled (level 1 and the rows its cell spans,
+# level 2 to basis) and the result's cells None, by the indicator's id, kept with it (so the id is not reused
+# while it stands) and with the span it was made for; dropped by forget(). A batch's rows recur (one-10000:
+# 70,244 rows of 4,431 indicators): a row is this dict copied (its table copied whole, in C) and its eight
+# result cells set, in place, so the keys keep their order.
+_HEADS: dict[int, tuple[Indicator, int, dict[str, Any]]] = {}
+
+
+def _head(ind: Indicator, span: int) -> dict[str, Any]:
+    head = {
+        "level1": ind.level1,
+        "level1_rows": span,
+        "level2": ind.level2,
+        "name": ind.name,
+        "description": ind.description,
+        "target": ind.target,
+        "basis": ind.basis,
+        **dict.fromkeys(_RESULT_CELLS),
+    }
+    return _stored(_HEADS, id(ind), (ind, span, head))[2]
+
+
+# the cells a row takes from the indicator's result, in their order, each set by project_view
+_RESULT_CELLS = ("actual", "weight", "score", "status", "tier", "explanation", "evidence", "trace")
+
+
 def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     """One project in the JSON contract, plus what the 自评表 shows (department, goals, plan)."""
     job = scored.job
     project = card.project
+    code = project.code
     ex = card.execution
     rounding = job.pack.rounding
     places = rounding.places
     fix = _fixer(places)  # fixed(value, places), made once for every row
     fixed_at = _FIXED.get(places) or _FIXED.setdefault(places, {})
+    heads = _HEADS.get
+    traces = _TRACES.get
+    actuals = _ACTUALS.get
+    copy = dict.copy
+    rows = []
+    # the result unpacked (a named tuple's fields read by name cost a lookup each), and its trace and actual
+    # found as trace() and actual() find them, written out here (a call each for every row)
+    for r, span in zip(card.indicators, _rowspans(card), strict=True):
+        ind, weight, score, status, tier, explanation, evidence, why, seen, at = r
+        head = heads(id(ind))
+        row = copy(head[2] if head is not None and head[1] == span else _head(ind, span))
+        if isinstance(seen, str):
+            row["actual"] = seen
+        elif not seen[1]:  # -0 is printed so, but is equal to 0
+            row["actual"] = r.actual
+        else:
+            key = (id(seen[0]), seen[1], at)
+            known = actuals(key)
+            row["actual"] = (known or _keep(_ACTUALS, key, seen[0], r.actual))[1]
+        w = fixed_at.get(id(weight)) or _stored(fixed_at, id(weight), (weight, fix(weight)))
+        row["weight"] = w[1]
+        # a full-marks score is the weight itself; another is a number of its own, nearly always new
+        row["score"] = w[1] if score is weight else fix(score)
+        row["status"] = status
+        row["tier"] = tier
+        row["explanation"] = explanation
+        row["evidence"] = [*evidence]
+        said = _key(why, at, None if score is weight else score)
+        if said is None:
+            row["trace"] = r.trace
+        else:
+            known = traces(said)
+            row["trace"] = (known or _keep(_TRACES, said, why, _render(why, at)))[1]
+        rows.append(row)
     budget = _money(project.budget)  # the execution's budget is nearly always the project's own number
-    return {
-        "code": project.code,
+    view = {
+        "code": code,
         "name": project.name,
         "department": job.targets.department,
         "unit": project.unit or job.targets.department,
@@ -295,48 +412,32 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         },
         "execution": {
             "budget": budget if ex.budget is project.budget else _money(ex.budget),
-            "spent": _money(ex.spent) if job.actuals[project.code].execution.spent is not None else None,
+            "spent": _money(ex.spent) if job.actuals[code].execution.spent is not None else None,
             "rate": _pct(ex.rate, places),
             "weight": plain(ex.weight),
             "score": _fixer(rounding.execution.places)(ex.score),
             "trace": ex.trace,
             "explanation": ex.explanation,
         },
-        "level1": [{"name": lvl.name, "weight": fix(lvl.weight), "score": fix(lvl.score)} for lvl in card.level1],
-        "indicators": [
-            {
-                "level1": ind.level1,
-                "level1_rows": span,
-                "level2": ind.level2,
-                "name": ind.name,
-                "description": ind.description,
-                "target": ind.target,
-                "basis": ind.basis,
-                "actual": actual(r),
-                "weight": (fixed_at.get(id(r.weight)) or _stored(fixed_at, id(r.weight), (r.weight, fix(r.weight))))[1],
-                "score": (fixed_at.get(id(r.score)) or _stored(fixed_at, id(r.score), (r.score, fix(r.score))))[1],
-                "status": r.status,
-                "tier": r.tier,
-                "explanation": r.explanation,
-                "evidence": [*r.evidence],
-                "trace": trace(r),
-            }
-            for r, span in zip(card.indicators, _rowspans(card), strict=True)
-            for ind in [r.indicator]
-        ],
+        "level1": [{"name": name, "weight": fix(w), "score": fix(s)} for name, w, s in card.level1],
+        "indicators": rows,
         "findings": [
-            {"severity": f.severity, "code": f.code, "indicator": f.indicator, "message": f.message}
-            for f in card.findings
+            {"severity": severity, "code": kind, "indicator": about, "message": message}
+            for severity, kind, about, message in card.findings
         ],
         "notes": list(card.notes),
         "goals": list(project.goals),
-        "summary": job.summaries.get(project.code),
+        "summary": job.summaries.get(code),
         "purpose": project.purpose,
-        # the evaluator's own words for the Word report, only where the actuals file gives them
-        **({"narrative": job.narratives[project.code]} if project.code in job.narratives else {}),
-        **({"signoff": job.signoffs[project.code]} if project.code in job.signoffs else {}),
-        **(_compared(card, scored) if scored.priors is not None else {}),
     }
+    # the evaluator's own words for the Word report, only where the actuals file gives them
+    if code in job.narratives:
+        view["narrative"] = job.narratives[code]
+    if code in job.signoffs:
+        view["signoff"] = job.signoffs[code]
+    if scored.priors is not None:
+        view.update(_compared(card, scored))
+    return view
 
 
 def _compared(card: Scorecard, scored: Scored) -> dict[str, Any]:
@@ -684,6 +785,9 @@ def build_monitor(results: list[Monitored], as_of: date) -> dict[str, Any]:
     }
 
 
+_SEVERITY = attrgetter("severity")
+
+
 class RunningSummary:
     """The report's summary, accumulated project by project (for streamed output)."""
 
@@ -695,19 +799,25 @@ class RunningSummary:
         self.grades: Counter[str] = Counter()
         self.grade_names: list[str] = []
         self.severities: Counter[str] = Counter()
+        self.listed: object = None  # the grades of the pack last listed (a file's projects share its pack)
 
     def add(self, card: Scorecard, job: Job) -> None:
+        ex = card.execution
+        budget = ex.budget
         self.projects += 1
-        self.budget += card.execution.budget
-        self.spent += card.execution.spent
-        self.weighted += card.total * card.execution.budget
+        self.budget += budget
+        self.spent += ex.spent
+        self.weighted += card.total * budget
         self.grades[card.grade] += 1
-        self.grades_of(job)
-        self.severities.update(f.severity for f in card.findings)
+        if job.pack.grades is not self.listed:
+            self.grades_of(job)
+        if card.findings:  # counted in C, as Counter.update counts (without its checks of what it is given)
+            _count_elements(self.severities, map(_SEVERITY, card.findings))
 
     def grades_of(self, job: Job) -> None:
         """The grade names of a file's pack, listed in the summary even when no project earned them."""
-        self.grade_names += [g for g, _ in job.pack.grades if g not in self.grade_names]
+        grades = self.listed = job.pack.grades
+        self.grade_names += [g for g, _ in grades if g not in self.grade_names]
 
     def merge(self, other: RunningSummary) -> None:
         """Add another file's summary (scored elsewhere, in another process): the same as adding its projects."""

@@ -8,18 +8,26 @@ truth. Every function takes the pack's decimal places first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from evalengine.language.predicates import Quantity
-from evalengine.numbers import HUNDRED, plain, round_to
+from evalengine.numbers import HUNDRED, fixer, plain, round_to
 
 Why = tuple[Any, ...]
+
+# numbers.fixer for each pack's places, made once: a score or weight already at its places (nearly every one a
+# sentence prints) is printed by str(), without the format specification written and parsed for each number
+_FIXERS: dict[int, Callable[[Decimal], str]] = {}
 
 
 def fx(value: Decimal, places: int) -> str:
     """A score fixed to `places` decimals."""
-    return format(value, f".{places}f")
+    fixed = _FIXERS.get(places)
+    if fixed is None:
+        fixed = _FIXERS[places] = fixer(places)
+    return fixed(value)
 
 
 def render(why: Why, places: int) -> str:
