@@ -5,7 +5,7 @@ decimals; nothing here computes a score.
 from __future__ import annotations
 
 import json
-from collections import Counter, _count_elements  # type: ignore[attr-defined]  # Counter.update's, in C
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -811,8 +811,8 @@ class RunningSummary:
         self.grades[card.grade] += 1
         if job.pack.grades is not self.listed:
             self.grades_of(job)
-        if card.findings:  # counted in C, as Counter.update counts (without its checks of what it is given)
-            _count_elements(self.severities, map(_SEVERITY, card.findings))
+        if card.findings:  # counted in C by Counter.update (CPython's private _count_elements saves only ~0.1%)
+            self.severities.update(map(_SEVERITY, card.findings))
 
     def grades_of(self, job: Job) -> None:
         """The grade names of a file's pack, listed in the summary even when no project earned them."""
