@@ -136,9 +136,14 @@ def made(cls: type[_T], values: dict[str, Any]) -> _T:
     fields in the instance's __dict__) without a call of object.__setattr__ per field: for the objects a
     file is read into by the thousand (rows, projects, their places, executions). Only for a class that
     `made_plainly` has vouched for; tests compare what it makes with what the constructor makes."""
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
     return obj
+
+
+# bound once: object.__new__ and object.__setattr__ looked up on the type cost two attribute loads per call
+_new = object.__new__
+_set = object.__setattr__
 
 
 def made_plainly(cls: type[Any], names: tuple[str, ...]) -> None:

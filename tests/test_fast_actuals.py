@@ -188,13 +188,18 @@ def _read(entry: dict[str, Any]) -> tuple[str, Any]:
 @example({"survey": {"满意": "１"}})
 @example({"survey": {}})
 @example({"survey": {1: "2"}})  # a key YAML read as a number: named as text, as need_mapping names it
+@example({"survey": {1: "40", "满意": "6"}})  # counts met before, a key that is not text
+@example({"survey": {"满意": "40", "较满意": "41", "一般": "6"}})  # one count not met before
 def test_plain_survey_reads_as_need_mapping(entry: dict[str, Any]) -> None:
     """plain_survey gives need_mapping's Observation (equal, same repr, same fields in order) for every entry
-    it reads, and reads the usual plain survey; it leaves every other entry (and every error) to need_mapping."""
-    fast = observations.plain_survey(entry)
+    it reads, and reads the usual plain survey; it leaves every other entry (and every error) to need_mapping.
+    Read twice: the second reading finds the counts the first kept (the path the usual survey takes)."""
     general = _read(entry)
-    if fast is not None:
-        assert general == ("read", (fast, repr(fast), list(vars(fast).items())))
+    for _ in range(2):
+        fast = observations.plain_survey(entry)
+        if fast is not None:
+            assert general == ("read", (fast, repr(fast), list(vars(fast).items())))
+            assert all(type(answer) is str for answer, _ in fast.survey or ())
     survey = entry.get("survey")
     plain = (
         len(entry) == 1

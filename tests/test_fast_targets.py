@@ -390,3 +390,52 @@ def test_starts_are_the_dict_of_places(tmp_path: Path, fmt: str) -> None:
     assert (where["P2"].line is not None) == (fmt == "yaml")
     with pytest.raises(KeyError):
         where["P9"]
+
+
+def test_the_plans_kept_are_keyed_as_text_key_keys_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """_project writes _text_key's key of a spending plan out, as it does a row's: plans alike but for the
+    order of their checkpoints are kept apart, and a plan read with an error is not kept."""
+    made: list[targets.Memo] = []
+
+    class Kept(targets.Memo):
+        def __init__(self, keep: bool = True) -> None:
+            super().__init__(keep)
+            made.append(self)
+
+    monkeypatch.setattr(targets, "Memo", Kept)
+    plans = [{"6月底": "50%", "12月底": "100%"}, {"12月底": "100%", "6月底": "50%"}, {"6月底": "50%", "12月底": "100%"}]
+    row = {"level1": "产出指标", "name": "指标1", "target": "≥98%"}
+    projects = [
+        {"code": f"P{n}", "name": "p", "budget": "1", "spending_plan": plan, "indicators": [row]}
+        for n, plan in enumerate(plans)
+    ]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"year": 2024, "projects": projects}, ensure_ascii=False), encoding="utf-8")
+    read = targets.load_targets(path, default_vocabulary())
+    assert [[p.label for p in r.spending_plan] for r in read.projects] == [["6月底", "12月底"], ["12月底", "6月底"]] + [
+        ["6月底", "12月底"]
+    ]
+    assert list(made[0].plans) == [targets._text_key(plan) for plan in plans[:2]]
+
+
+@pytest.mark.parametrize("value", ["P1", " P1 ", "", "  ", None, 12, True, ["P1"], {"a": "b"}, "Ｐ１"])
+def test_code_and_name_read_as_need_text(value: Any) -> None:
+    """_project reads a text code and name itself (need_text's usual case): every value reads, or is refused
+    with the same message and place, as need_text reads it."""
+    from evalengine.inputs.collect import Collector, need_text
+    from evalengine.sources.documents import Document
+    from evalengine.text import nfkc_unique
+
+    row = {"level1": "产出指标", "name": "指标1", "target": "≥98%"}
+    for key in ("code", "name"):
+        entry = {"code": "P0", "name": "p", "budget": "1", "indicators": [row], key: value}
+        doc = Document({"projects": [entry]}, "t.json")
+        project, errors, _notices = targets.read_project(doc, entry, ("projects", 0))
+        try:
+            text = need_text(Collector(doc), entry, key, ("projects", 0))
+        except EvalEngineError as exc:
+            assert project is None
+            assert [(e.message, repr(e.location)) for e in errors] == [(exc.message, repr(exc.location))]
+            continue
+        assert project is not None and not errors
+        assert getattr(project, key) == (nfkc_unique(text) if key == "code" else text)

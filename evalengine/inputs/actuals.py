@@ -164,8 +164,8 @@ def load_job(
                 hint,
             )
             continue
-        first = where.projects.get(code)
-        if first is not None:
+        if code in where.projects:
+            first = where[code, ""]
             at = _("line {line}", line=first.line) if first.line is not None else str(first)
             c.add(
                 (*here, "code"),
@@ -313,23 +313,30 @@ class Places(Mapping[tuple[str, str], Location]):
     (code, name folded as _name_key folds it), in the order a dict filled entry by entry would hold them (a
     name repeated after folding keeps its first place in the order and names its last entry).
 
-    A project's place is made as it is read; an indicator entry's only when asked for (a scoring error
-    names it), from the project's place and the entry's names: one Location (with its key path) made and
-    kept for each of a file's tens of thousands of entries cost more than reading most of them, and
-    nearly all are never asked for. A JSON document has no lines to look up: only its file name is kept,
-    not the data it was read into. tests/test_fast_actuals.py compares it with the dict it stands for."""
+    A project's place and an indicator entry's are made only when asked for (a project given twice, a
+    scoring error names it), from the project's key path and the entry's names: one Location (with its key
+    path) made and kept for each of a file's tens of thousands of entries cost more than reading most of
+    them, and nearly all are never asked for (a project's alone cost two calls and ~4,400 instructions). A
+    JSON document has no lines to look up: only its file name is kept, not the data it was read into.
+    tests/test_fast_actuals.py compares it with the dict it stands for."""
 
     def __init__(self, doc: Document):
         self.doc = doc if doc.marks or doc.cells else Document(None, doc.file)
-        self.projects: dict[str, Location] = {}  # code -> the project's entry
+        # code -> the project's entry: its key path, made a place when asked for (project), or its place
+        self.projects: dict[str, KeyPath | Location] = {}
         self.entries: dict[str, tuple[KeyPath, list[Any], list[str]]] = {}  # code -> (place, names, folded)
 
     def add(self, code: str, here: KeyPath, names: list[Any], keys: list[str]) -> None:
         """Project `code` read at `here`, its indicators' names as written and as folded, in order."""
-        self.projects[code] = place(self.doc, here)
+        self.projects[code] = here
         self.entries[code] = (here, names, keys)
         if "" in keys:  # an indicator named "" (or only spaces) stands at the project's own key
             self.projects[code] = self._entry(here, names, keys, "")
+
+    def project(self, code: str) -> Location | None:
+        """The place of project `code`'s entry (None for a code not read)."""
+        found = self.projects.get(code)
+        return place(self.doc, found) if isinstance(found, tuple) else found
 
     def _entry(self, here: KeyPath, names: list[Any], keys: list[str], key: str) -> Location:
         last = len(keys) - 1 - keys[::-1].index(key)  # the last entry of the name
@@ -338,7 +345,8 @@ class Places(Mapping[tuple[str, str], Location]):
     def get(self, key: tuple[str, str], default: Any = None) -> Any:
         code, name = key
         if not name:
-            return self.projects.get(code, default)
+            found = self.project(code)
+            return default if found is None else found
         read = self.entries.get(code)
         if read is None or name not in read[2]:
             return default

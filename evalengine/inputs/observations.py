@@ -249,10 +249,26 @@ def plain_survey(entry: dict[str, Any]) -> Observation | None:
     survey = entry.get("survey")
     if type(survey) is not dict or not survey:
         return None
+    try:
+        # the usual survey: every count a short one met before (a survey's counts are a few small numbers,
+        # 40 and 6 again and again: one Decimal each, shared) and every answer text, each looked up and joined
+        # from C, without a Python step per count (_plain_survey_read's loop: 23,700 instructions a survey of
+        # four counts, this 21,000)
+        counted = tuple(zip(survey, map(_SMALL_COUNTS.__getitem__, survey.values()), strict=True))
+        # str.__add__ refuses an answer that is not text, which _plain_survey_read names as str() does
+        text = "、".join(map(str.__add__, survey, survey.values()))
+    except (KeyError, TypeError):  # a count not met before, not text (no hash), or an answer not text
+        return _plain_survey_read(survey)
+    # what observed(survey=…, text=…) makes, without its keyword call: the fields in order, two filled
+    obs = _new(Observation)
+    _set(obs, "__dict__", {**_NOTHING_OBSERVED, "survey": counted, "text": text})
+    return obs
+
+
+def _plain_survey_read(survey: dict[Any, Any]) -> Observation | None:
+    """plain_survey of a survey whose counts were not all met before, or not all plain (then None)."""
     counted: list[tuple[str, Decimal]] = []
     for k, v in survey.items():
-        # _count written out (a call per count), and a short count's Decimal shared (a survey's counts are a
-        # few small numbers, 40 and 6 again and again: one Decimal each, not one per count of every survey)
         if type(v) is not str:  # no plain count (_count reads text only), and perhaps no hash
             return None
         n = _SMALL_COUNTS.get(v)

@@ -235,8 +235,10 @@ def _not_kept(mapping: Any) -> None:
 def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices: list[Notice], memo: Memo) -> Project:
     data = entry if type(entry) is dict else need_mapping(c, entry, path, _("a project"))
     c.keys(path, data, PROJECT_KEYS)
-    code = nfkc_unique(need_text(c, data, "code", path))
-    name = need_text(c, data, "name", path)
+    # need_text's usual case (text that is there) taken here, without its call: anything else goes to it
+    code, name = data.get("code"), data.get("name")
+    code = nfkc_unique((type(code) is str and code.strip()) or need_text(c, data, "code", path))
+    name = (type(name) is str and name.strip()) or need_text(c, data, "name", path)
     budget = data.get("budget")
     fiscal = other = None
     if isinstance(budget, dict):
@@ -264,7 +266,8 @@ def _project(c: Collector, entry: Any, path: KeyPath, vocab: Vocabulary, notices
             ),
         )
         shares = {}
-    plan_key = memo.key(shares)
+    # keyed as memo.key keys it (_text_key, or nothing kept), written out here as the rows' keys are below
+    plan_key = (*shares, *shares.values()) if type(shares) is dict and memo.key is not _not_kept else None
     try:
         plan = memo.plans.get(plan_key) if plan_key is not None else None
     except TypeError:  # a list or mapping among the cells (no hash): read as it is, not kept
