@@ -340,6 +340,33 @@ def test_replay_of_an_unchanged_year_shows_no_difference(tmp_path: Path) -> None
         assert "12 projects, exactly as recorded." in result.stdout
 
 
+def test_replay_in_another_language_shows_no_difference(tmp_path: Path) -> None:
+    """A run recorded in Chinese and replayed with --lang en is exactly as recorded: the weights' findings (a
+    block labelled 50 points over rows of 40) are written in the language of each scoring, not remembered from
+    the first (the scorer's weights memo once was, and replay reported two false differences)."""
+    (tmp_path / "targets.yaml").write_text(
+        "department: {code: '1', name: 测试}\nyear: 2024\nprojects:\n"
+        "  - code: P1\n    name: 项目一\n    budget: 10\n    indicators:\n"
+        "      - {level1: 产出指标(50分), level2: 数量指标, name: 甲, target: ≥90%, weight: 20}\n"
+        "      - {level1: 产出指标(50分), level2: 质量指标, name: 乙, target: ≥90%, weight: 20}\n"
+        "      - {level1: 效益指标, level2: 社会效益指标, name: 丙, target: ≥90%, weight: 30}\n"
+        "      - {level1: 满意度指标, level2: 服务对象满意度指标, name: 丁, target: ≥90%, weight: 10}\n",
+        encoding="utf-8",
+    )
+    actuals = tmp_path / "actuals.yaml"
+    actuals.write_text(
+        "targets: targets.yaml\nrules: mof-2020\nyear: 2024\nprojects:\n  - code: P1\n    execution: {spent: 9}\n"
+        "    summary: 完成\n    indicators: {甲: 95%, 乙: 95%, 丙: 95%, 丁: 95%}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "h.sqlite"
+    recorded = record(db, actuals, "--lang", "zh")
+    assert "weights-mismatch" in recorded.stdout  # the finding this is about
+    result = run("--lang", "en", "history", "replay", "2024", "--history", db)
+    assert result.exit_code == 0, result.output
+    assert "1 project, exactly as recorded." in result.stdout
+
+
 def test_replay_reports_a_tampered_score(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite"
     record(db)
