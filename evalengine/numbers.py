@@ -119,7 +119,18 @@ def fixed(value: Decimal, places: int = 2) -> str:
 
 def fixer(places: int = 2) -> Callable[[Decimal], str]:
     """`fixed` with its places fixed once, for a scorer that prints every score of a batch alike (the format
-    specification is written once, not for each value)."""
+    specification is written once, not for each value). Made once for each number of places and shared: the
+    report view asks for it for every project, the trace sentences for every sentence."""
+    made = _FIXERS.get(places)
+    if made is None:
+        made = _FIXERS[places] = _fixer(places)
+    return made
+
+
+_FIXERS: dict[int, Callable[[Decimal], str]] = {}  # fixer's, by places (a pack prints at 0 to a few places)
+
+
+def _fixer(places: int) -> Callable[[Decimal], str]:
     spec = f".{places}f"
     point = places + 1  # where the point of a number printed with `places` decimals stands, from the end
 

@@ -31,19 +31,9 @@ SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 STATUS_ZH = {"met": "达成", "partial": "部分达成", "unmet": "未达成", "na": "不适用", "missing": "缺少实际值"}
 
 
-# fixed(value, places) for each pack's places, made once: the str() path of fixer skips parsing the format
+# fixed(value, places) by numbers.fixer (one for each places, shared): its str() path skips parsing the format
 # specification for a value already at its places (every score and weight), some thirty times a project
-_FIXERS: dict[int, Callable[[Decimal], str]] = {}
-
-
-def _fixer(places: int) -> Callable[[Decimal], str]:
-    f = _FIXERS.get(places)
-    if f is None:
-        f = _FIXERS[places] = fixer(places)
-    return f
-
-
-_cents = _fixer(2)
+_cents = fixer(2)
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -52,7 +42,7 @@ def _money(value: Decimal | None) -> str | None:
 
 def _pct(fraction: Decimal, places: int = 2) -> str:
     """A fraction as a percentage, rounded to the pack's places: scoring keeps the exact value."""
-    return _fixer(places)(round_to(fraction * HUNDRED, places))
+    return fixer(places)(round_to(fraction * HUNDRED, places))
 
 
 def _rowspans(card: Scorecard) -> list[int]:
@@ -358,7 +348,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     ex = card.execution
     rounding = job.pack.rounding
     places = rounding.places
-    fix = _fixer(places)  # fixed(value, places), made once for every row
+    fix = fixer(places)  # fixed(value, places), made once for every row
     fixed_at = _FIXED.get(places) or _FIXED.setdefault(places, {})
     heads = _HEADS.get
     traces = _TRACES.get
@@ -403,7 +393,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         "rules": card.pack,
         "year": job.year,
         "file": str(job.path),
-        "total": _fixer(rounding.total.places)(card.total),
+        "total": fixer(rounding.total.places)(card.total),
         "grade": card.grade,
         "budget": {
             "total": budget,
@@ -415,7 +405,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
             "spent": _money(ex.spent) if job.actuals[code].execution.spent is not None else None,
             "rate": _pct(ex.rate, places),
             "weight": plain(ex.weight),
-            "score": _fixer(rounding.execution.places)(ex.score),
+            "score": fixer(rounding.execution.places)(ex.score),
             "trace": ex.trace,
             "explanation": ex.explanation,
         },
@@ -554,7 +544,7 @@ def project_line(card: Scorecard, scored: Scored) -> bytes:
     ex = card.execution
     rounding = job.pack.rounding
     places = rounding.places
-    fix = _fixer(places)
+    fix = fixer(places)
     department = job.targets.department
     quoted = _QUOTED.get
     rows = _ROWS
@@ -629,7 +619,7 @@ def project_line(card: Scorecard, scored: Scored) -> bytes:
         quoted(pack) or _quoted(pack),
         b"%d" % year if type(year) is int else _open(year),
         quoted(path) or _quoted(path),
-        _fixer(rounding.total.places)(card.total).encode(),
+        fixer(rounding.total.places)(card.total).encode(),
         quoted(grade) or _quoted(grade),
         _money_json(project.budget),
         _money_json(project.fiscal),
@@ -638,7 +628,7 @@ def project_line(card: Scorecard, scored: Scored) -> bytes:
         _money_json(ex.spent) if job.actuals[code].execution.spent is not None else b"null",
         _pct(ex.rate, places).encode(),
         plain(ex.weight).encode(),
-        _fixer(rounding.execution.places)(ex.score).encode(),
+        fixer(rounding.execution.places)(ex.score).encode(),
         _q(ex.trace).encode(),
         b"null" if explanation is None else _q(explanation).encode(),
         _list(

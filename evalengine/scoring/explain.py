@@ -8,7 +8,6 @@ truth. Every function takes the pack's decimal places first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -17,17 +16,11 @@ from evalengine.numbers import HUNDRED, fixer, plain, round_to
 
 Why = tuple[Any, ...]
 
-# numbers.fixer for each pack's places, made once: a score or weight already at its places (nearly every one a
-# sentence prints) is printed by str(), without the format specification written and parsed for each number
-_FIXERS: dict[int, Callable[[Decimal], str]] = {}
-
 
 def fx(value: Decimal, places: int) -> str:
-    """A score fixed to `places` decimals."""
-    fixed = _FIXERS.get(places)
-    if fixed is None:
-        fixed = _FIXERS[places] = fixer(places)
-    return fixed(value)
+    """A score fixed to `places` decimals: by numbers.fixer, made once for each places (a score or weight already
+    at its places, nearly every one a sentence prints, is printed by str(), without a format specification)."""
+    return fixer(places)(value)
 
 
 def render(why: Why, places: int) -> str:
