@@ -29,7 +29,7 @@ from evalengine.language.predicates import (
 )
 from evalengine.language.vocabulary import Vocabulary
 from evalengine.limits import MAX_NUMBER, MAX_SIGNIFICANT_DIGITS
-from evalengine.model import Observation
+from evalengine.model import Observation, made, made_plainly
 from evalengine.numbers import NumberRangeError, plain, to_decimal
 from evalengine.text import did_you_mean, unknown_key
 
@@ -86,7 +86,7 @@ Locate = Callable[[str], Location]  # the place of one key of an entry: its own 
 
 _OBSERVATION_FIELDS = dataclasses.fields(Observation)
 assert all(f.default is not dataclasses.MISSING and f.init for f in _OBSERVATION_FIELDS)
-assert not hasattr(Observation, "__post_init__") and not hasattr(Observation, "__slots__")
+made_plainly(Observation, tuple(f.name for f in _OBSERVATION_FIELDS))  # what `made` relies on
 _NOTHING_OBSERVED = {f.name: f.default for f in _OBSERVATION_FIELDS}
 
 
@@ -95,9 +95,7 @@ def observed(**fields: Any) -> Observation:
     __dict__) without a call of object.__setattr__ per field: one is made for every indicator of a batch."""
     if not _NOTHING_OBSERVED.keys() >= fields.keys():
         return Observation(**fields)  # the constructor's own TypeError
-    obs = object.__new__(Observation)
-    object.__setattr__(obs, "__dict__", {**_NOTHING_OBSERVED, **fields})
-    return obs
+    return made(Observation, {**_NOTHING_OBSERVED, **fields})
 
 
 def observation(
@@ -260,9 +258,7 @@ def plain_survey(entry: dict[str, Any]) -> Observation | None:
     except (KeyError, TypeError):  # a count not met before, not text (no hash), or an answer not text
         return _plain_survey_read(survey)
     # what observed(survey=…, text=…) makes, without its keyword call: the fields in order, two filled
-    obs = _new(Observation)
-    _set(obs, "__dict__", {**_NOTHING_OBSERVED, "survey": counted, "text": text})
-    return obs
+    return made(Observation, {**_NOTHING_OBSERVED, "survey": counted, "text": text})
 
 
 def _plain_survey_read(survey: dict[Any, Any]) -> Observation | None:
@@ -280,18 +276,11 @@ def _plain_survey_read(survey: dict[Any, Any]) -> Observation | None:
                 _SMALL_COUNTS[v] = n
         counted.append((str(k), n))
     # what observed(survey=…, text=…) makes, without its keyword call: the fields in order, two filled
-    obs = _new(Observation)
-    _set(
-        obs,
-        "__dict__",
-        {**_NOTHING_OBSERVED, "survey": tuple(counted), "text": "、".join(map("{}{}".format, survey, survey.values()))},
-    )
-    return obs
+    text = "、".join(map("{}{}".format, survey, survey.values()))
+    return made(Observation, {**_NOTHING_OBSERVED, "survey": tuple(counted), "text": text})
 
 
 _SMALL_COUNTS: dict[Any, Decimal] = {}  # a plain count of at most three digits, as text -> its Decimal
-_new = object.__new__
-_set = object.__setattr__
 
 
 def need_mapping(
