@@ -351,24 +351,15 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
     fix = fixer(places)  # fixed(value, places), made once for every row
     fixed_at = _FIXED.get(places) or _FIXED.setdefault(places, {})
     heads = _HEADS.get
-    traces = _TRACES.get
-    actuals = _ACTUALS.get
     copy = dict.copy
     rows = []
-    # the result unpacked (a named tuple's fields read by name cost a lookup each), and its trace and actual
-    # found as trace() and actual() find them, written out here (a call each for every row)
+    # the result unpacked (a named tuple's fields read by name cost a lookup each); its actual and trace are
+    # actual()'s and trace()'s, each written once for the file
     for r, span in zip(card.indicators, _rowspans(card), strict=True):
-        ind, weight, score, status, tier, explanation, evidence, why, seen, at = r
+        ind, weight, score, status, tier, explanation, evidence, _, _, _ = r
         head = heads(id(ind))
         row = copy(head[2] if head is not None and head[1] == span else _head(ind, span))
-        if isinstance(seen, str):
-            row["actual"] = seen
-        elif not seen[1]:  # -0 is printed so, but is equal to 0
-            row["actual"] = r.actual
-        else:
-            key = (id(seen[0]), seen[1], at)
-            known = actuals(key)
-            row["actual"] = (known or _keep(_ACTUALS, key, seen[0], r.actual))[1]
+        row["actual"] = actual(r)
         w = fixed_at.get(id(weight)) or _stored(fixed_at, id(weight), (weight, fix(weight)))
         row["weight"] = w[1]
         # a full-marks score is the weight itself; another is a number of its own, nearly always new
@@ -377,12 +368,7 @@ def project_view(card: Scorecard, scored: Scored) -> dict[str, Any]:
         row["tier"] = tier
         row["explanation"] = explanation
         row["evidence"] = [*evidence]
-        said = _key(why, at, None if score is weight else score)
-        if said is None:
-            row["trace"] = r.trace
-        else:
-            known = traces(said)
-            row["trace"] = (known or _keep(_TRACES, said, why, _render(why, at)))[1]
+        row["trace"] = trace(r)
         rows.append(row)
     budget = _money(project.budget)  # the execution's budget is nearly always the project's own number
     view = {
